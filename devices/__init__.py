@@ -1,0 +1,1 @@
+"""Device lifecycle: Tech Bar issue and return, lost and stolen reports, custody history."""

@@ -1,0 +1,1 @@
+"""devices data. Built by its own issue."""

@@ -1,0 +1,1 @@
+"""incidents data. Built by its own issue."""

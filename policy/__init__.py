@@ -1,0 +1,1 @@
+"""The ICT Conditions of Use: versioned policies, acceptance and compliance."""

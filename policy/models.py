@@ -1,0 +1,1 @@
+"""policy data. Built by its own issue."""

@@ -1,0 +1,46 @@
+"""allauth adapters: nobody signs themselves up; Entra ID sign-ins are matched to a known person."""
+
+import logging
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
+
+from portal.models import User
+
+logger = logging.getLogger(__name__)
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        return False  # people arrive from the HR feed
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request, sociallogin):
+        return False  # an Entra ID account that matches nobody in the HR feed is refused
+
+    def pre_social_login(self, request, sociallogin):
+        """Connect a first Entra ID sign-in to the person with that payroll number or email."""
+        if sociallogin.is_existing:
+            return
+        person = self.find_person(sociallogin.account.extra_data or {})
+        if person is not None:
+            sociallogin.connect(request, person)
+
+    @staticmethod
+    def find_person(claims: dict) -> User | None:
+        people = User.objects.filter(is_active=True)
+        payroll = str(claims.get(settings.ENTRA_PAYROLL_CLAIM) or "").strip().upper()
+        if payroll:
+            person = people.filter(payroll_number=payroll).first()
+            if person is not None:
+                return person
+        for claim in ("email", "preferred_username", "upn"):
+            email = str(claims.get(claim) or "").strip()
+            if "@" in email:
+                person = people.filter(email__iexact=email).first()
+                if person is not None:
+                    return person
+        logger.warning("Entra ID sign-in matched nobody: sub=%s", claims.get("sub"))
+        return None

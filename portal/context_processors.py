@@ -1,0 +1,19 @@
+"""What every page needs: the service name, the environment and the navigation for the user's roles."""
+
+from django.conf import settings
+
+from portal.navigation import nav_items_for
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    context = {
+        "service_name": getattr(settings, "KITBAG_SERVICE_NAME", "Kitbag"),
+        "environment_name": settings.KITBAG_ENVIRONMENT,
+        "nav_items": [],
+        "unread_notifications": 0,
+    }
+    if user is not None and user.is_authenticated:
+        context["nav_items"] = nav_items_for(user=user, path=request.path)
+        context["unread_notifications"] = lambda: user.notifications.filter(read_at__isnull=True).count()
+    return context

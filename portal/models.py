@@ -1,0 +1,165 @@
+"""People, roles, notifications and the security log that every app stands on."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    """The roles of DESIGN.md; each is a Django group of this name, made by migration 0002."""
+
+    OFFICER = "Officer", "Officer / staff"
+    SUPERVISOR = "Supervisor", "Supervisor"
+    TECH_BAR = "Tech Bar staff", "Tech Bar staff"
+    DATA_OFFICE = "Data Office reviewer", "Data Office reviewer"
+    PORTAL_ADMIN = "Portal admin", "Portal admin"
+
+
+payroll_number_validator = RegexValidator(
+    r"^[A-Za-z0-9]{3,20}$", "A payroll or warrant number is 3 to 20 letters and digits."
+)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, payroll_number, email, password, **extra_fields):
+        if not payroll_number:
+            raise ValueError("A person needs a payroll or warrant number.")
+        user = self.model(payroll_number=payroll_number.upper(), email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, payroll_number, email="", password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(payroll_number, email, password, **extra_fields)
+
+    def create_superuser(self, payroll_number, email="", password=None, **extra_fields):
+        extra_fields["is_staff"] = True
+        extra_fields["is_superuser"] = True
+        return self._create_user(payroll_number, email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person in the force: officer or staff, as the HR feed describes them."""
+
+    payroll_number = models.CharField(
+        "payroll / warrant number",
+        max_length=20,
+        unique=True,
+        validators=[payroll_number_validator],
+        help_text="What the Tech Bar scans from the warrant card or staff pass.",
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254)
+    rank_or_grade = models.CharField("rank or grade", max_length=100, blank=True)
+    command_unit = models.CharField(max_length=100, blank=True, db_index=True)
+    team = models.CharField(max_length=100, blank=True, db_index=True)
+    supervisor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="team_members"
+    )
+    leaving_date = models.DateField(null=True, blank=True, db_index=True)
+    is_active = models.BooleanField(default=True, help_text="Untick when a person leaves: their sessions end at once.")
+    is_staff = models.BooleanField(
+        "admin access", default=False, help_text="May sign in to the admin (Tech Bar counters, portal admins)."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "payroll_number"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["email", "first_name", "last_name"]
+
+    class Meta:
+        ordering = ["last_name", "first_name", "payroll_number"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="portal_user_email_ci_unique",
+                violation_error_message="A person with this email already exists.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(supervisor=models.F("pk")),
+                name="portal_user_not_own_supervisor",
+                violation_error_message="A person cannot be their own supervisor.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_full_name()} ({self.payroll_number})"
+
+    def clean(self):
+        super().clean()
+        self.payroll_number = (self.payroll_number or "").upper()
+        self.email = self.__class__.objects.normalize_email(self.email)
+        if self.pk and self.supervisor_id == self.pk:
+            raise ValidationError({"supervisor": "A person cannot be their own supervisor."})
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip() or self.payroll_number
+
+    def get_short_name(self):
+        return self.first_name or self.payroll_number
+
+    def get_absolute_url(self):
+        return reverse("admin:portal_user_change", args=[self.pk])
+
+
+class Notification(models.Model):
+    """A message to one person, shown in the portal and sent by email (see services.notify)."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True, help_text="Where in the portal to act on it.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="portal_notif_unread")]
+
+    def __str__(self):
+        return self.subject
+
+
+class SecurityEvent(models.Model):
+    """Sign-ins, failed sign-ins, sign-outs and refused permissions. Never changed or deleted."""
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        SIGNED_OUT = "signed_out", "Signed out"
+        PERMISSION_DENIED = "permission_denied", "Permission refused"
+        SESSION_EXPIRED = "session_expired", "Session expired"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    identifier = models.CharField(max_length=254, blank=True, help_text="What was typed at sign-in.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.identifier or self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Security events are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Security events are never deleted.")

@@ -1,0 +1,39 @@
+"""The service navigation: which links each role sees. Each app adds its entries to NAV."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from portal import permissions
+
+
+def _everyone(user) -> bool:
+    return True
+
+
+# (label, URL name, who sees it). Order is the order on screen.
+NAV: list[tuple[str, str, object]] = [
+    ("Home", "portal:home", _everyone),
+    ("Tech Bar", "admin:index", permissions.can_use_admin),
+]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+def nav_items_for(*, user, path: str) -> list[NavItem]:
+    items = []
+    for label, url_name, allowed in NAV:
+        if not allowed(user):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        active = path == url if url == "/" else path.startswith(url)
+        items.append(NavItem(label=label, url=url, active=active))
+    return items

@@ -1,0 +1,116 @@
+"""The HR feed: people as rows of a CSV, for the admin import and `manage.py import_people`.
+
+Rows are matched on payroll number, so importing the same file twice changes nothing. A
+supervisor may appear later in the file than their team, so supervisors are linked after every
+row is in; a supervisor who is neither in the file nor already known makes that row invalid.
+"""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from import_export import fields, resources, widgets
+
+from portal.models import Role, User, payroll_number_validator
+
+HR_COLUMNS = [
+    "payroll_number",
+    "first_name",
+    "last_name",
+    "email",
+    "rank_or_grade",
+    "command_unit",
+    "team",
+    "supervisor_payroll_number",
+    "leaving_date",
+]
+
+
+def _clean(value) -> str:
+    return str(value or "").strip()
+
+
+class PersonResource(resources.ModelResource):
+    supervisor_payroll_number = fields.Field(attribute=None, column_name="supervisor_payroll_number", readonly=True)
+    leaving_date = fields.Field(
+        attribute="leaving_date", column_name="leaving_date", widget=widgets.DateWidget(format="%Y-%m-%d")
+    )
+
+    class Meta:
+        model = User
+        import_id_fields = ["payroll_number"]
+        fields = HR_COLUMNS
+        export_order = HR_COLUMNS
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    def before_import(self, dataset, **kwargs):
+        missing = [c for c in HR_COLUMNS if c not in (dataset.headers or [])]
+        if missing:
+            raise ValueError(f"The file has no column {', '.join(missing)}. Expected: {', '.join(HR_COLUMNS)}.")
+        self._payroll_in_file = {_clean(r.get("payroll_number")).upper() for r in dataset.dict}
+        self._supervisors: dict[str, str] = {}
+
+    def before_import_row(self, row, **kwargs):
+        row["payroll_number"] = _clean(row.get("payroll_number")).upper()
+        row["email"] = _clean(row.get("email")).lower()
+        for key in ("first_name", "last_name", "rank_or_grade", "command_unit", "team"):
+            row[key] = _clean(row.get(key))
+        errors = {}
+        try:
+            payroll_number_validator(row["payroll_number"])
+        except ValidationError as exc:
+            errors["payroll_number"] = exc.messages
+        try:
+            validate_email(row["email"])
+        except ValidationError:
+            errors["email"] = [f"“{row['email']}” is not an email address."]
+        supervisor = _clean(row.get("supervisor_payroll_number")).upper()
+        if supervisor:
+            if supervisor == row["payroll_number"]:
+                errors["supervisor_payroll_number"] = ["A person cannot be their own supervisor."]
+            elif (
+                supervisor not in self._payroll_in_file and not User.objects.filter(payroll_number=supervisor).exists()
+            ):
+                errors["supervisor_payroll_number"] = [
+                    f"No person with payroll number {supervisor} in this file or in Kitbag."
+                ]
+        if errors:
+            raise ValidationError(errors)
+        self._supervisors[row["payroll_number"]] = supervisor
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if super().skip_row(instance, original, row, import_validation_errors):
+            supervisor = self._supervisors.get(instance.payroll_number, "")
+            current = original.supervisor.payroll_number if original and original.supervisor_id else ""
+            return supervisor == current
+        return False
+
+    def after_save_instance(self, instance, row, **kwargs):
+        if not instance.groups.exists():  # everyone is at least an officer or member of staff
+            instance.groups.add(Group.objects.get(name=Role.OFFICER))
+
+    def after_import(self, dataset, result, **kwargs):
+        if result.has_errors() or result.has_validation_errors():
+            return
+        people = {
+            u.payroll_number: u
+            for u in User.objects.filter(
+                payroll_number__in=self._supervisors.keys() | set(self._supervisors.values()) - {""}
+            )
+        }
+        supervisor_group = Group.objects.get(name=Role.SUPERVISOR)
+        for payroll, supervisor_payroll in self._supervisors.items():
+            person = people.get(payroll)
+            supervisor = people.get(supervisor_payroll) if supervisor_payroll else None
+            if person is None:
+                continue
+            if person.supervisor_id != (supervisor.pk if supervisor else None):
+                person.supervisor = supervisor
+                person.save(update_fields=["supervisor"])
+            if supervisor is not None:
+                supervisor.groups.add(supervisor_group)
+
+    def dehydrate_supervisor_payroll_number(self, person):
+        return person.supervisor.payroll_number if person.supervisor_id else ""

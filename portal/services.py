@@ -1,0 +1,90 @@
+"""Writes for the portal: notifications and the security log. Every write goes through here."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from portal.models import Notification, SecurityEvent, User
+
+logger = logging.getLogger(__name__)
+
+
+def client_ip(request) -> str | None:
+    """The caller's address. Behind the force's proxy, REMOTE_ADDR is the proxy: trust X-Forwarded-For
+    only when settings say the proxy sets it."""
+    if request is None:
+        return None
+    if getattr(settings, "USE_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def user_agent(request) -> str:
+    return (request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:500]
+
+
+def security_event_record(
+    *, kind: str, request=None, user: User | None = None, identifier: str = "", detail: str = ""
+) -> SecurityEvent:
+    """Append one line to the security log (and to the application log, for the SIEM)."""
+    event = SecurityEvent.objects.create(
+        kind=kind,
+        user=user if user is not None and user.pk else None,
+        identifier=(identifier or "")[:254],
+        ip_address=client_ip(request),
+        user_agent=user_agent(request),
+        path=(request.get_full_path() if request is not None else "")[:500],
+        detail=detail[:500],
+    )
+    logger.info(
+        "security event %s user=%s identifier=%s ip=%s path=%s",
+        kind,
+        event.user_id,
+        identifier,
+        event.ip_address,
+        event.path,
+    )
+    return event
+
+
+def notify(*, recipient: User, subject: str, body: str = "", url: str = "", email: bool = True) -> Notification:
+    """Tell one person something: a row in their portal notifications and, after commit, an email."""
+    notification = Notification.objects.create(recipient=recipient, subject=subject[:200], body=body, url=url)
+    if email and recipient.email:
+        transaction.on_commit(lambda: _send_email(to=[recipient.email], subject=subject, body=_email_body(body, url)))
+    return notification
+
+
+def notify_address(*, address: str, subject: str, body: str = "", url: str = "") -> None:
+    """Email a shared inbox (the Data Office duty inbox) after commit."""
+    if address:
+        transaction.on_commit(lambda: _send_email(to=[address], subject=subject, body=_email_body(body, url)))
+
+
+def notification_mark_read(*, notification: Notification, actor: User) -> Notification:
+    if notification.recipient_id != actor.pk:
+        raise PermissionError("Only the recipient marks a notification read.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def _email_body(body: str, url: str) -> str:
+    if url:
+        base = getattr(settings, "KITBAG_BASE_URL", "").rstrip("/")
+        return f"{body}\n\n{base}{url}" if body else f"{base}{url}"
+    return body
+
+
+def _send_email(*, to: list[str], subject: str, body: str) -> None:
+    # Email is a courtesy copy: the notification row is the record, so a mail outage is logged, not raised.
+    try:
+        send_mail(subject=f"[Kitbag] {subject}", message=body, from_email=None, recipient_list=to)
+    except Exception:
+        logger.exception("could not send email %r to %s", subject, to)

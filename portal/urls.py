@@ -1,0 +1,42 @@
+"""Root URLs: the shell, sign-in, the admin and each app."""
+
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+# The admin signs in through allauth too, so its login has the same rate limits and logging.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Kitbag administration and Tech Bar counters"
+admin.site.site_title = "Kitbag admin"
+admin.site.index_title = "Tech Bar and portal administration"
+
+
+portal_patterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("notifications/<int:pk>/read/", views.NotificationReadView.as_view(), name="notification_read"),
+    path("help/", views.help_page, name="help"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("health/", views.health, name="health"),
+]
+
+urlpatterns = [
+    path("", include((portal_patterns, "portal"))),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("policy/", include("policy.urls")),
+    path("incidents/", include("incidents.urls")),
+    path("devices/", include("devices.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

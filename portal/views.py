@@ -1,0 +1,88 @@
+"""The portal shell's pages: home, notifications, help, health check and error pages."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from portal import permissions, selectors, services
+from portal.models import SecurityEvent
+
+
+class HomeView(TemplateView):
+    """What needs my attention: my kit, policies to accept, incidents I reported, and my work queues."""
+
+    template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        context = super().get_context_data(**kwargs)
+        context.update(
+            page_title="Home",
+            is_tech_bar=permissions.is_tech_bar(user),
+            is_data_office=permissions.is_data_office(user),
+            is_supervisor=permissions.is_supervisor(user),
+            team_size=selectors.team_of(supervisor=user).count() if permissions.is_supervisor(user) else 0,
+            latest_notifications=selectors.notifications_for(user=user)[:5],
+        )
+        return context
+
+
+class NotificationListView(ListView):
+    template_name = "portal/notifications.html"
+    paginate_by = 25
+    context_object_name = "notifications"
+
+    def get_queryset(self):
+        return selectors.notifications_for(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title="Notifications", **kwargs)
+
+
+class NotificationReadView(View):
+    def post(self, request, pk):
+        notification = get_object_or_404(selectors.notifications_for(user=request.user), pk=pk)
+        services.notification_mark_read(notification=notification, actor=request.user)
+        return redirect(notification.url or "portal:notifications")
+
+
+@login_not_required
+def health(request):
+    """For the load balancer: is the database answering."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+def help_page(request):
+    return render(request, "portal/help.html", {"page_title": "Help and contacts"})
+
+
+@login_not_required
+def accessibility(request):
+    return render(request, "portal/accessibility.html", {"page_title": "Accessibility statement"})
+
+
+@login_not_required
+def permission_denied(request, exception=None):
+    services.security_event_record(
+        kind=SecurityEvent.Kind.PERMISSION_DENIED,
+        request=request,
+        user=request.user if request.user.is_authenticated else None,
+        detail=str(exception or "")[:500],
+    )
+    return render(request, "403.html", {"page_title": "You cannot see this page"}, status=403)
+
+
+@login_not_required
+def page_not_found(request, exception=None):
+    return render(request, "404.html", {"page_title": "Page not found"}, status=404)
+
+
+@login_not_required
+def server_error(request):
+    return render(request, "500.html", {"page_title": "Sorry, there is a problem with the service"}, status=500)

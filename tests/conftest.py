@@ -1,0 +1,196 @@
+"""Fixtures shared by every test: people in each role, a clean cache, and the real-services gates.
+
+Tests marked `postgres`, `redis` or `browser` need those services. Outside CI a missing one is
+skipped with the reason printed; where KITBAG_REQUIRE names it (CI does), a missing one fails.
+"""
+
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from portal.models import Role
+from tests.factories import DEFAULT_PASSWORD, UserFactory
+
+REQUIRED = {s.strip() for s in os.environ.get("KITBAG_REQUIRE", "").split(",") if s.strip()}
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _redis_reachable() -> tuple[bool, str]:
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith("redis://"):
+        return False, f"CELERY_BROKER_URL is {url.split(':')[0]}://, not redis:// (set it to run this test)"
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=2):
+            return True, ""
+    except OSError as exc:
+        return False, f"Redis at {parsed.hostname}:{parsed.port} is not answering ({exc})"
+
+
+def _service_missing(service: str) -> str:
+    """Why this run cannot serve `service`, or '' when it can."""
+    if service == "postgres":
+        if connection.vendor != "postgresql":
+            return "this run uses SQLite; set DATABASE_URL=postgres://... to run it"
+        return ""
+    if service == "redis":
+        ok, why = _redis_reachable()
+        return "" if ok else why
+    if service == "browser":
+        if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+            return f"no chromium at {CHROMIUM} (apt-get install chromium)"
+        return ""
+    return ""
+
+
+@pytest.fixture(autouse=True)
+def _real_services(request):
+    for service in ("postgres", "redis", "browser"):
+        if request.node.get_closest_marker(service) is None:
+            continue
+        why = _service_missing(service)
+        if why:
+            if service in REQUIRED:
+                pytest.fail(f"{service} is required in this run (KITBAG_REQUIRE) but {why}")
+            pytest.skip(f"needs {service}: {why}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_broker_for_tests():
+    """Unit tests never leave messages in the developer's file-system broker: use memory unless
+    this run names a real broker (the Redis leg of CI)."""
+    from portal.celery import app
+
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        app.conf.broker_url = "memory://"
+        app.conf.broker_transport_options = {}
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache(request):
+    # Rate limits live in the cache, which (without REDIS_URL) is a database table.
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+        cache.clear()
+    yield
+
+
+@pytest.fixture
+def password():
+    return DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(roles=[Role.OFFICER])
+
+
+@pytest.fixture
+def supervisor(db):
+    return UserFactory(roles=[Role.OFFICER, Role.SUPERVISOR], rank_or_grade="Sergeant")
+
+
+@pytest.fixture
+def tech_bar_staff(db):
+    return UserFactory(roles=[Role.TECH_BAR], is_staff=True, rank_or_grade="ICT Technician")
+
+
+@pytest.fixture
+def data_office(db):
+    return UserFactory(roles=[Role.DATA_OFFICE], rank_or_grade="Data Protection Officer")
+
+
+@pytest.fixture
+def portal_admin(db):
+    return UserFactory(roles=[Role.PORTAL_ADMIN], is_staff=True, rank_or_grade="ICT Manager")
+
+
+ROLE_FIXTURES = ["anonymous", "officer", "supervisor", "tech_bar_staff", "data_office", "portal_admin"]
+
+
+@pytest.fixture
+def client_as(client, request):
+    """client_as("officer") -> a test client signed in as that role's fixture user."""
+
+    def _client_as(role_fixture: str):
+        if role_fixture == "anonymous":
+            return client
+        user = request.getfixturevalue(role_fixture)
+        client.force_login(user)
+        return client
+
+    return _client_as
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Browser tests -----------------------------------------------------------------------
+WCAG_22_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+PHONE = {"width": 390, "height": 844}  # a common phone screen, in CSS pixels
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def browser(request):
+    """Debian's chromium, headless, driven by Playwright (never a downloaded browser)."""
+    if request.node.get_closest_marker("browser") is None:
+        pytest.fail("tests that use the browser fixture must be marked @pytest.mark.browser")
+    # Playwright's sync API runs an event loop in this thread; the live server's ORM calls are
+    # in another thread, but fixtures set up here touch the ORM from this one.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def sign_in(page, live_server, user, password=DEFAULT_PASSWORD):
+    """Sign in through the real sign-in form, as a person would."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Payroll or warrant number, or email address").fill(user.payroll_number)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("domcontentloaded")
+
+
+def assert_accessible(page):
+    """axe-core finds no WCAG 2.2 A or AA violation on the page as it stands."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA_TAGS}})
+    assert results.violations_count == 0, results.generate_report()

@@ -1,0 +1,67 @@
+"""Every portal URL against every role: who may see what. Each app adds its rows to ROUTES.
+
+A test at the bottom fails when a URL exists that this table does not name, so no new page
+ships without a decision about who may open it.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import ROLE_FIXTURES
+
+LOGIN = "login"  # anonymous users are sent to sign-in
+ALL_SIGNED_IN = {"officer": 200, "supervisor": 200, "tech_bar_staff": 200, "data_office": 200, "portal_admin": 200}
+
+
+def only(*roles, status=200, others=403):
+    return {r: (status if r in roles else others) for r in ROLE_FIXTURES if r != "anonymous"}
+
+
+# (URL name, function(request fixture getter) -> URL kwargs or None, {role: expected status})
+ROUTES = [
+    # --- portal ---
+    ("portal:home", None, ALL_SIGNED_IN),
+    ("portal:notifications", None, ALL_SIGNED_IN),
+    ("portal:help", None, {**ALL_SIGNED_IN, "anonymous": 200}),
+    ("portal:accessibility", None, {**ALL_SIGNED_IN, "anonymous": 200}),
+    ("portal:health", None, {**ALL_SIGNED_IN, "anonymous": 200}),
+    # notification_read is POST-only and per-recipient: tested in tests/portal/test_views.py
+    # the admin hands its sign-in to allauth and refuses signed-in people without a counter role
+    ("admin:index", None, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
+]
+NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read"}
+CHECKED_NAMESPACES = {"portal", "policy", "incidents", "devices"}
+
+
+def _cases():
+    for name, kwargs_factory, expected in ROUTES:
+        for role in ROLE_FIXTURES:
+            yield pytest.param(name, kwargs_factory, role, expected.get(role, LOGIN), id=f"{name}-{role}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url_name", "kwargs_factory", "role", "expected"), list(_cases()))
+def test_url_against_role(client_as, request, url_name, kwargs_factory, role, expected):
+    kwargs = kwargs_factory(request.getfixturevalue) if kwargs_factory else None
+    url = reverse(url_name, kwargs=kwargs)
+    response = client_as(role).get(url, follow=True)
+    if expected == LOGIN:
+        assert response.redirect_chain, f"{role} on {url}: {response.status_code}, not sent to sign in"
+        assert response.redirect_chain[-1][0].startswith(reverse("account_login")), response.redirect_chain
+    else:
+        assert response.status_code == expected, f"{role} on {url}: {response.status_code}"
+
+
+def _named_urls(patterns, namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            yield from _named_urls(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name and namespace in CHECKED_NAMESPACES:
+            yield f"{namespace}:{p.name}"
+
+
+def test_every_url_is_in_the_table():
+    in_table = {name for name, _, _ in ROUTES} | NOT_IN_TABLE_ON_PURPOSE
+    missing = sorted(set(_named_urls(get_resolver().url_patterns)) - in_table)
+    assert not missing, f"add these URLs to ROUTES with who may see them: {missing}"
