@@ -23,5 +23,6 @@ def test_wrong_password_shows_error_summary_and_keeps_what_was_typed(phone_page,
     sign_in(phone_page, live_server, officer, password="not-the-password")
     summary = phone_page.locator(".govuk-error-summary")
     assert summary.is_visible()
-    assert phone_page.get_by_label("Payroll or warrant number, or email address").input_value() == officer.payroll_number
+    typed = phone_page.get_by_label("Payroll or warrant number, or email address").input_value()
+    assert typed == officer.payroll_number
     assert_accessible(phone_page)
