@@ -1,1 +1,174 @@
-"""devices data. Built by its own issue."""
+"""Devices, where they sit, who holds them and every change of custody.
+
+Status changes only through `devices.services`, and only along the edges of `Device.TRANSITIONS`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class TechBar(models.Model):
+    """A walk-up service counter that issues, takes back and triages kit."""
+
+    code = models.SlugField(max_length=30, unique=True)
+    name = models.CharField(max_length=100)
+    location = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "Tech Bar"
+
+    def __str__(self):
+        return self.name
+
+
+class DeviceModel(models.Model):
+    class Kind(models.TextChoices):
+        SMARTPHONE = "smartphone", "Smartphone"
+        TABLET = "tablet", "Tablet"
+        LAPTOP = "laptop", "Laptop"
+        OTHER = "other", "Other"
+
+    make = models.CharField(max_length=100)
+    model_name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    operating_system = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["make", "model_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["make", "model_name"],
+                name="devices_model_unique",
+                violation_error_message="This make and model already exist.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.make} {self.model_name}"
+
+
+class Device(models.Model):
+    class Status(models.TextChoices):
+        IN_STOCK = "in_stock", "In stock"
+        ISSUED = "issued", "Issued"
+        RETURNED = "returned", "Returned (awaiting triage)"
+        IN_REPAIR = "in_repair", "In repair"
+        DISPOSED = "disposed", "Disposed"
+        LOST = "lost", "Lost"
+        STOLEN = "stolen", "Stolen"
+
+    # The state machine of DESIGN.md: from -> allowed next states.
+    TRANSITIONS = {
+        Status.IN_STOCK: {Status.ISSUED},
+        Status.ISSUED: {Status.RETURNED, Status.LOST, Status.STOLEN},
+        Status.RETURNED: {Status.IN_STOCK, Status.IN_REPAIR, Status.DISPOSED},
+        Status.IN_REPAIR: {Status.RETURNED},
+        Status.LOST: {Status.RETURNED},  # it turned up: back to triage
+        Status.STOLEN: {Status.RETURNED},
+        Status.DISPOSED: set(),
+    }
+
+    asset_tag = models.CharField(max_length=30, unique=True, help_text="Printed on the device's barcode label.")
+    serial_number = models.CharField(max_length=100, blank=True)
+    imei = models.CharField("IMEI", max_length=17, blank=True)
+    phone_number = models.CharField(max_length=20, blank=True)
+    sim_iccid = models.CharField("SIM ICCID", max_length=22, blank=True)
+    model = models.ForeignKey(DeviceModel, on_delete=models.PROTECT, related_name="devices")
+    mdm_enrolment_id = models.CharField("MDM enrolment id", max_length=100, blank=True)
+    purchase_date = models.DateField(null=True, blank=True)
+    end_of_life_date = models.DateField(null=True, blank=True)
+    tech_bar = models.ForeignKey(
+        TechBar, null=True, blank=True, on_delete=models.PROTECT, related_name="devices", help_text="Where it sits."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_STOCK, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["asset_tag"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["imei"],
+                condition=~Q(imei=""),
+                name="devices_device_imei_unique",
+                violation_error_message="Another device has this IMEI.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.asset_tag} ({self.model})"
+
+
+class Assignment(models.Model):
+    """Who held a device from when to when. At most one open assignment per device."""
+
+    class ReturnReason(models.TextChoices):
+        FAULTY = "faulty", "Faulty"
+        END_OF_LIFE = "end_of_life", "End of life"
+        DAMAGED = "damaged", "Damaged"
+        LEAVER = "leaver", "Leaver"
+        FOUND = "found", "Found after loss or theft"
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="assignments")
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
+    issued_at = models.DateTimeField(default=timezone.now)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at_tech_bar = models.ForeignKey(TechBar, on_delete=models.PROTECT, related_name="+")
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    return_reason = models.CharField(max_length=20, choices=ReturnReason.choices, blank=True)
+    condition = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device"],
+                condition=Q(returned_at__isnull=True),
+                name="devices_one_open_assignment",
+                violation_error_message="This device is already issued to someone.",
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True) | Q(returned_at__gte=models.F("issued_at")),
+                name="devices_returned_after_issued",
+                violation_error_message="A device cannot come back before it was issued.",
+            ),
+        ]
+        indexes = [models.Index(fields=["holder", "returned_at"], name="devices_assign_holder_open")]
+
+    def __str__(self):
+        return f"{self.device.asset_tag} to {self.holder_id}"
+
+
+class DeviceEvent(models.Model):
+    """The custody history: one row per change, written by the service that made it."""
+
+    class Kind(models.TextChoices):
+        ISSUED = "issued", "Issued"
+        RETURNED = "returned", "Returned"
+        TRIAGED = "triaged", "Triaged"
+        REPORTED_LOST = "lost", "Reported lost"
+        REPORTED_STOLEN = "stolen", "Reported stolen"
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    tech_bar = models.ForeignKey(TechBar, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(max_length=20, choices=Device.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Device.Status.choices)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.device_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"

@@ -24,7 +24,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         """Connect a first Entra ID sign-in to the person with that payroll number or email."""
         if sociallogin.is_existing:
             return
-        person = self.find_person(sociallogin.account.extra_data or {})
+        data = sociallogin.account.extra_data or {}
+        # allauth keeps the ID token's and the userinfo endpoint's claims apart; either may carry them.
+        claims = {**(data.get("id_token") or {}), **(data.get("userinfo") or {})} or data
+        person = self.find_person(claims)
         if person is not None:
             sociallogin.connect(request, person)
 

@@ -80,6 +80,11 @@ class PersonResource(resources.ModelResource):
             raise ValidationError(errors)
         self._supervisors[row["payroll_number"]] = supervisor
 
+    def init_instance(self, row=None):
+        person = super().init_instance(row)
+        person.set_unusable_password()  # people from the feed sign in with Entra ID
+        return person
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if super().skip_row(instance, original, row, import_validation_errors):
             supervisor = self._supervisors.get(instance.payroll_number, "")

@@ -1,7 +1,9 @@
 """Writes for the portal: notifications and the security log. Every write goes through here."""
 
 import logging
+from dataclasses import dataclass, field
 
+import tablib
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -88,3 +90,56 @@ def _send_email(*, to: list[str], subject: str, body: str) -> None:
         send_mail(subject=f"[Kitbag] {subject}", message=body, from_email=None, recipient_list=to)
     except Exception:
         logger.exception("could not send email %r to %s", subject, to)
+
+
+@dataclass
+class PeopleImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)  # "line 4: email: ... is not an email address."
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def people_import(*, csv_text: str, dry_run: bool = False) -> PeopleImportReport:
+    """Create or update people from the HR feed's CSV. All rows or none: any bad row changes nothing.
+
+    Line numbers count the header as line 1, as a spreadsheet shows them.
+    """
+    from portal.resources import PersonResource
+
+    report = PeopleImportReport()
+    try:
+        dataset = tablib.Dataset().load(csv_text, format="csv")
+    except Exception as exc:  # tablib raises a variety of parser errors
+        report.errors.append(f"The file is not a readable CSV: {exc}")
+        return report
+    result = PersonResource().import_data(
+        dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True, raise_errors=False
+    )
+    for error in result.base_errors:
+        report.errors.append(str(error.error))
+    for number, errors in result.row_errors():
+        report.errors.extend(f"line {number + 1}: {e.error}" for e in errors)
+    for invalid in result.invalid_rows:
+        for field_name, messages in invalid.error_dict.items():
+            for message in messages:
+                report.errors.append(f"line {invalid.number + 1}: {field_name}: {message}")
+    if report.errors:
+        return report
+    totals = result.totals
+    report.created = totals.get("new", 0)
+    report.updated = totals.get("update", 0)
+    report.unchanged = totals.get("skip", 0)
+    return report
+
+
+def sessions_clear_expired() -> int:
+    """Delete sessions past their expiry (timed-out sign-ins leave them behind). Returns how many."""
+    from django.contrib.sessions.models import Session
+
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

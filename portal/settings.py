@@ -7,6 +7,7 @@ system, mail printed to the console. Production sets the variables listed in the
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -66,8 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "portal.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -255,7 +256,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False  # never eager outside unit tests of pure task bodies
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}  # each app adds its periodic tasks in its AppConfig.ready()
+# Periodic tasks. Each app's entries are listed here so one place shows everything beat runs.
+CELERY_BEAT_SCHEDULE: dict = {
+    "clear-expired-sessions": {"task": "portal.clear_expired_sessions", "schedule": crontab(hour=3, minute=15)},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Tables --------------------------------------------------------------------------------

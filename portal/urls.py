@@ -25,6 +25,9 @@ portal_patterns = [
 
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
+    # No self sign-up: people come from the HR feed. These paths 404 rather than say "closed".
+    path("accounts/signup/", views.page_not_found),
+    path("accounts/3rdparty/signup/", views.page_not_found),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("policy/", include("policy.urls")),

@@ -1,0 +1,58 @@
+# Kitbag: the two front-door commands (`make run`, `make test`) and a few for developers.
+# Everything runs from a project-local virtualenv, made on first use.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+export DEBUG ?= 1
+
+.PHONY: run test lint format migrate seed worker beat bench assets clean help
+
+help:
+	@echo "make run    - install, migrate, seed demo data, start web + Celery worker + beat on http://127.0.0.1:8000"
+	@echo "make test   - install test tools and run the whole test suite"
+	@echo "make lint   - ruff check and ruff format --check"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Re-install only when the requirements change.
+$(VENV)/.run-deps: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.run-deps
+
+migrate: $(VENV)/.run-deps
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	@echo "Kitbag is starting on http://127.0.0.1:8000/ (Ctrl-C stops web, worker and beat)"
+	$(BIN)/honcho start -f Procfile
+
+test: $(VENV)/.dev-deps
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-deps
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Rebuild static/css/kitbag.css and the GOV.UK Frontend files from npm (needs Node.js).
+assets:
+	npm ci --no-audit --no-fund
+	npm run build
+
+clean:
+	rm -rf var/broker var/celerybeat-schedule* staticfiles

@@ -1,0 +1,180 @@
+"""`manage.py seed_demo`: a believable small force for the demo and for development.
+
+3 Tech Bars, 6 device models, 300 devices, 60 people across the roles and teams, some kit
+issued, and each app's own demo data. Running it again changes nothing. Prints the demo logins.
+"""
+
+import random
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from devices.models import Device, DeviceModel, TechBar
+from devices.services import device_issue
+from portal.models import Role, User
+
+DEMO_PASSWORD = "kitbag-demo-2026"
+
+TECH_BARS = [
+    ("hq", "Headquarters Tech Bar", "Ground floor, Force Headquarters"),
+    ("north", "North Hub Tech Bar", "North Command Hub, custody block reception"),
+    ("south", "South Hub Tech Bar", "South Command Hub, first floor"),
+]
+DEVICE_MODELS = [
+    ("Samsung", "Galaxy XCover 7", DeviceModel.Kind.SMARTPHONE, "Android 15"),
+    ("Samsung", "Galaxy S24", DeviceModel.Kind.SMARTPHONE, "Android 15"),
+    ("Apple", "iPhone 15", DeviceModel.Kind.SMARTPHONE, "iOS 18"),
+    ("Apple", "iPad 10th generation", DeviceModel.Kind.TABLET, "iPadOS 18"),
+    ("Microsoft", "Surface Laptop 6", DeviceModel.Kind.LAPTOP, "Windows 11"),
+    ("Dell", "Latitude 5450", DeviceModel.Kind.LAPTOP, "Windows 11"),
+]
+# The demo logins, one per role (payroll number, first name, last name, rank, roles, admin access).
+DEMO_LOGINS = [
+    ("OFF001", "Olivia", "Officer", "Police Constable", [Role.OFFICER], False),
+    ("SUP001", "Sam", "Sergeant", "Sergeant", [Role.OFFICER, Role.SUPERVISOR], False),
+    ("TB001", "Tariq", "Bar", "ICT Technician", [Role.OFFICER, Role.TECH_BAR], True),
+    ("DO001", "Dana", "Office", "Data Protection Officer", [Role.OFFICER, Role.DATA_OFFICE], False),
+    ("ADM001", "Ada", "Admin", "ICT Service Manager", [Role.OFFICER, Role.PORTAL_ADMIN], True),
+]
+UNITS = {
+    "North": ["Response 1", "Response 2", "Neighbourhood"],
+    "South": ["Response 3", "CID", "Enquiry Office"],
+    "Headquarters": ["ICT", "Data Office", "Professional Standards"],
+}
+FIRST = (
+    "Amina Ben Chloe Dev Ellie Farid Grace Harry Isla Jack Kiran Leah Mo Nia Owen Priya Rhys Sofia Tom Zara"
+).split()
+LAST = "Ahmed Bell Clarke Davies Evans Fraser Green Hughes Iqbal Jones Khan Lewis Morgan Patel Price Shah".split()
+PEOPLE = 60
+DEVICES = 300
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent) and print the demo logins."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and settings.KITBAG_ENVIRONMENT == "production":
+            raise CommandError("seed_demo makes accounts with a published password: never in production.")
+        rng = random.Random(2026)  # the same force every time
+        # Hashing is deliberately slow; demo accounts share one password, so hash it once.
+        self._password_hash = make_password(DEMO_PASSWORD)
+        with transaction.atomic():
+            tech_bars = self._tech_bars()
+            models = self._device_models()
+            people = self._people(rng)
+            self._devices(rng, models, tech_bars)
+            self._issue_kit(rng, people, tech_bars)
+        self._print_logins()
+
+    def _tech_bars(self):
+        return [
+            TechBar.objects.update_or_create(code=code, defaults={"name": name, "location": location})[0]
+            for code, name, location in TECH_BARS
+        ]
+
+    def _device_models(self):
+        return [
+            DeviceModel.objects.update_or_create(
+                make=make, model_name=name, defaults={"kind": kind, "operating_system": os_name}
+            )[0]
+            for make, name, kind, os_name in DEVICE_MODELS
+        ]
+
+    def _person(self, payroll, first, last, rank, unit, team, supervisor=None, roles=(Role.OFFICER,), staff=False):
+        person, created = User.objects.get_or_create(
+            payroll_number=payroll,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{first}.{last}.{payroll}@police.example".lower(),
+                "rank_or_grade": rank,
+                "command_unit": unit,
+                "team": team,
+                "supervisor": supervisor,
+                "is_staff": staff,
+            },
+        )
+        if created:
+            person.password = self._password_hash
+            person.save(update_fields=["password"])
+            person.groups.set(Group.objects.filter(name__in=roles))
+        return person
+
+    def _people(self, rng):
+        people = []
+        for payroll, first, last, rank, roles, staff in DEMO_LOGINS:
+            unit, team = ("North", "Response 1") if payroll in ("OFF001", "SUP001") else ("Headquarters", "ICT")
+            if payroll == "DO001":
+                team = "Data Office"
+            people.append(self._person(payroll, first, last, rank, unit, team, roles=roles, staff=staff))
+        sergeant = people[1]
+        if people[0].supervisor_id != sergeant.pk:
+            people[0].supervisor = sergeant
+            people[0].save(update_fields=["supervisor"])
+        n = 0
+        for unit, teams in UNITS.items():
+            for team in teams:
+                supervisor = self._person(
+                    f"S{len(people):05d}", rng.choice(FIRST), rng.choice(LAST), "Sergeant", unit, team,
+                    roles=(Role.OFFICER, Role.SUPERVISOR),
+                )  # fmt: skip
+                people.append(supervisor)
+                while len(people) < 5 + (n + 1) * (PEOPLE - 5) // 9:
+                    rank = rng.choice(["Police Constable", "Police Constable", "PCSO", "Police Staff"])
+                    people.append(
+                        self._person(
+                            f"P{len(people):05d}", rng.choice(FIRST), rng.choice(LAST), rank, unit, team, supervisor
+                        )
+                    )
+                n += 1
+        return people
+
+    def _devices(self, rng, models, tech_bars):
+        existing = set(Device.objects.values_list("asset_tag", flat=True))
+        new = []
+        for i in range(1, DEVICES + 1):
+            tag = f"KB{i:06d}"
+            if tag in existing:
+                continue
+            model = models[i % len(models)]
+            phone = model.kind == DeviceModel.Kind.SMARTPHONE
+            bought = date(2023, 1, 1) + timedelta(days=rng.randrange(0, 900))
+            new.append(
+                Device(
+                    asset_tag=tag,
+                    serial_number=f"SN{rng.randrange(10**9, 10**10)}",
+                    imei=f"35{i:013d}" if phone else "",
+                    phone_number=f"07700 9{i:05d}" if phone else "",
+                    model=model,
+                    mdm_enrolment_id=f"intune-{i:06d}",
+                    purchase_date=bought,
+                    end_of_life_date=bought + timedelta(days=4 * 365),
+                    tech_bar=tech_bars[i % len(tech_bars)],
+                )
+            )
+        Device.objects.bulk_create(new)
+
+    def _issue_kit(self, rng, people, tech_bars):
+        """Give the first 50 people a phone (through the counter service, so history is real)."""
+        issuer = User.objects.get(payroll_number="TB001")
+        in_stock = list(
+            Device.objects.filter(status=Device.Status.IN_STOCK, model__kind=DeviceModel.Kind.SMARTPHONE)
+            .order_by("asset_tag")
+            .select_related("model")
+        )
+        for person in people[:50]:
+            if person.assignments.filter(returned_at__isnull=True).exists() or not in_stock:
+                continue
+            device_issue(device=in_stock.pop(0), holder=person, actor=issuer, tech_bar=rng.choice(tech_bars))
+
+    def _print_logins(self):
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo logins (payroll number / password):"))
+        for payroll, first, last, _rank, roles, _staff in DEMO_LOGINS:
+            role_names = ", ".join(r.label for r in roles if r != Role.OFFICER) or Role.OFFICER.label
+            self.stdout.write(f"  {payroll:<8} {DEMO_PASSWORD}   {first} {last}: {role_names}")
+        self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/")

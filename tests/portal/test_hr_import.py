@@ -1,0 +1,98 @@
+"""The HR feed import: valid file, a bad row changes nothing, the same file twice changes nothing."""
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.management import CommandError, call_command
+
+from portal.models import Role, User
+from portal.services import people_import
+
+HEADER = (
+    "payroll_number,first_name,last_name,email,rank_or_grade,command_unit,team,supervisor_payroll_number,leaving_date\n"
+)
+VALID = HEADER + (
+    # the team member comes before their supervisor: supervisors are linked after all rows
+    "p1001,Amina,Khan,amina.khan@police.example,Police Constable,North,Response 1,S2001,\n"
+    "S2001,Gareth,Evans,Gareth.Evans@police.example,Sergeant,North,Response 1,,\n"
+    "P1002,Lucy,Bell,lucy.bell@police.example,Police Staff,South,Enquiry Office,S2001,2027-03-31\n"
+)
+
+
+@pytest.mark.django_db
+def test_valid_file_creates_people_with_supervisors_and_roles():
+    report = people_import(csv_text=VALID)
+
+    assert report.ok, report.errors
+    assert (report.created, report.updated, report.unchanged) == (3, 0, 0)
+    amina = User.objects.get(payroll_number="P1001")  # payroll numbers are upper-cased
+    assert amina.supervisor.payroll_number == "S2001"
+    assert amina.groups.filter(name=Role.OFFICER).exists()
+    assert User.objects.get(payroll_number="S2001").groups.filter(name=Role.SUPERVISOR).exists()
+    assert User.objects.get(payroll_number="S2001").email == "gareth.evans@police.example"
+    assert str(User.objects.get(payroll_number="P1002").leaving_date) == "2027-03-31"
+    assert not amina.has_usable_password()  # they sign in with Entra ID, not a password from a file
+
+
+@pytest.mark.django_db
+def test_a_bad_row_changes_nothing_and_names_its_line():
+    bad = (
+        VALID
+        + "P1003,Tom,Ray,not-an-email,PC,North,Response 2,,\nP1004,Ann,Lee,ann@police.example,PC,North,R2,S9999,\n"
+    )
+
+    report = people_import(csv_text=bad)
+
+    assert not report.ok
+    assert any(e.startswith("line 5: email:") for e in report.errors), report.errors
+    assert any(e.startswith("line 6: supervisor_payroll_number:") and "S9999" in e for e in report.errors)
+    assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_same_file_twice_changes_nothing():
+    people_import(csv_text=VALID)
+    entries_after_first = LogEntry.objects.count()
+
+    report = people_import(csv_text=VALID)
+
+    assert report.ok
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
+    assert LogEntry.objects.count() == entries_after_first  # no audit noise either
+
+
+@pytest.mark.django_db
+def test_a_changed_row_updates_only_that_person():
+    people_import(csv_text=VALID)
+    changed = VALID.replace("South,Enquiry Office", "South,Custody")
+
+    report = people_import(csv_text=changed)
+
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 2)
+    assert User.objects.get(payroll_number="P1002").team == "Custody"
+
+
+@pytest.mark.django_db
+def test_missing_column_is_reported():
+    report = people_import(csv_text="payroll_number,first_name\nP1,A\n")
+    assert not report.ok
+    assert "no column" in report.errors[0]
+
+
+@pytest.mark.django_db
+def test_command_reports_errors_with_line_numbers(tmp_path, capsys):
+    path = tmp_path / "hr.csv"
+    path.write_text(VALID + "P1003,Tom,Ray,not-an-email,PC,North,Response 2,,\n")
+
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_people", str(path))
+
+    assert "line 5: email" in capsys.readouterr().err
+    assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_command_imports(tmp_path, capsys):
+    path = tmp_path / "hr.csv"
+    path.write_text(VALID)
+    call_command("import_people", str(path))
+    assert "3 new, 0 updated, 0 unchanged" in capsys.readouterr().out

@@ -1,0 +1,37 @@
+"""`seed_demo` makes the promised force and is idempotent."""
+
+import pytest
+from django.core.management import call_command
+
+from devices.models import Assignment, Device, DeviceModel, TechBar
+from portal.models import Role, User
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_a_small_force_and_running_it_again_changes_nothing(capsys):
+    call_command("seed_demo")
+    counts = (TechBar.objects.count(), DeviceModel.objects.count(), Device.objects.count(), User.objects.count())
+    assignments = Assignment.objects.count()
+
+    call_command("seed_demo")
+
+    assert counts == (3, 6, 300, 60)
+    assert (
+        TechBar.objects.count(),
+        DeviceModel.objects.count(),
+        Device.objects.count(),
+        User.objects.count(),
+    ) == counts
+    assert Assignment.objects.count() == assignments > 0
+    for role in Role:
+        assert User.objects.filter(groups__name=role).exists(), role
+    assert User.objects.values("command_unit", "team").distinct().count() >= 6
+    out = capsys.readouterr().out
+    assert "OFF001" in out and "kitbag-demo-2026" in out
+
+
+@pytest.mark.django_db
+def test_demo_login_works(client):
+    call_command("seed_demo")
+    response = client.post("/accounts/login/", {"login": "OFF001", "password": "kitbag-demo-2026"})
+    assert response.status_code == 302
