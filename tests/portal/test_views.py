@@ -1,0 +1,71 @@
+"""The portal's own pages: home per role, notifications, health."""
+
+import pytest
+
+from devices.models import Device, DeviceModel, TechBar
+from devices.services import device_issue
+from portal.models import Notification
+from portal.services import notify
+
+
+@pytest.fixture
+def phone(db):
+    model = DeviceModel.objects.create(make="Samsung", model_name="Galaxy XCover 7", kind=DeviceModel.Kind.SMARTPHONE)
+    bar = TechBar.objects.create(code="hq", name="Headquarters Tech Bar")
+    return Device.objects.create(asset_tag="KB000001", model=model, tech_bar=bar, phone_number="07700 900001")
+
+
+@pytest.mark.django_db
+def test_home_lists_my_kit(client, officer, tech_bar_staff, phone):
+    device_issue(device=phone, holder=officer, actor=tech_bar_staff, tech_bar=phone.tech_bar)
+    client.force_login(officer)
+    content = client.get("/").content.decode()
+    assert "KB000001" in content and "07700 900001" in content
+
+
+@pytest.mark.django_db
+def test_home_without_kit_says_so(client, officer):
+    client.force_login(officer)
+    assert "You hold no kit" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_home_shows_work_links_by_role(client, tech_bar_staff, officer):
+    client.force_login(tech_bar_staff)
+    assert "Tech Bar counter" in client.get("/").content.decode()
+    client.force_login(officer)
+    assert "Tech Bar counter" not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_notifications_are_listed_and_marked_read_by_their_recipient_only(client, officer, supervisor):
+    note = notify(recipient=officer, subject="Your report is due", body="Two hours left.", url="/help/")
+    client.force_login(supervisor)
+    assert client.post(f"/notifications/{note.pk}/read/").status_code == 404
+    client.force_login(officer)
+    page = client.get("/notifications/").content.decode()
+    assert "Your report is due" in page and "1 new" in page
+    response = client.post(f"/notifications/{note.pk}/read/")
+    assert response.status_code == 302 and response.url == "/help/"
+    assert Notification.objects.get(pk=note.pk).read_at is not None
+
+
+@pytest.mark.django_db
+def test_notification_email_is_sent_after_commit(officer, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(recipient=officer, subject="Hello", body="Body", url="/")
+    assert mailoutbox[0].to == [officer.email]
+    assert mailoutbox[0].subject == "[Kitbag] Hello"
+
+
+@pytest.mark.django_db
+def test_health(client):
+    assert client.get("/health/").json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_a_friendly_404(client, officer):
+    client.force_login(officer)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
