@@ -25,9 +25,11 @@ portal_patterns = [
 
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
-    # No self sign-up: people come from the HR feed. These paths 404 rather than say "closed".
+    # No self sign-up, and no changing one's own email: both come from the HR feed.
+    # These paths 404 rather than say "closed".
     path("accounts/signup/", views.page_not_found),
     path("accounts/3rdparty/signup/", views.page_not_found),
+    path("accounts/email/", views.page_not_found),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("policy/", include("policy.urls")),

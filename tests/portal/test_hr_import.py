@@ -96,3 +96,16 @@ def test_command_imports(tmp_path, capsys):
     path.write_text(VALID)
     call_command("import_people", str(path))
     assert "3 new, 0 updated, 0 unchanged" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_admin_import_checks_the_file_and_shows_line_errors(client, portal_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(portal_admin)
+    assert client.get("/admin/portal/user/import/").status_code == 200
+    upload = SimpleUploadedFile("hr.csv", (VALID + "P1003,Tom,Ray,not-an-email,PC,North,R2,,\n").encode(), "text/csv")
+    response = client.post("/admin/portal/user/import/", {"import_file": upload, "format": "0", "resource": "0"})
+    assert response.status_code == 200
+    assert "not an email address" in response.content.decode()
+    assert not User.objects.filter(payroll_number="P1001").exists()

@@ -60,8 +60,9 @@ def test_the_admin_login_goes_through_the_rate_limited_sign_in(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/accounts/signup/", "/accounts/3rdparty/signup/"])
-def test_sign_up_is_gone(client, url):
+@pytest.mark.parametrize("url", ["/accounts/signup/", "/accounts/3rdparty/signup/", "/accounts/email/"])
+def test_sign_up_and_email_change_are_gone(client, officer, url):
+    client.force_login(officer)
     assert client.get(url).status_code == 404
     assert (
         client.post(
