@@ -45,10 +45,11 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     def state(self, obj):
         return "Published" if obj.is_published else "Draft"
 
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.is_published:
-            return self.fields  # a published version is a record: nothing on it changes
-        return ("content_hash", "published_at", "published_by")
+    readonly_fields = ("content_hash", "published_at", "published_by")
+
+    # A published version is a record: the admin shows it read-only and offers no delete.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or not obj.is_published)
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (obj is None or not obj.is_published)

@@ -29,4 +29,7 @@ class PolicyGateMiddleware:
 
     @staticmethod
     def is_exempt(path: str) -> bool:
-        return any(path.startswith(prefix) for prefix in settings.POLICY_GATE_EXEMPT_PATHS)
+        # "/help" as well as "/help/...": the slash is added later, by CommonMiddleware, on a 404.
+        return any(
+            path.startswith(prefix) or path == prefix.rstrip("/") for prefix in settings.POLICY_GATE_EXEMPT_PATHS
+        )

@@ -98,17 +98,27 @@ def _del(text: str) -> str:
 
 
 def _word_diff(old: str, new: str) -> SafeString:
-    old_words, new_words = old.split(" "), new.split(" ")
+    """Mark changed words: words and punctuation are compared separately, so "you," to
+    "you at all times," marks only "at all times" as added."""
+    tokenise = re.compile(r"\w+|[^\w\s]|\s+").findall
+    old_tokens, new_tokens = tokenise(old), tokenise(new)
     parts = []
-    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        removed, added = "".join(old_tokens[a1:a2]), "".join(new_tokens[b1:b2])
         if op == "equal":
-            parts.append(escape(" ".join(old_words[a1:a2])))
-        if op in ("delete", "replace"):
-            parts.append(_del(" ".join(old_words[a1:a2])))
-        if op in ("insert", "replace"):
-            parts.append(_ins(" ".join(new_words[b1:b2])))
-    return mark_safe(" ".join(parts))  # noqa: S308 - every part above is escaped
+            parts.append(escape(removed))
+            continue
+        # Keep the spaces round a change outside the mark, so it reads as whole words.
+        if removed.strip():
+            lead, core, trail = re.match(r"(\s*)(.*?)(\s*)$", removed, re.DOTALL).groups()
+            parts.append(escape(lead) + _del(core) + (" " if added.strip() else escape(trail)))
+        if added.strip():
+            lead, core, trail = re.match(r"(\s*)(.*?)(\s*)$", added, re.DOTALL).groups()
+            parts.append(("" if removed.strip() else escape(lead)) + _ins(core) + escape(trail))
+        elif added:
+            parts.append(escape(added))
+    return mark_safe("".join(parts))  # noqa: S308 - every part above is escaped
 
 
 def readable_diff(old_source: str, new_source: str) -> list[DiffBlock]:
