@@ -52,7 +52,7 @@ def acceptance_chart(points: list[DayCount], *, version_label: str) -> BarChart 
     if not points:
         return None
     slot = PLOT_WIDTH / len(points)
-    bar_width = max(slot * 0.7, 1.0)
+    bar_width = min(max(slot * 0.7, 1.0), 28.0)  # one day alone is a bar, not a slab
     bars = []
     for i, point in enumerate(points):
         height = PLOT_HEIGHT * point.percent / 100

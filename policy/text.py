@@ -85,8 +85,10 @@ class DiffBlock:
 
 
 def _blocks(source: str) -> list[str]:
-    """Paragraph-sized pieces of Markdown: split at blank lines, whitespace normalised."""
-    return [" ".join(block.split()) for block in re.split(r"\n\s*\n", (source or "").strip()) if block.strip()]
+    """Paragraph-sized pieces of Markdown: split at blank lines, whitespace normalised, heading
+    marks dropped (a reader sees "Reporting", not "## Reporting")."""
+    blocks = re.split(r"\n\s*\n", (source or "").strip())
+    return [re.sub(r"^#{1,6}\s+", "", " ".join(block.split())) for block in blocks if block.strip()]
 
 
 def _ins(text: str) -> str:
