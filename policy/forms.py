@@ -67,9 +67,12 @@ class AcceptForm(forms.Form):
         return cleaned
 
     def with_fresh_token(self, *, version: PolicyVersion) -> "AcceptForm":
-        """After a refusal, the page shows `version` again: its form must carry a new token for it,
-        while keeping the errors and the tick box as the person left them."""
+        """After a refusal, the page shows `version` again: its form carries a new token for it and
+        keeps the errors. A tick given to some other text is not carried over to this one."""
+        shown = getattr(self, "cleaned_data", {}).get("shown")
         self.data = self.data.copy()
         self.data[self.add_prefix("shown")] = shown_version_token(user=self.user, version=version)
+        if not isinstance(shown, ShownVersion) or shown.version_id != version.pk:
+            self.data.pop(self.add_prefix("confirm"), None)
         self.fields["confirm"].label = f"I have read and accept the {version.policy.name}, version {version.number}"
         return self

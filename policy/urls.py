@@ -9,8 +9,8 @@ app_name = "policy"
 urlpatterns = [
     path("mine/", views.MyPolicyListView.as_view(), name="my_policies"),
     path("compliance/", views.ComplianceIndexView.as_view(), name="compliance_index"),
+    path("compliance/<slug:slug>/", views.PersonComplianceListView.as_view(), name="compliance"),
     path("<slug:slug>/accept/", views.AcceptView.as_view(), name="accept"),
-    path("<slug:slug>/compliance/", views.PersonComplianceListView.as_view(), name="compliance"),
     path("<slug:slug>/v<int:number>/", views.PolicyVersionDetailView.as_view(), name="version"),
     path("<slug:slug>/v<int:number>/receipt/", views.ReceiptView.as_view(), name="receipt"),
 ]

@@ -1,6 +1,7 @@
 """Accepting the conditions of use in a real browser, on a phone, with axe checking each page."""
 
 import pytest
+from django.urls import reverse
 
 from policy.models import Acknowledgement
 from tests.conftest import assert_accessible, sign_in
@@ -45,7 +46,7 @@ def test_the_compliance_page_is_accessible(page, live_server, data_office, offic
     accept(data_office, version)
     accept(officer, version)
     sign_in(page, live_server, data_office)
-    page.goto(f"{live_server.url}/policy/{version.policy.slug}/compliance/")
+    page.goto(f"{live_server.url}{reverse('policy:compliance', kwargs={'slug': version.policy.slug})}")
     assert page.locator("svg[role=img]").is_visible()
     page.get_by_text("Show the chart's figures as a table").click()
     assert_accessible(page)

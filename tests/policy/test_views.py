@@ -9,6 +9,7 @@ import re
 import openpyxl
 import pytest
 import time_machine
+from auditlog.models import LogEntry
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -257,7 +258,8 @@ def test_a_version_that_is_not_current_records_nothing(gated, officer, version, 
     assert response.status_code == 400
     assert "Version 1 is not the version in force" in html
     assert f"version {v2.number}" in html  # the page now shows version 2 to read
-    assert token_from(response) != token  # with a fresh form for it
+    assert token_from(response) != token  # with a fresh form for it...
+    assert re.search(r'name="confirm"[^>]*checked', html) is None  # ...to be ticked after reading it
     assert not Acknowledgement.objects.exists()
 
 
@@ -502,6 +504,31 @@ def test_compliance_page_costs_the_same_queries_at_10_and_1000_people(
 # --- The admin: preview and publish ------------------------------------------------------------
 def preview_url(version):
     return reverse("admin:policy_policyversion_preview", args=[version.pk])
+
+
+def test_a_portal_admin_writes_a_draft_in_the_admin_and_it_is_audited(client, portal_admin):
+    policy = PolicyFactory()
+    client.force_login(portal_admin)
+    assert client.get(reverse("admin:policy_policyversion_add")).status_code == 200
+    response = client.post(
+        reverse("admin:policy_policyversion_add"),
+        {
+            "policy": policy.pk,
+            "number": 1,
+            "title": "ICT Conditions of Use",
+            "summary_of_changes": "",
+            "body": "## Devices\n\nLock your phone.",
+            "effective_date": timezone.localdate().isoformat(),
+            "requires_acceptance": "on",
+            "grace_days": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    draft = PolicyVersion.objects.get(policy=policy)
+    assert not draft.is_published
+    assert LogEntry.objects.get_for_object(draft).get().actor == portal_admin
+    change = client.get(reverse("admin:policy_policyversion_change", args=[draft.pk])).content.decode()
+    assert preview_url(draft) in change and "Preview and publish" in change
 
 
 def test_a_portal_admin_previews_then_publishes(client, portal_admin):
