@@ -8,7 +8,7 @@ they have accepted the required version or a later one.
 
 import datetime
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import TruncDate
@@ -29,9 +29,9 @@ class PolicyState:
     current: PolicyVersion
     required: PolicyVersion
     versions: list[PolicyVersion]  # in effect, oldest first
-    acknowledgements: list[Acknowledgement] = field(default_factory=list)  # this person's, newest version first
-    outstanding_since: datetime.datetime | None = None
-    due_at: datetime.datetime | None = None
+    acknowledgements: list[Acknowledgement]  # this person's, newest version first
+    outstanding_since: datetime.datetime  # when the required version first asked them
+    due_at: datetime.datetime  # the end of their grace period
 
     @property
     def latest_acknowledgement(self) -> Acknowledgement | None:
@@ -72,12 +72,10 @@ def _current_and_required(versions: list[PolicyVersion]) -> tuple[PolicyVersion,
 
 def policies_applying_to(*, user: User) -> QuerySet[Policy]:
     """Policies that cover this person: those for everyone, and those for a role they hold."""
+    holds_a_chosen_role = Exists(Policy.roles.through.objects.filter(policy=OuterRef("pk"), group__user=user))
     return Policy.objects.filter(
-        Q(audience=Policy.Audience.EVERYONE)
-        | Q(audience=Policy.Audience.ROLES) & Exists(Policy.roles.through.objects.filter(
-            policy=OuterRef("pk"), group__in=user.groups.values("pk"))
-        )
-    )  # fmt: skip
+        Q(audience=Policy.Audience.EVERYONE) | Q(holds_a_chosen_role, audience=Policy.Audience.ROLES)
+    )
 
 
 def _states(*, user: User, policies: QuerySet[Policy], now: datetime.datetime) -> list[PolicyState]:
