@@ -15,6 +15,8 @@ def _everyone(user) -> bool:
 NAV: list[tuple[str, str, object]] = [
     ("Home", "portal:home", _everyone),
     ("Tech Bar", "admin:index", permissions.can_use_admin),
+    ("My policies", "policy:my_policies", _everyone),
+    ("Compliance", "policy:compliance_index", permissions.can_view_compliance),
 ]
 
 

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "policy.middleware.PolicyGateMiddleware",  # after auth and messages; see POLICY_GATE_EXEMPT_PATHS
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
 ]
 
@@ -265,6 +266,40 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # --- Tables --------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "portal/tables/govuk_table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "govuk-table"}
+
+# --- Conditions of use (policy app) ---------------------------------------------------------
+# Days people may keep using the portal after a version takes effect before the gate sends them to
+# accept it. A version may set its own grace period, which wins over this default.
+POLICY_GRACE_PERIOD_DAYS = env.int("POLICY_GRACE_PERIOD_DAYS", default=0)
+# The gate never blocks these path prefixes: signing in and out, the policy pages themselves,
+# static files, the health check, help, notifications and every incident-reporting page.
+# The admin (/admin/) is gated like any other page: Tech Bar counters handle people's data and kit,
+# and their staff are bound by the same conditions. A Portal admin can still accept and publish.
+POLICY_GATE_EXEMPT_PATHS = env.list(
+    "POLICY_GATE_EXEMPT_PATHS",
+    default=[
+        "/accounts/",
+        "/policy/",
+        STATIC_URL,
+        "/favicon.ico",
+        "/health/",
+        "/help/",
+        "/accessibility/",
+        "/notifications/",
+        "/incidents/report/",
+    ],
+)
+# Reminders (a daily task): to the person once outstanding this many days, and to their
+# supervisor from this many days.
+POLICY_REMINDER_AFTER_DAYS = env.int("POLICY_REMINDER_AFTER_DAYS", default=3)
+POLICY_SUPERVISOR_REMINDER_AFTER_DAYS = env.int("POLICY_SUPERVISOR_REMINDER_AFTER_DAYS", default=10)
+# How long an acceptance page may stay open before its form must be reloaded (seconds).
+POLICY_ACCEPT_FORM_MAX_AGE = env.int("POLICY_ACCEPT_FORM_MAX_AGE", default=24 * 60 * 60)
+# Added here, not in PolicyConfig.ready(), so the whole beat schedule reads in one place.
+CELERY_BEAT_SCHEDULE["policy-send-reminders"] = {
+    "task": "policy.tasks.send_policy_reminders",
+    "schedule": crontab(hour=env.int("POLICY_REMINDER_HOUR", default=8), minute=0),  # daily, local time
+}
 
 # --- Audit ---------------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -8,6 +8,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from devices import selectors as devices_selectors
+from policy import selectors as policy_selectors
 from portal import permissions, selectors, services
 from portal.models import SecurityEvent
 
@@ -28,6 +29,7 @@ class HomeView(TemplateView):
             team_size=selectors.team_of(supervisor=user).count() if permissions.is_supervisor(user) else 0,
             latest_notifications=selectors.notifications_for(user=user)[:5],
             my_kit=devices_selectors.assignments_open_for(user=user),
+            policies_to_accept=policy_selectors.policies_to_accept(user=user),
         )
         return context
 

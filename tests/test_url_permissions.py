@@ -17,6 +17,31 @@ def only(*roles, status=200, others=403):
     return {r: (status if r in roles else others) for r in ROLE_FIXTURES if r != "anonymous"}
 
 
+def _policy_in_force(get):
+    from tests.policy.factories import published_version
+
+    return published_version(by=get("portal_admin"))
+
+
+def _policy_slug(get):
+    return {"slug": _policy_in_force(get).policy.slug}
+
+
+def _policy_version(get):
+    version = _policy_in_force(get)
+    return {"slug": version.policy.slug, "number": version.number}
+
+
+def _policy_receipt(get):
+    """A receipt is the viewer's own: every signed-in role has accepted, so each sees theirs."""
+    from tests.policy.factories import accept
+
+    version = _policy_in_force(get)
+    for role in ALL_SIGNED_IN:
+        accept(get(role), version)
+    return {"slug": version.policy.slug, "number": version.number}
+
+
 # (URL name, function(request fixture getter) -> URL kwargs or None, {role: expected status})
 ROUTES = [
     # --- portal ---
@@ -28,6 +53,13 @@ ROUTES = [
     # notification_read is POST-only and per-recipient: tested in tests/portal/test_views.py
     # the admin hands its sign-in to allauth and refuses signed-in people without a counter role
     ("admin:index", None, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
+    # --- policy ---
+    ("policy:my_policies", None, ALL_SIGNED_IN),
+    ("policy:accept", _policy_slug, ALL_SIGNED_IN),
+    ("policy:version", _policy_version, ALL_SIGNED_IN),
+    ("policy:receipt", _policy_receipt, ALL_SIGNED_IN),  # someone else's receipt: 404, see tests/policy
+    ("policy:compliance_index", None, only("supervisor", "data_office", "portal_admin")),
+    ("policy:compliance", _policy_slug, only("supervisor", "data_office", "portal_admin")),
 ]
 NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read"}
 CHECKED_NAMESPACES = {"portal", "policy", "incidents", "devices"}

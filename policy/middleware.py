@@ -1,0 +1,35 @@
+"""The acceptance gate: a signed-in person who is past the grace period for a version they have
+not accepted is sent to accept it, wherever they were going, except to the exempt paths
+(settings.POLICY_GATE_EXEMPT_PATHS: signing out, the policy pages, help, incident reporting...)."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from policy import selectors
+
+
+class PolicyGateMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not self.is_exempt(request.path_info):
+            version = selectors.policy_version_due(user=user)
+            if version is not None:
+                accept = reverse("policy:accept", kwargs={"slug": version.policy.slug})
+                # GET only: a form posted to a blocked page has nowhere sensible to come back to.
+                if request.method == "GET":
+                    accept = f"{accept}?{urlencode({'next': request.get_full_path()})}"
+                return redirect(accept)
+        return self.get_response(request)
+
+    @staticmethod
+    def is_exempt(path: str) -> bool:
+        # "/help" as well as "/help/...": the slash is added later, by CommonMiddleware, on a 404.
+        return any(
+            path.startswith(prefix) or path == prefix.rstrip("/") for prefix in settings.POLICY_GATE_EXEMPT_PATHS
+        )

@@ -1,0 +1,376 @@
+"""Reads for policies: who must accept what and by when, the gate's question, and compliance.
+
+Vocabulary: a policy's *current* version is its latest published version in effect; its *required*
+version is the latest in-effect version that needs acceptance (a version published without
+"acceptance required again" leaves the requirement where it was). A person is *up to date* when
+they have accepted the required version or a later one.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass
+
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from policy import permissions
+from policy.models import Acknowledgement, ComplianceStatus, Policy, PolicyVersion
+from portal.models import User
+from portal.selectors import team_of
+
+
+# --- One person ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PolicyState:
+    """Where one person stands with one policy."""
+
+    policy: Policy
+    current: PolicyVersion
+    required: PolicyVersion
+    versions: list[PolicyVersion]  # in effect, oldest first
+    acknowledgements: list[Acknowledgement]  # this person's, newest version first
+    outstanding_since: datetime.datetime  # when the required version first asked them
+    due_at: datetime.datetime  # the end of their grace period
+
+    @property
+    def latest_acknowledgement(self) -> Acknowledgement | None:
+        return self.acknowledgements[0] if self.acknowledgements else None
+
+    @property
+    def accepted_current(self) -> bool:
+        return any(ack.version_id == self.current.pk for ack in self.acknowledgements)
+
+    @property
+    def up_to_date(self) -> bool:
+        return any(ack.version.number >= self.required.number for ack in self.acknowledgements)
+
+    @property
+    def status(self) -> str:
+        if self.accepted_current:
+            return ComplianceStatus.ACCEPTED_CURRENT
+        return ComplianceStatus.ACCEPTED_OLDER if self.acknowledgements else ComplianceStatus.NEVER
+
+    def is_overdue(self, now: datetime.datetime | None = None) -> bool:
+        """Past the grace period without accepting: the gate sends them to accept it."""
+        return not self.up_to_date and (now or timezone.now()) >= self.due_at
+
+    def changes_since_accepted(self) -> list[PolicyVersion]:
+        """The versions after the one this person last accepted, up to the current one, oldest first."""
+        accepted = self.latest_acknowledgement
+        after = accepted.version.number if accepted else 0
+        return [v for v in self.versions if after < v.number <= self.current.number]
+
+
+def _current_and_required(versions: list[PolicyVersion]) -> tuple[PolicyVersion, PolicyVersion]:
+    """`versions`: one policy's in-effect versions, oldest first (never empty)."""
+    current = versions[-1]
+    needing = [v for v in versions if v.requires_acceptance]
+    # Publishing insists the first version needs acceptance; fall back to it all the same.
+    return current, (needing[-1] if needing else versions[0])
+
+
+def policies_applying_to(*, user: User) -> QuerySet[Policy]:
+    """Policies that cover this person: those for everyone, and those for a role they hold."""
+    holds_a_chosen_role = Exists(Policy.roles.through.objects.filter(policy=OuterRef("pk"), group__user=user))
+    return Policy.objects.filter(
+        Q(audience=Policy.Audience.EVERYONE) | Q(holds_a_chosen_role, audience=Policy.Audience.ROLES)
+    )
+
+
+def _states(*, user: User, policies: QuerySet[Policy], now: datetime.datetime) -> list[PolicyState]:
+    versions = list(
+        PolicyVersion.objects.in_effect(on=timezone.localdate(now))
+        .filter(policy__in=policies)
+        .select_related("policy")
+        .order_by("policy__name", "policy_id", "number")
+    )
+    if not versions:
+        return []
+    by_policy: dict[int, list[PolicyVersion]] = {}
+    for version in versions:
+        by_policy.setdefault(version.policy_id, []).append(version)
+    version_by_pk = {v.pk: v for v in versions}
+    acks: dict[int, list[Acknowledgement]] = {}
+    for ack in Acknowledgement.objects.filter(user=user, version__in=versions).order_by("-version__number"):
+        ack.version = version_by_pk[ack.version_id]
+        acks.setdefault(ack.version.policy_id, []).append(ack)
+    states = []
+    for policy_versions in by_policy.values():
+        current, required = _current_and_required(policy_versions)
+        # Someone who joined after the version took effect gets their grace period from joining.
+        since = max(required.starts_at, user.date_joined)
+        states.append(
+            PolicyState(
+                policy=current.policy,
+                current=current,
+                required=required,
+                versions=policy_versions,
+                acknowledgements=acks.get(current.policy_id, []),
+                outstanding_since=since,
+                due_at=since + required.grace_period,
+            )
+        )
+    return states
+
+
+def policy_states_for(*, user: User, now: datetime.datetime | None = None) -> list[PolicyState]:
+    """Every policy that covers this person and has a version in effect, with where they stand."""
+    return _states(user=user, policies=policies_applying_to(user=user), now=now or timezone.now())
+
+
+def policy_state_for(*, user: User, policy: Policy, now: datetime.datetime | None = None) -> PolicyState | None:
+    """Where this person stands with one policy (covered or not); None before any version is in effect."""
+    states = _states(user=user, policies=Policy.objects.filter(pk=policy.pk), now=now or timezone.now())
+    return states[0] if states else None
+
+
+def policy_applies_to(*, user: User, policy: Policy) -> bool:
+    return policies_applying_to(user=user).filter(pk=policy.pk).exists()
+
+
+def policies_to_accept(*, user: User, now: datetime.datetime | None = None) -> list[PolicyState]:
+    """What the home page asks this person to accept, with the date by which they must."""
+    return [state for state in policy_states_for(user=user, now=now) if not state.up_to_date]
+
+
+def policy_version_due(*, user: User, now: datetime.datetime | None = None) -> PolicyVersion | None:
+    """The gate's question: the version this person must accept before going on, if any."""
+    now = now or timezone.now()
+    for state in policy_states_for(user=user, now=now):
+        if state.is_overdue(now):
+            return state.current
+    return None
+
+
+def has_accepted_current(user: User) -> bool:
+    """True when this person is up to date with every policy that covers them (grace periods
+    aside). The Tech Bar refuses to issue kit to anyone for whom this is False."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return all(state.up_to_date for state in policy_states_for(user=user))
+
+
+def current_and_required(
+    *, policy: Policy, now: datetime.datetime | None = None
+) -> tuple[PolicyVersion, PolicyVersion] | None:
+    """The policy's current and required versions; None before any version is in effect."""
+    on = timezone.localdate(now)
+    versions = list(PolicyVersion.objects.in_effect(on=on).filter(policy=policy).order_by("number"))
+    return _current_and_required(versions) if versions else None
+
+
+def version_was_current_at(*, version: PolicyVersion, at: datetime.datetime) -> bool:
+    """Was this the version people were asked to read at that moment (published, in effect, and
+    not yet followed by a later one)?"""
+    if not version.is_published or version.published_at > at or version.effective_date > timezone.localdate(at):
+        return False
+    return not PolicyVersion.objects.filter(
+        policy_id=version.policy_id,
+        number__gt=version.number,
+        published_at__lte=at,
+        effective_date__lte=timezone.localdate(at),
+    ).exists()
+
+
+def published_versions(*, policy: Policy) -> QuerySet[PolicyVersion]:
+    return PolicyVersion.objects.published().filter(policy=policy).order_by("-number")
+
+
+def published_version(*, policy: Policy, number: int) -> PolicyVersion | None:
+    return published_versions(policy=policy).select_related("policy", "published_by").filter(number=number).first()
+
+
+def previous_published_version(*, version: PolicyVersion) -> PolicyVersion | None:
+    return published_versions(policy=version.policy).filter(number__lt=version.number).first()
+
+
+def acknowledgements_for(*, user: User) -> QuerySet[Acknowledgement]:
+    return Acknowledgement.objects.filter(user=user).select_related("version__policy").order_by("-accepted_at")
+
+
+def acknowledgement_for(*, user: User, version: PolicyVersion) -> Acknowledgement | None:
+    return acknowledgements_for(user=user).filter(version=version).first()
+
+
+# --- Many people -----------------------------------------------------------------------------
+def people_covered(*, policy: Policy) -> QuerySet[User]:
+    """Everyone still serving whom the policy covers."""
+    people = User.objects.filter(is_active=True)
+    if policy.audience == Policy.Audience.ROLES:
+        holds_role = User.groups.through.objects.filter(user=OuterRef("pk"), group__policies=policy)
+        people = people.filter(Exists(holds_role))
+    return people
+
+
+def with_compliance(
+    people: QuerySet[User], *, policy: Policy, current: PolicyVersion, required: PolicyVersion
+) -> QuerySet[User]:
+    """Annotate each person, in the database, with where they stand: status, up_to_date,
+    last_accepted_number and last_accepted_at."""
+    acks = Acknowledgement.objects.filter(
+        user=OuterRef("pk"), version__policy=policy, version__number__lte=current.number
+    ).order_by()
+    latest = acks.order_by("-version__number")
+    return people.annotate(
+        accepted_current=Exists(acks.filter(version=current)),
+        up_to_date=Exists(acks.filter(version__number__gte=required.number)),
+        last_accepted_number=Subquery(latest.values("version__number")[:1]),
+        last_accepted_at=Subquery(latest.values("accepted_at")[:1]),
+        status=Case(
+            When(accepted_current=True, then=Value(ComplianceStatus.ACCEPTED_CURRENT)),
+            When(last_accepted_number__isnull=False, then=Value(ComplianceStatus.ACCEPTED_OLDER)),
+            default=Value(ComplianceStatus.NEVER),
+            output_field=CharField(),
+        ),
+    )
+
+
+def people_outstanding(
+    *, policy: Policy, current: PolicyVersion, required: PolicyVersion, joined_by: datetime.datetime
+) -> QuerySet[User]:
+    """People the policy covers who are not up to date and who had joined by `joined_by`."""
+    people = people_covered(policy=policy).filter(date_joined__lte=joined_by)
+    return with_compliance(people, policy=policy, current=current, required=required).filter(up_to_date=False)
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """One policy's compliance as one viewer may see it."""
+
+    policy: Policy
+    current: PolicyVersion
+    required: PolicyVersion
+    people: QuerySet[User]  # annotated by with_compliance
+    everyone: bool  # False: a supervisor's own team
+
+
+def policy_compliance(*, viewer: User, policy: Policy, now: datetime.datetime | None = None) -> Compliance | None:
+    """The people this viewer may see (Data Office: everyone covered; a supervisor: their own
+    team), each annotated with their status. None before any version is in effect."""
+    versions = current_and_required(policy=policy, now=now)
+    if versions is None:
+        return None
+    current, required = versions
+    people = people_covered(policy=policy)
+    everyone = permissions.sees_everyones_compliance(viewer)
+    if not everyone:
+        people = people.filter(pk__in=team_of(supervisor=viewer).values("pk"))
+    people = with_compliance(people, policy=policy, current=current, required=required)
+    return Compliance(
+        policy=policy,
+        current=current,
+        required=required,
+        people=people.select_related("supervisor").order_by("last_name", "first_name", "payroll_number"),
+        everyone=everyone,
+    )
+
+
+@dataclass(frozen=True)
+class UnitSummary:
+    command_unit: str
+    people: int
+    accepted_current: int
+    accepted_older: int
+    never: int
+    up_to_date: int
+
+    @property
+    def percent_up_to_date(self) -> int:
+        return _percent(self.up_to_date, self.people)
+
+
+def _percent(part: int, whole: int) -> int:
+    """Rounded down, so 99.6% never shows as a reassuring 100%."""
+    return math.floor(100 * part / whole) if whole else 0
+
+
+def compliance_by_command_unit(*, compliance: Compliance) -> list[UnitSummary]:
+    """One row per command unit (one query, however many people)."""
+    rows = (
+        compliance.people.order_by()
+        .values("command_unit")
+        .annotate(
+            total=Count("pk"),
+            current=Count("pk", filter=Q(status=ComplianceStatus.ACCEPTED_CURRENT)),
+            older=Count("pk", filter=Q(status=ComplianceStatus.ACCEPTED_OLDER)),
+            never=Count("pk", filter=Q(status=ComplianceStatus.NEVER)),
+            ok=Count("pk", filter=Q(up_to_date=True)),
+        )
+        .order_by("command_unit")
+    )
+    return [
+        UnitSummary(
+            command_unit=row["command_unit"] or "(none recorded)",
+            people=row["total"],
+            accepted_current=row["current"],
+            accepted_older=row["older"],
+            never=row["never"],
+            up_to_date=row["ok"],
+        )
+        for row in rows
+    ]
+
+
+def compliance_total(summaries: list[UnitSummary]) -> UnitSummary:
+    return UnitSummary(
+        command_unit="All",
+        people=sum(s.people for s in summaries),
+        accepted_current=sum(s.accepted_current for s in summaries),
+        accepted_older=sum(s.accepted_older for s in summaries),
+        never=sum(s.never for s in summaries),
+        up_to_date=sum(s.up_to_date for s in summaries),
+    )
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: datetime.date
+    up_to_date: int  # people up to date by the end of this day
+    people: int
+
+    @property
+    def percent(self) -> int:
+        return _percent(self.up_to_date, self.people)
+
+
+def compliance_over_time(
+    *, compliance: Compliance, people: int, now: datetime.datetime | None = None, max_points: int = 31
+) -> list[DayCount]:
+    """How many of today's `people` were up to date at the end of each day since the required
+    version took effect (one query). Long spans are sampled evenly, ending today."""
+    today = timezone.localdate(now)
+    start = timezone.localdate(compliance.required.starts_at)
+    first_ok = Subquery(
+        Acknowledgement.objects.filter(
+            user=OuterRef("pk"),
+            version__policy=compliance.policy,
+            version__number__gte=compliance.required.number,
+            version__number__lte=compliance.current.number,
+        )
+        .order_by("accepted_at")
+        .values("accepted_at")[:1]
+    )
+    per_day = (
+        compliance.people.order_by()
+        .annotate(first_ok=first_ok)
+        .filter(first_ok__isnull=False)
+        .annotate(day=TruncDate("first_ok"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    counts: dict[datetime.date, int] = {}
+    for day, n in per_day:
+        day = max(day, start)  # accepted before the version took effect: up to date from its first day
+        counts[day] = counts.get(day, 0) + n
+    span = max((today - start).days, 0)
+    step = max(math.ceil((span + 1) / max_points), 1)
+    points, running, day = [], 0, start
+    sample_days = sorted({start + datetime.timedelta(days=d) for d in range(span, -1, -step)})
+    for sample in sample_days:
+        while day <= sample:
+            running += counts.get(day, 0)
+            day += datetime.timedelta(days=1)
+        points.append(DayCount(day=sample, up_to_date=running, people=people))
+    return points

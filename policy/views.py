@@ -1,0 +1,211 @@
+"""Pages for policies: my policies, read and accept, the receipt, and compliance."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import TemplateView
+
+from policy import charts, permissions, selectors, services, text
+from policy.filters import PersonComplianceFilterSet
+from policy.forms import AcceptForm
+from policy.models import Policy, PolicyVersion
+from policy.tables import PersonComplianceTable
+from portal.permissions import RoleRequiredMixin
+from portal.services import client_ip, user_agent
+from portal.tables import FilteredTableView
+
+
+def _safe_next(request) -> str:
+    """Where to go on after accepting: the page the gate stopped, if it is one of ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return target
+    return ""
+
+
+class MyPolicyListView(TemplateView):
+    """The policies that cover me, where I stand with each, and my receipts."""
+
+    template_name = "policy/my_policies.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            page_title="My policies",
+            states=selectors.policy_states_for(user=user),
+            acknowledgements=selectors.acknowledgements_for(user=user),
+            **kwargs,
+        )
+
+
+class AcceptView(View):
+    """Read the current version, see what changed since I last accepted, and accept it."""
+
+    template_name = "policy/accept.html"
+
+    def dispatch(self, request, slug):
+        self.policy = get_object_or_404(Policy, slug=slug)
+        self.state = selectors.policy_state_for(user=request.user, policy=self.policy)
+        if self.state is None:
+            raise Http404("This policy has no version in force yet.")
+        return super().dispatch(request, slug)
+
+    def get(self, request, slug):
+        return self.render_page(AcceptForm(user=request.user, version=self.state.current))
+
+    def post(self, request, slug):
+        form = AcceptForm(request.POST, user=request.user, version=self.state.current)
+        if form.is_valid():
+            shown = form.cleaned_data["shown"]
+            version = PolicyVersion.objects.filter(pk=shown.version_id, policy=self.policy).first()
+            if version is None:
+                form.add_error(None, "That is not a version of this policy. Read the version below and accept it.")
+            else:
+                try:
+                    services.policy_accept(
+                        actor=request.user,
+                        version=version,
+                        shown_at=shown.shown_at,
+                        content_hash=shown.content_hash,
+                        ip_address=client_ip(request),
+                        user_agent=user_agent(request),
+                    )
+                except services.VersionNotAcceptable as error:
+                    form.add_error(None, error.message)
+                else:
+                    receipt = reverse("policy:receipt", kwargs={"slug": self.policy.slug, "number": version.number})
+                    next_url = _safe_next(request)
+                    return redirect(f"{receipt}?next={next_url}" if next_url else receipt)
+        # Nothing was recorded: show the version in force again, with what went wrong.
+        return self.render_page(form.with_fresh_token(version=self.state.current), status=400)
+
+    def render_page(self, form, status=200):
+        state = self.state
+        accepted = state.latest_acknowledgement
+        diff = []
+        if accepted is not None and not state.accepted_current:
+            diff = text.readable_diff(accepted.version.body, state.current.body)
+        context = {
+            "page_title": f"{self.policy.name}, version {state.current.number}",
+            "policy": self.policy,
+            "state": state,
+            "overdue": state.is_overdue(),
+            "version": state.current,
+            "accepted": accepted,
+            "acknowledgement": accepted if state.accepted_current else None,
+            "changes": state.changes_since_accepted() if accepted is not None else [],
+            "diff": diff,
+            "form": form,
+            "applies": selectors.policy_applies_to(user=self.request.user, policy=self.policy),
+            "next": _safe_next(self.request),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+class ReceiptView(TemplateView):
+    """My receipt for one version: which version, when, and the hash of the text I accepted."""
+
+    template_name = "policy/receipt.html"
+
+    def get_context_data(self, slug, number, **kwargs):
+        policy = get_object_or_404(Policy, slug=slug)
+        version = selectors.published_version(policy=policy, number=number)
+        acknowledgement = version and selectors.acknowledgement_for(user=self.request.user, version=version)
+        if not acknowledgement:
+            raise Http404("You have not accepted this version.")
+        state = selectors.policy_state_for(user=self.request.user, policy=policy)
+        return super().get_context_data(
+            page_title=f"Receipt: {policy.name}, version {version.number}",
+            policy=policy,
+            version=version,
+            acknowledgement=acknowledgement,
+            newer=state.current if state and state.current.number > version.number else None,
+            must_accept_newer=bool(state and not state.up_to_date),
+            next=_safe_next(self.request),
+            **kwargs,
+        )
+
+
+class PolicyVersionDetailView(TemplateView):
+    """Any published version's text, as it was published (e.g. the one on a receipt)."""
+
+    template_name = "policy/version_detail.html"
+
+    def get_context_data(self, slug, number, **kwargs):
+        policy = get_object_or_404(Policy, slug=slug)
+        version = selectors.published_version(policy=policy, number=number)
+        if version is None:
+            raise Http404("No such published version.")
+        state = selectors.policy_state_for(user=self.request.user, policy=policy)
+        return super().get_context_data(
+            page_title=f"{policy.name}, version {version.number}",
+            policy=policy,
+            version=version,
+            state=state,
+            is_current=bool(state and state.current.pk == version.pk),
+            acknowledgement=selectors.acknowledgement_for(user=self.request.user, version=version),
+            **kwargs,
+        )
+
+
+class ComplianceIndexView(RoleRequiredMixin, TemplateView):
+    """Each policy in force, with the share of people (that I may see) who are up to date."""
+
+    permission_check = permissions.can_view_compliance
+    template_name = "policy/compliance_index.html"
+
+    def get_context_data(self, **kwargs):
+        rows = []
+        for policy in Policy.objects.order_by("name"):
+            compliance = selectors.policy_compliance(viewer=self.request.user, policy=policy)
+            if compliance is not None:
+                total = selectors.compliance_total(selectors.compliance_by_command_unit(compliance=compliance))
+                rows.append((compliance, total))
+        return super().get_context_data(page_title="Compliance", rows=rows, **kwargs)
+
+
+class PersonComplianceListView(FilteredTableView):
+    """Who has accepted a policy: the table (filter, export), a summary per command unit and a
+    chart over time. Data Office reviewers see everyone covered; supervisors their own team."""
+
+    permission_check = permissions.can_view_compliance
+    table_class = PersonComplianceTable
+    filterset_class = PersonComplianceFilterSet
+    template_name = "policy/compliance.html"
+    paginate_by = None  # the table pages itself; see get_table_pagination
+
+    def get(self, request, slug):
+        self.policy = get_object_or_404(Policy, slug=slug)
+        self.compliance = selectors.policy_compliance(viewer=request.user, policy=self.policy)
+        if self.compliance is None:
+            raise Http404("This policy has no version in force yet.")
+        self.export_name = f"{self.policy.slug}-compliance"
+        response = super().get(request, slug)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400
+        return response
+
+    def get_queryset(self):
+        return self.compliance.people
+
+    def get_table_pagination(self, table):
+        return {"per_page": PersonComplianceTable._meta.per_page}
+
+    def get_context_data(self, **kwargs):
+        compliance = self.compliance
+        units = selectors.compliance_by_command_unit(compliance=compliance)
+        total = selectors.compliance_total(units)
+        required = compliance.required
+        points = selectors.compliance_over_time(compliance=compliance, people=total.people)
+        return super().get_context_data(
+            page_title=f"Compliance: {self.policy.name}",
+            policy=self.policy,
+            compliance=compliance,
+            units=units,
+            total=total,
+            points=points,
+            chart=charts.acceptance_chart(points, version_label=f"version {required.number}"),
+            **kwargs,
+        )
