@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from devices.models import Assignment, Device, DeviceEvent, TechBar
+from policy import selectors as policy_selectors
 from portal.models import User
 
 
@@ -39,6 +40,10 @@ def device_issue(*, device: Device, holder: User, actor: User, tech_bar: TechBar
         raise DeviceNotAvailable(device)
     if not holder.is_active:
         raise HolderNotEligible(f"{holder} is no longer active and cannot be issued kit.")
+    if not policy_selectors.has_accepted_current(holder):
+        raise HolderNotEligible(
+            f"{holder} has not accepted the current ICT Conditions of Use. Ask them to accept it in Kitbag first."
+        )
     from_status = _transition(device, Device.Status.ISSUED)
     device.tech_bar = None
     device.save(update_fields=["status", "tech_bar", "updated_at"])

@@ -62,6 +62,18 @@ def _real_services(request):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _no_persistent_connections():
+    """Threads (live server, workers) close their connections after each request, so the test
+    database can be dropped at the end of a PostgreSQL run."""
+    from django.db import connections
+
+    for alias in connections:
+        connections.settings[alias]["CONN_MAX_AGE"] = 0
+        connections[alias].settings_dict["CONN_MAX_AGE"] = 0
+    yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _celery_broker_for_tests():
     """Unit tests never leave messages in the developer's file-system broker: use memory unless
     this run names a real broker (the Redis leg of CI)."""

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from devices.models import Device, DeviceModel, TechBar
 from devices.services import device_issue
+from policy.demo import seed_policy_demo
 from portal.models import Role, User
 
 DEMO_PASSWORD = "kitbag-demo-2026"
@@ -67,7 +68,15 @@ class Command(BaseCommand):
             models = self._device_models()
             people = self._people(rng)
             self._devices(rng, models, tech_bars)
+            # Kit first: it was issued before version 2 of the conditions of use was published.
             self._issue_kit(rng, people, tech_bars)
+            by_payroll = {p.payroll_number: p for p in people}
+            seed_policy_demo(
+                admin_user=by_payroll["ADM001"],
+                people=people,
+                # The demo officer and sergeant still have version 2 to accept: sign in as them to see the gate.
+                outstanding=[by_payroll["OFF001"], by_payroll["SUP001"], *people[20:26]],
+            )
         self._print_logins()
 
     def _tech_bars(self):
@@ -159,7 +168,8 @@ class Command(BaseCommand):
         Device.objects.bulk_create(new)
 
     def _issue_kit(self, rng, people, tech_bars):
-        """Give the first 50 people a phone (through the counter service, so history is real)."""
+        """Give the first 50 people a phone (through the counter service, so history is real).
+        On a second run they hold it already, so nothing is issued again."""
         issuer = User.objects.get(payroll_number="TB001")
         in_stock = list(
             Device.objects.filter(status=Device.Status.IN_STOCK, model__kind=DeviceModel.Kind.SMARTPHONE)
