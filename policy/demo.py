@@ -126,15 +126,23 @@ def _published(*, policy, number, title, body, summary, effective, published_at,
 
 
 @transaction.atomic
-def seed_policy_demo(*, admin_user: User, people: Iterable[User], outstanding: Iterable[User] | None = None) -> None:
+def seed_policy_demo(
+    *,
+    admin_user: User,
+    people: Iterable[User],
+    outstanding: Iterable[User] | None = None,
+    up_to_date: Iterable[User] = (),
+) -> None:
     """Publish versions 1 and 2 of the ICT Conditions of Use (2 asks everyone again) and give
     most people a believable history of accepting them.
 
     `outstanding`: people left needing to accept version 2, so a demo sign-in is gated. By
     default the admin and the first three of `people`; they have all accepted version 1.
+    `up_to_date`: people who have certainly accepted version 2 (the demo's working roles).
     """
     people = list(people)
     outstanding_pks = {p.pk for p in (outstanding if outstanding is not None else [admin_user, *people[:3]])}
+    up_to_date_pks = {p.pk for p in up_to_date}
     now = timezone.now()
     today = timezone.localdate(now)
     policy, _ = Policy.objects.get_or_create(slug=SLUG, defaults={"name": "ICT Conditions of Use"})
@@ -170,7 +178,7 @@ def seed_policy_demo(*, admin_user: User, people: Iterable[User], outstanding: I
         if required or chance.random() < 0.9:
             accepted = v1.starts_at + datetime.timedelta(hours=min(chance.expovariate(1 / 120), 100 * 24))
             rows.append(_acknowledgement(person, v1, accepted, chance))
-        if not required and chance.random() < 0.6:
+        if not required and (person.pk in up_to_date_pks or chance.random() < 0.6):
             # Most accept within a few days of the gate asking; a few take their time.
             accepted = v2.starts_at + datetime.timedelta(hours=chance.expovariate(1 / 40))
             if accepted < now:
