@@ -210,6 +210,9 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Incident attachments (screenshots, documents): largest file accepted, and how many per incident.
+INCIDENT_ATTACHMENT_MAX_BYTES = env.int("INCIDENT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+INCIDENT_ATTACHMENTS_PER_INCIDENT = env.int("INCIDENT_ATTACHMENTS_PER_INCIDENT", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Email ---------------------------------------------------------------------------------
@@ -228,6 +231,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kitbag <kitbag-norep
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The Data Office's shared duty inbox: escalations that must not wait for one person.
 DATA_OFFICE_DUTY_EMAIL = env.str("DATA_OFFICE_DUTY_EMAIL", default="data-office-duty@localhost")
+# Whoever leads the Data Office: told when a 72-hour regulator decision is close to overdue.
+DATA_OFFICE_LEAD_EMAIL = env.str("DATA_OFFICE_LEAD_EMAIL", default=DATA_OFFICE_DUTY_EMAIL)
 
 # --- Celery --------------------------------------------------------------------------------
 # Default broker: kombu's file-system transport. It needs no server, so `make run` works on a
@@ -255,7 +260,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False  # never eager outside unit tests of pure task bodies
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}  # each app adds its periodic tasks in its AppConfig.ready()
+# How often beat sweeps the escalation timers (portal/timers.py); tests and drills shorten it.
+TIMER_SWEEP_SECONDS = env.float("TIMER_SWEEP_SECONDS", default=60)
+# "database": due times are compared with the database server's clock. Only tests change it.
+TIMER_CLOCK = "database"
+CELERY_BEAT_SCHEDULE: dict = {
+    # A sweep not started before the next one is due is dropped: the next one does its work.
+    "timers-sweep": {
+        "task": "portal.timers.sweep",
+        "schedule": TIMER_SWEEP_SECONDS,
+        "options": {"expires": TIMER_SWEEP_SECONDS},
+    },
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Tables --------------------------------------------------------------------------------
