@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from incidents.selectors import incidents_home_panel
 from portal import permissions, selectors, services
 from portal.models import SecurityEvent
 
@@ -26,6 +27,7 @@ class HomeView(TemplateView):
             is_supervisor=permissions.is_supervisor(user),
             team_size=selectors.team_of(supervisor=user).count() if permissions.is_supervisor(user) else 0,
             latest_notifications=selectors.notifications_for(user=user)[:5],
+            incidents_panel=incidents_home_panel(user=user),
         )
         return context
 
