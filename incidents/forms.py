@@ -217,6 +217,13 @@ class FullReportForm(forms.ModelForm):
         # The service validates the model as a whole; here only the typed values matter.
         pass
 
+    def clean_personal_data_involved(self):
+        # Radios left unanswered keep the first notification's answer rather than erasing it.
+        return self.cleaned_data["personal_data_involved"] or self.instance.personal_data_involved
+
+    def clean_device_involved(self):
+        return self.cleaned_data["device_involved"] or self.instance.device_involved
+
     def report_values(self) -> dict:
         """The valid part of what was typed (with errors elsewhere, still worth keeping)."""
         return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
@@ -309,6 +316,29 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Give the reasons for the decision"},
     )
+
+    def __init__(self, *args, incident: Incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.incident = incident
+
+    def clean(self):
+        # Every problem at once: the same rules the service applies, shown against their fields.
+        data = super().clean()
+        problems = services.decision_problems(
+            incident=self.incident,
+            now=timezone.now(),
+            risk_rating=data.get("risk_rating", ""),
+            outcome=data.get("outcome", ""),
+            reasons=data.get("reasons", ""),
+            people_told=data.get("people_told"),
+            people_told_reasons=data.get("people_told_reasons", ""),
+            ico_reference=data.get("ico_reference", ""),
+            ico_notified_at=data.get("ico_notified_at"),
+        )
+        for field, message in problems.items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return data
 
 
 class StatusForm(forms.Form):

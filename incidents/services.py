@@ -8,7 +8,7 @@ leave only after commit (`portal.services.notify`).
 
 import hashlib
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
@@ -98,6 +98,43 @@ def submission_problems(values: dict, *, late: bool) -> dict[str, str]:
     return problems
 
 
+def decision_problems(
+    *,
+    incident: Incident,
+    now: datetime,
+    risk_rating: str,
+    outcome: str,
+    reasons: str,
+    people_told: bool | None,
+    people_told_reasons: str = "",
+    ico_reference: str = "",
+    ico_notified_at: datetime | None = None,
+) -> dict[str, str]:
+    """What a regulator decision lacks, or where it contradicts the law: {field: message}."""
+    problems = {}
+    if outcome == RegulatorDecision.Outcome.NOTIFIED:
+        if not (ico_reference or "").strip():
+            problems["ico_reference"] = "Enter the ICO's case reference"
+        if ico_notified_at is None:
+            problems["ico_notified_at"] = "Enter when the ICO was notified"
+        elif ico_notified_at > now + AWARENESS_CLOCK_TOLERANCE:
+            problems["ico_notified_at"] = "The time the ICO was notified must be in the past"
+        elif ico_notified_at < incident.aware_at:
+            problems["ico_notified_at"] = "The ICO cannot have been notified before anyone was aware"
+    elif outcome and risk_rating and risk_rating != RegulatorDecision.Risk.UNLIKELY:
+        problems["outcome"] = (
+            "A breach likely to result in a risk to people must be notified to the ICO "
+            "(UK GDPR article 33, DPA 2018 section 67)"
+        )
+    if risk_rating == RegulatorDecision.Risk.HIGH and people_told is False and not (people_told_reasons or "").strip():
+        problems["people_told_reasons"] = (
+            "A high-risk breach is told to the people affected unless an exemption applies: give the reason"
+        )
+    if not (reasons or "").strip():
+        problems["reasons"] = "Give the reasons for the decision"
+    return problems
+
+
 # --- Reporting -----------------------------------------------------------------------------
 @transaction.atomic
 def incident_open(
@@ -121,7 +158,9 @@ def incident_open(
     now = timers.current_time()
     if aware_at > now + AWARENESS_CLOCK_TOLERANCE:
         raise IncidentError({"aware_at": "The time you became aware must be now or in the past"})
-    aware_at = min(aware_at, now)
+    # In UTC: adding 12 hours to a Europe/London time adds wall-clock hours, 11 or 13 real ones
+    # on the nights the clocks change.
+    aware_at = min(aware_at, now).astimezone(UTC)
     due_at = aware_at + ladders.REPORT_DEADLINE
     late = due_at <= now
     incident = Incident(
@@ -139,7 +178,7 @@ def incident_open(
         asset_tags=asset_tags,
         contact_email=reporter.email,
     )
-    incident.full_clean()
+    _validated(incident)
     incident.save()
     by = "" if actor.pk == reporter.pk else f" by {actor.get_full_name()} for {reporter.get_full_name()}"
     _event(
@@ -219,7 +258,7 @@ def incident_submit(*, incident: Incident, actor: User, values: dict) -> Inciden
     problems = submission_problems({f: getattr(incident, f) for f in REPORT_FIELDS}, late=late)
     if problems:
         raise IncidentError(problems)
-    incident.full_clean()
+    _validated(incident)
     # A step that fell due moments ago (the sweep has not reached it yet) still happens, then
     # everything after it is cancelled.
     timers.fire_due(incident.steps.filter(ladder=ladders.REPORT))
@@ -230,7 +269,7 @@ def incident_submit(*, incident: Incident, actor: User, values: dict) -> Inciden
     if incident.status == Incident.Status.NOTIFIED:
         incident.status = Incident.Status.REPORTED
     incident.save(update_fields=[*REPORT_FIELDS, "submitted_at", "draft_saved_at", "status", "late_at"])
-    lateness = f"late, {timeuntil(now, incident.due_at, depth=2)} after the deadline" if late else "on time"
+    lateness = f"late, {_words(timeuntil(now, incident.due_at, depth=2))} after the deadline" if late else "on time"
     _event(incident, IncidentEvent.Kind.REPORT_SUBMITTED, actor, f"Full report submitted {lateness}.")
     if cancelled:
         _event(
@@ -263,7 +302,7 @@ def incident_update_add(*, incident: Incident, actor: User, text: str) -> Incide
     if not text:
         raise IncidentError({"text": "Enter the update"})
     update = IncidentUpdate(incident=incident, author=actor, created_at=timers.current_time(), text=text)
-    update.full_clean()
+    _validated(update)
     update.save()
     _event(incident, IncidentEvent.Kind.UPDATE_ADDED, actor, f"Update added by {actor.get_full_name()}.")
     if permissions.is_reporter(actor, incident):
@@ -355,7 +394,7 @@ def incident_attachment_add(*, incident: Incident, actor: User, upload: Uploaded
     )
     attachment.file.save(original_name, upload, save=False)
     try:
-        attachment.full_clean()
+        _validated(attachment)
         attachment.save()
         _event(incident, IncidentEvent.Kind.ATTACHMENT_ADDED, actor, f"Attachment added: {original_name}.")
     except Exception:
@@ -409,7 +448,7 @@ def incident_triage(
     old_status = incident.status
     if incident.status in (Incident.Status.NOTIFIED, Incident.Status.REPORTED):
         incident.status = Incident.Status.TRIAGED
-    incident.full_clean()
+    _validated(incident)
     incident.save()
     breach = "a personal data breach" if personal_data_breach else "not a personal data breach"
     _event(
@@ -484,27 +523,17 @@ def incident_decision_record(
     if not permissions.can_decide(actor, incident):
         raise NotAllowed("A decision is recorded once, by a reviewer, for an open personal data breach.")
     now = timers.current_time()
-    problems = {}
-    if outcome == RegulatorDecision.Outcome.NOTIFIED:
-        if not ico_reference.strip():
-            problems["ico_reference"] = "Enter the ICO's case reference"
-        if ico_notified_at is None:
-            problems["ico_notified_at"] = "Enter when the ICO was notified"
-        elif ico_notified_at > now + AWARENESS_CLOCK_TOLERANCE:
-            problems["ico_notified_at"] = "The time the ICO was notified must be in the past"
-        elif ico_notified_at < incident.aware_at:
-            problems["ico_notified_at"] = "The ICO cannot have been notified before anyone was aware"
-    elif risk_rating != RegulatorDecision.Risk.UNLIKELY:
-        problems["outcome"] = (
-            "A breach likely to result in a risk to people must be notified to the ICO "
-            "(UK GDPR article 33, DPA 2018 section 67)"
-        )
-    if risk_rating == RegulatorDecision.Risk.HIGH and not people_told and not people_told_reasons.strip():
-        problems["people_told_reasons"] = (
-            "A high-risk breach is told to the people affected unless an exemption applies: give the reason"
-        )
-    if not reasons.strip():
-        problems["reasons"] = "Give the reasons for the decision"
+    problems = decision_problems(
+        incident=incident,
+        now=now,
+        risk_rating=risk_rating,
+        outcome=outcome,
+        reasons=reasons,
+        people_told=people_told,
+        people_told_reasons=people_told_reasons,
+        ico_reference=ico_reference,
+        ico_notified_at=ico_notified_at,
+    )
     if problems:
         raise IncidentError(problems)
     timers.fire_due(incident.steps.filter(ladder=ladders.DECISION))
@@ -522,7 +551,7 @@ def incident_decision_record(
         decided_at=now,
         decided_late=now > incident.decision_due_at,
     )
-    decision.full_clean()
+    _validated(decision)
     decision.save()
     cancelled = timers.cancel(incident.steps.filter(ladder=ladders.DECISION), reason="Decision recorded")
     _event(
@@ -571,7 +600,7 @@ def incident_status_change(*, incident: Incident, actor: User, status: str, note
     incident.status = status
     if status == Incident.Status.CLOSED:
         incident.closed_at = now
-    incident.full_clean()
+    _validated(incident)
     incident.save(update_fields=["status", "closed_at"])
     _event(
         incident,
@@ -767,6 +796,14 @@ def _start_ladder(incident: Incident, rungs: list[ladders.Rung], *, now: datetim
     IncidentStep.objects.bulk_create(rows)
 
 
+def _validated(instance) -> None:
+    """Model validation, its failures reported as a broken rule (a form error, never a crash)."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise IncidentError(error.message_dict if hasattr(error, "error_dict") else error.messages) from error
+
+
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + "."
 
@@ -778,4 +815,9 @@ def _when(moment: datetime | None) -> str:
 def _left(deadline: datetime, step: IncidentStep) -> str:
     if step.fired_at >= deadline:
         return "0 minutes (overdue)"
-    return timeuntil(deadline, step.fired_at, depth=2)
+    return _words(timeuntil(deadline, step.fired_at, depth=2))
+
+
+def _words(text: str) -> str:
+    # timeuntil joins numbers and units with no-break spaces; email subjects want plain ones.
+    return text.replace("\xa0", " ")

@@ -1,5 +1,7 @@
 """The Data Office's incident queue, and its CSV/XLSX export (which carries the whole report)."""
 
+from datetime import datetime
+
 import django_tables2 as tables
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -105,9 +107,6 @@ class IncidentTable(BaseTable):
             time_left(value),
         )
 
-    def value_next_deadline(self, value):
-        return value.isoformat() if value else ""
-
     def render_timeliness(self, value):
         return format_html(
             '<strong class="govuk-tag {}">{}</strong>', _TIMELINESS_TAG.get(value, ""), Timeliness(value).label
@@ -126,6 +125,15 @@ class IncidentTable(BaseTable):
         return _labels(DataCategory.choices, value)
 
     def as_values(self, exclude_columns=None):
-        """Export rows with text that a spreadsheet would run as a formula neutralised."""
+        """Export rows: times in local time as text (spreadsheets take no time zones), and text
+        that a spreadsheet would run as a formula neutralised."""
         for row in super().as_values(exclude_columns=exclude_columns):
-            yield ["'" + cell if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS) else cell for cell in row]
+            yield [_export_cell(cell) for cell in row]
+
+
+def _export_cell(cell):
+    if isinstance(cell, datetime):
+        return date_format(timezone.localtime(cell), "Y-m-d H:i")
+    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
+        return "'" + cell
+    return cell

@@ -154,6 +154,13 @@ class IncidentReportEditView(IncidentObjectMixin, TemplateView):
             else:
                 messages.success(request, f"Full report for {self.incident.reference} submitted. Thank you.")
                 return redirect("incidents:incident_detail", pk=self.incident.pk)
+        elif submitting:
+            # Say everything that stops the submission at once, not the typing mistakes first.
+            values = {name: getattr(self.incident, name) for name in services.REPORT_FIELDS}
+            values.update(form.report_values())
+            for field, message in services.submission_problems(values, late=self._late()).items():
+                if field not in form.errors:
+                    form.add_error(field, message)
         # Nothing typed is lost: whatever is valid is saved, and the page shows all of it again.
         saved = services.incident_draft_save(incident=self.incident, actor=request.user, values=form.report_values())
         self.incident.draft_saved_at = saved.draft_saved_at
@@ -351,6 +358,9 @@ class IncidentDecisionView(IncidentObjectMixin, FormView):
     object_permission = permissions.can_decide
     template_name = "incidents/decision_form.html"
     form_class = DecisionForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "incident": self.incident}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(page_title=f"Regulator decision for {self.incident.reference}", **kwargs)
