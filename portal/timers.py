@@ -7,8 +7,9 @@ every registered model: it fires each step that is due, and gives each step fall
 the next sweep a short countdown task so that it fires on its second. Nothing is ever scheduled
 hours ahead: the rows are the schedule, so a dead worker or a restarted broker loses nothing.
 
-Firing is one transaction: lock the owner row, lock the step row (`skip_locked` on PostgreSQL),
-set `fired_at` only where it is still null, then carry the step out. If the process dies
+Firing is one transaction: lock the owner row, then the step row (both `skip_locked` on
+PostgreSQL: a locked one is someone else's business for now), set `fired_at` only where it is
+still null, then carry the step out. If the process dies
 half-way the transaction rolls back and the next sweep fires the step; if two workers race, the
 conditional update lets exactly one of them through. Services that cancel an owner's steps lock
 the owner row first too, so firing and cancelling are never interleaved and never deadlock.
@@ -138,7 +139,8 @@ def _pending(queryset: models.QuerySet) -> models.QuerySet:
 class Outcome(enum.Enum):
     FIRED = "fired"  # this call fired the step
     NOT_DUE = "not_due"  # pending, but its time has not come (an early countdown task)
-    GONE = "gone"  # fired or cancelled already, deleted, or being fired by someone else now
+    BUSY = "busy"  # its owner is locked by another worker or a service: try again shortly
+    GONE = "gone"  # fired or cancelled already, or deleted
 
 
 @dataclass(frozen=True)
@@ -156,8 +158,12 @@ def fire(label: str, pk: int) -> FireResult:
     if owner_id is None:
         return FireResult(Outcome.GONE)
     with transaction.atomic():
-        # Owner first, then step: the order every service that cancels steps also uses.
-        list(timer.owner_model.objects.select_for_update().filter(pk=owner_id).values_list("pk", flat=True))
+        # Owner first, then step: the order every service that cancels steps also uses. A locked
+        # owner means another worker is firing one of its steps, or a service is changing it:
+        # rather than queue behind it, say so and let the caller come back.
+        owner = timer.owner_model.objects.select_for_update(skip_locked=True).filter(pk=owner_id)
+        if not list(owner.values_list("pk", flat=True)):
+            return FireResult(Outcome.BUSY)
         step = _pending(model.objects.select_for_update(skip_locked=True).filter(pk=pk)).annotate(_now=clock()).first()
         if step is None:
             return FireResult(Outcome.GONE)
@@ -202,28 +208,40 @@ def sweep(*, schedule_ahead: bool = True, batch_size: int = 500) -> SweepReport:
     never holds up the others."""
     report = SweepReport()
     for timer in registered():
-        skip: set[int] = set()
+        seen: set[int] = set()
+        busy: list[int] = []
         while True:
             due = list(
                 _pending(timer.model.objects.filter(due_at__lte=clock()))
-                .exclude(pk__in=skip)
+                .exclude(pk__in=seen)
                 .order_by("due_at", "pk")
                 .values_list("pk", flat=True)[:batch_size]
             )
             if not due:
                 break
             for pk in due:
-                try:
-                    if fire(timer.label, pk).outcome is Outcome.FIRED:
-                        report.fired += 1
-                except Exception:
-                    logger.exception("timer step %s %s failed to fire; the next sweep retries it", timer.label, pk)
-                    report.failed.append((timer.label, pk))
-                # Fired, gone, locked by another worker or failed: either way not this sweep's again.
-                skip.add(pk)
+                seen.add(pk)
+                if _fire_logged(timer, pk, report) is Outcome.BUSY:
+                    busy.append(pk)
+        # Steps whose owner was busy get one more try once the rest are done; if it is busy
+        # still, another worker has it in hand (and the next sweep is the safety net).
+        for pk in busy:
+            _fire_logged(timer, pk, report)
         if schedule_ahead:
             report.scheduled += _schedule_upcoming(timer)
     return report
+
+
+def _fire_logged(timer: Timer, pk: int, report: SweepReport) -> Outcome | None:
+    try:
+        outcome = fire(timer.label, pk).outcome
+    except Exception:
+        logger.exception("timer step %s %s failed to fire; the next sweep retries it", timer.label, pk)
+        report.failed.append((timer.label, pk))
+        return None
+    if outcome is Outcome.FIRED:
+        report.fired += 1
+    return outcome
 
 
 def _schedule_upcoming(timer: Timer) -> int:
