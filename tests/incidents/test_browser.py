@@ -85,3 +85,26 @@ def test_the_full_report_keeps_what_was_typed_through_a_reload_and_a_lost_connec
     incident.refresh_from_db()
     assert incident.where_happened == "Canteen, second floor"
     assert_accessible(page)
+
+
+def test_the_data_office_pages_are_accessible(page, live_server, data_office, officer):
+    from incidents import services
+
+    incident = services.incident_open(
+        reporter=officer,
+        summary="Body-worn video clip shared on WhatsApp",
+        aware_at=timezone.now() - timedelta(hours=3),
+        personal_data_involved="yes",
+        device_involved="yes",
+    )
+    sign_in(page, live_server, data_office)
+    page.goto(f"{live_server.url}/incidents/office/")
+    assert page.get_by_role("link", name=incident.reference).is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name=incident.reference).click()
+    page.wait_for_load_state("domcontentloaded")
+    assert "Escalation steps" in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.get_by_role("link", name="Triage").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert_accessible(page)
