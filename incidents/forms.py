@@ -217,6 +217,10 @@ class FullReportForm(forms.ModelForm):
         # The service validates the model as a whole; here only the typed values matter.
         pass
 
+    def clean_summary(self):
+        # The one-sentence summary names the incident everywhere: a blank draft keeps the old one.
+        return self.cleaned_data["summary"].strip() or self.instance.summary
+
     def clean_personal_data_involved(self):
         # Radios left unanswered keep the first notification's answer rather than erasing it.
         return self.cleaned_data["personal_data_involved"] or self.instance.personal_data_involved

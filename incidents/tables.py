@@ -42,7 +42,7 @@ class IncidentTable(BaseTable):
     severity = tables.Column(default="Not triaged")
     personal_data_involved = tables.Column(verbose_name="Personal data")
     next_deadline = tables.Column(verbose_name="Next deadline", default="None")
-    timeliness = tables.Column(verbose_name="State")
+    timeliness = tables.Column(verbose_name="State", orderable=False)
 
     # Export only: the report as the regulator would ask for it.
     aware_at = _export("aware_at", "Aware at")

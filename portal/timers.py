@@ -9,10 +9,10 @@ hours ahead: the rows are the schedule, so a dead worker or a restarted broker l
 
 Firing is one transaction: lock the owner row, then the step row (both `skip_locked` on
 PostgreSQL: a locked one is someone else's business for now), set `fired_at` only where it is
-still null, then carry the step out. If the process dies
-half-way the transaction rolls back and the next sweep fires the step; if two workers race, the
-conditional update lets exactly one of them through. Services that cancel an owner's steps lock
-the owner row first too, so firing and cancelling are never interleaved and never deadlock.
+still null, then carry the step out. If the process dies half-way the transaction rolls back and
+the next sweep fires the step; if two workers race, the conditional update lets exactly one of
+them through. Services that cancel an owner's steps lock the owner row first too, so firing and
+cancelling are never interleaved, and firing never waits for a lock, so they never deadlock.
 
 Due times are compared against the database's clock (`Now()`), so web and worker hosts with
 drifting clocks agree. Tests that move time with time-machine set `TIMER_CLOCK = "application"`.
@@ -256,9 +256,14 @@ def _schedule_upcoming(timer: Timer) -> int:
     count = 0
     for pk, due_at, db_now in upcoming:
         countdown = max(0.0, (due_at - db_now).total_seconds())
-        # Expires with the next-but-one sweep: if it is not run by then, a sweep has fired the step.
-        timers_fire_step.apply_async(
-            args=[timer.label, pk], countdown=countdown, expires=countdown + 2 * sweep_period().total_seconds()
-        )
+        try:
+            # Expires with the next-but-one sweep: if not run by then, a sweep has fired the step.
+            timers_fire_step.apply_async(
+                args=[timer.label, pk], countdown=countdown, expires=countdown + 2 * sweep_period().total_seconds()
+            )
+        except Exception:
+            # Countdowns only make steps punctual; the sweeps make them certain. No broker: carry on.
+            logger.warning("could not queue countdown tasks (broker unreachable?); the next sweep fires them")
+            break
         count += 1
     return count

@@ -179,3 +179,26 @@ def test_the_cron_command_runs_the_same_sweep(open_incident, capsys):
 
     assert "Fired 1 step(s)" in capsys.readouterr().out
     assert incident.steps.get(step="reminder_2h").fired_at is not None
+
+
+def test_a_broker_outage_does_not_stop_the_sweep(open_incident, monkeypatch, settings):
+    """Countdown tasks only make steps punctual: with no broker the sweep still fires what is due."""
+    from kombu.exceptions import OperationalError
+
+    settings.TIMER_SWEEP_SECONDS = 60
+    incident = open_incident(hours_ago=1)
+    IncidentStep.objects.filter(incident=incident, step="reminder_2h").update(
+        due_at=timezone.now() - timedelta(seconds=1)
+    )
+    IncidentStep.objects.filter(incident=incident, step="reminder_6h").update(
+        due_at=timezone.now() + timedelta(seconds=30)
+    )
+
+    def broker_down(**kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.timers_fire_step, "apply_async", broker_down)
+    report = timers.sweep()
+
+    assert report.fired == 1 and report.scheduled == 0
+    assert incident.steps.get(step="reminder_2h").fired_at is not None

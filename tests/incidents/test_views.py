@@ -216,6 +216,14 @@ def test_nothing_typed_is_lost_when_the_session_times_out(client, reporter, open
     assert "Long account…" in page
 
 
+def test_a_blank_summary_in_a_draft_keeps_the_first_notifications(client, reporter, open_incident):
+    incident = open_incident(summary="Wrong address")
+    client.force_login(reporter)
+    client.post(reverse("incidents:incident_autosave", args=[incident.pk]), {"summary": " ", "what_happened": "x"})
+    incident.refresh_from_db()
+    assert incident.summary == "Wrong address" and incident.what_happened == "x"
+
+
 def test_autosave_is_only_for_the_reporters_unsubmitted_report(client, officer, reporter, open_incident, full_report):
     incident = open_incident()
     url = reverse("incidents:incident_autosave", args=[incident.pk])
