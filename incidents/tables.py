@@ -33,7 +33,11 @@ def _export(column: str, verbose_name: str, **kwargs) -> tables.Column:
 
 class IncidentTable(BaseTable):
     reference = tables.Column(
-        accessor="pk", verbose_name="Reference", linkify=lambda record: record.get_review_url(), order_by=("pk",)
+        accessor="pk",
+        verbose_name="Reference",
+        linkify=lambda record: record.get_review_url(),
+        order_by=("pk",),
+        attrs={"a": {"class": "govuk-link"}},
     )
     summary = tables.Column(verbose_name="What happened", orderable=False)
     reporter = tables.Column(verbose_name="Reporter", order_by=("reporter__last_name", "reporter__first_name"))
@@ -82,7 +86,16 @@ class IncidentTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = Incident
         fields = ()
-        sequence = ("reference", "summary", "reporter", "unit", "status", "severity")
+        # The deadline first: a narrow screen scrolls sideways for the rest.
+        sequence = (
+            "reference",
+            "timeliness",
+            "next_deadline",
+            "summary",
+            "status",
+            "severity",
+            "personal_data_involved",
+        )
         empty_text = "No incidents match these filters."
 
     def render_reference(self, record):
