@@ -108,3 +108,21 @@ def test_the_data_office_pages_are_accessible(page, live_server, data_office, of
     page.get_by_role("link", name="Triage").click()
     page.wait_for_load_state("domcontentloaded")
     assert_accessible(page)
+
+
+def test_a_late_report_and_its_timeline_fit_a_phone(phone_page, live_server, officer):
+    from incidents import services
+
+    incident = services.incident_open(
+        reporter=officer,
+        summary="Work phone lost on the night bus",
+        aware_at=timezone.now() - timedelta(hours=15),
+        personal_data_involved="yes",
+        device_involved="yes",
+    )
+    sign_in(phone_page, live_server, officer)
+    phone_page.goto(f"{live_server.url}/incidents/report/{incident.pk}/")
+    main = phone_page.locator("main").inner_text()
+    assert "Late" in main and "overdue" in main and "Cancelled" in main
+    assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling"
+    assert_accessible(phone_page)
