@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
+from incidents import permissions as incident_permissions
 from portal import permissions
 
 
@@ -14,6 +15,8 @@ def _everyone(user) -> bool:
 # (label, URL name, who sees it). Order is the order on screen.
 NAV: list[tuple[str, str, object]] = [
     ("Home", "portal:home", _everyone),
+    ("Report an incident", "incidents:incident_start", incident_permissions.can_report),
+    ("Incident queue", "incidents:incident_queue", incident_permissions.can_review),
     ("Tech Bar", "admin:index", permissions.can_use_admin),
     ("My policies", "policy:my_policies", _everyone),
     ("Compliance", "policy:compliance_index", permissions.can_view_compliance),

@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "portal.middleware.SessionTimeoutMiddleware",
+    "portal.middleware.SessionTimeoutMiddleware",  # after messages: it tells the user why they were signed out
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -212,6 +212,9 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Incident attachments (screenshots, documents): largest file accepted, and how many per incident.
+INCIDENT_ATTACHMENT_MAX_BYTES = env.int("INCIDENT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+INCIDENT_ATTACHMENTS_PER_INCIDENT = env.int("INCIDENT_ATTACHMENTS_PER_INCIDENT", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Email ---------------------------------------------------------------------------------
@@ -230,6 +233,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kitbag <kitbag-norep
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The Data Office's shared duty inbox: escalations that must not wait for one person.
 DATA_OFFICE_DUTY_EMAIL = env.str("DATA_OFFICE_DUTY_EMAIL", default="data-office-duty@localhost")
+# Whoever leads the Data Office: told when a 72-hour regulator decision is close to overdue.
+DATA_OFFICE_LEAD_EMAIL = env.str("DATA_OFFICE_LEAD_EMAIL", default=DATA_OFFICE_DUTY_EMAIL)
 
 # --- Celery --------------------------------------------------------------------------------
 # Default broker: kombu's file-system transport. It needs no server, so `make run` works on a
@@ -257,9 +262,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False  # never eager outside unit tests of pure task bodies
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Periodic tasks. Each app's entries are listed here so one place shows everything beat runs.
+# How often beat sweeps the escalation timers (portal/timers.py); tests and drills shorten it.
+TIMER_SWEEP_SECONDS = env.float("TIMER_SWEEP_SECONDS", default=60)
+# "database": due times are compared with the database server's clock. Only tests change it.
+TIMER_CLOCK = "database"
+# Periodic tasks. Every app's entries are listed in this file so one place shows all beat runs.
 CELERY_BEAT_SCHEDULE: dict = {
     "clear-expired-sessions": {"task": "portal.clear_expired_sessions", "schedule": crontab(hour=3, minute=15)},
+    # A sweep not started before the next one is due is dropped: the next one does its work.
+    "timers-sweep": {
+        "task": "portal.timers.sweep",
+        "schedule": TIMER_SWEEP_SECONDS,
+        "options": {"expires": TIMER_SWEEP_SECONDS},
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 

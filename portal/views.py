@@ -8,6 +8,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from devices import selectors as devices_selectors
+from incidents.selectors import incidents_home_panel
 from policy import selectors as policy_selectors
 from portal import permissions, selectors, services
 from portal.models import SecurityEvent
@@ -30,6 +31,7 @@ class HomeView(TemplateView):
             latest_notifications=selectors.notifications_for(user=user)[:5],
             my_kit=devices_selectors.assignments_open_for(user=user),
             policies_to_accept=policy_selectors.policies_to_accept(user=user),
+            incidents_panel=incidents_home_panel(user=user),
         )
         return context
 

@@ -42,6 +42,65 @@ def _policy_receipt(get):
     return {"slug": version.policy.slug, "number": version.number}
 
 
+def _officers_incident(get) -> dict:
+    """A first notification by the `officer` fixture: theirs, and nobody else's but the Data Office's."""
+    from django.utils import timezone
+
+    from incidents import services
+
+    incident = services.incident_open(
+        reporter=get("officer"),
+        summary="Sent a statement to the wrong address",
+        aware_at=timezone.now(),
+        personal_data_involved="yes",
+        device_involved="no",
+    )
+    return {"pk": incident.pk}
+
+
+def _officers_attachment(get) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from incidents import services
+    from incidents.models import Incident
+
+    kwargs = _officers_incident(get)
+    incident = Incident.objects.get(pk=kwargs["pk"])
+    upload = SimpleUploadedFile("note.txt", b"what I saw", content_type="text/plain")
+    attachment = services.incident_attachment_add(incident=incident, actor=incident.reporter, upload=upload)
+    return {**kwargs, "attachment_pk": attachment.pk}
+
+
+def _officers_breach_triaged(get) -> dict:
+    """The officer's incident, triaged as a personal data breach by a reviewer of its own."""
+    from incidents import services
+    from incidents.models import Incident
+    from portal.models import Role
+    from tests.factories import UserFactory
+
+    kwargs = _officers_incident(get)
+    reviewer = UserFactory(roles=[Role.DATA_OFFICE])
+    services.incident_triage(
+        incident=Incident.objects.get(pk=kwargs["pk"]),
+        actor=reviewer,
+        severity="high",
+        likelihood="likely",
+        personal_data_breach=True,
+        owner=reviewer,
+    )
+    return kwargs
+
+
+# Someone else's incident is not found (404); a page their role may not use is refused (403).
+REPORTER_AND_OFFICE = {
+    "officer": 200,
+    "supervisor": 404,
+    "tech_bar_staff": 404,
+    "data_office": 200,
+    "portal_admin": 200,
+}
+OFFICE = only("data_office", "portal_admin")
+
 # (URL name, function(request fixture getter) -> URL kwargs or None, {role: expected status})
 ROUTES = [
     # --- portal ---
@@ -60,6 +119,30 @@ ROUTES = [
     ("policy:receipt", _policy_receipt, ALL_SIGNED_IN),  # someone else's receipt: 404, see tests/policy
     ("policy:compliance_index", None, only("supervisor", "data_office", "portal_admin")),
     ("policy:compliance", _policy_slug, only("supervisor", "data_office", "portal_admin")),
+    # --- incidents ---
+    ("incidents:incident_start", None, ALL_SIGNED_IN),
+    ("incidents:my_incidents", None, ALL_SIGNED_IN),
+    ("incidents:incident_detail", _officers_incident, REPORTER_AND_OFFICE),
+    (
+        "incidents:incident_report_edit",
+        _officers_incident,
+        {**REPORTER_AND_OFFICE, "data_office": 403, "portal_admin": 403},
+    ),
+    # POST only (405 to a GET from the reporter); the rest are refused before the method is looked at
+    (
+        "incidents:incident_autosave",
+        _officers_incident,
+        {**REPORTER_AND_OFFICE, "officer": 405, "data_office": 403, "portal_admin": 403},
+    ),
+    ("incidents:incident_update_add", _officers_incident, REPORTER_AND_OFFICE),
+    ("incidents:incident_attachment_add", _officers_incident, REPORTER_AND_OFFICE),
+    ("incidents:incident_attachment_download", _officers_attachment, REPORTER_AND_OFFICE),
+    ("incidents:incident_queue", None, OFFICE),
+    ("incidents:incident_review", _officers_incident, OFFICE),
+    ("incidents:incident_print", _officers_incident, OFFICE),
+    ("incidents:incident_triage", _officers_incident, OFFICE),
+    ("incidents:incident_decision", _officers_breach_triaged, OFFICE),
+    ("incidents:incident_status", _officers_breach_triaged, OFFICE),
 ]
 NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read"}
 CHECKED_NAMESPACES = {"portal", "policy", "incidents", "devices"}

@@ -1,0 +1,362 @@
+"""Input for incidents: the first notification, the full report, updates, attachments, triage,
+the regulator decision and status changes. Forms check types; services enforce the rules."""
+
+from django import forms
+from django.utils import timezone
+
+from incidents import services
+from incidents.models import (
+    BreachKind,
+    DataCategory,
+    Incident,
+    PeopleCategory,
+    RegulatorDecision,
+    YesNoUnknown,
+)
+from incidents.selectors import data_office_reviewers
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """A phone's native date-and-time picker."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _datetime_field(label: str, *, required: bool, help_text: str = "") -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=LocalDateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+    )
+
+
+class FirstNotificationForm(forms.Form):
+    """A minute's work: enough to start the record and its clock."""
+
+    summary = forms.CharField(
+        label="What happened, in a sentence",
+        max_length=300,
+        help_text="For example: “I sent a victim's statement to the wrong email address.” You can add detail later.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter what happened, in a sentence"},
+    )
+    aware_at = _datetime_field(
+        "When did you become aware of it?",
+        required=True,
+        help_text="The date and time you first knew, not when it happened. The report is due 12 hours after this.",
+    )
+    personal_data_involved = forms.ChoiceField(
+        label="Is personal data involved?",
+        choices=YesNoUnknown.choices,
+        widget=forms.RadioSelect,
+        help_text="Information about a living person: a name, an address, a statement, a photograph.",
+        error_messages={"required": "Select whether personal data is involved"},
+    )
+    device_involved = forms.ChoiceField(
+        label="Is a device involved?",
+        choices=YesNoUnknown.choices,
+        widget=forms.RadioSelect,
+        help_text="A phone, laptop, tablet or other equipment, including a lost or stolen one.",
+        error_messages={"required": "Select whether a device is involved"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["aware_at"].error_messages.update(
+            required="Enter the date and time you became aware",
+            invalid="Enter the date and time you became aware, for example 14/03/2025 09:30",
+        )
+
+    def clean_aware_at(self):
+        aware_at = self.cleaned_data["aware_at"]
+        if aware_at > timezone.now() + services.AWARENESS_CLOCK_TOLERANCE:
+            raise forms.ValidationError("The time you became aware must be now or in the past")
+        return aware_at
+
+
+class FullReportForm(forms.ModelForm):
+    """The full report. In draft mode every field is optional (save as you go); for submission
+    the service decides what is still missing, and the view shows it against the fields."""
+
+    breach_kinds = forms.MultipleChoiceField(
+        label="What kind of breach is it?",
+        choices=BreachKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Select all that apply.",
+    )
+    people_categories = forms.MultipleChoiceField(
+        label="Whose personal data is involved?",
+        choices=PeopleCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Select all that apply.",
+    )
+    data_categories = forms.MultipleChoiceField(
+        label="What kinds of personal data are involved?",
+        choices=DataCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Select all that apply.",
+    )
+    happened_at = _datetime_field("When did it happen?", required=False, help_text="If you know. Leave blank if not.")
+    personal_data_involved = forms.ChoiceField(
+        label="Is personal data involved?", choices=YesNoUnknown.choices, widget=forms.RadioSelect, required=False
+    )
+    device_involved = forms.ChoiceField(
+        label="Is a device involved?", choices=YesNoUnknown.choices, widget=forms.RadioSelect, required=False
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "summary",
+            "what_happened",
+            "where_happened",
+            "happened_at",
+            "breach_kinds",
+            "first_seen_by",
+            "systems_involved",
+            "device_involved",
+            "devices_involved",
+            "personal_data_involved",
+            "people_categories",
+            "people_affected",
+            "data_categories",
+            "records_affected",
+            "likely_consequences",
+            "containment",
+            "others_aware",
+            "processors_involved",
+            "delay_reasons",
+            "contact_phone",
+            "contact_email",
+        ]
+        labels = {
+            "summary": "What happened, in a sentence",
+            "what_happened": "What happened?",
+            "where_happened": "Where did it happen?",
+            "first_seen_by": "Who noticed it, if not you?",
+            "systems_involved": "Which systems are involved?",
+            "devices_involved": "Which devices are involved?",
+            "people_affected": "Roughly how many people are affected?",
+            "records_affected": "Roughly how many records are involved?",
+            "likely_consequences": "What are the likely consequences?",
+            "containment": "What has been done, or is proposed, to contain it?",
+            "others_aware": "Who else knows about it?",
+            "processors_involved": "Are any processors or suppliers involved?",
+            "delay_reasons": "Reasons for any delay in reporting",
+            "contact_phone": "Your phone number",
+            "contact_email": "Your email address",
+        }
+        help_texts = {
+            "what_happened": "Describe it in your own words: what, how, and what information it concerns.",
+            "where_happened": "A place, a building, a system or a website.",
+            "first_seen_by": "Anyone may report something someone else saw. Leave blank if it was you.",
+            "systems_involved": "For example: CRIS, Connect, email, Teams, a shared drive.",
+            "devices_involved": "Asset tag, phone number or a description, if you know them.",
+            "people_affected": "A rough number is fine. Leave blank if you do not know.",
+            "records_affected": "A rough number is fine. Leave blank if you do not know.",
+            "likely_consequences": "For example: risk to someone's safety, distress, fraud, harm to an investigation.",
+            "containment": "For example: asked the recipient to delete it, recalled the email, blocked the device.",
+            "others_aware": "Colleagues, supervisors, the person affected, the public, the media.",
+            "processors_involved": "Companies that handle the data for the force, such as a cloud or IT supplier.",
+            "delay_reasons": "Needed if you are reporting more than 12 hours after you became aware.",
+            "contact_phone": "So the Data Office can reach you: give a phone number, an email address or both.",
+            "contact_email": "Give a phone number, an email address or both.",
+        }
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "what_happened": forms.Textarea(attrs={"rows": 6}),
+            "systems_involved": forms.Textarea(attrs={"rows": 2}),
+            "devices_involved": forms.Textarea(attrs={"rows": 2}),
+            "likely_consequences": forms.Textarea(attrs={"rows": 3}),
+            "containment": forms.Textarea(attrs={"rows": 3}),
+            "others_aware": forms.Textarea(attrs={"rows": 2}),
+            "processors_involved": forms.Textarea(attrs={"rows": 2}),
+            "delay_reasons": forms.Textarea(attrs={"rows": 3}),
+            "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def __init__(self, *args, late: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.late = late
+        for field in self.fields.values():
+            field.required = False
+        for name in ("people_affected", "records_affected"):
+            self.fields[name].widget.attrs.update(inputmode="numeric")
+        self.show_requirements()
+
+    def show_requirements(self):
+        """Label the fields a submission needs (GOV.UK marks the others "optional"). Validation
+        stays lenient so a draft always saves; `services.submission_problems` has the last word."""
+        required = set(services.SUBMISSION_REQUIRED)
+        if self.late:
+            required.add("delay_reasons")
+        for name in required:
+            self.fields[name].required = True
+
+    def full_clean(self):
+        # A draft saves with blanks; only types and lengths are checked here.
+        marked = [name for name, field in self.fields.items() if field.required]
+        for name in marked:
+            self.fields[name].required = False
+        try:
+            super().full_clean()
+        finally:
+            for name in marked:
+                self.fields[name].required = True
+
+    def _post_clean(self):
+        # The service validates the model as a whole; here only the typed values matter.
+        pass
+
+    def clean_summary(self):
+        # The one-sentence summary names the incident everywhere: a blank draft keeps the old one.
+        return self.cleaned_data["summary"].strip() or self.instance.summary
+
+    def clean_personal_data_involved(self):
+        # Radios left unanswered keep the first notification's answer rather than erasing it.
+        return self.cleaned_data["personal_data_involved"] or self.instance.personal_data_involved
+
+    def clean_device_involved(self):
+        return self.cleaned_data["device_involved"] or self.instance.device_involved
+
+    def report_values(self) -> dict:
+        """The valid part of what was typed (with errors elsewhere, still worth keeping)."""
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+
+class IncidentUpdateForm(forms.Form):
+    text = forms.CharField(
+        label="What is new?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="The date and time are added for you. What was reported before stays as it was.",
+        error_messages={"required": "Enter the update"},
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="A screenshot, photo or document: PNG, JPEG, GIF, HEIC, PDF, TXT or CSV.",
+        error_messages={"required": "Select a file to upload", "empty": "The file is empty"},
+    )
+
+
+class TriageForm(forms.Form):
+    severity = forms.ChoiceField(
+        choices=Incident.Severity.choices, widget=forms.RadioSelect, error_messages={"required": "Select a severity"}
+    )
+    likelihood = forms.ChoiceField(
+        label="Likelihood of harm",
+        choices=Incident.Likelihood.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the likelihood of harm"},
+    )
+    personal_data_breach = forms.TypedChoiceField(
+        label="Is it a personal data breach?",
+        choices=[("yes", "Yes: the 72-hour decision clock starts"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether it is a personal data breach"},
+    )
+    owner = forms.ModelChoiceField(
+        queryset=None,
+        label="Owner",
+        help_text="The reviewer who sees it through.",
+        error_messages={"required": "Select an owner"},
+    )
+    notes = forms.CharField(label="Triage notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, incident: Incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = data_office_reviewers().exclude(pk=incident.reporter_id)
+
+
+class DecisionForm(forms.Form):
+    regime = forms.ChoiceField(
+        label="Which regime applies?",
+        choices=RegulatorDecision.Regime.choices,
+        widget=forms.RadioSelect,
+        help_text="Part 3 covers processing for law-enforcement purposes; UK GDPR covers the rest.",
+        error_messages={"required": "Select the regime that applies"},
+    )
+    risk_rating = forms.ChoiceField(
+        label="Risk to the people affected",
+        choices=RegulatorDecision.Risk.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the risk rating"},
+    )
+    outcome = forms.ChoiceField(
+        label="Decision",
+        choices=RegulatorDecision.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the decision"},
+    )
+    ico_reference = forms.CharField(label="ICO case reference", max_length=100, required=False)
+    ico_notified_at = _datetime_field("When was the ICO notified?", required=False)
+    people_told = forms.TypedChoiceField(
+        label="Must the people affected be told?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the people affected must be told"},
+    )
+    people_told_reasons = forms.CharField(
+        label="If not, why not?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="For a high risk, the exemption relied on, such as prejudice to an investigation.",
+    )
+    reasons = forms.CharField(
+        label="Reasons for the decision",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Give the reasons for the decision"},
+    )
+
+    def __init__(self, *args, incident: Incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.incident = incident
+
+    def clean(self):
+        # Every problem at once: the same rules the service applies, shown against their fields.
+        data = super().clean()
+        problems = services.decision_problems(
+            incident=self.incident,
+            now=timezone.now(),
+            risk_rating=data.get("risk_rating", ""),
+            outcome=data.get("outcome", ""),
+            reasons=data.get("reasons", ""),
+            people_told=data.get("people_told"),
+            people_told_reasons=data.get("people_told_reasons", ""),
+            ico_reference=data.get("ico_reference", ""),
+            ico_notified_at=data.get("ico_notified_at"),
+        )
+        for field, message in problems.items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return data
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Move to", widget=forms.RadioSelect, error_messages={"required": "Select a status"}
+    )
+    note = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="When closing, say how the incident was resolved.",
+    )
+
+    def __init__(self, *args, incident: Incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = services.STATUS_EDGES.get(incident.status, set())
+        self.fields["status"].choices = [(value, label) for value, label in Incident.Status.choices if value in allowed]

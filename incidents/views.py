@@ -1,0 +1,399 @@
+"""Incident pages. Reporting lives under /incidents/report/ (never blocked by the policy gate);
+the Data Office's pages under /incidents/office/. Views check permission, validate a form, call
+one service and show its domain errors against the form."""
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from incidents import permissions, selectors, services
+from incidents.filters import IncidentFilterSet
+from incidents.forms import (
+    AttachmentForm,
+    DecisionForm,
+    FirstNotificationForm,
+    FullReportForm,
+    IncidentUpdateForm,
+    StatusForm,
+    TriageForm,
+)
+from incidents.tables import IncidentTable
+from portal.permissions import RoleRequiredMixin
+from portal.tables import FilteredTableView
+
+logger = logging.getLogger(__name__)
+
+
+def _show_service_errors(form, error: services.IncidentError) -> None:
+    """Put a service's rule-broken messages against the fields they concern."""
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class IncidentObjectMixin(RoleRequiredMixin):
+    """Loads `self.incident` (404 if the user may not see it), then checks `object_permission`."""
+
+    permission_check = permissions.can_report
+    object_permission = permissions.can_view
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not type(self).permission_check(request.user):
+            raise PermissionDenied("You do not have the role this page needs.")
+        self.incident = selectors.incident_with_deadlines(user=request.user, pk=kwargs["pk"])
+        if not type(self).object_permission(request.user, self.incident):
+            raise PermissionDenied("You cannot do that to this incident.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(incident=self.incident, **kwargs)
+
+
+# --- Reporting ---------------------------------------------------------------------------
+class IncidentStartView(RoleRequiredMixin, FormView):
+    """The first notification: four questions, then the clock is running."""
+
+    permission_check = permissions.can_report
+    template_name = "incidents/start.html"
+    form_class = FirstNotificationForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title="Report a security incident", **kwargs)
+
+    def form_valid(self, form):
+        try:
+            incident = services.incident_open(reporter=self.request.user, **form.cleaned_data)
+        except services.IncidentError as error:
+            _show_service_errors(form, error)
+            return self.form_invalid(form)
+        due = date_format(timezone.localtime(incident.due_at), "j F Y \\a\\t H:i")
+        if incident.late_from_start:
+            messages.warning(
+                self.request,
+                f"We have your first notification, {incident.reference}. It is more than 12 hours since you "
+                "became aware, so the report is late: please complete the full report now and give the reasons.",
+            )
+        else:
+            messages.success(
+                self.request,
+                f"We have your first notification, {incident.reference}. Complete the full report by {due}.",
+            )
+        return redirect("incidents:incident_detail", pk=incident.pk)
+
+
+class MyIncidentsView(RoleRequiredMixin, ListView):
+    permission_check = permissions.can_report
+    template_name = "incidents/mine.html"
+    context_object_name = "incidents"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.incidents_reported_by(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title="My incident reports", **kwargs)
+
+
+class IncidentDetailView(IncidentObjectMixin, TemplateView):
+    """The reporter's page: status, time left, the report, updates, attachments, timeline."""
+
+    template_name = "incidents/detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, incident = self.request.user, self.incident
+        return super().get_context_data(
+            page_title=f"Incident {incident.reference}",
+            timeline=selectors.incident_timeline(incident=incident, user=user),
+            steps=selectors.incident_steps(incident=incident, user=user),
+            updates=incident.updates.select_related("author"),
+            attachments=incident.attachments.all(),
+            can_edit=permissions.can_edit_report(user, incident),
+            can_update=permissions.can_add_update(user, incident),
+            can_attach=permissions.can_add_attachment(user, incident),
+            can_review=permissions.can_review(user),
+            **kwargs,
+        )
+
+
+class IncidentReportEditView(IncidentObjectMixin, TemplateView):
+    """The full report: "Save and come back later" keeps whatever is valid; "Submit" checks
+    everything. Either way, what was typed comes back on the page if anything is wrong."""
+
+    template_name = "incidents/report_form.html"
+
+    def _late(self) -> bool:
+        return self.incident.is_late or self.incident.timeliness == selectors.Timeliness.LATE
+
+    def get(self, request, *args, **kwargs):
+        if not permissions.can_edit_report(request.user, self.incident):
+            return self._not_editable()
+        return self.render_to_response(
+            self.get_context_data(form=FullReportForm(instance=self.incident, late=self._late()))
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not permissions.can_edit_report(request.user, self.incident):
+            return self._not_editable()
+        form = FullReportForm(request.POST, instance=self.incident, late=self._late())
+        submitting = "submit" in request.POST
+        valid = form.is_valid()
+        if submitting and valid:
+            try:
+                services.incident_submit(incident=self.incident, actor=request.user, values=form.report_values())
+            except services.IncidentError as error:
+                _show_service_errors(form, error)
+            else:
+                messages.success(request, f"Full report for {self.incident.reference} submitted. Thank you.")
+                return redirect("incidents:incident_detail", pk=self.incident.pk)
+        elif submitting:
+            # Say everything that stops the submission at once, not the typing mistakes first.
+            values = {name: getattr(self.incident, name) for name in services.REPORT_FIELDS}
+            values.update(form.report_values())
+            for field, message in services.submission_problems(values, late=self._late()).items():
+                if field not in form.errors:
+                    form.add_error(field, message)
+        # Nothing typed is lost: whatever is valid is saved, and the page shows all of it again.
+        saved = services.incident_draft_save(incident=self.incident, actor=request.user, values=form.report_values())
+        self.incident.draft_saved_at = saved.draft_saved_at
+        if not submitting and valid:
+            messages.success(request, f"Draft saved at {timezone.localtime(saved.draft_saved_at):%H:%M}.")
+            return redirect("incidents:incident_report_edit", pk=self.incident.pk)
+        return self.render_to_response(self.get_context_data(form=form, draft_saved=True))
+
+    def _not_editable(self):
+        if permissions.is_reporter(self.request.user, self.incident):
+            messages.info(self.request, "The full report has been submitted. Add anything new as an update.")
+            return redirect("incidents:incident_detail", pk=self.incident.pk)
+        raise PermissionDenied("Only the reporter writes the full report.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title=f"Full report for {self.incident.reference}",
+            attachment_form=AttachmentForm(),
+            attachments=self.incident.attachments.all(),
+            late=self._late(),
+            **kwargs,
+        )
+
+
+class IncidentAutosaveView(IncidentObjectMixin, View):
+    """Progressive enhancement: the report page posts here as the reporter types."""
+
+    object_permission = permissions.can_edit_report
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = FullReportForm(request.POST, instance=self.incident)
+        form.is_valid()
+        saved = services.incident_draft_save(incident=self.incident, actor=request.user, values=form.report_values())
+        return JsonResponse(
+            {
+                "version": saved.draft_version,
+                "saved_at_display": f"{timezone.localtime(saved.draft_saved_at):%H:%M}",
+                "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()},
+            }
+        )
+
+
+class IncidentUpdateAddView(IncidentObjectMixin, FormView):
+    object_permission = permissions.can_add_update
+    template_name = "incidents/update_form.html"
+    form_class = IncidentUpdateForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title=f"Add an update to {self.incident.reference}", **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.incident_update_add(incident=self.incident, actor=self.request.user, **form.cleaned_data)
+        except services.IncidentError as error:
+            _show_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Update added.")
+        return redirect(_incident_page(self.request.user, self.incident))
+
+
+class IncidentAttachmentAddView(IncidentObjectMixin, FormView):
+    object_permission = permissions.can_add_attachment
+    template_name = "incidents/attachment_form.html"
+    form_class = AttachmentForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title=f"Add an attachment to {self.incident.reference}", **kwargs)
+
+    def form_valid(self, form):
+        try:
+            attachment = services.incident_attachment_add(
+                incident=self.incident, actor=self.request.user, upload=form.cleaned_data["file"]
+            )
+        except services.IncidentError as error:
+            _show_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Attachment {attachment.original_name} added.")
+        if self.request.POST.get("return_to") == "report" and permissions.can_edit_report(
+            self.request.user, self.incident
+        ):
+            return redirect("incidents:incident_report_edit", pk=self.incident.pk)
+        return redirect(_incident_page(self.request.user, self.incident))
+
+
+class IncidentAttachmentDownloadView(IncidentObjectMixin, View):
+    """Attachments are never public media: each download checks who is asking."""
+
+    def get(self, request, *args, pk, attachment_pk, **kwargs):
+        attachment = get_object_or_404(self.incident.attachments, pk=attachment_pk)
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404("The file is missing from storage.") from exc
+        response = FileResponse(
+            handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def _incident_page(user, incident) -> str:
+    if permissions.is_reporter(user, incident) or not permissions.can_review(user):
+        return reverse("incidents:incident_detail", args=[incident.pk])
+    return incident.get_review_url()
+
+
+# --- The Data Office ---------------------------------------------------------------------
+class IncidentQueueView(FilteredTableView):
+    """Every incident, soonest deadline first, with its state against that deadline."""
+
+    permission_check = permissions.can_review
+    table_class = IncidentTable
+    filterset_class = IncidentFilterSet
+    template_name = "incidents/queue.html"
+    export_name = "incidents"
+
+    def get_queryset(self):
+        return selectors.incident_queue(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title="Incident queue", **kwargs)
+
+    def create_export(self, export_format):
+        # Exports carry personal data out of the portal: say who took one.
+        logger.info("incident export (%s) by %s: %s", export_format, self.request.user, self.request.GET.urlencode())
+        return super().create_export(export_format)
+
+
+class IncidentReviewView(IncidentObjectMixin, TemplateView):
+    """The Data Office's page: the whole timeline, every step, the report and the decisions."""
+
+    permission_check = permissions.can_review
+    template_name = "incidents/review.html"
+
+    def get_context_data(self, **kwargs):
+        user, incident = self.request.user, self.incident
+        return super().get_context_data(
+            page_title=f"Review {incident.reference}",
+            timeline=selectors.incident_timeline(incident=incident, user=user),
+            steps=selectors.incident_steps(incident=incident, user=user),
+            updates=incident.updates.select_related("author"),
+            attachments=incident.attachments.all(),
+            is_own_report=permissions.is_reporter(user, incident),
+            can_triage=permissions.can_triage(user, incident),
+            can_decide=permissions.can_decide(user, incident),
+            can_change_status=permissions.can_change_status(user, incident),
+            can_update=permissions.can_add_update(user, incident),
+            can_attach=permissions.can_add_attachment(user, incident),
+            **kwargs,
+        )
+
+
+class IncidentPrintView(IncidentReviewView):
+    """A plain summary for paper or PDF (the browser's print)."""
+
+    template_name = "incidents/print.html"
+
+
+class IncidentTriageView(IncidentObjectMixin, FormView):
+    permission_check = permissions.can_review
+    object_permission = permissions.can_triage
+    template_name = "incidents/triage_form.html"
+    form_class = TriageForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "incident": self.incident}
+
+    def get_initial(self):
+        incident = self.incident
+        if incident.triaged_at is None:
+            return {"owner": self.request.user}
+        return {
+            "severity": incident.severity,
+            "likelihood": incident.likelihood,
+            "personal_data_breach": "yes" if incident.personal_data_breach else "no",
+            "owner": incident.owner,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title=f"Triage {self.incident.reference}", **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.incident_triage(incident=self.incident, actor=self.request.user, **form.cleaned_data)
+        except services.IncidentError as error:
+            _show_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.incident.reference} triaged.")
+        return redirect(self.incident.get_review_url())
+
+
+class IncidentDecisionView(IncidentObjectMixin, FormView):
+    permission_check = permissions.can_review
+    object_permission = permissions.can_decide
+    template_name = "incidents/decision_form.html"
+    form_class = DecisionForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "incident": self.incident}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title=f"Regulator decision for {self.incident.reference}", **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.incident_decision_record(incident=self.incident, actor=self.request.user, **form.cleaned_data)
+        except services.IncidentError as error:
+            _show_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Decision recorded for {self.incident.reference}.")
+        return redirect(self.incident.get_review_url())
+
+
+class IncidentStatusView(IncidentObjectMixin, FormView):
+    permission_check = permissions.can_review
+    object_permission = permissions.can_change_status
+    template_name = "incidents/status_form.html"
+    form_class = StatusForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "incident": self.incident}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title=f"Change the status of {self.incident.reference}", **kwargs)
+
+    def form_valid(self, form):
+        try:
+            incident = services.incident_status_change(
+                incident=self.incident, actor=self.request.user, **form.cleaned_data
+            )
+        except services.IncidentError as error:
+            _show_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{incident.reference} is now {incident.get_status_display().lower()}.")
+        return redirect(self.incident.get_review_url())

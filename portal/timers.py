@@ -1,0 +1,269 @@
+"""Deadlines that the database remembers and Celery keeps: escalation steps fired exactly once.
+
+An app stores each step of a deadline's escalation ladder as a row (a concrete subclass of
+`TimerStep`) and registers the model with `register(...)`, naming the owner (the incident, the
+leaver case) and the function that carries the step out. One beat task, `sweep()`, then covers
+every registered model: it fires each step that is due, and gives each step falling due before
+the next sweep a short countdown task so that it fires on its second. Nothing is ever scheduled
+hours ahead: the rows are the schedule, so a dead worker or a restarted broker loses nothing.
+
+Firing is one transaction: lock the owner row, then the step row (both `skip_locked` on
+PostgreSQL: a locked one is someone else's business for now), set `fired_at` only where it is
+still null, then carry the step out. If the process dies half-way the transaction rolls back and
+the next sweep fires the step; if two workers race, the conditional update lets exactly one of
+them through. Services that cancel an owner's steps lock the owner row first too, so firing and
+cancelling are never interleaved, and firing never waits for a lock, so they never deadlock.
+
+Due times are compared against the database's clock (`Now()`), so web and worker hosts with
+drifting clocks agree. Tests that move time with time-machine set `TIMER_CLOCK = "application"`.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models.functions import Now
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+class TimerStep(models.Model):
+    """One step of an escalation ladder. The concrete model adds the owner foreign key, and a
+    `UniqueConstraint` on (owner, step), extending `TimerStep.Meta.constraints`."""
+
+    step = models.CharField(max_length=50, help_text="Which rung of the ladder, e.g. reminder_2h.")
+    due_at = models.DateTimeField()
+    fired_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(fired_at__isnull=True) | models.Q(cancelled_at__isnull=True),
+                name="%(app_label)s_%(class)s_fired_or_cancelled",
+                violation_error_message="A step is either fired or cancelled, never both.",
+            ),
+        ]
+        indexes = [
+            # The sweep's question, "which pending steps are due", reads only this small index.
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(fired_at__isnull=True, cancelled_at__isnull=True),
+                name="%(app_label)s_%(class)s_due",
+            ),
+        ]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.fired_at is None and self.cancelled_at is None
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A registered step model: whose steps they are and what firing one does."""
+
+    model: type[TimerStep]
+    owner_field: str
+    fire: Callable[[TimerStep], None]
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label
+
+    @property
+    def owner_model(self) -> type[models.Model]:
+        return self.model._meta.get_field(self.owner_field).related_model
+
+
+_registry: dict[str, Timer] = {}
+
+
+def register(model: type[TimerStep], *, owner_field: str, fire: Callable[[TimerStep], None]) -> None:
+    """Put a step model under the sweep. Call from the app's AppConfig.ready().
+
+    `fire(step)` runs inside the firing transaction with the owner and the step locked and
+    `step.fired_at` already set; whatever it writes commits or rolls back with the step.
+    """
+    _registry[model._meta.label] = Timer(model=model, owner_field=owner_field, fire=fire)
+
+
+def registered() -> list[Timer]:
+    return list(_registry.values())
+
+
+def timer_for(label: str) -> Timer:
+    return _registry[label]
+
+
+# --- The clock ------------------------------------------------------------------------------
+def clock() -> models.Expression:
+    """The "now" that due times are compared with, as a query expression."""
+    if getattr(settings, "TIMER_CLOCK", "database") == "application":
+        return models.Value(timezone.now(), output_field=models.DateTimeField())
+    return Now()
+
+
+def current_time() -> datetime:
+    """The clock's reading as an aware datetime: the database server's time by default."""
+    if getattr(settings, "TIMER_CLOCK", "database") == "application":
+        return timezone.now()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT STATEMENT_TIMESTAMP()")
+            return cursor.fetchone()[0]
+        if connection.vendor == "sqlite":
+            # SQLite's clock, in UTC, to the millisecond: the same reading Now() gives in a query.
+            cursor.execute("SELECT STRFTIME('%Y-%m-%d %H:%M:%f', 'NOW')")
+            return datetime.fromisoformat(cursor.fetchone()[0]).replace(tzinfo=UTC)
+        cursor.execute("SELECT CURRENT_TIMESTAMP")
+        value = cursor.fetchone()[0]
+        return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
+
+
+def _pending(queryset: models.QuerySet) -> models.QuerySet:
+    return queryset.filter(fired_at__isnull=True, cancelled_at__isnull=True)
+
+
+# --- Firing ---------------------------------------------------------------------------------
+class Outcome(enum.Enum):
+    FIRED = "fired"  # this call fired the step
+    NOT_DUE = "not_due"  # pending, but its time has not come (an early countdown task)
+    BUSY = "busy"  # its owner is locked by another worker or a service: try again shortly
+    GONE = "gone"  # fired or cancelled already, or deleted
+
+
+@dataclass(frozen=True)
+class FireResult:
+    outcome: Outcome
+    seconds_early: float = 0.0
+
+
+def fire(label: str, pk: int) -> FireResult:
+    """Fire one step if it is due and still pending. Safe to call any number of times, from any
+    number of workers at once: the step fires once."""
+    timer = timer_for(label)
+    model = timer.model
+    owner_id = model.objects.filter(pk=pk).values_list(f"{timer.owner_field}_id", flat=True).first()
+    if owner_id is None:
+        return FireResult(Outcome.GONE)
+    with transaction.atomic():
+        # Owner first, then step: the order every service that cancels steps also uses. A locked
+        # owner means another worker is firing one of its steps, or a service is changing it:
+        # rather than queue behind it, say so and let the caller come back.
+        owner = timer.owner_model.objects.select_for_update(skip_locked=True).filter(pk=owner_id)
+        if not list(owner.values_list("pk", flat=True)):
+            return FireResult(Outcome.BUSY)
+        step = _pending(model.objects.select_for_update(skip_locked=True).filter(pk=pk)).annotate(_now=clock()).first()
+        if step is None:
+            return FireResult(Outcome.GONE)
+        if step.due_at > step._now:
+            return FireResult(Outcome.NOT_DUE, seconds_early=(step.due_at - step._now).total_seconds())
+        if _pending(model.objects.filter(pk=pk)).update(fired_at=clock()) != 1:
+            return FireResult(Outcome.GONE)
+        step.refresh_from_db(fields=["fired_at"])
+        timer.fire(step)
+    logger.info("timer step fired: %s %s %s (due %s)", label, pk, step.step, step.due_at.isoformat())
+    return FireResult(Outcome.FIRED)
+
+
+def fire_due(queryset: models.QuerySet) -> int:
+    """Fire whichever steps in `queryset` are due now (a service catching up before it cancels
+    the rest). Returns how many this call fired."""
+    label = queryset.model._meta.label
+    due = _pending(queryset).filter(due_at__lte=clock()).order_by("due_at", "pk").values_list("pk", flat=True)
+    return sum(fire(label, pk).outcome is Outcome.FIRED for pk in list(due))
+
+
+def cancel(queryset: models.QuerySet, *, reason: str) -> int:
+    """Cancel the pending steps in `queryset`. Lock their owner first (see the module docstring)."""
+    return _pending(queryset).update(cancelled_at=clock(), cancel_reason=reason[:200])
+
+
+# --- The sweep ------------------------------------------------------------------------------
+def sweep_period() -> timedelta:
+    return timedelta(seconds=float(getattr(settings, "TIMER_SWEEP_SECONDS", 60)))
+
+
+@dataclass
+class SweepReport:
+    fired: int = 0
+    scheduled: int = 0
+    failed: list[tuple[str, int]] = field(default_factory=list)
+
+
+def sweep(*, schedule_ahead: bool = True, batch_size: int = 500) -> SweepReport:
+    """Fire every due step of every registered model; optionally give each step due before the
+    next sweep a countdown task. One failing step is logged and left for the next sweep; it
+    never holds up the others."""
+    report = SweepReport()
+    for timer in registered():
+        seen: set[int] = set()
+        busy: list[int] = []
+        while True:
+            due = list(
+                _pending(timer.model.objects.filter(due_at__lte=clock()))
+                .exclude(pk__in=seen)
+                .order_by("due_at", "pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not due:
+                break
+            for pk in due:
+                seen.add(pk)
+                if _fire_logged(timer, pk, report) is Outcome.BUSY:
+                    busy.append(pk)
+        # Steps whose owner was busy get one more try once the rest are done; if it is busy
+        # still, another worker has it in hand (and the next sweep is the safety net).
+        for pk in busy:
+            _fire_logged(timer, pk, report)
+        if schedule_ahead:
+            report.scheduled += _schedule_upcoming(timer)
+    return report
+
+
+def _fire_logged(timer: Timer, pk: int, report: SweepReport) -> Outcome | None:
+    try:
+        outcome = fire(timer.label, pk).outcome
+    except Exception:
+        logger.exception("timer step %s %s failed to fire; the next sweep retries it", timer.label, pk)
+        report.failed.append((timer.label, pk))
+        return None
+    if outcome is Outcome.FIRED:
+        report.fired += 1
+    return outcome
+
+
+def _schedule_upcoming(timer: Timer) -> int:
+    from portal.tasks import timers_fire_step
+
+    now = clock()
+    upcoming = (
+        _pending(timer.model.objects.filter(due_at__gt=now, due_at__lte=now + sweep_period()))
+        .annotate(_now=now)
+        .values_list("pk", "due_at", "_now")
+    )
+    count = 0
+    for pk, due_at, db_now in upcoming:
+        countdown = max(0.0, (due_at - db_now).total_seconds())
+        try:
+            # Expires with the next-but-one sweep: if not run by then, a sweep has fired the step.
+            timers_fire_step.apply_async(
+                args=[timer.label, pk], countdown=countdown, expires=countdown + 2 * sweep_period().total_seconds()
+            )
+        except Exception:
+            # Countdowns only make steps punctual; the sweeps make them certain. No broker: carry on.
+            logger.warning("could not queue countdown tasks (broker unreachable?); the next sweep fires them")
+            break
+        count += 1
+    return count
