@@ -1,7 +1,8 @@
 """`manage.py seed_demo`: a believable small force for the demo and for development.
 
 3 Tech Bars, 6 device models, 300 devices, 60 people across the roles and teams, some kit
-issued, and each app's own demo data. Running it again changes nothing. Prints the demo logins.
+issued, the ICT Conditions of Use with a history of acceptances, and security incidents in
+every state. Running it again changes nothing. Prints the demo logins.
 """
 
 import random
@@ -15,6 +16,7 @@ from django.db import transaction
 
 from devices.models import Device, DeviceModel, TechBar
 from devices.services import device_issue
+from incidents.demo import seed_incidents_demo
 from policy.demo import seed_policy_demo
 from portal.models import Role, User
 
@@ -77,6 +79,9 @@ class Command(BaseCommand):
                 # The demo officer and sergeant still have version 2 to accept: sign in as them to see the gate.
                 outstanding=[by_payroll["OFF001"], by_payroll["SUP001"], *people[20:26]],
                 up_to_date=[by_payroll["TB001"], by_payroll["DO001"], by_payroll["ADM001"]],
+            )
+            seed_incidents_demo(
+                people=[p for p in people if p.payroll_number != "DO001"], data_office=by_payroll["DO001"]
             )
         self._print_logins()
 

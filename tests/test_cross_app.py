@@ -1,0 +1,36 @@
+"""How the apps meet: the conditions-of-use gate never stands between a person and reporting an incident."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents.models import Incident
+from tests.policy.factories import published_version
+
+
+@pytest.mark.django_db
+def test_a_person_who_has_not_accepted_the_conditions_can_still_report_an_incident(client, officer, portal_admin):
+    published_version(by=portal_admin)
+    client.force_login(officer)
+
+    home = client.get("/")
+    assert home.status_code == 302 and "/policy/" in home.url  # gated everywhere else
+
+    assert client.get(reverse("incidents:incident_start")).status_code == 200
+    aware = timezone.localtime(timezone.now() - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("incidents:incident_start"),
+        {
+            "summary": "Left my notebook with a witness list on the bus",
+            "aware_at": aware,
+            "personal_data_involved": "yes",
+            "device_involved": "no",
+        },
+    )
+    incident = Incident.objects.get(reporter=officer)
+    assert response.status_code == 302
+    assert client.get(response.url).status_code == 200
+    assert client.get(reverse("incidents:incident_report_edit", kwargs={"pk": incident.pk})).status_code == 200
+    assert client.get(reverse("incidents:my_incidents")).status_code == 200
