@@ -1,7 +1,5 @@
 """The Data Office's incident queue, and its CSV/XLSX export (which carries the whole report)."""
 
-from datetime import datetime
-
 import django_tables2 as tables
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,8 +16,6 @@ _TIMELINESS_TAG = {
     Timeliness.DUE_SOON: "govuk-tag--orange",
     Timeliness.ON_TIME: "govuk-tag--green",
 }
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _labels(choices, values) -> str:
@@ -45,7 +41,7 @@ class IncidentTable(BaseTable):
     status = tables.Column()
     severity = tables.Column(default="Not triaged")
     personal_data_involved = tables.Column(verbose_name="Personal data")
-    next_deadline = tables.Column(verbose_name="Next deadline", default="None")
+    next_deadline = tables.Column(verbose_name="Next deadline", default="No deadline running")
     timeliness = tables.Column(verbose_name="State", orderable=False)
 
     # Export only: the report as the regulator would ask for it.
@@ -136,17 +132,3 @@ class IncidentTable(BaseTable):
 
     def value_data_categories(self, value):
         return _labels(DataCategory.choices, value)
-
-    def as_values(self, exclude_columns=None):
-        """Export rows: times in local time as text (spreadsheets take no time zones), and text
-        that a spreadsheet would run as a formula neutralised."""
-        for row in super().as_values(exclude_columns=exclude_columns):
-            yield [_export_cell(cell) for cell in row]
-
-
-def _export_cell(cell):
-    if isinstance(cell, datetime):
-        return date_format(timezone.localtime(cell), "Y-m-d H:i")
-    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
-        return "'" + cell
-    return cell

@@ -1,10 +1,27 @@
 """BaseTable and the list-page view every app's tables use: GOV.UK markup, paging, CSV/XLSX export."""
 
+from datetime import datetime
+
 import django_tables2 as tables
+from django.utils import timezone
+from django.utils.formats import date_format
 from django_filters.views import FilterView
 from django_tables2.export import ExportMixin
 
 from portal.permissions import RoleRequiredMixin
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_cell(cell):
+    """One exported cell: times as local text (spreadsheets take no time zones), and text that a
+    spreadsheet would run as a formula neutralised (CSV injection)."""
+    if isinstance(cell, datetime):
+        return date_format(timezone.localtime(cell), "Y-m-d H:i")
+    if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 class BaseTable(tables.Table):
@@ -16,6 +33,10 @@ class BaseTable(tables.Table):
         attrs = {"class": "govuk-table"}
         per_page = 50
         empty_text = "Nothing matches these filters."
+
+    def as_values(self, exclude_columns=None):
+        for row in super().as_values(exclude_columns=exclude_columns):
+            yield [export_cell(cell) for cell in row]
 
 
 class FilteredTableView(RoleRequiredMixin, ExportMixin, tables.SingleTableMixin, FilterView):
