@@ -174,7 +174,6 @@ class PersonComplianceListView(FilteredTableView):
     table_class = PersonComplianceTable
     filterset_class = PersonComplianceFilterSet
     template_name = "policy/compliance.html"
-    paginate_by = None  # the table pages itself; see get_table_pagination
 
     def get(self, request, slug):
         self.policy = get_object_or_404(Policy, slug=slug)
@@ -189,9 +188,6 @@ class PersonComplianceListView(FilteredTableView):
 
     def get_queryset(self):
         return self.compliance.people
-
-    def get_table_pagination(self, table):
-        return {"per_page": PersonComplianceTable._meta.per_page}
 
     def get_context_data(self, **kwargs):
         compliance = self.compliance

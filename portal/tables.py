@@ -48,8 +48,12 @@ class FilteredTableView(RoleRequiredMixin, ExportMixin, tables.SingleTableMixin,
 
     export_formats = ("csv", "xlsx")
     export_name = "export"
-    paginate_by = 50
+    # The table pages itself (one COUNT); the ListView must not page the same queryset again.
+    paginate_by = None
     filterset_class = None
+
+    def get_table_pagination(self, table):
+        return {"per_page": table._meta.per_page}
 
     def get_table_kwargs(self):
         return {"exclude": ()}
