@@ -122,6 +122,42 @@ def test_a_worker_fires_the_late_step_once_within_two_beat_periods(celery_proces
 
 @pytest.mark.postgres
 @pytest.mark.redis
+def test_at_the_production_beat_awareness_11h59m_ago_is_late_once_within_two_beat_periods(
+    transactional_db, tmp_path, reporter, data_office
+):
+    """The issue's drill word for word: the production beat period (60 s), awareness 11 h 59 min
+    ago, and the late step fires once, on its due second, within two beat periods of the report."""
+    production_beat = 60.0
+    broker_url = settings.CELERY_BROKER_URL
+    redis.Redis.from_url(broker_url).flushdb()
+    processes = CeleryProcesses(tmp_path, broker_url, sweep_seconds=production_beat)
+    try:
+        processes.worker()
+        processes.beat()
+        reported = timezone.now()
+        incident = services.incident_open(
+            reporter=reporter,
+            summary="Body-worn video clip posted to a personal WhatsApp group",
+            aware_at=reported - timedelta(hours=11, minutes=59),
+            personal_data_involved="yes",
+            device_involved="no",
+        )
+        late = incident.steps.get(step="late")
+        wait_for(
+            lambda: IncidentStep.objects.get(pk=late.pk).fired_at,
+            timeout=2 * production_beat + 15,
+            message="the late step to fire\n" + processes.logs(),
+        )
+        late.refresh_from_db()
+        assert late.fired_at >= late.due_at, "fired early"
+        assert late.fired_at - reported < timedelta(seconds=2 * production_beat), "not within two beat periods"
+        assert IncidentEvent.objects.filter(step=late).count() == 1
+    finally:
+        processes.stop_all()
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
 def test_killing_the_worker_mid_sweep_loses_no_step_and_fires_none_twice(celery_processes, reporter, data_office):
     step_ids = due_steps(incidents=200, reporter=reporter, due_at=timezone.now() - timedelta(minutes=1))
     total = len(step_ids)
