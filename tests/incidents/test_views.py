@@ -198,6 +198,20 @@ def test_autosave_keeps_what_is_typed_as_it_is_typed(client, reporter, open_inci
     assert body["version"] == incident.draft_version
 
 
+@pytest.mark.parametrize("view", ["incidents:incident_report_edit", "incidents:incident_autosave"])
+def test_a_number_too_big_to_store_is_a_message_not_a_crash(client, reporter, open_incident, view):
+    incident = open_incident()
+    client.force_login(reporter)
+    response = client.post(
+        reverse(view, args=[incident.pk]),
+        {"what_happened": "Kept", "people_affected": "99999999999999999999", "submit": "1"},
+    )
+    assert response.status_code == 200
+    assert "Enter a number no bigger than 2,147,483,647" in response.content.decode()
+    incident.refresh_from_db()
+    assert incident.what_happened == "Kept" and incident.people_affected is None
+
+
 def test_nothing_typed_is_lost_when_the_session_times_out(client, reporter, open_incident, settings, full_report):
     """The page saves as the reporter types; when the session then expires, the save is there
     after signing in again."""
