@@ -74,7 +74,7 @@ def test_unknown_page_is_a_friendly_404(client, officer):
 def test_exported_cells_cannot_run_as_spreadsheet_formulas():
     from portal.tables import export_cell
 
-    assert export_cell("=HYPERLINK(\"http://evil\")") == "'=HYPERLINK(\"http://evil\")"
+    assert export_cell('=HYPERLINK("http://evil")') == '\'=HYPERLINK("http://evil")'
     assert export_cell("-1+2") == "'-1+2"
     assert export_cell("Response 1") == "Response 1"
     assert export_cell(3) == 3
