@@ -523,6 +523,15 @@ def test_the_queue_filters(client, reporter, officer, data_office, open_incident
     assert shown(status="closed") == set()
 
 
+def test_a_bad_queue_filter_value_is_a_clear_400(client, data_office, open_incident):
+    open_incident(summary="Any incident")
+    client.force_login(data_office)
+    response = client.get(reverse("incidents:incident_queue"), {"status": "everything-is-fine"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page and "Select a valid choice" in page
+
+
 def test_the_home_page_shows_open_drafts_with_their_deadline_and_recent_reports(
     client, reporter, data_office, open_incident, full_report
 ):
