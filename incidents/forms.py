@@ -2,6 +2,7 @@
 the regulator decision and status changes. Forms check types; services enforce the rules."""
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
 from incidents import services
@@ -14,6 +15,9 @@ from incidents.models import (
     YesNoUnknown,
 )
 from incidents.selectors import data_office_reviewers
+
+# The largest number an integer column holds on PostgreSQL; a bigger one is a message, not a crash.
+MAX_APPROXIMATE_COUNT = 2_147_483_647
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -191,6 +195,9 @@ class FullReportForm(forms.ModelForm):
             field.required = False
         for name in ("people_affected", "records_affected"):
             self.fields[name].widget.attrs.update(inputmode="numeric")
+            self.fields[name].validators.append(
+                MaxValueValidator(MAX_APPROXIMATE_COUNT, f"Enter a number no bigger than {MAX_APPROXIMATE_COUNT:,}")
+            )
         self.show_requirements()
 
     def show_requirements(self):

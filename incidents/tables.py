@@ -7,15 +7,9 @@ from django.utils.html import format_html
 
 from incidents.models import BreachKind, DataCategory, Incident, PeopleCategory
 from incidents.selectors import Timeliness
+from incidents.templatetags.incidents import timeliness_tag_class
 from portal.tables import BaseTable
 from portal.templatetags.govuk import time_left
-
-_TIMELINESS_TAG = {
-    Timeliness.OVERDUE: "govuk-tag--red",
-    Timeliness.LATE: "govuk-tag--red",
-    Timeliness.DUE_SOON: "govuk-tag--orange",
-    Timeliness.ON_TIME: "govuk-tag--green",
-}
 
 
 def _labels(choices, values) -> str:
@@ -118,7 +112,7 @@ class IncidentTable(BaseTable):
 
     def render_timeliness(self, value):
         return format_html(
-            '<strong class="govuk-tag {}">{}</strong>', _TIMELINESS_TAG.get(value, ""), Timeliness(value).label
+            '<strong class="govuk-tag {}">{}</strong>', timeliness_tag_class(value), Timeliness(value).label
         )
 
     def value_timeliness(self, value):

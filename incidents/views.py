@@ -38,6 +38,15 @@ def _show_service_errors(form, error: services.IncidentError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+class BadInputMixin:
+    """A form sent back with errors is bad input: the page shows why, with a 400."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
 class IncidentObjectMixin(RoleRequiredMixin):
     """Loads `self.incident` (404 if the user may not see it), then checks `object_permission`."""
 
@@ -59,7 +68,7 @@ class IncidentObjectMixin(RoleRequiredMixin):
 
 
 # --- Reporting ---------------------------------------------------------------------------
-class IncidentStartView(RoleRequiredMixin, FormView):
+class IncidentStartView(BadInputMixin, RoleRequiredMixin, FormView):
     """The first notification: four questions, then the clock is running."""
 
     permission_check = permissions.can_report
@@ -167,7 +176,7 @@ class IncidentReportEditView(IncidentObjectMixin, TemplateView):
         if not submitting and valid:
             messages.success(request, f"Draft saved at {timezone.localtime(saved.draft_saved_at):%H:%M}.")
             return redirect("incidents:incident_report_edit", pk=self.incident.pk)
-        return self.render_to_response(self.get_context_data(form=form, draft_saved=True))
+        return self.render_to_response(self.get_context_data(form=form, draft_saved=True), status=400)
 
     def _not_editable(self):
         if permissions.is_reporter(self.request.user, self.incident):
@@ -204,7 +213,7 @@ class IncidentAutosaveView(IncidentObjectMixin, View):
         )
 
 
-class IncidentUpdateAddView(IncidentObjectMixin, FormView):
+class IncidentUpdateAddView(BadInputMixin, IncidentObjectMixin, FormView):
     object_permission = permissions.can_add_update
     template_name = "incidents/update_form.html"
     form_class = IncidentUpdateForm
@@ -222,7 +231,7 @@ class IncidentUpdateAddView(IncidentObjectMixin, FormView):
         return redirect(_incident_page(self.request.user, self.incident))
 
 
-class IncidentAttachmentAddView(IncidentObjectMixin, FormView):
+class IncidentAttachmentAddView(BadInputMixin, IncidentObjectMixin, FormView):
     object_permission = permissions.can_add_attachment
     template_name = "incidents/attachment_form.html"
     form_class = AttachmentForm
@@ -320,7 +329,7 @@ class IncidentPrintView(IncidentReviewView):
     template_name = "incidents/print.html"
 
 
-class IncidentTriageView(IncidentObjectMixin, FormView):
+class IncidentTriageView(BadInputMixin, IncidentObjectMixin, FormView):
     permission_check = permissions.can_review
     object_permission = permissions.can_triage
     template_name = "incidents/triage_form.html"
@@ -353,7 +362,7 @@ class IncidentTriageView(IncidentObjectMixin, FormView):
         return redirect(self.incident.get_review_url())
 
 
-class IncidentDecisionView(IncidentObjectMixin, FormView):
+class IncidentDecisionView(BadInputMixin, IncidentObjectMixin, FormView):
     permission_check = permissions.can_review
     object_permission = permissions.can_decide
     template_name = "incidents/decision_form.html"
@@ -375,7 +384,7 @@ class IncidentDecisionView(IncidentObjectMixin, FormView):
         return redirect(self.incident.get_review_url())
 
 
-class IncidentStatusView(IncidentObjectMixin, FormView):
+class IncidentStatusView(BadInputMixin, IncidentObjectMixin, FormView):
     permission_check = permissions.can_review
     object_permission = permissions.can_change_status
     template_name = "incidents/status_form.html"

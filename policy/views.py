@@ -181,10 +181,7 @@ class PersonComplianceListView(FilteredTableView):
         if self.compliance is None:
             raise Http404("This policy has no version in force yet.")
         self.export_name = f"{self.policy.slug}-compliance"
-        response = super().get(request, slug)
-        if self.filterset.is_bound and not self.filterset.is_valid():
-            response.status_code = 400
-        return response
+        return super().get(request, slug)
 
     def get_queryset(self):
         return self.compliance.people

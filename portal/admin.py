@@ -35,6 +35,11 @@ class UserAdmin(ImportExportMixin, DjangoUserAdmin):
         ),
     )
 
+    def has_import_permission(self, request):
+        # django-import-export lets anyone who can open the admin import unless told otherwise; the
+        # HR import creates and changes people (their email is what sign-in matches on).
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """For records the application never changes: viewable, never added, edited or deleted."""

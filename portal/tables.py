@@ -52,6 +52,13 @@ class FilteredTableView(RoleRequiredMixin, ExportMixin, tables.SingleTableMixin,
     paginate_by = None
     filterset_class = None
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # A filter value the form refuses is bad input: say so with a 400 (the form shows why).
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400
+        return response
+
     def get_table_pagination(self, table):
         return {"per_page": table._meta.per_page}
 
@@ -59,6 +66,4 @@ class FilteredTableView(RoleRequiredMixin, ExportMixin, tables.SingleTableMixin,
         return {"exclude": ()}
 
     def get_export_filename(self, export_format):
-        from django.utils import timezone
-
         return f"{self.export_name}-{timezone.localdate():%Y-%m-%d}.{export_format}"

@@ -67,7 +67,7 @@ def test_a_first_notification_with_gaps_says_what_is_missing_and_keeps_what_was_
         {"summary": "My laptop was stolen", "aware_at": "", "device_involved": "yes"},
     )
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in page
     assert "Enter the date and time you became aware" in page
     assert "Select whether personal data is involved" in page
@@ -156,7 +156,7 @@ def test_submitting_with_gaps_shows_every_problem_and_keeps_everything_typed(cli
         },
     )
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "There is a problem" in page
     for message in ("Enter where it happened", "Select at least one kind of breach", "Enter a whole number"):
         assert message in page
@@ -196,6 +196,22 @@ def test_autosave_keeps_what_is_typed_as_it_is_typed(client, reporter, open_inci
     incident.refresh_from_db()
     assert incident.what_happened == "Typing…"
     assert body["version"] == incident.draft_version
+
+
+@pytest.mark.parametrize(
+    ("view", "status"), [("incidents:incident_report_edit", 400), ("incidents:incident_autosave", 200)]
+)
+def test_a_number_too_big_to_store_is_a_message_not_a_crash(client, reporter, open_incident, view, status):
+    incident = open_incident()
+    client.force_login(reporter)
+    response = client.post(
+        reverse(view, args=[incident.pk]),
+        {"what_happened": "Kept", "people_affected": "99999999999999999999", "submit": "1"},
+    )
+    assert response.status_code == status
+    assert "Enter a number no bigger than 2,147,483,647" in response.content.decode()
+    incident.refresh_from_db()
+    assert incident.what_happened == "Kept" and incident.people_affected is None
 
 
 def test_nothing_typed_is_lost_when_the_session_times_out(client, reporter, open_incident, settings, full_report):
@@ -414,6 +430,15 @@ def test_a_reviewer_who_reported_it_cannot_open_its_triage(client, data_office, 
 
 
 # --- The Data Office's pages ---------------------------------------------------------------
+def test_office_forms_sent_back_with_errors_are_a_400(client, data_office, second_reviewer, open_incident):
+    incident = open_incident()
+    client.force_login(data_office)
+    for name in ("incident_triage", "incident_update_add", "incident_attachment_add"):
+        response = client.post(reverse(f"incidents:{name}", args=[incident.pk]), {})
+        assert response.status_code == 400, name
+        assert "There is a problem" in response.content.decode(), name
+
+
 def test_triage_decide_and_close_through_the_pages(client, reporter, data_office, open_incident, full_report):
     incident = services.incident_submit(incident=open_incident(hours_ago=5), actor=reporter, values=full_report)
     client.force_login(data_office)
@@ -507,6 +532,15 @@ def test_the_queue_filters(client, reporter, officer, data_office, open_incident
     assert shown(personal_data_involved="no") == {"Due soon one"}
     assert shown(status="notified") == {"Late one", "Due soon one", "On time one"}
     assert shown(status="closed") == set()
+
+
+def test_a_bad_queue_filter_value_is_a_clear_400(client, data_office, open_incident):
+    open_incident(summary="Any incident")
+    client.force_login(data_office)
+    response = client.get(reverse("incidents:incident_queue"), {"status": "everything-is-fine"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page and "Select a valid choice" in page
 
 
 def test_the_home_page_shows_open_drafts_with_their_deadline_and_recent_reports(

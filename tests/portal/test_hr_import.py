@@ -109,3 +109,26 @@ def test_admin_import_checks_the_file_and_shows_line_errors(client, portal_admin
     assert response.status_code == 200
     assert "not an email address" in response.content.decode()
     assert not User.objects.filter(payroll_number="P1001").exists()
+
+
+@pytest.mark.django_db
+def test_tech_bar_staff_who_may_look_at_people_cannot_import_them(client, tech_bar_staff, portal_admin):
+    """The import creates and changes people (emails included, which sign-in matches on): it needs
+    the add and change permissions, not just the view permission the Tech Bar holds."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin = portal_admin
+    row = f"{admin.payroll_number},{admin.first_name},{admin.last_name},someone.else@example.com,Sergeant,North,R1,,\n"
+    client.force_login(tech_bar_staff)
+    assert client.get("/admin/portal/user/").status_code == 200  # looking is allowed
+    assert client.get("/admin/portal/user/import/").status_code == 403
+    upload = SimpleUploadedFile("hr.csv", (HEADER + row).encode(), "text/csv")
+    response = client.post("/admin/portal/user/import/", {"import_file": upload, "format": "0", "resource": "0"})
+    assert response.status_code == 403
+    response = client.post(
+        "/admin/portal/user/process_import/",
+        {"import_file_name": "hr.csv", "original_file_name": "hr.csv", "format": "0", "resource": "0"},
+    )
+    assert response.status_code == 403
+    admin.refresh_from_db()
+    assert admin.email != "someone.else@example.com"

@@ -1,5 +1,7 @@
 """The portal's own pages: home per role, notifications, health."""
 
+from unittest import mock
+
 import pytest
 
 from devices.models import Device, DeviceModel, TechBar
@@ -78,3 +80,51 @@ def test_exported_cells_cannot_run_as_spreadsheet_formulas():
     assert export_cell("-1+2") == "'-1+2"
     assert export_cell("Response 1") == "Response 1"
     assert export_cell(3) == 3
+
+
+@pytest.mark.django_db
+def test_home_costs_the_same_queries_with_1_or_30_of_everything(
+    client, officer, tech_bar_staff, django_assert_max_num_queries
+):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from incidents import services as incident_services
+    from tests.policy.factories import published_version
+
+    published_version(grace_days=14)  # a policy to accept, so the policy panel shows too
+    model = DeviceModel.objects.create(make="Samsung", model_name="Galaxy XCover 7", kind=DeviceModel.Kind.SMARTPHONE)
+    bar = TechBar.objects.create(code="hq", name="Headquarters Tech Bar")
+
+    def add_one_of_everything(n):
+        device = Device.objects.create(asset_tag=f"KB{n:06d}", model=model, tech_bar=bar)
+        # As if issued before the version they have still to accept was published.
+        with mock.patch("policy.selectors.has_accepted_current", return_value=True):
+            device_issue(device=device, holder=officer, actor=tech_bar_staff, tech_bar=bar)
+        notify(recipient=officer, subject=f"Notification {n}", url="/")
+        for submit in (False, True):
+            incident = incident_services.incident_open(
+                reporter=officer,
+                summary=f"Incident {n}",
+                aware_at=timezone.now() - timedelta(hours=1),
+                personal_data_involved="no",
+                device_involved="no",
+            )
+            if submit:
+                incident.submitted_at = timezone.now()
+                incident.save(update_fields=["submitted_at"])
+
+    add_one_of_everything(0)
+    client.force_login(officer)
+    client.get("/")  # the session and roles settle
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/").status_code == 200
+    for n in range(1, 30):
+        add_one_of_everything(n)
+    with django_assert_max_num_queries(len(one)):
+        response = client.get("/")
+    page = response.content.decode()
+    assert "KB000029" in page and "Incident 29" in page and "Notification 29" in page and "Policy to accept" in page
