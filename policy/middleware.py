@@ -17,14 +17,19 @@ class PolicyGateMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not self.is_exempt(request.path_info):
+        # Only page loads are gated. A form that was already open when the grace period ran out
+        # is let through, so nothing typed into it is lost; the page it leads to is gated. Kit
+        # issue checks acceptance itself (devices.services), so nothing depends on a POST here.
+        if (
+            request.method in ("GET", "HEAD")
+            and user is not None
+            and user.is_authenticated
+            and not self.is_exempt(request.path_info)
+        ):
             version = selectors.policy_version_due(user=user)
             if version is not None:
                 accept = reverse("policy:accept", kwargs={"slug": version.policy.slug})
-                # GET only: a form posted to a blocked page has nowhere sensible to come back to.
-                if request.method == "GET":
-                    accept = f"{accept}?{urlencode({'next': request.get_full_path()})}"
-                return redirect(accept)
+                return redirect(f"{accept}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
     @staticmethod

@@ -104,9 +104,16 @@ def test_the_gate_blocks_everything_else_and_remembers_where_you_were_going(gate
     assert response["Location"] == f"{accept_url(version)}?next={path.replace('/', '%2F')}"
 
 
-def test_a_blocked_post_is_sent_to_accept_without_a_next(gated, version):
-    response = gated.post("/notifications-elsewhere/", {"x": "1"})
-    assert response["Location"] == accept_url(version)
+def test_a_form_already_open_when_the_gate_closes_is_not_lost(gated, officer, version):
+    """The form is let through (nothing typed is lost); the page it leads to is gated."""
+    from portal.services import notify
+
+    note = notify(recipient=officer, subject="Your report is due", url="/help/", email=False)
+    response = gated.post(f"/notifications/{note.pk}/read/")
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.read_at is not None
+    assert is_sent_to_accept(gated.get("/notifications-elsewhere/"), version)
 
 
 def test_after_accepting_the_gate_opens(gated, officer, version):
