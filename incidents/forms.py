@@ -1,6 +1,8 @@
 """Input for incidents: the first notification, the full report, updates, attachments, triage,
 the regulator decision and status changes. Forms check types; services enforce the rules."""
 
+from datetime import timedelta
+
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
@@ -37,6 +39,10 @@ def _datetime_field(label: str, *, required: bool, help_text: str = "") -> forms
         widget=LocalDateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
     )
+
+
+# Catches a mistyped year (0025 for 2025); a real awareness this old goes to the Data Office directly.
+AWARENESS_LOOKBACK = timedelta(days=5 * 366)
 
 
 class FirstNotificationForm(forms.Form):
@@ -80,6 +86,11 @@ class FirstNotificationForm(forms.Form):
         aware_at = self.cleaned_data["aware_at"]
         if aware_at > timezone.now() + services.AWARENESS_CLOCK_TOLERANCE:
             raise forms.ValidationError("The time you became aware must be now or in the past")
+        if aware_at < timezone.now() - AWARENESS_LOOKBACK:
+            raise forms.ValidationError(
+                "Check the year: the time you became aware is more than 5 years ago. "
+                "For something that old, phone the Data Office"
+            )
         return aware_at
 
 
@@ -234,6 +245,19 @@ class FullReportForm(forms.ModelForm):
 
     def clean_device_involved(self):
         return self.cleaned_data["device_involved"] or self.instance.device_involved
+
+    def clean_happened_at(self):
+        happened_at = self.cleaned_data["happened_at"]
+        if happened_at is None:
+            return None
+        if happened_at > timezone.now() + services.AWARENESS_CLOCK_TOLERANCE:
+            raise forms.ValidationError("When it happened must be now or in the past")
+        if self.instance.aware_at and happened_at > self.instance.aware_at:
+            aware = timezone.localtime(self.instance.aware_at)
+            raise forms.ValidationError(
+                f"When it happened must be before you became aware of it ({aware:%d/%m/%Y %H:%M})"
+            )
+        return happened_at
 
     def report_values(self) -> dict:
         """The valid part of what was typed (with errors elsewhere, still worth keeping)."""

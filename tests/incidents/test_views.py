@@ -573,3 +573,29 @@ def test_portal_admins_can_look_in_the_admin_but_not_change(client, portal_admin
         client.post(reverse("admin:incidents_incident_delete", args=[incident.pk]), {"post": "yes"}).status_code == 403
     )
     assert Incident.objects.filter(pk=incident.pk).exists()
+
+
+@pytest.mark.parametrize("aware_at", ["0001-01-01T09:00", "1925-03-14T09:30"])
+def test_a_mistyped_year_of_awareness_is_refused(client, reporter, aware_at):
+    client.force_login(reporter)
+    response = client.post(
+        reverse("incidents:incident_start"),
+        {"summary": "Lost a notebook", "aware_at": aware_at, "personal_data_involved": "yes", "device_involved": "no"},
+    )
+    assert response.status_code == 400
+    assert "Check the year" in response.content.decode()
+    assert "Lost a notebook" in response.content.decode()
+    assert not Incident.objects.exists()
+
+
+def test_it_cannot_have_happened_after_the_reporter_became_aware(client, reporter, open_incident):
+    incident = open_incident()
+    client.force_login(reporter)
+    url = reverse("incidents:incident_report_edit", args=[incident.pk])
+    after_awareness = timezone.localtime(incident.aware_at + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(url, {"happened_at": after_awareness, "what_happened": "Details typed so far"})
+    assert response.status_code == 400
+    assert "must be before you became aware" in response.content.decode()
+    incident.refresh_from_db()
+    assert incident.what_happened == "Details typed so far"  # the rest of the draft is kept
+    assert incident.happened_at is None
