@@ -98,6 +98,13 @@ def submission_problems(values: dict, *, late: bool) -> dict[str, str]:
     return problems
 
 
+def report_submission_problems(*, incident: Incident, typed: dict, late: bool) -> dict[str, str]:
+    """What stops this report being submitted, reading what was just typed over what is saved."""
+    values = {name: getattr(incident, name) for name in REPORT_FIELDS}
+    values.update(typed)
+    return submission_problems(values, late=late)
+
+
 def decision_problems(
     *,
     incident: Incident,

@@ -165,9 +165,10 @@ class IncidentReportEditView(IncidentObjectMixin, TemplateView):
                 return redirect("incidents:incident_detail", pk=self.incident.pk)
         elif submitting:
             # Say everything that stops the submission at once, not the typing mistakes first.
-            values = {name: getattr(self.incident, name) for name in services.REPORT_FIELDS}
-            values.update(form.report_values())
-            for field, message in services.submission_problems(values, late=self._late()).items():
+            problems = services.report_submission_problems(
+                incident=self.incident, typed=form.report_values(), late=self._late()
+            )
+            for field, message in problems.items():
                 if field not in form.errors:
                     form.add_error(field, message)
         # Nothing typed is lost: whatever is valid is saved, and the page shows all of it again.
