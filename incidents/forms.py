@@ -129,29 +129,7 @@ class FullReportForm(forms.ModelForm):
 
     class Meta:
         model = Incident
-        fields = [
-            "summary",
-            "what_happened",
-            "where_happened",
-            "happened_at",
-            "breach_kinds",
-            "first_seen_by",
-            "systems_involved",
-            "device_involved",
-            "devices_involved",
-            "personal_data_involved",
-            "people_categories",
-            "people_affected",
-            "data_categories",
-            "records_affected",
-            "likely_consequences",
-            "containment",
-            "others_aware",
-            "processors_involved",
-            "delay_reasons",
-            "contact_phone",
-            "contact_email",
-        ]
+        fields = list(services.REPORT_FIELDS)
         labels = {
             "summary": "What happened, in a sentence",
             "what_happened": "What happened?",

@@ -39,18 +39,19 @@ logger = logging.getLogger(__name__)
 # An awareness time typed as "now" on a watch a little ahead of the server is taken as now.
 AWARENESS_CLOCK_TOLERANCE = timedelta(minutes=1)
 
-# The full report's fields: editable by the reporter until submitted, frozen after.
+# The full report's fields, in the order the form asks them: editable by the reporter until
+# submitted, frozen after. The form and the report's summary rows are built from this list.
 REPORT_FIELDS = (
     "summary",
     "what_happened",
     "where_happened",
     "happened_at",
     "breach_kinds",
-    "systems_involved",
-    "devices_involved",
     "first_seen_by",
-    "personal_data_involved",
+    "systems_involved",
     "device_involved",
+    "devices_involved",
+    "personal_data_involved",
     "people_categories",
     "people_affected",
     "data_categories",

@@ -6,35 +6,14 @@ from django.utils.formats import date_format
 
 from incidents.models import BreachKind, DataCategory, Incident, PeopleCategory
 from incidents.selectors import Timeliness
+from incidents.services import REPORT_FIELDS
 
 register = template.Library()
 
 _LISTS = {"breach_kinds": BreachKind, "people_categories": PeopleCategory, "data_categories": DataCategory}
-_ROWS = (
-    "summary",
-    "what_happened",
-    "where_happened",
-    "happened_at",
-    "aware_at",
-    "breach_kinds",
-    "first_seen_by",
-    "systems_involved",
-    "device_involved",
-    "devices_involved",
-    "asset_tags",
-    "personal_data_involved",
-    "people_categories",
-    "people_affected",
-    "data_categories",
-    "records_affected",
-    "likely_consequences",
-    "containment",
-    "others_aware",
-    "processors_involved",
-    "delay_reasons",
-    "contact_phone",
-    "contact_email",
-)
+# The report's fields, each first-notification field shown after the report field it belongs with.
+_SHOWN_AFTER = {"happened_at": "aware_at", "devices_involved": "asset_tags"}
+_ROWS = tuple(row for name in REPORT_FIELDS for row in (name, _SHOWN_AFTER.get(name)) if row)
 _LABELS = {
     "summary": "In a sentence",
     "what_happened": "What happened",
