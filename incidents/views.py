@@ -330,14 +330,50 @@ class IncidentPrintView(IncidentReviewView):
     template_name = "incidents/print.html"
 
 
-class IncidentTriageView(BadInputMixin, IncidentObjectMixin, FormView):
+class IncidentOfficeActionView(BadInputMixin, IncidentObjectMixin, FormView):
+    """A Data Office action on one incident: a form, one service call, then back to the incident.
+
+    Subclasses name the object permission, form, service, page title, heading, button and message.
+    """
+
     permission_check = permissions.can_review
-    object_permission = permissions.can_triage
-    template_name = "incidents/triage_form.html"
-    form_class = TriageForm
+    template_name = "incidents/office_form.html"
+    service = None  # services.incident_<action>(*, incident, actor, **form.cleaned_data) -> Incident
+    title = heading = submit_label = success_message = ""
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "incident": self.incident}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title=self.title.format(incident=self.incident),
+            heading=self.heading,
+            submit_label=self.submit_label,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            type(self).service(incident=self.incident, actor=self.request.user, **form.cleaned_data)
+        except services.IncidentError as error:
+            _show_service_errors(form, error)
+            return self.form_invalid(form)
+        self.incident.refresh_from_db()
+        messages.success(self.request, self.get_success_message(self.incident))
+        return redirect(self.incident.get_review_url())
+
+    def get_success_message(self, incident) -> str:
+        return self.success_message.format(incident=incident)
+
+
+class IncidentTriageView(IncidentOfficeActionView):
+    object_permission = permissions.can_triage
+    form_class = TriageForm
+    service = services.incident_triage
+    title = "Triage {incident.reference}"
+    heading = "Triage"
+    submit_label = "Save triage"
+    success_message = "{incident.reference} triaged."
 
     def get_initial(self):
         incident = self.incident
@@ -350,60 +386,25 @@ class IncidentTriageView(BadInputMixin, IncidentObjectMixin, FormView):
             "owner": incident.owner,
         }
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(page_title=f"Triage {self.incident.reference}", **kwargs)
 
-    def form_valid(self, form):
-        try:
-            services.incident_triage(incident=self.incident, actor=self.request.user, **form.cleaned_data)
-        except services.IncidentError as error:
-            _show_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{self.incident.reference} triaged.")
-        return redirect(self.incident.get_review_url())
-
-
-class IncidentDecisionView(BadInputMixin, IncidentObjectMixin, FormView):
-    permission_check = permissions.can_review
+class IncidentDecisionView(IncidentOfficeActionView):
     object_permission = permissions.can_decide
     template_name = "incidents/decision_form.html"
     form_class = DecisionForm
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "incident": self.incident}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(page_title=f"Regulator decision for {self.incident.reference}", **kwargs)
-
-    def form_valid(self, form):
-        try:
-            services.incident_decision_record(incident=self.incident, actor=self.request.user, **form.cleaned_data)
-        except services.IncidentError as error:
-            _show_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Decision recorded for {self.incident.reference}.")
-        return redirect(self.incident.get_review_url())
+    service = services.incident_decision_record
+    title = "Regulator decision for {incident.reference}"
+    heading = "Regulator decision"
+    submit_label = "Record decision"
+    success_message = "Decision recorded for {incident.reference}."
 
 
-class IncidentStatusView(BadInputMixin, IncidentObjectMixin, FormView):
-    permission_check = permissions.can_review
+class IncidentStatusView(IncidentOfficeActionView):
     object_permission = permissions.can_change_status
-    template_name = "incidents/status_form.html"
     form_class = StatusForm
+    service = services.incident_status_change
+    title = "Change the status of {incident.reference}"
+    heading = "Change status"
+    submit_label = "Change status"
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "incident": self.incident}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(page_title=f"Change the status of {self.incident.reference}", **kwargs)
-
-    def form_valid(self, form):
-        try:
-            incident = services.incident_status_change(
-                incident=self.incident, actor=self.request.user, **form.cleaned_data
-            )
-        except services.IncidentError as error:
-            _show_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{incident.reference} is now {incident.get_status_display().lower()}.")
-        return redirect(self.incident.get_review_url())
+    def get_success_message(self, incident) -> str:
+        return f"{incident.reference} is now {incident.get_status_display().lower()}."
