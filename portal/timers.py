@@ -64,10 +64,6 @@ class TimerStep(models.Model):
             ),
         ]
 
-    @property
-    def is_pending(self) -> bool:
-        return self.fired_at is None and self.cancelled_at is None
-
 
 @dataclass(frozen=True)
 class Timer:
