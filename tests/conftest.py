@@ -159,13 +159,13 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
-def browser(request):
+def browser(request, monkeypatch):
     """Debian's chromium, headless, driven by Playwright (never a downloaded browser)."""
     if request.node.get_closest_marker("browser") is None:
         pytest.fail("tests that use the browser fixture must be marked @pytest.mark.browser")
     # Playwright's sync API runs an event loop in this thread; the live server's ORM calls are
     # in another thread, but fixtures set up here touch the ORM from this one.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # for this test only
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
