@@ -38,8 +38,9 @@ run: seed
 	@echo "Kitbag is starting on http://127.0.0.1:8000/ (Ctrl-C stops web, worker and beat)"
 	$(BIN)/honcho start -f Procfile
 
+# PYTEST_ARGS narrows a run, e.g. make test PYTEST_ARGS='-m "not browser"'
 test: $(VENV)/.dev-deps
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .

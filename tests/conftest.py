@@ -1,15 +1,21 @@
-"""Fixtures shared by every test: people in each role, a clean cache, and the real-services gates.
+"""Fixtures shared by every test: a fixed clock, people in each role, a clean cache, and the
+real-services gates.
 
 Tests marked `postgres`, `redis` or `browser` need those services. Outside CI a missing one is
 skipped with the reason printed; where KITBAG_REQUIRE names it (CI does), a missing one fails.
+
+Every other test runs on a clock that starts at FIXED_NOW (see `fixed_clock`), so the suite
+means the same at 14:00 and at 23:30, on a clock-change night and on New Year's Eve.
 """
 
+import datetime
 import os
 import shutil
 import socket
 from urllib.parse import urlparse
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -59,6 +65,32 @@ def _real_services(request):
             if service in REQUIRED:
                 pytest.fail(f"{service} is required in this run (KITBAG_REQUIRE) but {why}")
             pytest.skip(f"needs {service}: {why}")
+
+
+# A Wednesday morning in British Summer Time: far from midnight, month ends and clock changes.
+# Tests about those instants travel to them by name (time_machine.travel inside the test).
+FIXED_NOW = datetime.datetime(2026, 6, 10, 9, 0, tzinfo=datetime.UTC)
+WALL_CLOCK_MARKERS = ("real_clock", "postgres", "redis", "browser")
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(request):
+    """Every test starts at FIXED_NOW and time moves on from there (tick=True, so waits and
+    timeouts still work); `clock.move_to(...)` / `clock.shift(...)` move it.
+
+    Tests that meet another process's or the database server's clock (real workers, a live
+    browser, PostgreSQL's now()) cannot be moved and keep the wall clock: those marked
+    `postgres`, `redis`, `browser` or `real_clock`. The escalation timers compare due times with
+    the database's clock in production; on the fixed clock they read the application's clock,
+    which time-machine moves (tests/incidents/test_timers.py proves the database clock itself).
+    """
+    if any(request.node.get_closest_marker(marker) for marker in WALL_CLOCK_MARKERS):
+        yield None
+        return
+    settings_fixture = request.getfixturevalue("settings")
+    settings_fixture.TIMER_CLOCK = "application"
+    with time_machine.travel(FIXED_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True, scope="session")

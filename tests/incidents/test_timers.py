@@ -147,6 +147,7 @@ def test_the_beat_schedule_runs_the_sweep_every_sweep_period(settings):
     assert entry["schedule"] == settings.TIMER_SWEEP_SECONDS
 
 
+@pytest.mark.real_clock
 def test_due_times_are_compared_with_the_database_clock_not_the_application_clock(open_incident, settings):
     """A worker whose clock runs 13 hours fast fires nothing early: the database decides."""
     assert settings.TIMER_CLOCK == "database"
@@ -160,6 +161,7 @@ def test_due_times_are_compared_with_the_database_clock_not_the_application_cloc
         assert timers.sweep().fired == 4
 
 
+@pytest.mark.real_clock
 def test_current_time_is_the_database_clock(settings):
     assert settings.TIMER_CLOCK == "database"
     with time_machine.travel(timezone.now() + timedelta(days=3), tick=False):

@@ -5,6 +5,7 @@ import hashlib
 import threading
 
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -18,6 +19,7 @@ from tests.policy.factories import PolicyFactory, PolicyVersionFactory, accept, 
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
+REMINDER_HOUR = datetime.time(8, 0)
 
 
 # --- Publishing --------------------------------------------------------------------------------
@@ -224,7 +226,8 @@ def test_people_outstanding_after_n_days_are_reminded_once_a_day(team, django_ca
     sergeant, pc1, pc2 = team
     version = published_version()
     accept(pc2, version)
-    now = version.starts_at + 3 * DAY + datetime.timedelta(hours=1)
+    # 08:00 local on day 3, the reminder hour; the fixed test clock keeps "later that day" on the same date.
+    now = timezone.make_aware(datetime.datetime.combine(timezone.localdate(version.starts_at) + 4 * DAY, REMINDER_HOUR))
 
     first = _run(now, django_capture_on_commit_callbacks)
     reminded = set(PolicyReminder.objects.filter(kind=PolicyReminder.Kind.PERSON).values_list("user", flat=True))
@@ -248,6 +251,49 @@ def test_people_outstanding_after_n_days_are_reminded_once_a_day(team, django_ca
     third = _run(now + DAY, django_capture_on_commit_callbacks)
     assert third.people_reminded == first.people_reminded
     assert PolicyReminder.objects.filter(user=pc1, kind=PolicyReminder.Kind.PERSON).count() == 2
+
+
+@pytest.mark.parametrize(
+    "late_evening",
+    [
+        datetime.datetime(2026, 11, 30, 23, 30),  # an ordinary midnight (GMT), also the month's end
+        datetime.datetime(2026, 12, 31, 23, 45),  # the year's end
+        datetime.datetime(2026, 7, 31, 23, 30),  # a month's end in BST: 22:30 UTC is still the 31st here
+    ],
+    ids=["midnight", "year_end", "month_end_in_bst"],
+)
+def test_reminder_days_turn_at_local_midnight_month_and_year_end(
+    team, late_evening, django_capture_on_commit_callbacks, mailoutbox
+):
+    """A run late in the evening and one just after local midnight are two days: one reminder each."""
+    _, pc1, _ = team
+    before_midnight = timezone.make_aware(late_evening)
+    with time_machine.travel(before_midnight - 30 * DAY, tick=False):
+        version = published_version()
+
+    _run(before_midnight, django_capture_on_commit_callbacks)
+    _run(before_midnight + datetime.timedelta(minutes=31), django_capture_on_commit_callbacks)
+
+    days = PolicyReminder.objects.filter(user=pc1, kind=PolicyReminder.Kind.PERSON).values_list("sent_on", flat=True)
+    assert sorted(days) == [late_evening.date(), late_evening.date() + DAY]
+    assert version.number == 1
+
+
+def test_reminder_day_is_the_local_date_on_the_night_clocks_go_back(team, django_capture_on_commit_callbacks):
+    """01:30 BST and 01:30 GMT on 25 October 2026 are one local day: one reminder, not two."""
+    _, pc1, _ = team
+    first_0130 = datetime.datetime(2026, 10, 25, 0, 30, tzinfo=datetime.UTC)  # 01:30 BST
+    second_0130 = datetime.datetime(2026, 10, 25, 1, 30, tzinfo=datetime.UTC)  # 01:30 GMT
+    with time_machine.travel(first_0130 - 30 * DAY, tick=False):
+        published_version()
+
+    _run(first_0130, django_capture_on_commit_callbacks)
+    _run(second_0130, django_capture_on_commit_callbacks)
+
+    days = list(
+        PolicyReminder.objects.filter(user=pc1, kind=PolicyReminder.Kind.PERSON).values_list("sent_on", flat=True)
+    )
+    assert days == [datetime.date(2026, 10, 25)]
 
 
 def test_supervisors_get_one_message_about_their_team_after_m_days(
