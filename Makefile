@@ -6,11 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 export DEBUG ?= 1
+# make run PORT=8001 serves on another port; links in emails follow it.
+PORT ?= 8000
 
 .PHONY: run test lint format migrate seed worker beat bench assets clean help
 
 help:
-	@echo "make run    - install, migrate, seed demo data, start web + Celery worker + beat on http://127.0.0.1:8000"
+	@echo "make run    - install, migrate, seed demo data, start web + Celery worker + beat on http://127.0.0.1:8000 (PORT=8001 for another port)"
 	@echo "make test   - install test tools and run the whole test suite"
 	@echo "make lint   - ruff check and ruff format --check"
 
@@ -32,11 +34,11 @@ migrate: $(VENV)/.run-deps
 	$(PY) manage.py createcachetable
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	@$(PY) manage.py seed_demo
 
+run: export KITBAG_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: seed
-	@echo "Kitbag is starting on http://127.0.0.1:8000/ (Ctrl-C stops web, worker and beat)"
-	$(BIN)/honcho start -f Procfile
+	@$(BIN)/honcho start -f Procfile --port $(PORT)
 
 # PYTEST_ARGS narrows a run, e.g. make test PYTEST_ARGS='-m "not browser"'
 test: $(VENV)/.dev-deps

@@ -35,3 +35,17 @@ def test_demo_login_works(client):
     call_command("seed_demo")
     response = client.post("/accounts/login/", {"login": "OFF001", "password": "kitbag-demo-2026"})
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_logins_are_the_last_thing_the_seed_prints_and_it_sends_no_email(capsys, settings, mailoutbox):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    settings.KITBAG_BASE_URL = "http://127.0.0.1:8001"
+
+    call_command("seed_demo")
+
+    out = capsys.readouterr().out
+    assert "Subject:" not in out and "Content-Type" not in out
+    lines = out.strip().splitlines()
+    assert lines[-1] == "Sign in at http://127.0.0.1:8001/accounts/login/"
+    assert any(line.strip().startswith("OFF001") for line in lines[-8:])

@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from devices.models import Device, DeviceModel, TechBar
 from devices.services import device_issue
@@ -65,7 +66,9 @@ class Command(BaseCommand):
         rng = random.Random(2026)  # the same force every time
         # Hashing is deliberately slow; demo accounts share one password, so hash it once.
         self._password_hash = make_password(DEMO_PASSWORD)
-        with transaction.atomic():
+        # The demo's history (issued kit, reminders, escalations) would email people who do not
+        # exist: nothing is sent, so the logins stay the last thing `make run` prints.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
             tech_bars = self._tech_bars()
             models = self._device_models()
             people = self._people(rng)
@@ -193,4 +196,4 @@ class Command(BaseCommand):
         for payroll, first, last, _rank, roles, _staff in DEMO_LOGINS:
             role_names = ", ".join(r.label for r in roles if r != Role.OFFICER) or Role.OFFICER.label
             self.stdout.write(f"  {payroll:<8} {DEMO_PASSWORD}   {first} {last}: {role_names}")
-        self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/")
+        self.stdout.write(f"Sign in at {settings.KITBAG_BASE_URL.rstrip('/')}/accounts/login/")
