@@ -24,7 +24,8 @@ MARCH_0330_BST = datetime(2026, 3, 29, 2, 30, tzinfo=UTC)
 
 @pytest.fixture
 def frozen(app_clock):
-    """frozen(instant) -> freeze the application's clock (which the timers read) there."""
+    """frozen(instant) -> freeze the application's clock (which the timers read) there. Sign in
+    inside it: the session's idle timeout measures from the sign-in."""
     return lambda instant: time_machine.travel(instant, tick=False)
 
 
@@ -50,8 +51,8 @@ def what_the_browser_sends(html: str, name: str) -> dict:
 # --- October: the repeated hour ------------------------------------------------------------
 @pytest.mark.parametrize("now", [OCTOBER_0140_BST, OCTOBER_0140_GMT], ids=["01:40 BST", "01:40 GMT"])
 def test_october_clock_change_an_awareness_time_in_the_repeated_hour_asks_which_one(client, reporter, frozen, now):
-    client.force_login(reporter)
     with frozen(now):
+        client.force_login(reporter)
         response = client.post(reverse("incidents:incident_start"), first_notification("2026-10-25T01:10"))
     assert response.status_code == 400
     page = response.content.decode()
@@ -73,8 +74,8 @@ def test_october_clock_change_an_awareness_time_in_the_repeated_hour_asks_which_
 def test_october_clock_change_each_choice_gives_a_deadline_exactly_12_hours_later(
     client, reporter, frozen, now, choice, aware_at, due_shown
 ):
-    client.force_login(reporter)
     with frozen(now):
+        client.force_login(reporter)
         response = client.post(
             reverse("incidents:incident_start"),
             first_notification("2026-10-25T01:10", aware_at_offset=choice),
@@ -98,8 +99,8 @@ def test_october_clock_change_each_choice_gives_a_deadline_exactly_12_hours_late
 
 
 def test_october_clock_change_at_01_40_bst_the_second_01_10_is_still_to_come(client, reporter, frozen):
-    client.force_login(reporter)
     with frozen(OCTOBER_0140_BST):
+        client.force_login(reporter)
         response = client.post(
             reverse("incidents:incident_start"), first_notification("2026-10-25T01:10", aware_at_offset="+00:00")
         )
@@ -109,16 +110,16 @@ def test_october_clock_change_at_01_40_bst_the_second_01_10_is_still_to_come(cli
 
 
 def test_october_clock_change_an_offset_typed_with_the_time_needs_no_choice(client, reporter, frozen):
-    client.force_login(reporter)
     with frozen(OCTOBER_0140_GMT):
+        client.force_login(reporter)
         client.post(reverse("incidents:incident_start"), first_notification("2026-10-25T01:10+00:00"))
     assert Incident.objects.get().aware_at == datetime(2026, 10, 25, 1, 10, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("now", [OCTOBER_0140_BST, OCTOBER_0140_GMT], ids=["01:40 BST", "01:40 GMT"])
 def test_october_clock_change_the_default_now_sent_back_unchanged_starts_the_clock_now(client, reporter, frozen, now):
-    client.force_login(reporter)
     with frozen(now):
+        client.force_login(reporter)
         form_page = client.get(reverse("incidents:incident_start")).content.decode()
         sent = what_the_browser_sends(form_page, "aware_at")
         response = client.post(reverse("incidents:incident_start"), first_notification(**sent))
@@ -190,8 +191,8 @@ def test_october_clock_change_a_report_time_in_the_repeated_hour_keeps_its_choic
 
 # --- March: the missing hour ---------------------------------------------------------------
 def test_march_clock_change_an_awareness_time_in_the_missing_hour_is_refused_with_the_reason(client, reporter, frozen):
-    client.force_login(reporter)
     with frozen(MARCH_0330_BST):
+        client.force_login(reporter)
         response = client.post(reverse("incidents:incident_start"), first_notification("2026-03-29T01:30"))
     assert response.status_code == 400
     page = response.content.decode()
@@ -202,8 +203,8 @@ def test_march_clock_change_an_awareness_time_in_the_missing_hour_is_refused_wit
 
 
 def test_march_clock_change_the_deadline_is_12_real_hours_though_the_clock_says_13(client, reporter, frozen):
-    client.force_login(reporter)
     with frozen(MARCH_0330_BST):
+        client.force_login(reporter)
         response = client.post(reverse("incidents:incident_start"), first_notification("2026-03-29T00:30"), follow=True)
     incident = Incident.objects.get()
     assert incident.aware_at == datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
