@@ -42,6 +42,8 @@ def _typed(moment: datetime) -> TypedDateTime:
 def _parse(text: str) -> datetime | None:
     """The typed text as a datetime (aware if it carried an offset), or None if it is not one."""
     text = text.strip()
+    if ":" not in text:
+        return None  # a date alone is not a time of day (ISO parsing would make it midnight)
     try:
         parsed = parse_datetime(text)
     except ValueError:

@@ -129,7 +129,9 @@ def test_a_date_outside_a_sane_range_is_a_field_error_not_a_crash(typed):
     assert error({"when": typed}) == "Check the year: enter a date between 1900 and 2100"
 
 
-@pytest.mark.parametrize("typed", ["yesterday", "2026-13-01T09:00", "2026-02-30T09:00", "31/02/2026 09:00"])
+@pytest.mark.parametrize(
+    "typed", ["yesterday", "2026-13-01T09:00", "2026-02-30T09:00", "31/02/2026 09:00", "2026-10-25", "25/10/2026"]
+)
 def test_text_that_is_not_a_date_and_time_says_so(typed):
     assert error({"when": typed}) == "Enter a real date and time, for example 14/03/2026 09:30"
 
