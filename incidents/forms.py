@@ -17,28 +17,11 @@ from incidents.models import (
     YesNoUnknown,
 )
 from incidents.selectors import data_office_reviewers
+from portal.fields import LocalDateTimeField
+from portal.localtime import local_time
 
 # The largest number an integer column holds on PostgreSQL; a bigger one is a message, not a crash.
 MAX_APPROXIMATE_COUNT = 2_147_483_647
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    """A phone's native date-and-time picker."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
-
-
-def _datetime_field(label: str, *, required: bool, help_text: str = "") -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=LocalDateTimeInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-    )
 
 
 # Catches a mistyped year (0025 for 2025); a real awareness this old goes to the Data Office directly.
@@ -55,10 +38,11 @@ class FirstNotificationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Enter what happened, in a sentence"},
     )
-    aware_at = _datetime_field(
-        "When did you become aware of it?",
-        required=True,
-        help_text="The date and time you first knew, not when it happened. The report is due 12 hours after this.",
+    aware_at = LocalDateTimeField(
+        label="When did you become aware of it?",
+        initial=timezone.now,
+        help_text="The date and time you first knew, in UK time, not when it happened. "
+        "The report is due 12 hours after this.",
     )
     personal_data_involved = forms.ChoiceField(
         label="Is personal data involved?",
@@ -119,7 +103,9 @@ class FullReportForm(forms.ModelForm):
         required=False,
         help_text="Select all that apply.",
     )
-    happened_at = _datetime_field("When did it happen?", required=False, help_text="If you know. Leave blank if not.")
+    happened_at = LocalDateTimeField(
+        label="When did it happen?", required=False, help_text="In UK time, if you know. Leave blank if not."
+    )
     personal_data_involved = forms.ChoiceField(
         label="Is personal data involved?", choices=YesNoUnknown.choices, widget=forms.RadioSelect, required=False
     )
@@ -231,9 +217,8 @@ class FullReportForm(forms.ModelForm):
         if happened_at > timezone.now() + services.AWARENESS_CLOCK_TOLERANCE:
             raise forms.ValidationError("When it happened must be now or in the past")
         if self.instance.aware_at and happened_at > self.instance.aware_at:
-            aware = timezone.localtime(self.instance.aware_at)
             raise forms.ValidationError(
-                f"When it happened must be before you became aware of it ({aware:%d/%m/%Y %H:%M})"
+                f"When it happened must be before you became aware of it ({local_time(self.instance.aware_at)})"
             )
         return happened_at
 
@@ -310,7 +295,7 @@ class DecisionForm(forms.Form):
         error_messages={"required": "Select the decision"},
     )
     ico_reference = forms.CharField(label="ICO case reference", max_length=100, required=False)
-    ico_notified_at = _datetime_field("When was the ICO notified?", required=False)
+    ico_notified_at = LocalDateTimeField(label="When was the ICO notified?", required=False, help_text="In UK time.")
     people_told = forms.TypedChoiceField(
         label="Must the people affected be told?",
         choices=[("yes", "Yes"), ("no", "No")],

@@ -817,7 +817,12 @@ def _sentence(text: str) -> str:
 
 
 def _when(moment: datetime | None) -> str:
-    return date_format(timezone.localtime(moment), "j M Y H:i") if moment else "—"
+    # With the zone, as portal.localtime.local_time shows it: across a clock change, a deadline
+    # 12 real hours after awareness reads 11 or 13 hours later on the clock.
+    if not moment:
+        return "—"
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'j M Y H:i')} {local.tzname()}"
 
 
 def _left(deadline: datetime, step: IncidentStep) -> str:

@@ -1,12 +1,11 @@
 """Template helpers for incident pages: the report as label/value rows, status tags."""
 
 from django import template
-from django.utils import timezone
-from django.utils.formats import date_format
 
 from incidents.models import BreachKind, DataCategory, Incident, PeopleCategory
 from incidents.selectors import Timeliness
 from incidents.services import REPORT_FIELDS
+from portal.localtime import local_time
 
 register = template.Library()
 
@@ -53,7 +52,7 @@ def report_rows(incident: Incident, *, skip_blank: bool = True) -> list[tuple[st
         elif hasattr(incident, f"get_{name}_display"):
             text = getattr(incident, f"get_{name}_display")()
         elif hasattr(value, "tzinfo"):
-            text = date_format(timezone.localtime(value), "j M Y H:i")
+            text = local_time(value)
         else:
             text = "" if value is None else str(value)
         if text or not skip_blank:

@@ -4,6 +4,8 @@ from django import template
 from django.utils import timezone
 from django.utils.timesince import timeuntil
 
+from portal import localtime
+
 register = template.Library()
 
 _WIDGET_CLASSES = {
@@ -16,6 +18,7 @@ _WIDGET_CLASSES = {
     "date": "govuk-input govuk-input--width-10",
     "datetime": "govuk-input govuk-input--width-20",
     "datetimeinput": "govuk-input govuk-input--width-20",
+    "localdatetime": "govuk-input govuk-input--width-20",
     "dateinput": "govuk-input govuk-input--width-10",
     "textinput": "govuk-input",
     "emailinput": "govuk-input",
@@ -61,3 +64,9 @@ def time_left(deadline):
     if deadline >= now:
         return f"{timeuntil(deadline, now, depth=2)} left"
     return f"{timeuntil(now, deadline, depth=2)} overdue"
+
+
+@register.filter
+def local_time(moment):
+    """ "25 Oct 2026 01:30 BST": local time with its zone, for deadlines and awareness times."""
+    return localtime.local_time(moment)

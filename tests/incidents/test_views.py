@@ -24,7 +24,9 @@ SCRIPT = '<script>alert("owned")</script>'
 
 
 def local(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+    """A local time as a client without the date picker may send it: with its UTC offset, so it
+    means one instant even in the hour repeated when the clocks go back."""
+    return timezone.localtime(moment).isoformat(timespec="minutes")
 
 
 def first_notification(**overrides):
@@ -592,7 +594,7 @@ def test_it_cannot_have_happened_after_the_reporter_became_aware(client, reporte
     incident = open_incident()
     client.force_login(reporter)
     url = reverse("incidents:incident_report_edit", args=[incident.pk])
-    after_awareness = timezone.localtime(incident.aware_at + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    after_awareness = local(incident.aware_at + timedelta(minutes=5))
     response = client.post(url, {"happened_at": after_awareness, "what_happened": "Details typed so far"})
     assert response.status_code == 400
     assert "must be before you became aware" in response.content.decode()
