@@ -60,7 +60,7 @@ def device_report_lost(
     from_status = _transition(device, Device.Status.LOST if kind == DeviceLoss.Kind.LOST else Device.Status.STOLEN)
     device.save(update_fields=["status", "updated_at"])
     # The custody record ends when the loss is reported: from now on nobody holds it.
-    assignment.returned_at = now
+    assignment.returned_at = max(now, assignment.issued_at)
     assignment.returned_by = actor
     assignment.return_reason = Assignment.ReturnReason(kind.value)
     assignment.condition = f"Reported {kind.label.lower()}"

@@ -8,6 +8,7 @@
 """
 
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 import requests
 from django.conf import settings
@@ -83,7 +84,9 @@ class IntuneAdapter:
                 return response
         if device.serial_number:
             serial = device.serial_number.replace("'", "''")  # OData string literal
-            found = self._get("/deviceManagement/managedDevices", params={"$filter": f"serialNumber eq '{serial}'"})
+            # Spaces as %20, as Graph's own examples send them (requests would send "+").
+            query = urlencode({"$filter": f"serialNumber eq '{serial}'"}, quote_via=quote)
+            found = self._get(f"/deviceManagement/managedDevices?{query}")
             matches = found.get("value", [])
             if len(matches) == 1:
                 return matches[0]
@@ -112,8 +115,8 @@ class IntuneAdapter:
     def _headers(self) -> dict:
         return {"Authorization": f"Bearer {self._access_token()}", "Accept": "application/json"}
 
-    def _get(self, path: str, *, params: dict | None = None, allow_404: bool = False) -> dict | None:
-        response = self._call("get", f"{self.graph}{path}", params=params, headers=self._headers())
+    def _get(self, path: str, *, allow_404: bool = False) -> dict | None:
+        response = self._call("get", f"{self.graph}{path}", headers=self._headers())
         if response.status_code == 404 and allow_404:
             return None
         if response.status_code != 200:

@@ -52,8 +52,8 @@ def make_device(bar, smartphone):
 
 
 @pytest.fixture
-def held_phone(make_device, bar, officer, tech_bar_staff):
-    """A phone issued to the `officer` fixture at the Headquarters Tech Bar."""
+def held_phone(frozen, make_device, bar, officer, tech_bar_staff):
+    """A phone issued to the `officer` fixture at the Headquarters Tech Bar, at NOW."""
     phone = make_device()
     device_issue(device=phone, holder=officer, actor=tech_bar_staff, tech_bar=bar)
     phone.refresh_from_db()
