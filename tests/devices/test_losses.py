@@ -126,3 +126,45 @@ def test_a_faulty_report_is_recorded_once_and_changes_nothing(frozen, held_phone
     assert held_phone.status == Device.Status.ISSUED
     with pytest.raises(losses.NotHeld):
         losses.device_report_faulty(device=held_phone, actor=UserFactory())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_submits_at_the_same_moment_report_the_loss_once(make_device, bar, officer, tech_bar_staff, settings):
+    """The double tap that beats `data-prevent-double-click`: two requests, two connections."""
+    import threading
+
+    from django.db import connection
+
+    from devices.services import device_issue
+
+    settings.TIMER_CLOCK = "application"
+    for _round in range(10):
+        phone = make_device()
+        device_issue(device=phone, holder=officer, actor=tech_bar_staff, tech_bar=bar)
+        barrier = threading.Barrier(2)
+        outcomes = []
+
+        def submit(phone=phone, barrier=barrier, outcomes=outcomes):
+            try:
+                barrier.wait()
+                losses.device_report_lost(
+                    device=phone, actor=officer, kind="stolen", noticed_at=phone.updated_at, where="Bus"
+                )
+                outcomes.append("reported")
+            except losses.AlreadyReported:
+                outcomes.append("already")
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=submit) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(outcomes) == ["already", "reported"]
+        assert (DeviceLoss.objects.filter(device=phone).count(), RemoteAction.objects.filter(device=phone).count()) == (
+            1,
+            2,
+        )
+    assert Incident.objects.count() == 10
