@@ -3,8 +3,8 @@
 from django import forms
 from django.utils import timezone
 
+from incidents import services as incident_services
 from incidents.forms import AWARENESS_LOOKBACK, _datetime_field
-from incidents.services import AWARENESS_CLOCK_TOLERANCE
 
 KIND_CHOICES = [
     ("lost", "Lost"),
@@ -50,7 +50,7 @@ class LossForm(forms.Form):
     def clean_noticed_at(self):
         noticed_at = self.cleaned_data["noticed_at"]
         now = timezone.now()
-        if noticed_at > now + AWARENESS_CLOCK_TOLERANCE:
+        if noticed_at > now + incident_services.AWARENESS_CLOCK_TOLERANCE:
             raise forms.ValidationError("The time you noticed must be now or in the past")
         if noticed_at < now - AWARENESS_LOOKBACK:
             raise forms.ValidationError("Check the year: the time you noticed is more than 5 years ago")

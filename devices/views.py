@@ -13,6 +13,7 @@ from devices import losses, permissions, selectors
 from devices.forms import LossForm, ReportKindForm
 from devices.models import DeviceLoss, RemoteAction
 from incidents import permissions as incident_permissions
+from incidents import services as incident_services
 from portal.permissions import RoleRequiredMixin
 
 WHAT_TO_BRING = [
@@ -114,6 +115,10 @@ class DeviceLossReportView(BadInputMixin, HeldDeviceMixin, FormView):
             return _to_incident(self.request, already.loss)
         except losses.DeviceError as error:
             form.add_error(None, str(error))
+            return self.form_invalid(form)
+        except incident_services.IncidentError as error:  # e.g. a time the incident clock refuses
+            for field, problems in error.message_dict.items():
+                form.add_error("noticed_at" if field == "aware_at" else None, problems)
             return self.form_invalid(form)
         incident = loss.incident
         actions = " and ".join(REQUESTED_WORDS[a.kind] for a in loss.remote_actions.all())

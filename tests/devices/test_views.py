@@ -223,3 +223,22 @@ def test_officers_and_the_data_office_have_no_queue(client, officer, data_office
     for person in (officer, data_office):
         client.force_login(person)
         assert client.get(_changelist()).status_code in (302, 403)
+
+
+def test_a_time_the_incident_clock_refuses_is_a_message_on_the_form(client, officer, held_phone, frozen, monkeypatch):
+    """The incident service has the last word on the awareness time (its clock is the database's):
+    its refusal lands on the field and nothing is half done."""
+    from incidents.services import IncidentError
+
+    def refuse(**kwargs):
+        raise IncidentError({"aware_at": "The time you became aware must be now or in the past"})
+
+    monkeypatch.setattr("incidents.services.incident_open_for_lost_device", refuse)
+    client.force_login(officer)
+    response = client.post(_loss_url(held_phone), {"noticed_at": _local(NOW), "where": "Somewhere"})
+    assert response.status_code == 400
+    assert "The time you became aware must be now or in the past" in response.text
+    assert "Somewhere" in response.text
+    assert not Incident.objects.exists() and not RemoteAction.objects.exists()
+    held_phone.refresh_from_db()
+    assert held_phone.status == Device.Status.ISSUED
