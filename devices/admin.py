@@ -1,8 +1,13 @@
 """The Tech Bar's admin: devices, models and counters. Custody changes go through services."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 
-from devices.models import Assignment, Device, DeviceEvent, DeviceModel, TechBar
+from devices import remote
+from devices.models import Assignment, Device, DeviceEvent, DeviceLoss, DeviceModel, RemoteAction, TechBar
+from devices.services import DeviceError
 from portal.admin import ReadOnlyAdmin
 
 
@@ -48,3 +53,117 @@ class DeviceEventAdmin(ReadOnlyAdmin):
     list_filter = ("kind",)
     search_fields = ("device__asset_tag", "holder__payroll_number")
     list_select_related = ("device__model", "holder", "actor", "tech_bar")
+
+
+# --- Lost and stolen reports, and the remote action queue --------------------------------------
+@admin.register(DeviceLoss)
+class DeviceLossAdmin(ReadOnlyAdmin):
+    """What was reported lost or stolen and when. The incident itself is the Data Office's."""
+
+    list_display = ("device", "kind", "holder", "noticed_at", "reported_at", "found_at")
+    list_filter = ("kind", ("found_at", admin.EmptyFieldListFilter))
+    search_fields = ("device__asset_tag", "holder__payroll_number")
+    list_select_related = ("device__model", "holder")
+    exclude = ("incident",)
+
+
+class OpenFilter(admin.SimpleListFilter):
+    """The queue: what still needs doing, unless asked otherwise."""
+
+    title = "progress"
+    parameter_name = "progress"
+
+    def lookups(self, request, model_admin):
+        return [("open", "To do (requested or sent)"), ("finished", "Done or failed"), ("all", "All")]
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": (self.value() or "open") == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or "open"
+        if value == "open":
+            return queryset.filter(status__in=RemoteAction.OPEN)
+        if value == "finished":
+            return queryset.exclude(status__in=RemoteAction.OPEN)
+        return queryset
+
+
+class FailReasonForm(forms.Form):
+    reason = forms.CharField(label="Why did it fail?", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@admin.register(RemoteAction)
+class RemoteActionAdmin(admin.ModelAdmin):
+    """The Tech Bar's queue of SIM blocks and wipes. Changes only through the actions, which call
+    `devices.remote`'s services."""
+
+    list_display = ("device", "kind", "status", "requested_at", "requested_by", "adapter", "sent_at", "completed_at")
+    list_filter = (OpenFilter, "kind", "status")
+    search_fields = ("device__asset_tag", "device__phone_number", "device__serial_number")
+    list_select_related = ("device__model", "requested_by")
+    fields = (
+        "device", "kind", "status", "requested_by", "requested_at", "adapter", "external_id", "attempts",
+        "sent_at", "completed_at", "completed_by", "failure_reason",
+    )  # fmt: skip
+    readonly_fields = fields  # never edited by hand: the actions below change them
+    actions = ["mark_done", "mark_failed", "ask_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _each(self, request, queryset, change, verb: str) -> None:
+        done, refused = 0, []
+        for action in queryset.select_related("device"):
+            try:
+                change(action)
+            except DeviceError as error:
+                refused.append(str(error))
+            else:
+                done += 1
+        if done:
+            self.message_user(request, f"{done} remote action{'s' if done != 1 else ''} {verb}.", messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, reason, messages.ERROR)
+
+    @admin.action(description="Mark done", permissions=["change"])
+    def mark_done(self, request, queryset):
+        self._each(
+            request, queryset, lambda a: remote.remote_action_complete(action=a, actor=request.user), "marked done"
+        )
+
+    @admin.action(description="Mark failed (asks why)", permissions=["change"])
+    def mark_failed(self, request, queryset):
+        form = FailReasonForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._each(
+                request,
+                queryset,
+                lambda a: remote.remote_action_fail(action=a, actor=request.user, reason=reason),
+                "marked failed",
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/devices/remoteaction/fail_reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Why did it fail?",
+                "opts": self.model._meta,
+                "form": form,
+                "actions_queryset": queryset.select_related("device"),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description="Ask again (failed ones)", permissions=["change"])
+    def ask_again(self, request, queryset):
+        self._each(request, queryset, lambda a: remote.remote_action_retry(action=a, actor=request.user), "asked again")

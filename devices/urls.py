@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+"""Device URLs. /devices/report/ is the holder's (never blocked by the conditions-of-use gate)."""
+
+from django.urls import path
+
+from devices import views
 
 app_name = "devices"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("report/<int:pk>/", views.DeviceReportView.as_view(), name="device_report"),
+    path("report/<int:pk>/faulty/", views.DeviceFaultyView.as_view(), name="device_report_faulty"),
+    path("report/<int:pk>/<slug:kind>/", views.DeviceLossReportView.as_view(), name="device_report_loss"),
+    path("<int:pk>/", views.DeviceDetailView.as_view(), name="device_detail"),
+]

@@ -264,6 +264,7 @@ class IncidentEvent(models.Model):
         DECISION_CLOCK_STARTED = "decision_clock_started", "72-hour decision clock started"
         DECISION_RECORDED = "decision_recorded", "Regulator decision recorded"
         STATUS_CHANGED = "status_changed", "Status changed"
+        NOTE = "note", "Note"  # from another app, e.g. a lost device handed in or wiped
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(default=timezone.now)

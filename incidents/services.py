@@ -243,6 +243,16 @@ def incident_open_for_lost_device(
 
 
 @transaction.atomic
+def incident_add_timeline_note(*, incident: Incident, actor: User, text: str) -> IncidentEvent:
+    """For other apps: a dated line on the timeline, such as a lost device handed in or wiped."""
+    incident = _locked(incident)
+    text = (text or "").strip()
+    if not text:
+        raise IncidentError({"text": "Enter the note"})
+    return _event(incident, IncidentEvent.Kind.NOTE, actor, text)
+
+
+@transaction.atomic
 def incident_draft_save(*, incident: Incident, actor: User, values: dict) -> Incident:
     """Keep what the reporter has typed so far. Only fields of the full report, only before submission."""
     incident = _locked(incident)

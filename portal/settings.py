@@ -281,6 +281,25 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # What a task prints (the console mail backend under `make run`) is information, not a warning.
 CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 
+# --- Devices: remote actions (devices/mdm.py) -------------------------------------------------
+# Who carries out SIM blocks and wipes. The default is a queue Tech Bar staff work in the admin;
+# setting the three INTUNE_* variables switches wipes to Microsoft Intune (Graph API).
+INTUNE_TENANT_ID = env.str("INTUNE_TENANT_ID", default="")
+INTUNE_CLIENT_ID = env.str("INTUNE_CLIENT_ID", default="")
+INTUNE_CLIENT_SECRET = env.str("INTUNE_CLIENT_SECRET", default="")
+INTUNE_GRAPH_URL = env.str("INTUNE_GRAPH_URL", default="https://graph.microsoft.com/v1.0")
+INTUNE_LOGIN_URL = env.str("INTUNE_LOGIN_URL", default="https://login.microsoftonline.com")
+KITBAG_MDM_ADAPTER = env.str(
+    "KITBAG_MDM_ADAPTER",
+    default="devices.mdm.IntuneAdapter" if INTUNE_TENANT_ID else "devices.mdm.RecordedQueueAdapter",
+)
+# Requests whose task was lost (a worker or the broker died) are sent by this sweep.
+CELERY_BEAT_SCHEDULE["devices-send-pending-remote-actions"] = {
+    "task": "devices.tasks.send_pending_remote_actions",
+    "schedule": 300,
+    "options": {"expires": 300},
+}
+
 # --- Tables --------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "portal/tables/govuk_table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "govuk-table"}
@@ -305,6 +324,7 @@ POLICY_GATE_EXEMPT_PATHS = env.list(
         "/accessibility/",
         "/notifications/",
         "/incidents/report/",
+        "/devices/report/",
     ],
 )
 # Reminders (a daily task): to the person once outstanding this many days, and to their

@@ -91,6 +91,24 @@ def _officers_breach_triaged(get) -> dict:
     return kwargs
 
 
+def _officers_phone(get) -> dict:
+    """A phone issued to the `officer` fixture: theirs to report, nobody else's (404)."""
+    from devices.models import Device, DeviceModel, TechBar
+    from devices.services import device_issue
+
+    bar = TechBar.objects.create(code="perm", name="Permissions Tech Bar")
+    model = DeviceModel.objects.create(make="Samsung", model_name="Galaxy S24", kind=DeviceModel.Kind.SMARTPHONE)
+    phone = Device.objects.create(asset_tag="KBPERM1", model=model, tech_bar=bar, phone_number="07700 900999")
+    device_issue(device=phone, holder=get("officer"), actor=get("tech_bar_staff"), tech_bar=bar)
+    return {"pk": phone.pk}
+
+
+def _officers_phone_stolen_form(get) -> dict:
+    return {**_officers_phone(get), "kind": "stolen"}
+
+
+HOLDER_ONLY = {"officer": 200, "supervisor": 404, "tech_bar_staff": 404, "data_office": 404, "portal_admin": 404}
+
 # Someone else's incident is not found (404); a page their role may not use is refused (403).
 REPORTER_AND_OFFICE = {
     "officer": 200,
@@ -143,6 +161,11 @@ ROUTES = [
     ("incidents:incident_triage", _officers_incident, OFFICE),
     ("incidents:incident_decision", _officers_breach_triaged, OFFICE),
     ("incidents:incident_status", _officers_breach_triaged, OFFICE),
+    # --- devices ---
+    ("devices:device_report", _officers_phone, HOLDER_ONLY),
+    ("devices:device_report_loss", _officers_phone_stolen_form, HOLDER_ONLY),
+    ("devices:device_report_faulty", _officers_phone, HOLDER_ONLY),
+    ("devices:device_detail", _officers_phone, only("tech_bar_staff", "data_office", "portal_admin")),
 ]
 NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read"}
 CHECKED_NAMESPACES = {"portal", "policy", "incidents", "devices"}

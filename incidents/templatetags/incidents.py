@@ -99,3 +99,17 @@ def step_description(step) -> str:
 
     rung = ladders.rung(step.step)
     return rung.description if rung else step.step
+
+
+@register.simple_tag(takes_context=True)
+def incident_sections(context, incident: Incident) -> str:
+    """What other apps add to the incident page (see `incidents.signals`)."""
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    from incidents.signals import incident_page_sections
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    replies = incident_page_sections.send(sender=Incident, incident=incident, user=user)
+    return mark_safe("".join(str(conditional_escape(html)) for _receiver, html in replies if html))  # noqa: S308

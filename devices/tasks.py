@@ -1,0 +1,20 @@
+"""Celery tasks for devices: send remote actions to the MDM adapter (each calls one service)."""
+
+from celery import shared_task
+
+from devices import remote
+from devices.models import RemoteAction
+
+
+@shared_task(name="devices.tasks.send_remote_action", ignore_result=True)
+def send_remote_action(action_id: int) -> None:
+    """Queued after the commit that requested the action."""
+    action = RemoteAction.objects.filter(pk=action_id).first()
+    if action is not None:
+        remote.remote_action_send(action=action)
+
+
+@shared_task(name="devices.tasks.send_pending_remote_actions", ignore_result=True)
+def send_pending_remote_actions() -> int:
+    """The safety net (beat): requests whose task was lost with a worker or a broker are sent now."""
+    return remote.remote_actions_send_pending()
