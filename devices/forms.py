@@ -4,7 +4,8 @@ from django import forms
 from django.utils import timezone
 
 from incidents import services as incident_services
-from incidents.forms import AWARENESS_LOOKBACK, _datetime_field
+from incidents.forms import AWARENESS_LOOKBACK
+from portal.fields import LocalDateTimeField
 
 KIND_CHOICES = [
     ("lost", "Lost"),
@@ -23,10 +24,10 @@ class ReportKindForm(forms.Form):
 
 
 class LossForm(forms.Form):
-    # The one date-and-time field of the site (incidents' for now): local time in, an instant out.
-    noticed_at = _datetime_field(
-        "When did you notice it was missing?",
-        required=True,
+    # The one date-and-time field of the site: local time in, an instant out, clock changes asked.
+    noticed_at = LocalDateTimeField(
+        label="When did you notice it was missing?",
+        initial=timezone.now,
         help_text="The date and time you first knew. The security incident's 12-hour clock starts then.",
     )
     where = forms.CharField(
