@@ -12,8 +12,9 @@ from policy.filters import PersonComplianceFilterSet
 from policy.forms import AcceptForm
 from policy.models import Policy, PolicyVersion
 from policy.tables import PersonComplianceTable
+from portal.net import client_ip
 from portal.permissions import RoleRequiredMixin
-from portal.services import client_ip, user_agent
+from portal.services import user_agent
 from portal.tables import FilteredTableView
 
 

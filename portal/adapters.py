@@ -5,8 +5,10 @@ import logging
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 
 from portal.models import User
+from portal.net import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -14,6 +16,13 @@ logger = logging.getLogger(__name__)
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False  # people arrive from the HR feed
+
+    def get_client_ip(self, request):
+        """The address the per-address sign-in limits count: the client's, not the proxy's."""
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -35,6 +35,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 KITBAG_BASE_URL = env.str("KITBAG_BASE_URL", default="http://127.0.0.1:8000")
 # Behind the force's proxy: take the client address from X-Forwarded-For (only if the proxy sets it).
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
+# How many proxies in front of Kitbag append to X-Forwarded-For: the address the outermost one
+# appended is the client's (portal/net.py); anything further left is the client's own say-so.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -71,7 +74,7 @@ MIDDLEWARE = [
     "portal.middleware.SessionTimeoutMiddleware",  # after messages: it tells the user why they were signed out
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "portal.middleware.AuditlogMiddleware",  # auditlog's, with the client address from portal/net.py
     "policy.middleware.PolicyGateMiddleware",  # after auth and messages; see POLICY_GATE_EXEMPT_PATHS
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
 ]
