@@ -17,6 +17,17 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False  # people arrive from the HR feed
 
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """The per-account failed sign-in limit counts the account, whichever identifier was typed
+        (payroll number or email, any case). An identifier that matches nobody is counted as typed,
+        so guessing is limited too. allauth's own key is the typed text; this is its one hook."""
+        login = str(credentials.get("email") or credentials.get("username") or "").strip()
+        if "@" in login:
+            person = User.objects.filter(email__iexact=login).values_list("pk", flat=True).first()
+        else:
+            person = User.objects.filter(payroll_number__iexact=login).values_list("pk", flat=True).first()
+        return f"person:{person}" if person is not None else f"unknown:{login.lower()}"
+
     def get_client_ip(self, request):
         """The address the per-address sign-in limits count: the client's, not the proxy's."""
         ip = client_ip(request)

@@ -146,10 +146,15 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = False
-# Failed sign-ins: at most this many per account in this many seconds (and 10 a minute per IP).
+# Failed sign-ins: at most this many per account (payroll number and email count together) in this
+# many seconds, and this many a minute per client address. The address limit only slows a sweep
+# across many accounts: behind a shared proxy or NAT many honest people share one address.
 LOGIN_ATTEMPTS_LIMIT = env.int("LOGIN_ATTEMPTS_LIMIT", default=5)
 LOGIN_ATTEMPTS_TIMEOUT = env.int("LOGIN_ATTEMPTS_TIMEOUT", default=300)
-ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{LOGIN_ATTEMPTS_LIMIT}/{LOGIN_ATTEMPTS_TIMEOUT}s/key"}
+LOGIN_ATTEMPTS_PER_ADDRESS_LIMIT = env.int("LOGIN_ATTEMPTS_PER_ADDRESS_LIMIT", default=100)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{LOGIN_ATTEMPTS_PER_ADDRESS_LIMIT}/m/ip,{LOGIN_ATTEMPTS_LIMIT}/{LOGIN_ATTEMPTS_TIMEOUT}s/key"
+}
 
 # Microsoft Entra ID through allauth's OpenID Connect provider; on when the three variables are set.
 ENTRA_CLIENT_ID = env.str("ENTRA_CLIENT_ID", default="")
