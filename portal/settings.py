@@ -288,6 +288,12 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# --- Exports -------------------------------------------------------------------------------
+# django-import-export (the admin's people export): drop a leading "=" from every exported cell.
+# portal.resources.SafeExportResource neutralises the other formula starts the same way the
+# portal's tables do (portal.tables.export_cell); this is the backstop for any other resource.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 # --- Tables --------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "portal/tables/govuk_table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "govuk-table"}
