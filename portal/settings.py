@@ -10,11 +10,15 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.devkeys import development_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"  # the embedded default's working files (database, broker, mail)
 
 env = environ.Env()
 env.read_env(BASE_DIR / ".env")  # optional; real environment variables win
+
+# The embedded default's working files (database, broker, mail, development secret key); git-ignored.
+VAR_DIR = Path(env.str("KITBAG_VAR_DIR", default=str(BASE_DIR / "var")))
 
 # The defaults serve a laptop; production sets DEBUG=0 and with it must set SECRET_KEY.
 DEBUG = env.bool("DEBUG", default=True)
@@ -27,7 +31,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off (production). See the README's production section."
         )
-    SECRET_KEY = "insecure-development-key-never-use-in-production"
+    # A published constant would let anyone forge sessions and signed tokens on a `make run`
+    # install: make a random key on first run and keep it, so sign-ins survive a restart.
+    SECRET_KEY = development_secret_key(VAR_DIR / "secret_key")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
