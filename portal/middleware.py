@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.utils.cache import add_never_cache_headers
 
 from portal.net import client_ip
 from portal.services import security_event_record
@@ -54,3 +55,17 @@ class AuditlogMiddleware(BaseAuditlogMiddleware):
         if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
             return None
         return client_ip(request)
+
+
+class NoStoreMiddleware:
+    """Pages under settings.NO_STORE_PATHS (incidents: people's personal data) are never kept by
+    the browser's cache or a proxy, so Back after sign-out or a shared terminal shows nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(tuple(settings.NO_STORE_PATHS)):
+            add_never_cache_headers(response)
+        return response

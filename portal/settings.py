@@ -78,12 +78,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.SessionTimeoutMiddleware",  # after messages: it tells the user why they were signed out
+    "portal.middleware.NoStoreMiddleware",  # see NO_STORE_PATHS
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.AuditlogMiddleware",  # auditlog's, with the client address from portal/net.py
     "policy.middleware.PolicyGateMiddleware",  # after auth and messages; see POLICY_GATE_EXEMPT_PATHS
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
 ]
+
+# Path prefixes whose responses say Cache-Control: no-store (personal data in every page).
+NO_STORE_PATHS = ["/incidents/", "/admin/incidents/"]
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
