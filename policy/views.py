@@ -1,5 +1,7 @@
 """Pages for policies: my policies, read and accept, the receipt, and compliance."""
 
+from urllib.parse import urlencode
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,8 +14,9 @@ from policy.filters import PersonComplianceFilterSet
 from policy.forms import AcceptForm
 from policy.models import Policy, PolicyVersion
 from policy.tables import PersonComplianceTable
+from portal.net import client_ip
 from portal.permissions import RoleRequiredMixin
-from portal.services import client_ip, user_agent
+from portal.services import user_agent
 from portal.tables import FilteredTableView
 
 
@@ -77,7 +80,8 @@ class AcceptView(View):
                 else:
                     receipt = reverse("policy:receipt", kwargs={"slug": self.policy.slug, "number": version.number})
                     next_url = _safe_next(request)
-                    return redirect(f"{receipt}?next={next_url}" if next_url else receipt)
+                    query = urlencode({"next": next_url}, safe="/")
+                    return redirect(f"{receipt}?{query}" if next_url else receipt)
         # Nothing was recorded: show the version in force again, with what went wrong.
         return self.render_page(form.with_fresh_token(version=self.state.current), status=400)
 

@@ -12,7 +12,7 @@ from portal.resources import PersonResource
 class UserAdmin(ImportExportMixin, DjangoUserAdmin):
     resource_classes = [PersonResource]
     list_display = ("payroll_number", "last_name", "first_name", "email", "command_unit", "team", "is_active")
-    list_filter = ("is_active", "is_staff", "groups", "command_unit")
+    list_filter = ("is_active", "is_staff", "local_sign_in_allowed", "groups", "command_unit")
     search_fields = ("payroll_number", "first_name", "last_name", "email")
     ordering = ("last_name", "first_name")
     list_select_related = ("supervisor",)
@@ -22,7 +22,7 @@ class UserAdmin(ImportExportMixin, DjangoUserAdmin):
         (None, {"fields": ("payroll_number", "password")}),
         ("Person", {"fields": ("first_name", "last_name", "email", "rank_or_grade")}),
         ("Where they work", {"fields": ("command_unit", "team", "supervisor", "leaving_date")}),
-        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Access", {"fields": ("is_active", "local_sign_in_allowed", "is_staff", "is_superuser", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (

@@ -1,12 +1,16 @@
-"""Session timeouts: end a session after a spell of inactivity, and at an absolute limit."""
+"""Session timeouts (end a session after a spell of inactivity, and at an absolute limit), and the
+audit log's view of who is asking from where."""
 
 import time
 
+from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.utils.cache import add_never_cache_headers
 
+from portal.net import client_ip
 from portal.services import security_event_record
 
 SIGNED_IN_AT = "kitbag_signed_in_at"
@@ -39,3 +43,29 @@ class SessionTimeoutMiddleware:
             if now - last_seen_at >= _TOUCH_EVERY or LAST_SEEN_AT not in request.session:
                 request.session[LAST_SEEN_AT] = now
         return self.get_response(request)
+
+
+class AuditlogMiddleware(BaseAuditlogMiddleware):
+    """django-auditlog's middleware trusts the left-most X-Forwarded-For entry whenever the header
+    is present, whatever the settings say: a client could write any address, or a non-address that
+    PostgreSQL's inet column refuses. The audit log records the address every other record does."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+            return None
+        return client_ip(request)
+
+
+class NoStoreMiddleware:
+    """Pages under settings.NO_STORE_PATHS (incidents: people's personal data) are never kept by
+    the browser's cache or a proxy, so Back after sign-out or a shared terminal shows nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(tuple(settings.NO_STORE_PATHS)):
+            add_never_cache_headers(response)
+        return response

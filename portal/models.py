@@ -70,6 +70,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(
         "admin access", default=False, help_text="May sign in to the admin (Tech Bar counters, portal admins)."
     )
+    local_sign_in_allowed = models.BooleanField(
+        "break-glass: may sign in with a local password",
+        default=False,
+        help_text="Only for emergency administrator accounts. With Entra ID on, everyone else signs in "
+        "through Entra ID: their passwords are refused and no password reset email is sent to them.",
+    )
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()

@@ -4,6 +4,7 @@ Each app keeps its own object-level rules in its own `permissions.py`, built fro
 predicates; views never test group names themselves.
 """
 
+from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 
@@ -50,6 +51,16 @@ def can_view_compliance(user) -> bool:
 
 def can_use_admin(user) -> bool:
     return has_role(user, Role.TECH_BAR, Role.PORTAL_ADMIN)
+
+
+def entra_id_enabled() -> bool:
+    return bool(settings.ENTRA_CLIENT_ID and settings.ENTRA_SERVER_URL)
+
+
+def may_use_local_password(user) -> bool:
+    """With Entra ID on, a local password (sign-in or reset) is only for break-glass accounts, so
+    nobody skips Entra ID's MFA. Without it (development, demo) everyone has one."""
+    return not entra_id_enabled() or bool(getattr(user, "local_sign_in_allowed", False))
 
 
 class RoleRequiredMixin(AccessMixin):

@@ -5,12 +5,14 @@ supervisor may appear later in the file than their team, so supervisors are link
 row is in; a supervisor who is neither in the file nor already known makes that row invalid.
 """
 
+import tablib
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from import_export import fields, resources, widgets
 
 from portal.models import Role, User, payroll_number_validator
+from portal.tables import export_cell
 
 HR_COLUMNS = [
     "payroll_number",
@@ -29,7 +31,17 @@ def _clean(value) -> str:
     return str(value or "").strip()
 
 
-class PersonResource(resources.ModelResource):
+class SafeExportResource(resources.ModelResource):
+    """Exports as the portal's own tables do: a cell a spreadsheet would run as a formula is
+    neutralised (django-import-export's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only drops a
+    leading "=", and leaves "+", "-", "@", tab and carriage return live)."""
+
+    def export(self, queryset=None, **kwargs):
+        dataset = super().export(queryset, **kwargs)
+        return tablib.Dataset(*(tuple(export_cell(cell) for cell in row) for row in dataset), headers=dataset.headers)
+
+
+class PersonResource(SafeExportResource):
     supervisor_payroll_number = fields.Field(attribute=None, column_name="supervisor_payroll_number", readonly=True)
     leaving_date = fields.Field(
         attribute="leaving_date", column_name="leaving_date", widget=widgets.DateWidget(format="%Y-%m-%d")

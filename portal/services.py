@@ -10,20 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import Notification, SecurityEvent, User
+from portal.net import client_ip
 
 logger = logging.getLogger(__name__)
-
-
-def client_ip(request) -> str | None:
-    """The caller's address. Behind the force's proxy, REMOTE_ADDR is the proxy: trust X-Forwarded-For
-    only when settings say the proxy sets it."""
-    if request is None:
-        return None
-    if getattr(settings, "USE_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def user_agent(request) -> str:

@@ -10,11 +10,16 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.devkeys import development_secret_key
+from portal.mailconfig import email_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"  # the embedded default's working files (database, broker, mail)
 
 env = environ.Env()
 env.read_env(BASE_DIR / ".env")  # optional; real environment variables win
+
+# The embedded default's working files (database, broker, mail, development secret key); git-ignored.
+VAR_DIR = Path(env.str("KITBAG_VAR_DIR", default=str(BASE_DIR / "var")))
 
 # The defaults serve a laptop; production sets DEBUG=0 and with it must set SECRET_KEY.
 DEBUG = env.bool("DEBUG", default=True)
@@ -27,7 +32,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off (production). See the README's production section."
         )
-    SECRET_KEY = "insecure-development-key-never-use-in-production"
+    # A published constant would let anyone forge sessions and signed tokens on a `make run`
+    # install: make a random key on first run and keep it, so sign-ins survive a restart.
+    SECRET_KEY = development_secret_key(VAR_DIR / "secret_key")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -35,6 +42,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 KITBAG_BASE_URL = env.str("KITBAG_BASE_URL", default="http://127.0.0.1:8000")
 # Behind the force's proxy: take the client address from X-Forwarded-For (only if the proxy sets it).
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
+# How many proxies in front of Kitbag append to X-Forwarded-For: the address the outermost one
+# appended is the client's (portal/net.py); anything further left is the client's own say-so.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -69,12 +79,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.SessionTimeoutMiddleware",  # after messages: it tells the user why they were signed out
+    "portal.middleware.NoStoreMiddleware",  # see NO_STORE_PATHS
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "portal.middleware.AuditlogMiddleware",  # auditlog's, with the client address from portal/net.py
     "policy.middleware.PolicyGateMiddleware",  # after auth and messages; see POLICY_GATE_EXEMPT_PATHS
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
 ]
+
+# Path prefixes whose responses say Cache-Control: no-store (personal data in every page).
+NO_STORE_PATHS = ["/incidents/", "/admin/incidents/"]
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -141,12 +155,19 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"  # people come from the HR feed with a known email address
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# allauth emails an address that matches nobody ("you have no account, sign up"): not to strangers.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = False
-# Failed sign-ins: at most this many per account in this many seconds (and 10 a minute per IP).
+# Failed sign-ins: at most this many per account (payroll number and email count together) in this
+# many seconds, and this many a minute per client address. The address limit only slows a sweep
+# across many accounts: behind a shared proxy or NAT many honest people share one address.
 LOGIN_ATTEMPTS_LIMIT = env.int("LOGIN_ATTEMPTS_LIMIT", default=5)
 LOGIN_ATTEMPTS_TIMEOUT = env.int("LOGIN_ATTEMPTS_TIMEOUT", default=300)
-ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{LOGIN_ATTEMPTS_LIMIT}/{LOGIN_ATTEMPTS_TIMEOUT}s/key"}
+LOGIN_ATTEMPTS_PER_ADDRESS_LIMIT = env.int("LOGIN_ATTEMPTS_PER_ADDRESS_LIMIT", default=100)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{LOGIN_ATTEMPTS_PER_ADDRESS_LIMIT}/m/ip,{LOGIN_ATTEMPTS_LIMIT}/{LOGIN_ATTEMPTS_TIMEOUT}s/key"
+}
 
 # Microsoft Entra ID through allauth's OpenID Connect provider; on when the three variables are set.
 ENTRA_CLIENT_ID = env.str("ENTRA_CLIENT_ID", default="")
@@ -218,17 +239,19 @@ INCIDENT_ATTACHMENTS_PER_INCIDENT = env.int("INCIDENT_ATTACHMENTS_PER_INCIDENT",
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Email ---------------------------------------------------------------------------------
-EMAIL_BACKEND = env.str(
-    "EMAIL_BACKEND",
-    default="django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
-EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("EMAIL_PORT", default=25)
-EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# One URL chooses the backend and its server (README, settings table): smtp://user:password@host:587/?tls=True,
+# smtp+ssl://host:465, consolemail://, filemail:///absolute/folder, memorymail://, dummymail://.
+EMAIL_URL = env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+_mail = email_settings(EMAIL_URL)
+EMAIL_BACKEND = _mail["EMAIL_BACKEND"]
+EMAIL_HOST = _mail["EMAIL_HOST"]
+EMAIL_PORT = _mail["EMAIL_PORT"]
+EMAIL_HOST_USER = _mail["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _mail["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _mail["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _mail["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _mail["EMAIL_TIMEOUT"]
+EMAIL_FILE_PATH = _mail["EMAIL_FILE_PATH"]
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kitbag <kitbag-noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The Data Office's shared duty inbox: escalations that must not wait for one person.
@@ -299,6 +322,12 @@ CELERY_BEAT_SCHEDULE["devices-send-pending-remote-actions"] = {
     "schedule": 300,
     "options": {"expires": 300},
 }
+
+# --- Exports -------------------------------------------------------------------------------
+# django-import-export (the admin's people export): drop a leading "=" from every exported cell.
+# portal.resources.SafeExportResource neutralises the other formula starts the same way the
+# portal's tables do (portal.tables.export_cell); this is the backstop for any other resource.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # --- Tables --------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "portal/tables/govuk_table.html"

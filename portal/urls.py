@@ -1,7 +1,6 @@
 """Root URLs: the shell, sign-in, the admin and each app."""
 
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -37,10 +36,8 @@ urlpatterns = [
     path("devices/", include("devices.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Nothing serves MEDIA_ROOT, in any configuration: uploads (incident attachments) are private and
+# only ever leave through their app's permission-checked download view.
 
 handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"

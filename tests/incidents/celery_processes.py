@@ -100,7 +100,7 @@ class CeleryProcesses:
             DATABASE_URL=database_url(),
             CELERY_BROKER_URL=self.broker_url,
             TIMER_SWEEP_SECONDS=str(self.sweep_seconds),
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            EMAIL_URL="memorymail://",
             CONN_MAX_AGE="0",
             LOG_LEVEL="INFO",
             PYTHONUNBUFFERED="1",

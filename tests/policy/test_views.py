@@ -609,3 +609,25 @@ def test_the_admin_is_gated_for_counter_staff_who_have_not_accepted(client, tech
     accept(tech_bar_staff, version)
     assert client.get("/admin/").status_code == 200
     assert selectors.has_accepted_current(tech_bar_staff)
+
+
+def test_the_receipt_link_keeps_a_next_with_its_own_query_string(gated, officer, version):
+    target = "/incidents/report/mine/?page=2&sort=-created"
+    page = gated.get(accept_url(version))
+    response = gated.post(accept_url(version), {"shown": token_from(page), "confirm": "on", "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == f"{receipt_url(version)}?next=/incidents/report/mine/%3Fpage%3D2%26sort%3D-created"
+    receipt = gated.get(response["Location"]).content.decode()
+    assert 'href="/incidents/report/mine/?page=2&amp;sort=-created"' in receipt
+
+
+def test_acceptance_evidence_keeps_the_address_the_proxy_saw(gated, officer, version, settings):
+    settings.USE_X_FORWARDED_FOR = True
+    page = gated.get(accept_url(version))
+    gated.post(
+        accept_url(version),
+        {"shown": token_from(page), "confirm": "on"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, not-an-ip, 192.0.2.44",
+    )
+    assert Acknowledgement.objects.get(user=officer, version=version).ip_address == "192.0.2.44"

@@ -67,3 +67,43 @@ def test_redis_url_switches_the_cache_and_database_url_the_database():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "django.db.backends.postgresql"]
+
+
+def _secret_key(var_dir, **env):
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.SECRET_KEY)",
+        KITBAG_VAR_DIR=str(var_dir),
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_development_generates_a_random_secret_key_once_and_keeps_it(tmp_path):
+    first = _secret_key(tmp_path / "var")
+    kept = tmp_path / "var" / "secret_key"
+    assert kept.read_text().strip() == first
+    assert kept.stat().st_mode & 0o077 == 0  # readable by its owner only
+    assert len(first) >= 50 and "insecure" not in first
+    assert _secret_key(tmp_path / "var") == first  # sessions and signed tokens survive a restart
+    assert _secret_key(tmp_path / "other") != first  # random, not a constant every install shares
+
+
+def test_a_secret_key_from_the_environment_wins_and_nothing_is_written(tmp_path):
+    assert _secret_key(tmp_path / "var", SECRET_KEY="from-the-environment-" + "x" * 40).startswith("from-the-env")
+    assert not (tmp_path / "var" / "secret_key").exists()
+
+
+def test_production_does_not_fall_back_to_a_kept_development_key(tmp_path):
+    _secret_key(tmp_path / "var")  # a development run left a key behind
+    result = _manage("check", DEBUG="0", ALLOWED_HOSTS="kitbag.police.example", KITBAG_VAR_DIR=str(tmp_path / "var"))
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_working_files_folder_is_ignored_by_git():
+    result = subprocess.run(["git", "check-ignore", "-q", "var/secret_key"], cwd=ROOT, timeout=30)
+    assert result.returncode == 0

@@ -1,0 +1,110 @@
+"""Local passwords with Entra ID on: only break-glass accounts sign in (or reset) with one; everyone
+else uses Entra ID. The reset page says the same whatever the address, and strangers get no email."""
+
+import pytest
+from django.core import mail
+
+from portal.models import SecurityEvent
+from tests.factories import UserFactory
+
+LOGIN = "/accounts/login/"
+RESET = "/accounts/password/reset/"
+
+
+@pytest.fixture
+def entra_on(settings):
+    settings.ENTRA_CLIENT_ID = "kitbag-test"
+    settings.ENTRA_SERVER_URL = "https://login.microsoftonline.example/tenant/v2.0"
+    return settings
+
+
+@pytest.fixture
+def break_glass(db):
+    return UserFactory(local_sign_in_allowed=True)
+
+
+def _sign_in(client, login, password):
+    return client.post(LOGIN, {"login": login, "password": password})
+
+
+def _reset(client, email):
+    response = client.post(RESET, {"email": email}, follow=True)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.django_db
+def test_with_entra_a_person_who_is_not_break_glass_cannot_use_a_password(client, officer, password, entra_on):
+    response = _sign_in(client, officer.payroll_number, password)
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert "use the force account button" in content
+    event = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.SIGN_IN_FAILED, user=officer).get()
+    assert "Entra ID" in event.detail
+
+
+@pytest.mark.django_db
+def test_with_entra_a_break_glass_account_signs_in_with_its_password(client, break_glass, password, entra_on):
+    response = _sign_in(client, break_glass.email, password)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(break_glass.pk)
+
+
+@pytest.mark.django_db
+def test_without_entra_everyone_signs_in_with_a_password(client, officer, password):
+    assert _sign_in(client, officer.payroll_number, password).status_code == 302
+
+
+@pytest.mark.django_db
+def test_with_entra_reset_emails_go_only_to_break_glass_accounts(client, officer, break_glass, entra_on):
+    pages = [_reset(client, email).content.decode() for email in (officer.email, "nobody@police.example")]
+    assert mail.outbox == []
+
+    pages.append(_reset(client, break_glass.email).content.decode())
+    assert [m.to for m in mail.outbox] == [[break_glass.email]]
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+    assert pages[0] == pages[1] == pages[2]  # the page gives nothing away
+
+
+@pytest.mark.django_db
+def test_without_entra_reset_works_as_before_and_strangers_get_no_email(client, officer):
+    unknown = _reset(client, "nobody@police.example").content.decode()
+    assert mail.outbox == []
+
+    known = _reset(client, officer.email).content.decode()
+    assert [m.to for m in mail.outbox] == [[officer.email]]
+    assert known == unknown
+
+
+@pytest.mark.django_db
+def test_portal_admin_marks_an_account_break_glass_in_the_admin(client, portal_admin, officer):
+    client.force_login(portal_admin)
+    url = f"/admin/portal/user/{officer.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    assert "local_sign_in_allowed" in form.fields
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("password", "groups", "last_login")}
+    data.update(
+        {
+            "local_sign_in_allowed": "on",
+            "groups": [g.pk for g in officer.groups.all()],
+            "date_joined_0": officer.date_joined.strftime("%d/%m/%Y"),
+            "date_joined_1": officer.date_joined.strftime("%H:%M:%S"),
+            "supervisor": "",
+            "leaving_date": "",
+        }
+    )
+    assert client.post(url, data).status_code == 302
+    officer.refresh_from_db()
+    assert officer.local_sign_in_allowed is True
+
+
+@pytest.mark.django_db
+def test_tech_bar_staff_cannot_change_who_is_break_glass(client, tech_bar_staff, officer):
+    client.force_login(tech_bar_staff)
+    url = f"/admin/portal/user/{officer.pk}/change/"
+    assert client.post(url, {"local_sign_in_allowed": "on"}).status_code == 403
+    officer.refresh_from_db()
+    assert officer.local_sign_in_allowed is False
