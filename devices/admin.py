@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from devices.models import Assignment, Device, DeviceEvent, DeviceModel, TechBar
-from portal.admin import ReadOnlyAdmin
+from portal.admin import ReadOnlyAdmin, UserAdmin
 
 
 @admin.register(TechBar)
@@ -48,3 +48,36 @@ class DeviceEventAdmin(ReadOnlyAdmin):
     list_filter = ("kind",)
     search_fields = ("device__asset_tag", "holder__payroll_number")
     list_select_related = ("device__model", "holder", "actor", "tech_bar")
+
+
+class KitHeldInline(admin.TabularInline):
+    """On a person's admin page: the kit they hold now, which is what the counter needs to see."""
+
+    model = Assignment
+    fk_name = "holder"
+    verbose_name = "device held"
+    verbose_name_plural = "Kit held now"
+    fields = ("device", "issued_at", "issued_at_tech_bar")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(returned_at__isnull=True)
+            .select_related("device__model", "issued_at_tech_bar")
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# The people admin is the portal's; devices adds its inline there (devices depends on portal,
+# never the other way round).
+UserAdmin.inlines = [*UserAdmin.inlines, KitHeldInline]
