@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from devices import remote
 from devices.models import Assignment, Device, DeviceEvent, DeviceLoss, DeviceModel, RemoteAction, TechBar
 from devices.services import DeviceError
-from portal.admin import ReadOnlyAdmin
+from portal.admin import ReadOnlyAdmin, UserAdmin
 
 
 @admin.register(TechBar)
@@ -167,3 +167,36 @@ class RemoteActionAdmin(admin.ModelAdmin):
     @admin.action(description="Ask again (failed ones)", permissions=["change"])
     def ask_again(self, request, queryset):
         self._each(request, queryset, lambda a: remote.remote_action_retry(action=a, actor=request.user), "asked again")
+
+
+class KitHeldInline(admin.TabularInline):
+    """On a person's admin page: the kit they hold now, which is what the counter needs to see."""
+
+    model = Assignment
+    fk_name = "holder"
+    verbose_name = "device held"
+    verbose_name_plural = "Kit held now"
+    fields = ("device", "issued_at", "issued_at_tech_bar")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(returned_at__isnull=True)
+            .select_related("device__model", "issued_at_tech_bar")
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# The people admin is the portal's; devices adds its inline there (devices depends on portal,
+# never the other way round).
+UserAdmin.inlines = [*UserAdmin.inlines, KitHeldInline]

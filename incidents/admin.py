@@ -1,10 +1,23 @@
-"""Incidents in the admin: for portal admins to look, never to edit. Every change goes through
-incidents.services (and so onto the incident's timeline); the Data Office works on portal pages."""
+"""Incidents in the admin: for Data Office reviewers to look, never to edit. Status, triage and
+decision change only through incidents.services (and so onto the incident's timeline), on the
+Data Office's pages. Portal admins and Tech Bar staff do not see incidents here at all, whatever
+permissions their groups hold: incident content is for the reporter and the Data Office."""
 
 from django.contrib import admin
 
 from incidents.models import Incident, IncidentEvent, IncidentStep, RegulatorDecision
+from incidents.permissions import can_use_incidents_admin
 from portal.admin import ReadOnlyAdmin
+
+
+class DataOfficeReadOnlyAdmin(ReadOnlyAdmin):
+    """Viewable by Data Office reviewers (their group holds the view permissions), by no one else."""
+
+    def has_module_permission(self, request):
+        return can_use_incidents_admin(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return can_use_incidents_admin(request.user) and super().has_view_permission(request, obj)
 
 
 class IncidentStepInline(admin.TabularInline):
@@ -30,7 +43,7 @@ class IncidentEventInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(ReadOnlyAdmin):
+class IncidentAdmin(DataOfficeReadOnlyAdmin):
     list_display = ("__str__", "reporter", "status", "aware_at", "due_at", "submitted_at", "late_at", "severity")
     list_filter = ("status", "severity", "personal_data_breach", "source")
     search_fields = ("summary", "reporter__payroll_number", "reporter__last_name")
@@ -40,13 +53,13 @@ class IncidentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(IncidentStep)
-class IncidentStepAdmin(ReadOnlyAdmin):
+class IncidentStepAdmin(DataOfficeReadOnlyAdmin):
     list_display = ("incident", "ladder", "step", "due_at", "fired_at", "cancelled_at")
     list_filter = ("ladder", "step")
     list_select_related = ("incident",)
 
 
 @admin.register(RegulatorDecision)
-class RegulatorDecisionAdmin(ReadOnlyAdmin):
+class RegulatorDecisionAdmin(DataOfficeReadOnlyAdmin):
     list_display = ("incident", "outcome", "risk_rating", "regime", "decided_at", "decided_by")
     list_select_related = ("incident", "decided_by")

@@ -137,7 +137,8 @@ class Incident(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     triaged_at = models.DateTimeField(null=True, blank=True)
-    # The second clock, for a personal data breach: awareness + 72 hours.
+    # The second clock: awareness + 72 hours, set when a report that may involve personal data
+    # arrives (or when triage finds a breach), cleared if triage finds no personal data breach.
     decision_due_at = models.DateTimeField("regulator decision due", null=True, blank=True)
     decision_overdue_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -180,14 +181,17 @@ class Incident(models.Model):
                 name="incidents_not_owned_by_reporter",
                 violation_error_message="The reporter cannot own their own incident.",
             ),
+            # The 72-hour clock runs from arrival for a report that may involve personal data,
+            # always for a personal data breach, and never once triage says it is not one.
             models.CheckConstraint(
-                condition=(models.Q(personal_data_breach=True) & models.Q(decision_due_at__isnull=False))
-                | (
-                    (models.Q(personal_data_breach__isnull=True) | models.Q(personal_data_breach=False))
-                    & models.Q(decision_due_at__isnull=True)
-                ),
-                name="incidents_decision_clock_for_breaches",
-                violation_error_message="Only a personal data breach has a 72-hour decision clock.",
+                condition=~models.Q(personal_data_breach=True) | models.Q(decision_due_at__isnull=False),
+                name="incidents_breach_has_decision_clock",
+                violation_error_message="A personal data breach has a 72-hour decision clock.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(personal_data_breach=False) | models.Q(decision_due_at__isnull=True),
+                name="incidents_no_decision_clock_unless_breach",
+                violation_error_message="An incident triaged as not a personal data breach has no 72-hour clock.",
             ),
         ]
 
@@ -220,6 +224,13 @@ class Incident(models.Model):
     def draft_version(self) -> str:
         """Names the saved draft, so a copy kept in the browser knows which draft it started from."""
         return self.draft_saved_at.astimezone(UTC).isoformat() if self.draft_saved_at else ""
+
+    @property
+    def may_involve_personal_data(self) -> bool:
+        """Until triage says otherwise, "yes" or "not sure" from the reporter is enough."""
+        if self.personal_data_breach is not None:
+            return self.personal_data_breach
+        return self.personal_data_involved in (YesNoUnknown.YES, YesNoUnknown.UNKNOWN)
 
     @property
     def has_decision(self) -> bool:

@@ -1,7 +1,10 @@
 """Who may do what with an incident. Reporters see their own, Data Office reviewers see all,
-nobody else sees any (Tech Bar staff and supervisors included); nobody triages their own."""
+nobody else sees any (Tech Bar staff, supervisors and Portal admins included: Portal admins run
+the portal, not breach reports); nobody triages their own. A superuser is the break-glass
+account and passes every role check, here as everywhere."""
 
-from portal.permissions import is_data_office
+from portal.models import Role
+from portal.permissions import has_role
 
 
 def can_report(user) -> bool:
@@ -11,7 +14,13 @@ def can_report(user) -> bool:
 
 def can_review(user) -> bool:
     """The Data Office's pages: the queue, the export, the review page."""
-    return is_data_office(user)
+    return has_role(user, Role.DATA_OFFICE)
+
+
+def can_use_incidents_admin(user) -> bool:
+    """The incidents admin (read-only: every change goes through incidents.services) and the
+    audit log's entries for incidents: Data Office reviewers only."""
+    return has_role(user, Role.DATA_OFFICE)
 
 
 def is_reporter(user, incident) -> bool:

@@ -39,20 +39,41 @@ def incidents_reported_by(*, user: User) -> QuerySet[Incident]:
     return Incident.objects.filter(reporter=user).order_by("-created_at", "-pk")
 
 
-def _with_deadlines(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
-    """Annotate the next deadline (the report's while it is awaited, then the decision's) and the
-    timeliness state, both measured by the timers' clock so the queue agrees with the sweep."""
+class DeadlineKind(models.TextChoices):
+    REPORT = "report", "Full report"
+    DECISION = "decision", "72-hour decision"
+
+
+def _with_deadlines(queryset: QuerySet[Incident], *, decision_clock: bool = True) -> QuerySet[Incident]:
+    """Annotate the next deadline (the report's while it is awaited, then the 72-hour decision's),
+    which clock it is on, the decision clock while it runs, and the timeliness state, all measured
+    by the timers' clock so the queue agrees with the sweep.
+
+    The decision clock runs from awareness for every open report that may involve personal data,
+    triaged or not, until the decision is recorded (incidents.services sets `decision_due_at` when
+    such a report arrives). `decision_clock=False` leaves it out: the reporter's own view."""
     now = clock()
     still_open = ~Q(status=Incident.Status.CLOSED)
     report_running = still_open & Q(submitted_at__isnull=True)
-    decision_running = still_open & Q(personal_data_breach=True, decision__isnull=True)
+    decision_running = (
+        still_open & Q(decision_due_at__isnull=False, decision__isnull=True) if decision_clock else Q(pk__in=[])
+    )
     queryset = queryset.annotate(
         next_deadline=Case(
             When(report_running, then=F("due_at")),
             When(decision_running, then=F("decision_due_at")),
             default=Value(None),
             output_field=models.DateTimeField(),
-        )
+        ),
+        next_deadline_kind=Case(
+            When(report_running, then=Value(DeadlineKind.REPORT)),
+            When(decision_running, then=Value(DeadlineKind.DECISION)),
+            default=Value(""),
+            output_field=models.CharField(),
+        ),
+        decision_clock_due=Case(
+            When(decision_running, then=F("decision_due_at")), default=Value(None), output_field=models.DateTimeField()
+        ),
     )
     return queryset.annotate(
         timeliness=Case(
@@ -67,14 +88,27 @@ def _with_deadlines(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
 
 
 def incident_queue(*, user: User) -> QuerySet[Incident]:
-    """The Data Office queue: every incident, soonest deadline first, closed ones last. One query
-    for any number of rows (the reporter, owner and decision come joined)."""
+    """The Data Office queue, most urgent first: missed and soonest deadlines (the 12-hour report
+    before the 72-hour decision at the same instant), untriaged before triaged, then the longest
+    waiting; closed incidents last (the queue's filter hides them unless asked). One query for any
+    number of rows (the reporter, owner and decision come joined)."""
     if not permissions.can_review(user):
         return Incident.objects.none()
     return (
         _with_deadlines(Incident.objects.all())
+        .annotate(
+            closed_last=Case(When(status=Incident.Status.CLOSED, then=Value(1)), default=Value(0)),
+            untriaged_first=Case(When(triaged_at__isnull=True, then=Value(0)), default=Value(1)),
+        )
         .select_related("reporter", "owner", "decision", "triaged_by")
-        .order_by(F("next_deadline").asc(nulls_last=True), "-created_at", "-pk")
+        .order_by(
+            "closed_last",
+            F("next_deadline").asc(nulls_last=True),
+            "-next_deadline_kind",  # "report" before "decision"
+            "untriaged_first",
+            "created_at",
+            "pk",
+        )
     )
 
 
@@ -82,9 +116,9 @@ def incident_with_deadlines(*, user: User, pk: int) -> Incident:
     """One incident the user may see, with its next deadline and timeliness (404s otherwise)."""
     from django.shortcuts import get_object_or_404
 
-    queryset = _with_deadlines(incidents_visible_to(user=user)).select_related(
-        "reporter__supervisor", "owner", "decision", "triaged_by"
-    )
+    queryset = _with_deadlines(
+        incidents_visible_to(user=user), decision_clock=permissions.can_review(user)
+    ).select_related("reporter__supervisor", "owner", "decision", "triaged_by")
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -127,7 +161,7 @@ class HomePanel:
 def incidents_home_panel(*, user: User, recent: int = 5) -> HomePanel:
     """For the home page: my reports still waiting for their full report (with deadlines), and my
     most recent reports with their status."""
-    mine = _with_deadlines(incidents_reported_by(user=user))
+    mine = _with_deadlines(incidents_reported_by(user=user), decision_clock=False)
     open_reports = list(
         mine.filter(submitted_at__isnull=True).exclude(status=Incident.Status.CLOSED).order_by("due_at")
     )

@@ -186,6 +186,7 @@ def incident_open(
         asset_tags=asset_tags,
         contact_email=reporter.email,
     )
+    decision_clock = _set_decision_clock(incident)
     _validated(incident)
     incident.save()
     by = "" if actor.pk == reporter.pk else f" by {actor.get_full_name()} for {reporter.get_full_name()}"
@@ -204,6 +205,8 @@ def incident_open(
             "The full report asks for the reasons for the delay.",
         )
     _start_ladder(incident, ladders.report_ladder(), now=now, skip_if_only={"remind_reporter"})
+    if decision_clock:
+        _decision_clock_started(incident, actor=None, now=now, reason="personal data may be involved")
     notify(
         recipient=reporter,
         subject=f"{incident.reference}: we have your first notification",
@@ -286,7 +289,10 @@ def incident_submit(*, incident: Incident, actor: User, values: dict) -> Inciden
     incident.draft_saved_at = now
     if incident.status == Incident.Status.NOTIFIED:
         incident.status = Incident.Status.REPORTED
-    incident.save(update_fields=[*REPORT_FIELDS, "submitted_at", "draft_saved_at", "status", "late_at"])
+    decision_clock = _set_decision_clock(incident)  # the full report says personal data may be involved
+    incident.save(
+        update_fields=[*REPORT_FIELDS, "submitted_at", "draft_saved_at", "status", "late_at", "decision_due_at"]
+    )
     lateness = f"late, {_words(timeuntil(now, incident.due_at, depth=2))} after the deadline" if late else "on time"
     _event(incident, IncidentEvent.Kind.REPORT_SUBMITTED, actor, f"Full report submitted {lateness}.")
     if cancelled:
@@ -296,6 +302,11 @@ def incident_submit(*, incident: Incident, actor: User, values: dict) -> Inciden
             None,
             f"{cancelled} remaining escalation step{'s' if cancelled != 1 else ''} cancelled: the full report is in.",
         )
+    if decision_clock:
+        _decision_clock_started(
+            incident, actor=None, now=now, reason="the full report says personal data may be involved"
+        )
+        timers.fire_due(incident.steps.filter(ladder=ladders.DECISION))
     notify(
         recipient=incident.reporter,
         subject=f"{incident.reference}: full report received",
@@ -434,7 +445,8 @@ def incident_triage(
     notes: str = "",
 ) -> Incident:
     """Assess an incident and give it an owner. A personal data breach starts the 72-hour
-    decision clock (from awareness, not from triage)."""
+    decision clock (from awareness, not from triage) unless it has run since the report arrived;
+    "not a personal data breach" stops it."""
     incident = _locked(incident)
     if permissions.is_reporter(actor, incident):
         raise NotAllowed("You reported this incident, so another reviewer must triage it.")
@@ -486,15 +498,8 @@ def incident_triage(
             url=incident.get_absolute_url(),
         )
     if starts_clock:
-        _event(
-            incident,
-            IncidentEvent.Kind.DECISION_CLOCK_STARTED,
-            actor,
-            f"Decision on telling the Information Commissioner due {_when(incident.decision_due_at)}.",
-            visible_to_reporter=False,
-        )
         skip = {"remind_owner"} if owner.pk == actor.pk else set()
-        _start_ladder(incident, ladders.decision_ladder(), now=now, skip_if_only=skip)
+        _decision_clock_started(incident, actor=actor, now=now, reason="", skip_if_only=skip)
     if stops_clock:
         cancelled = timers.cancel(
             incident.steps.filter(ladder=ladders.DECISION), reason="Triaged as not a personal data breach"
@@ -798,20 +803,54 @@ def _event(incident, kind, actor, text, *, visible_to_reporter=True) -> Incident
     )
 
 
+def _set_decision_clock(incident: Incident) -> bool:
+    """Set the 72-hour clock (from awareness) on an incident that may involve personal data and
+    has none running; True if it was set. The caller saves, then calls _decision_clock_started."""
+    if incident.decision_due_at is not None or not incident.may_involve_personal_data:
+        return False
+    incident.decision_due_at = incident.aware_at + ladders.DECISION_DEADLINE
+    return True
+
+
+def _decision_clock_started(
+    incident: Incident, *, actor: User | None, now: datetime, reason: str, skip_if_only: set[str] = frozenset()
+) -> None:
+    _event(
+        incident,
+        IncidentEvent.Kind.DECISION_CLOCK_STARTED,
+        actor,
+        (f"72-hour clock running: {reason}. " if reason else "")
+        + f"Decision on telling the Information Commissioner due {_when(incident.decision_due_at)}.",
+        visible_to_reporter=False,
+    )
+    _start_ladder(incident, ladders.decision_ladder(), now=now, skip_if_only=skip_if_only)
+
+
 def _start_ladder(incident: Incident, rungs: list[ladders.Rung], *, now: datetime, skip_if_only: set[str]) -> None:
     """Store the ladder's steps. Of the steps already past when the clock starts, only the last
-    is kept (it fires at once), unless all it does is remind the person starting the clock."""
-    rows = [
-        IncidentStep(incident=incident, ladder=r.ladder, step=r.step, due_at=incident.aware_at + r.after) for r in rungs
-    ]
-    past = [(row, r) for row, r in zip(rows, rungs, strict=True) if row.due_at <= now]
+    is kept (it fires at once), unless all it does is remind the person starting the clock.
+
+    A clock started again (triaged as not a breach, then as one) re-arms its cancelled steps;
+    a step that fired stays fired, since each step exists once per incident."""
+    existing = {s.step: s for s in IncidentStep.objects.filter(incident=incident, step__in=[r.step for r in rungs])}
+    rows = []
+    for r in rungs:
+        row = existing.get(r.step) or IncidentStep(incident=incident, ladder=r.ladder, step=r.step)
+        if row.fired_at is not None:
+            continue
+        row.due_at, row.cancelled_at, row.cancel_reason = incident.aware_at + r.after, None, ""
+        rows.append((row, r))
+    past = [(row, r) for row, r in rows if row.due_at <= now]
     for index, (row, r) in enumerate(past):
         last = index == len(past) - 1
         if not last:
             row.cancelled_at, row.cancel_reason = now, "Already past when the clock started; a later step covers it"
         elif set(r.actions) <= skip_if_only:
             row.cancelled_at, row.cancel_reason = now, "Already past when the clock started"
-    IncidentStep.objects.bulk_create(rows)
+    IncidentStep.objects.bulk_create([row for row, _ in rows if row.pk is None])
+    IncidentStep.objects.bulk_update(
+        [row for row, _ in rows if row.pk is not None], ["due_at", "cancelled_at", "cancel_reason"]
+    )
 
 
 def _validated(instance) -> None:

@@ -6,7 +6,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from incidents.models import BreachKind, DataCategory, Incident, PeopleCategory
-from incidents.selectors import Timeliness
+from incidents.selectors import DeadlineKind, Timeliness
 from incidents.templatetags.incidents import timeliness_tag_class
 from portal.tables import BaseTable
 from portal.templatetags.govuk import time_left
@@ -15,6 +15,10 @@ from portal.templatetags.govuk import time_left
 def _labels(choices, values) -> str:
     names = dict(choices)
     return "; ".join(str(names.get(v, v)) for v in values or [])
+
+
+def _local(instant) -> str:
+    return date_format(timezone.localtime(instant), "j M Y H:i")
 
 
 def _export(column: str, verbose_name: str, **kwargs) -> tables.Column:
@@ -103,12 +107,24 @@ class IncidentTable(BaseTable):
     def render_reporter(self, record):
         return record.reporter.get_full_name()
 
-    def render_next_deadline(self, value):
-        return format_html(
-            '<span class="kitbag-nowrap">{}</span><br><span class="govuk-body-s">{}</span>',
-            date_format(timezone.localtime(value), "j M Y H:i") if value else "",
+    def render_next_deadline(self, value, record):
+        """The next deadline and its clock; below it the 72-hour clock when it runs too, so every
+        report that may involve personal data shows its time left from the moment it arrives."""
+        html = format_html(
+            '<span class="kitbag-nowrap">{}</span><br><span class="govuk-body-s">{}: {}</span>',
+            _local(value),
+            DeadlineKind(record.next_deadline_kind).label,
             time_left(value),
         )
+        decision_due = record.decision_clock_due
+        if decision_due is not None and record.next_deadline_kind != DeadlineKind.DECISION:
+            html += format_html(
+                '<br><span class="govuk-body-s">{}: <span class="kitbag-nowrap">{}</span>, {}</span>',
+                DeadlineKind.DECISION.label,
+                _local(decision_due),
+                time_left(decision_due),
+            )
+        return html
 
     def render_timeliness(self, value):
         return format_html(

@@ -1,11 +1,22 @@
-"""Admin for people: the HR import lives here; roles are assigned by group."""
+"""Admin for people: the HR import lives here; roles are assigned by group. Who may open the
+admin at all is decided here too (`admin_site_has_permission`), from the roles."""
 
+from auditlog.admin import LogEntryAdmin as AuditlogLogEntryAdmin
+from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from import_export.admin import ImportExportMixin
 
+from portal import permissions
 from portal.models import Notification, SecurityEvent, User
 from portal.resources import PersonResource
+
+
+def admin_site_has_permission(request) -> bool:
+    """The admin is for people with the "admin access" flag and a role that works there: the
+    flag alone (an officer ticked by mistake) opens nothing."""
+    user = request.user
+    return bool(user.is_active and user.is_staff and permissions.can_use_admin(user))
 
 
 @admin.register(User)
@@ -35,10 +46,40 @@ class UserAdmin(ImportExportMixin, DjangoUserAdmin):
         ),
     )
 
+    # What the Tech Bar counter needs to find and serve a person, and no more: no email, no
+    # supervisor, no roles or sign-in details, no password link (its form would refuse them).
+    counter_fieldsets = (
+        (None, {"fields": ("payroll_number", "first_name", "last_name", "rank_or_grade")}),
+        ("Where they work", {"fields": ("command_unit", "team", "leaving_date", "is_active")}),
+    )
+    counter_list_display = ("payroll_number", "last_name", "first_name", "rank_or_grade", "command_unit", "team")
+    counter_search_fields = ("payroll_number", "first_name", "last_name")
+
+    def _is_counter_only(self, request) -> bool:
+        return not permissions.can_manage_people(request.user)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and self._is_counter_only(request):
+            return self.counter_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_list_display(self, request):
+        return self.counter_list_display if self._is_counter_only(request) else super().get_list_display(request)
+
+    def get_list_filter(self, request):
+        return ("command_unit",) if self._is_counter_only(request) else super().get_list_filter(request)
+
+    def get_search_fields(self, request):
+        return self.counter_search_fields if self._is_counter_only(request) else super().get_search_fields(request)
+
     def has_import_permission(self, request):
         # django-import-export lets anyone who can open the admin import unless told otherwise; the
         # HR import creates and changes people (their email is what sign-in matches on).
-        return self.has_add_permission(request) and self.has_change_permission(request)
+        return permissions.can_manage_people(request.user) and self.has_add_permission(request)
+
+    def has_export_permission(self, request):
+        # The whole staff list leaves the portal in one file: Portal admins only, never the counter.
+        return permissions.can_export_people(request.user) and self.has_view_permission(request)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -68,3 +109,21 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "recipient", "subject", "read_at")
     search_fields = ("recipient__payroll_number", "subject")
     list_select_related = ("recipient",)
+
+
+# Registered by django-auditlog; replaced so that incident changes (their content is personal
+# data of victims and witnesses) are shown only to those who may see incidents.
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(AuditlogLogEntryAdmin):
+    restricted_apps = ("incidents",)
+
+    def get_queryset(self, request):
+        from incidents.permissions import can_use_incidents_admin
+
+        queryset = super().get_queryset(request)
+        if not can_use_incidents_admin(request.user):
+            queryset = queryset.exclude(content_type__app_label__in=self.restricted_apps)
+        return queryset

@@ -17,7 +17,7 @@ NAV: list[tuple[str, str, object]] = [
     ("Home", "portal:home", _everyone),
     ("Report an incident", "incidents:incident_start", incident_permissions.can_report),
     ("Incident queue", "incidents:incident_queue", incident_permissions.can_review),
-    ("Tech Bar", "admin:index", permissions.can_use_admin),
+    ("Tech Bar", "admin:index", permissions.is_tech_bar),
     ("My policies", "policy:my_policies", _everyone),
     ("Compliance", "policy:compliance_index", permissions.can_view_compliance),
 ]

@@ -50,7 +50,19 @@ def can_view_compliance(user) -> bool:
 
 
 def can_use_admin(user) -> bool:
-    return has_role(user, Role.TECH_BAR, Role.PORTAL_ADMIN)
+    """Roles that work in the Django admin (with the "admin access" flag set too): Tech Bar
+    counters, Portal admins, and Data Office reviewers for the read-only incidents admin."""
+    return has_role(user, Role.TECH_BAR, Role.DATA_OFFICE, Role.PORTAL_ADMIN)
+
+
+def can_manage_people(user) -> bool:
+    """Everything about a person in the admin: contact details, supervisor, roles, the HR import."""
+    return has_role(user, Role.PORTAL_ADMIN)
+
+
+def can_export_people(user) -> bool:
+    """The staff list as a file (45,000 people's names, emails and units): Portal admins only."""
+    return has_role(user, Role.PORTAL_ADMIN)
 
 
 def entra_id_enabled() -> bool:

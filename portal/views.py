@@ -8,6 +8,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from devices import selectors as devices_selectors
+from incidents import permissions as incident_permissions
 from incidents.selectors import incidents_home_panel
 from policy import selectors as policy_selectors
 from portal import permissions, selectors, services
@@ -25,7 +26,7 @@ class HomeView(TemplateView):
         context.update(
             page_title="Home",
             is_tech_bar=permissions.is_tech_bar(user),
-            is_data_office=permissions.is_data_office(user),
+            is_data_office=incident_permissions.can_review(user),  # the queue link
             is_supervisor=permissions.is_supervisor(user),
             team_size=selectors.team_of(supervisor=user).count() if permissions.is_supervisor(user) else 0,
             latest_notifications=selectors.notifications_for(user=user)[:5],

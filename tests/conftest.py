@@ -149,7 +149,8 @@ def tech_bar_staff(db):
 
 @pytest.fixture
 def data_office(db):
-    return UserFactory(roles=[Role.DATA_OFFICE], rank_or_grade="Data Protection Officer")
+    # is_staff: the incidents admin (read-only) is theirs
+    return UserFactory(roles=[Role.DATA_OFFICE], is_staff=True, rank_or_grade="Data Protection Officer")
 
 
 @pytest.fixture

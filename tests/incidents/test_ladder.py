@@ -51,7 +51,7 @@ def test_each_step_fires_at_its_time_and_only_once(
     walk, reporter, supervisor, data_office, open_incident, outbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        incident = open_incident(hours_ago=0)
+        incident = open_incident(hours_ago=0, personal_data_involved="no")  # the 12-hour ladder alone
     assert incident.due_at == START + timedelta(hours=12)
     assert [(s.step, s.due_at - START) for s in incident.steps.all()] == [
         ("reminder_2h", timedelta(hours=2)),
@@ -96,7 +96,7 @@ def test_each_step_fires_at_its_time_and_only_once(
 
 
 def test_submitting_midway_cancels_the_rest(walk, reporter, supervisor, data_office, open_incident, full_report):
-    incident = open_incident(hours_ago=0)
+    incident = open_incident(hours_ago=0, personal_data_involved="no")  # the 12-hour ladder alone
     walk(START + timedelta(hours=2))
     walk(START + timedelta(hours=6))
     assert fired_steps(incident) == ["reminder_2h", "reminder_6h"]
@@ -329,7 +329,8 @@ def test_a_decision_within_the_72_hours_cancels_the_rest(walk, reporter, data_of
 def test_triage_after_48_hours_catches_up_with_the_latest_rung_only(
     walk, reporter, data_office, second_reviewer, open_incident, full_report
 ):
-    incident = open_incident(hours_ago=0)
+    # The reporter said no personal data, so no clock ran until triage found a breach.
+    incident = open_incident(hours_ago=0, personal_data_involved="no")
     walk(START + timedelta(hours=1))
     services.incident_submit(incident=incident, actor=reporter, values=full_report)
     walk(START + timedelta(hours=61))
@@ -338,6 +339,53 @@ def test_triage_after_48_hours_catches_up_with_the_latest_rung_only(
     assert list(decision.filter(fired_at__isnull=False).values_list("step", flat=True)) == ["decision_60h"]
     assert decision.get(step="decision_48h").cancelled_at is not None
     assert walk(START + timedelta(hours=66)) == 1
+
+
+@pytest.mark.parametrize("personal_data_involved", ["yes", "unknown"])
+def test_the_72_hour_ladder_runs_from_arrival_for_an_untriaged_report_with_personal_data(
+    walk, reporter, data_office, second_reviewer, open_incident, full_report, outbox, personal_data_involved
+):
+    incident = open_incident(hours_ago=0, personal_data_involved=personal_data_involved)
+    assert incident.decision_due_at == START + timedelta(hours=72) and incident.triaged_at is None
+    walk(START + timedelta(hours=1))
+    services.incident_submit(incident=incident, actor=reporter, values=full_report)
+
+    # Nobody has triaged it: the rungs still fire, and with no owner the Data Office is told.
+    assert walk(START + timedelta(hours=48)) == 1
+    assert "decision on telling the ICO due in 1 day" in subjects(data_office)[-1]
+    assert subjects(data_office)[-1].endswith("(no owner)")
+    outbox.clear()
+    assert walk(START + timedelta(hours=60)) == 1
+
+    # Triage as a breach at 61 hours keeps the clock it found: nothing restarts or fires twice.
+    walk(START + timedelta(hours=61))
+    incident = triage_as_breach(incident, data_office, owner=second_reviewer)
+    assert incident.decision_due_at == START + timedelta(hours=72)
+    assert [s for s in fired_steps(incident) if s.startswith("decision")] == ["decision_48h", "decision_60h"]
+    assert incident.events.filter(kind=IncidentEvent.Kind.DECISION_CLOCK_STARTED).count() == 1
+    assert walk(START + timedelta(hours=66)) == 1
+    assert walk(START + timedelta(hours=72)) == 1
+    incident.refresh_from_db()
+    assert incident.decision_overdue_at == START + timedelta(hours=72)
+
+
+def test_a_breach_triaged_again_after_not_a_breach_rearms_its_ladder(walk, data_office, open_incident):
+    incident = open_incident(hours_ago=0)
+    walk(START + timedelta(hours=49))  # decision_48h fired while untriaged
+    incident = services.incident_triage(
+        incident=incident,
+        actor=data_office,
+        severity=Incident.Severity.LOW,
+        likelihood=Incident.Likelihood.REMOTE,
+        personal_data_breach=False,
+        owner=data_office,
+    )
+    assert incident.decision_due_at is None
+    incident = triage_as_breach(incident, data_office)
+    assert incident.decision_due_at == START + timedelta(hours=72)
+    pending = incident.steps.filter(ladder="decision", fired_at__isnull=True, cancelled_at__isnull=True)
+    assert sorted(pending.values_list("step", flat=True)) == ["decision_60h", "decision_66h", "decision_overdue"]
+    assert walk(START + timedelta(hours=72)) == 3
 
 
 def test_triage_as_not_a_breach_stops_the_72_hour_clock(walk, reporter, data_office, open_incident, full_report):

@@ -47,7 +47,7 @@ def test_a_step_is_never_fired_early(open_incident):
 
 
 def test_a_cancelled_step_never_fires(open_incident):
-    incident = open_incident(hours_ago=1)
+    incident = open_incident(hours_ago=1, personal_data_involved="no")
     assert timers.cancel(incident.steps.all(), reason="testing") == 4
     IncidentStep.objects.filter(incident=incident).update(due_at=timezone.now() - timedelta(minutes=1))
 

@@ -564,19 +564,6 @@ def test_the_home_page_shows_open_drafts_with_their_deadline_and_recent_reports(
     assert reverse("incidents:incident_queue") in client.get(reverse("portal:home")).content.decode()
 
 
-def test_portal_admins_can_look_in_the_admin_but_not_change(client, portal_admin, open_incident):
-    incident = open_incident()
-    client.force_login(portal_admin)
-    assert client.get(reverse("admin:incidents_incident_changelist")).status_code == 200
-    page = client.get(reverse("admin:incidents_incident_change", args=[incident.pk]))
-    assert page.status_code == 200 and "reminder_2h" in page.content.decode()
-    assert client.get(reverse("admin:incidents_incident_add")).status_code == 403
-    assert (
-        client.post(reverse("admin:incidents_incident_delete", args=[incident.pk]), {"post": "yes"}).status_code == 403
-    )
-    assert Incident.objects.filter(pk=incident.pk).exists()
-
-
 @pytest.mark.parametrize("aware_at", ["0001-01-01T09:00", "1925-03-14T09:30"])
 def test_a_mistyped_year_of_awareness_is_refused(client, reporter, aware_at):
     client.force_login(reporter)

@@ -11,8 +11,12 @@ from portal.models import SecurityEvent, User
 def test_changing_a_person_in_the_admin_records_actor_diff_and_address(client, portal_admin, officer):
     client.force_login(portal_admin)
     url = f"/admin/portal/user/{officer.pk}/change/"
-    form = client.get(url).context["adminform"].form
+    context = client.get(url).context
+    form = context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and k not in ("password", "groups", "last_login")}
+    for inline in context["inline_admin_formsets"]:  # the read-only "Kit held now" still posts its counts
+        management = inline.formset.management_form
+        data.update({f"{management.prefix}-{key}": value for key, value in management.initial.items()})
     data.update(
         {
             "team": "Custody",

@@ -41,7 +41,7 @@ DEMO_LOGINS = [
     ("OFF001", "Olivia", "Officer", "Police Constable", [Role.OFFICER], False),
     ("SUP001", "Sam", "Sergeant", "Sergeant", [Role.OFFICER, Role.SUPERVISOR], False),
     ("TB001", "Tariq", "Bar", "ICT Technician", [Role.OFFICER, Role.TECH_BAR], True),
-    ("DO001", "Dana", "Office", "Data Protection Officer", [Role.OFFICER, Role.DATA_OFFICE], False),
+    ("DO001", "Dana", "Office", "Data Protection Officer", [Role.OFFICER, Role.DATA_OFFICE], True),
     ("ADM001", "Ada", "Admin", "ICT Service Manager", [Role.OFFICER, Role.PORTAL_ADMIN], True),
 ]
 UNITS = {

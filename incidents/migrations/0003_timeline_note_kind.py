@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0001_initial"),
+        ("incidents", "0002_decision_clock_from_arrival"),
     ]
 
     operations = [
