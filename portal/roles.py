@@ -15,7 +15,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SUPERVISOR: [],
     # The counter finds a person (read-only, few fields) and works the kit; Tech Bars and device
     # models are the Portal admins' to manage, and custody history is never deleted.
-    Role.TECH_BAR: ["portal.view_user", "devices.view_*", "devices.add_device", "devices.change_device"],
+    Role.TECH_BAR: [
+        "portal.view_user",
+        "devices.view_*",
+        "devices.add_device",
+        "devices.change_device",
+        "devices.change_remoteaction",  # marks SIM blocks and wipes done or failed (admin actions)
+    ],
     # The incidents admin, read-only: triage, decisions and status change on the Data Office's pages.
     Role.DATA_OFFICE: ["incidents.view_*"],
     # Portal admins run the portal, not breach reports.

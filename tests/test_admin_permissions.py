@@ -45,6 +45,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "devices.DeviceModel": {"tech_bar_staff": "v", **PORTAL_ADMIN_MANAGES},
     "devices.Device": {"tech_bar_staff": "vca", **PORTAL_ADMIN_MANAGES},
     "devices.DeviceEvent": COUNTER_READS,
+    "devices.DeviceLoss": COUNTER_READS,
+    # SIM blocks and wipes: marked done or failed through the admin's actions, never added or deleted.
+    "devices.RemoteAction": {"tech_bar_staff": "vc", "portal_admin": "vc", "superuser": "vc"},
 }
 
 

@@ -14,6 +14,7 @@ class Migration(migrations.Migration):
             name="local_sign_in_allowed",
             field=models.BooleanField(
                 default=False,
+                db_default=False,
                 help_text="Only for emergency administrator accounts. With Entra ID on, everyone else signs in through Entra ID: their passwords are refused and no password reset email is sent to them.",
                 verbose_name="break-glass: may sign in with a local password",
             ),

@@ -5,28 +5,14 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 
 from portal.models import SecurityEvent, User
+from tests.admin_forms import person_change_data
 
 
 @pytest.mark.django_db
 def test_changing_a_person_in_the_admin_records_actor_diff_and_address(client, portal_admin, officer):
     client.force_login(portal_admin)
     url = f"/admin/portal/user/{officer.pk}/change/"
-    context = client.get(url).context
-    form = context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("password", "groups", "last_login")}
-    for inline in context["inline_admin_formsets"]:  # the read-only "Kit held now" still posts its counts
-        management = inline.formset.management_form
-        data.update({f"{management.prefix}-{key}": value for key, value in management.initial.items()})
-    data.update(
-        {
-            "team": "Custody",
-            "groups": [g.pk for g in officer.groups.all()],
-            "date_joined_0": officer.date_joined.strftime("%d/%m/%Y"),
-            "date_joined_1": officer.date_joined.strftime("%H:%M:%S"),
-            "supervisor": "",
-            "leaving_date": "",
-        }
-    )
+    data = person_change_data(client, url, officer, team="Custody")
     response = client.post(url, data, REMOTE_ADDR="10.1.2.3")
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
 

@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 
 from portal.models import SecurityEvent
+from tests.admin_forms import person_change_data
 from tests.factories import UserFactory
 
 LOGIN = "/accounts/login/"
@@ -83,19 +84,8 @@ def test_without_entra_reset_works_as_before_and_strangers_get_no_email(client, 
 def test_portal_admin_marks_an_account_break_glass_in_the_admin(client, portal_admin, officer):
     client.force_login(portal_admin)
     url = f"/admin/portal/user/{officer.pk}/change/"
-    form = client.get(url).context["adminform"].form
-    assert "local_sign_in_allowed" in form.fields
-    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("password", "groups", "last_login")}
-    data.update(
-        {
-            "local_sign_in_allowed": "on",
-            "groups": [g.pk for g in officer.groups.all()],
-            "date_joined_0": officer.date_joined.strftime("%d/%m/%Y"),
-            "date_joined_1": officer.date_joined.strftime("%H:%M:%S"),
-            "supervisor": "",
-            "leaving_date": "",
-        }
-    )
+    assert "local_sign_in_allowed" in client.get(url).context["adminform"].form.fields
+    data = person_change_data(client, url, officer, local_sign_in_allowed="on")
     assert client.post(url, data).status_code == 302
     officer.refresh_from_db()
     assert officer.local_sign_in_allowed is True

@@ -8,6 +8,7 @@ from django.test import RequestFactory
 
 from portal.models import SecurityEvent
 from portal.net import client_ip
+from tests.admin_forms import person_change_data
 
 LOGIN = "/accounts/login/"
 
@@ -92,18 +93,7 @@ def test_allauth_rate_limits_count_the_same_address(behind_proxy):
 def _change_team(client, portal_admin, person, team, **headers):
     client.force_login(portal_admin)
     url = f"/admin/portal/user/{person.pk}/change/"
-    form = client.get(url).context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("password", "groups", "last_login")}
-    data.update(
-        {
-            "team": team,
-            "groups": [g.pk for g in person.groups.all()],
-            "date_joined_0": person.date_joined.strftime("%d/%m/%Y"),
-            "date_joined_1": person.date_joined.strftime("%H:%M:%S"),
-            "supervisor": "",
-            "leaving_date": "",
-        }
-    )
+    data = person_change_data(client, url, person, team=team)
     response = client.post(url, data, **headers)
     assert response.status_code == 302
     return LogEntry.objects.get_for_object(person).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
