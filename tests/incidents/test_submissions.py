@@ -34,6 +34,14 @@ def _no_autosave_limit(settings):
     settings.INCIDENT_AUTOSAVE_MIN_SECONDS = 0
 
 
+@pytest.fixture
+def morning(app_clock):
+    """A fixed weekday morning: an awareness time typed as local time is never in a clock change's
+    repeated hour, whenever the suite runs."""
+    with time_machine.travel(MORNING, tick=False):
+        yield
+
+
 def local(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
@@ -66,14 +74,14 @@ def refusals() -> int:
 
 
 # --- Item 7: the first notification, sent twice ------------------------------------------
-def test_each_first_notification_form_carries_its_own_one_time_token(client, reporter):
+def test_each_first_notification_form_carries_its_own_one_time_token(client, reporter, morning):
     client.force_login(reporter)
     first = token_on(client.get(reverse("incidents:incident_start")).content.decode())
     second = token_on(client.get(reverse("incidents:incident_start")).content.decode())
     assert first != second
 
 
-def test_a_first_notification_sent_twice_opens_one_incident_and_alerts_once(client, reporter, data_office):
+def test_a_first_notification_sent_twice_opens_one_incident_and_alerts_once(client, reporter, data_office, morning):
     client.force_login(reporter)
     token = token_on(client.get(reverse("incidents:incident_start")).content.decode())
     first = client.post(reverse("incidents:incident_start"), first_notification(token))
@@ -93,7 +101,7 @@ def test_a_first_notification_sent_twice_opens_one_incident_and_alerts_once(clie
     assert Incident.objects.count() == 2 and alerts_to(data_office) == 2
 
 
-def test_the_token_is_per_reporter(client, reporter, officer):
+def test_the_token_is_per_reporter(client, reporter, officer, morning):
     client.force_login(reporter)
     token = token_on(client.get(reverse("incidents:incident_start")).content.decode())
     client.post(reverse("incidents:incident_start"), first_notification(token))
@@ -102,7 +110,7 @@ def test_the_token_is_per_reporter(client, reporter, officer):
     assert sorted(Incident.objects.values_list("reporter", flat=True)) == sorted([reporter.pk, officer.pk])
 
 
-def test_a_mangled_token_is_a_clear_400(client, reporter):
+def test_a_mangled_token_is_a_clear_400(client, reporter, morning):
     client.force_login(reporter)
     response = client.post(reverse("incidents:incident_start"), first_notification("not-a-token"))
     assert response.status_code == 400
@@ -140,7 +148,7 @@ def test_the_loser_of_a_race_gets_the_winners_incident(reporter, monkeypatch):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_twenty_identical_first_notifications_at_once_open_one_incident(reporter, data_office, monkeypatch):
+def test_twenty_identical_first_notifications_at_once_open_one_incident(reporter, data_office, monkeypatch, morning):
     clients = []
     for _ in range(20):
         one = Client()
