@@ -256,7 +256,7 @@ class IncidentAutosaveView(IncidentObjectMixin, View):
                 draft_version=posted_draft_version(request.POST),
             )
         except services.ReportAlreadySubmitted:
-            return self._not_editable()
+            return self._not_editable(submitted=True)
         except services.StaleDraft as error:
             return JsonResponse({"message": error.messages[0], "reload": True}, status=409)
         return JsonResponse(
@@ -269,11 +269,17 @@ class IncidentAutosaveView(IncidentObjectMixin, View):
             }
         )
 
-    def _not_editable(self):
+    def _not_editable(self, *, submitted: bool = False):
+        # The reporter's own page, left open: say why it no longer saves (not a refusal to log).
+        submitted = submitted or self.incident.is_submitted
         return JsonResponse(
             {
-                "message": "The full report has been submitted, so it is no longer saved from this page. "
-                "Add anything new as an update.",
+                "message": (
+                    "The full report has been submitted, so it is no longer saved from this page."
+                    if submitted
+                    else "This incident is closed, so its report is no longer saved from this page."
+                )
+                + " Add anything new as an update.",
                 "url": reverse("incidents:incident_detail", args=[self.incident.pk]),
             },
             status=409,

@@ -292,6 +292,23 @@ def test_an_autosave_after_submitting_says_so_without_a_refusal(client, reporter
     assert incident.what_happened == full_report["what_happened"]
 
 
+def test_an_autosave_after_the_incident_was_closed_says_so(client, reporter, data_office, open_incident):
+    incident = services.incident_triage(
+        incident=open_incident(),
+        actor=data_office,
+        severity="low",
+        likelihood="remote",
+        personal_data_breach=False,
+        owner=data_office,
+    )
+    services.incident_status_change(incident=incident, actor=data_office, status="closed", note="Not a breach.")
+    client.force_login(reporter)
+    response = client.post(reverse("incidents:incident_autosave", args=[incident.pk]), {"what_happened": "More"})
+    assert response.status_code == 409
+    assert response.json()["message"].startswith("This incident is closed")
+    assert refusals() == 0
+
+
 # --- Item 9: empty and stale autosaves ------------------------------------------------------
 def autosave(client, incident, data):
     return client.post(reverse("incidents:incident_autosave", args=[incident.pk]), data)
