@@ -11,10 +11,12 @@ class IncidentsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from incidents import checks  # noqa: F401 - registers the ladder check
+        from incidents.audit import SUMMARISED_FIELDS
         from incidents.models import Incident, IncidentStep, RegulatorDecision
         from incidents.services import incident_step_fire
         from portal import timers
 
         timers.register(IncidentStep, owner_field="incident", fire=incident_step_fire)
-        auditlog.register(Incident)
+        # Long free text is logged as its length and fingerprint, not copied (incidents.audit).
+        auditlog.register(Incident, mask_fields=SUMMARISED_FIELDS, mask_callable="incidents.audit.text_in_brief")
         auditlog.register(RegulatorDecision)

@@ -1,6 +1,7 @@
 """Input for incidents: the first notification, the full report, updates, attachments, triage,
 the regulator decision and status changes. Forms check types; services enforce the rules."""
 
+import uuid
 from datetime import timedelta
 
 from django import forms
@@ -9,6 +10,8 @@ from django.utils import timezone
 
 from incidents import services
 from incidents.models import (
+    LONG_TEXT,
+    MEDIUM_TEXT,
     BreachKind,
     DataCategory,
     Incident,
@@ -22,6 +25,20 @@ from portal.localtime import local_time
 
 # The largest number an integer column holds on PostgreSQL; a bigger one is a message, not a crash.
 MAX_APPROXIMATE_COUNT = 2_147_483_647
+
+
+def too_long_message(limit: int) -> str:
+    return f"This answer must be {limit:,} characters or fewer (it has %(show_value)d)"
+
+
+def bounded_text_field(label: str, *, max_length: int, rows: int, **kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"max_length": too_long_message(max_length), **kwargs.pop("error_messages", {})},
+        **kwargs,
+    )
 
 
 # Catches a mistyped year (0025 for 2025); a real awareness this old goes to the Data Office directly.
@@ -58,9 +75,17 @@ class FirstNotificationForm(forms.Form):
         help_text="A phone, laptop, tablet or other equipment, including a lost or stolen one.",
         error_messages={"required": "Select whether a device is involved"},
     )
+    # One-time: a second submission of this same form finds the incident the first one opened.
+    submission_token = forms.UUIDField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "This form is out of date: go back to the start and report it again"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4())
         self.fields["aware_at"].error_messages.update(
             required="Enter the date and time you became aware",
             invalid="Enter the date and time you became aware, for example 14/03/2025 09:30",
@@ -78,25 +103,42 @@ class FirstNotificationForm(forms.Form):
         return aware_at
 
 
+class TickBoxesField(forms.MultipleChoiceField):
+    """Tick boxes sent with an empty hidden value beside them (see report_form.html), so that
+    "none ticked" can be told from "not sent" (a partial or empty autosave changes nothing)."""
+
+    def to_python(self, value):
+        return [item for item in super().to_python(value) if item != ""]
+
+
+def posted_draft_version(data) -> int | None:
+    """The draft version a report page was showing (None if it sent none; -1, which never
+    matches, if what it sent is not a version)."""
+    value = (data.get("draft_version") or "").strip()
+    if not value:
+        return None
+    return int(value) if value.isascii() and value.isdigit() else -1
+
+
 class FullReportForm(forms.ModelForm):
     """The full report. In draft mode every field is optional (save as you go); for submission
     the service decides what is still missing, and the view shows it against the fields."""
 
-    breach_kinds = forms.MultipleChoiceField(
+    breach_kinds = TickBoxesField(
         label="What kind of breach is it?",
         choices=BreachKind.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="Select all that apply.",
     )
-    people_categories = forms.MultipleChoiceField(
+    people_categories = TickBoxesField(
         label="Whose personal data is involved?",
         choices=PeopleCategory.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="Select all that apply.",
     )
-    data_categories = forms.MultipleChoiceField(
+    data_categories = TickBoxesField(
         label="What kinds of personal data are involved?",
         choices=DataCategory.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -168,6 +210,8 @@ class FullReportForm(forms.ModelForm):
         self.late = late
         for field in self.fields.values():
             field.required = False
+            if getattr(field, "max_length", None):
+                field.error_messages["max_length"] = too_long_message(field.max_length)
         for name in ("people_affected", "records_affected"):
             self.fields[name].widget.attrs.update(inputmode="numeric")
             self.fields[name].validators.append(
@@ -223,14 +267,18 @@ class FullReportForm(forms.ModelForm):
         return happened_at
 
     def report_values(self) -> dict:
-        """The valid part of what was typed (with errors elsewhere, still worth keeping)."""
-        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+        """The valid part of what was sent (with errors elsewhere, still worth keeping). A field
+        the request did not send at all is left out, so it stays as saved."""
+        return {
+            name: value for name, value in self.cleaned_data.items() if name not in self.errors and name in self.data
+        }
 
 
 class IncidentUpdateForm(forms.Form):
-    text = forms.CharField(
-        label="What is new?",
-        widget=forms.Textarea(attrs={"rows": 5}),
+    text = bounded_text_field(
+        "What is new?",
+        max_length=LONG_TEXT,
+        rows=5,
         help_text="The date and time are added for you. What was reported before stays as it was.",
         error_messages={"required": "Enter the update"},
     )
@@ -267,7 +315,7 @@ class TriageForm(forms.Form):
         help_text="The reviewer who sees it through.",
         error_messages={"required": "Select an owner"},
     )
-    notes = forms.CharField(label="Triage notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = bounded_text_field("Triage notes", max_length=MEDIUM_TEXT, rows=3, required=False)
 
     def __init__(self, *args, incident: Incident, **kwargs):
         super().__init__(*args, **kwargs)
@@ -303,15 +351,17 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether the people affected must be told"},
     )
-    people_told_reasons = forms.CharField(
-        label="If not, why not?",
-        widget=forms.Textarea(attrs={"rows": 3}),
+    people_told_reasons = bounded_text_field(
+        "If not, why not?",
+        max_length=MEDIUM_TEXT,
+        rows=3,
         required=False,
         help_text="For a high risk, the exemption relied on, such as prejudice to an investigation.",
     )
-    reasons = forms.CharField(
-        label="Reasons for the decision",
-        widget=forms.Textarea(attrs={"rows": 5}),
+    reasons = bounded_text_field(
+        "Reasons for the decision",
+        max_length=LONG_TEXT,
+        rows=5,
         error_messages={"required": "Give the reasons for the decision"},
     )
 
@@ -343,9 +393,10 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(
         label="Move to", widget=forms.RadioSelect, error_messages={"required": "Select a status"}
     )
-    note = forms.CharField(
-        label="Note",
-        widget=forms.Textarea(attrs={"rows": 3}),
+    note = bounded_text_field(
+        "Note",
+        max_length=MEDIUM_TEXT,
+        rows=3,
         required=False,
         help_text="When closing, say how the incident was resolved.",
     )

@@ -3,10 +3,10 @@ steps and the Data Office's regulator decision. Data and constraints only; the w
 `incidents.services`."""
 
 import uuid
-from datetime import UTC
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +57,17 @@ class DataCategory(models.TextChoices):
 
 SPECIAL_OR_CRIMINAL = {DataCategory.HEALTH, DataCategory.SPECIAL, DataCategory.CRIMINAL_OFFENCE}
 
+# Longest free text, in characters: room for a thorough account, not for a pasted file.
+LONG_TEXT = 10_000  # the account of what happened, an update, the reasons for a decision
+MEDIUM_TEXT = 4_000  # consequences, containment, reasons for delay, triage and status notes
+SHORT_TEXT = 1_000  # lists: systems, devices, who else knows, processors
+
+
+def bounded_text(verbose_name=None, *, max_length: int, **kwargs) -> models.TextField:
+    """A TextField whose length is checked by the model (services call full_clean) as well as
+    the form (Django passes max_length to the form field and the textarea)."""
+    return models.TextField(verbose_name, max_length=max_length, validators=[MaxLengthValidator(max_length)], **kwargs)
+
 
 class Incident(models.Model):
     """A suspected breach or misuse of information, systems or devices, from first notification
@@ -98,6 +109,12 @@ class Incident(models.Model):
     late_from_start = models.BooleanField(default=False, help_text="Awareness was over 12 hours before the report.")
     submitted_at = models.DateTimeField("full report submitted", null=True, blank=True)
     draft_saved_at = models.DateTimeField(null=True, blank=True)
+    # Counts the saves of the report: a page sends the version it shows, and a save from a page
+    # that is behind (another tab, another device) is refused rather than overwriting newer work.
+    draft_version = models.PositiveIntegerField(default=0, editable=False)
+    # The one-time token of the first-notification form that created this incident: a repeat of
+    # that submission (double click, retry, resend) finds this incident instead of making another.
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
 
     # First notification: a minute's work, even on a phone.
     summary = models.CharField("what happened, in a sentence", max_length=300)
@@ -105,24 +122,24 @@ class Incident(models.Model):
     device_involved = models.CharField(max_length=10, choices=YesNoUnknown.choices)
 
     # The full report: what a regulator's breach notification asks for.
-    what_happened = models.TextField(blank=True)
+    what_happened = bounded_text(max_length=LONG_TEXT, blank=True)
     where_happened = models.CharField(max_length=300, blank=True)
     happened_at = models.DateTimeField("when it happened", null=True, blank=True)
     breach_kinds = models.JSONField(default=list, blank=True)
-    systems_involved = models.TextField(blank=True)
+    systems_involved = bounded_text(max_length=SHORT_TEXT, blank=True)
     # Free text until the devices app links devices; it fills `asset_tags` for lost or stolen kit.
-    devices_involved = models.TextField(blank=True)
+    devices_involved = bounded_text(max_length=SHORT_TEXT, blank=True)
     asset_tags = models.CharField(max_length=200, blank=True)
     first_seen_by = models.CharField(max_length=200, blank=True)
     people_categories = models.JSONField(default=list, blank=True)
     people_affected = models.PositiveIntegerField("approximate number of people affected", null=True, blank=True)
     data_categories = models.JSONField(default=list, blank=True)
     records_affected = models.PositiveIntegerField("approximate number of records", null=True, blank=True)
-    likely_consequences = models.TextField(blank=True)
-    containment = models.TextField("containment taken or proposed", blank=True)
-    others_aware = models.TextField("who else knows", blank=True)
-    processors_involved = models.TextField(blank=True)
-    delay_reasons = models.TextField("reasons for any delay", blank=True)
+    likely_consequences = bounded_text(max_length=MEDIUM_TEXT, blank=True)
+    containment = bounded_text("containment taken or proposed", max_length=MEDIUM_TEXT, blank=True)
+    others_aware = bounded_text("who else knows", max_length=SHORT_TEXT, blank=True)
+    processors_involved = bounded_text(max_length=SHORT_TEXT, blank=True)
+    delay_reasons = bounded_text("reasons for any delay", max_length=MEDIUM_TEXT, blank=True)
     contact_phone = models.CharField(max_length=50, blank=True)
     contact_email = models.EmailField(blank=True)
 
@@ -193,6 +210,12 @@ class Incident(models.Model):
                 name="incidents_no_decision_clock_unless_breach",
                 violation_error_message="An incident triaged as not a personal data breach has no 72-hour clock.",
             ),
+            models.UniqueConstraint(
+                fields=["reporter", "submission_token"],
+                condition=models.Q(submission_token__isnull=False),
+                name="incidents_one_incident_per_submission",
+                violation_error_message="This form has been sent already.",
+            ),
         ]
 
     def __str__(self):
@@ -219,11 +242,6 @@ class Incident(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
-
-    @property
-    def draft_version(self) -> str:
-        """Names the saved draft, so a copy kept in the browser knows which draft it started from."""
-        return self.draft_saved_at.astimezone(UTC).isoformat() if self.draft_saved_at else ""
 
     @property
     def may_involve_personal_data(self) -> bool:
@@ -317,7 +335,7 @@ class IncidentUpdate(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="updates")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    text = models.TextField()
+    text = bounded_text(max_length=LONG_TEXT)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -383,8 +401,8 @@ class RegulatorDecision(models.Model):
     ico_reference = models.CharField("ICO case reference", max_length=100, blank=True)
     ico_notified_at = models.DateTimeField("when the ICO was notified", null=True, blank=True)
     people_told = models.BooleanField("the people affected must be told")
-    people_told_reasons = models.TextField("why the people affected will not be told", blank=True)
-    reasons = models.TextField()
+    people_told_reasons = bounded_text("why the people affected will not be told", max_length=MEDIUM_TEXT, blank=True)
+    reasons = bounded_text(max_length=LONG_TEXT)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
     decided_late = models.BooleanField(default=False)

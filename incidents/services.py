@@ -8,13 +8,14 @@ leave only after commit (`portal.services.notify`).
 
 import hashlib
 import logging
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,6 +23,7 @@ from django.utils.timesince import timeuntil
 
 from incidents import ladders, permissions, selectors
 from incidents.models import (
+    MEDIUM_TEXT,
     Incident,
     IncidentAttachment,
     IncidentEvent,
@@ -80,6 +82,36 @@ class IncidentError(ValidationError):
 
 class NotAllowed(PermissionDenied):
     """This person may not do this to this incident."""
+
+
+class ReportAlreadySubmitted(NotAllowed):
+    """The reporter's full report is in already: a repeat of the submit (a double click) or a save
+    from a page left open. Views show the submitted report with a message, not a refusal."""
+
+
+class StaleDraft(ValidationError):
+    """A save from a page showing an older version of the draft than the one saved since (another
+    tab or device): refused, so that it cannot overwrite newer work."""
+
+    def __init__(self):
+        super().__init__(
+            {
+                NON_FIELD_ERRORS: [
+                    "This report has been saved from another tab or device since this page was opened, so "
+                    "these changes were not saved: they would overwrite newer work. Reload the page to see "
+                    "the latest version (copy anything you typed here that you want to keep first)."
+                ]
+            }
+        )
+
+
+class AlreadyOpened(Exception):
+    """This first-notification form was sent before (a double click, a retry): `incident` is the
+    one that submission opened. Nothing else happens, and no one is alerted twice."""
+
+    def __init__(self, incident: Incident):
+        super().__init__(incident.reference)
+        self.incident = incident
 
 
 def submission_problems(values: dict, *, late: bool) -> dict[str, str]:
@@ -156,13 +188,18 @@ def incident_open(
     source: str = Incident.Source.PORTAL,
     devices_involved: str = "",
     asset_tags: str = "",
+    submission_token: uuid.UUID | None = None,
 ) -> Incident:
     """The first notification: starts the record and its 12-hour clock.
 
     An awareness time in the future is refused. One already over 12 hours ago is accepted, marked
     late from the start, and the full report will ask for the reasons for the delay.
+    `submission_token` is the form's one-time token: a second submission with it, one after the
+    other or at the same moment, raises AlreadyOpened with the incident the first one opened.
     """
     actor = actor or reporter
+    if submission_token is not None and (first := _opened_by(reporter, submission_token)):
+        raise AlreadyOpened(first)
     now = timers.current_time()
     if aware_at > now + AWARENESS_CLOCK_TOLERANCE:
         raise IncidentError({"aware_at": "The time you became aware must be now or in the past"})
@@ -185,10 +222,18 @@ def incident_open(
         devices_involved=devices_involved,
         asset_tags=asset_tags,
         contact_email=reporter.email,
+        submission_token=submission_token,
     )
     decision_clock = _set_decision_clock(incident)
-    _validated(incident)
-    incident.save()
+    try:
+        _validated(incident)
+        with transaction.atomic():
+            incident.save()
+    except (IncidentError, IntegrityError):
+        # The same form sent at the same moment: the unique constraint lets one through.
+        if submission_token is not None and (first := _opened_by(reporter, submission_token)):
+            raise AlreadyOpened(first) from None
+        raise
     by = "" if actor.pk == reporter.pk else f" by {actor.get_full_name()} for {reporter.get_full_name()}"
     _event(
         incident,
@@ -256,23 +301,35 @@ def incident_add_timeline_note(*, incident: Incident, actor: User, text: str) ->
 
 
 @transaction.atomic
-def incident_draft_save(*, incident: Incident, actor: User, values: dict) -> Incident:
-    """Keep what the reporter has typed so far. Only fields of the full report, only before submission."""
+def incident_draft_save(*, incident: Incident, actor: User, values: dict, draft_version: int | None = None) -> Incident:
+    """Keep what the reporter has typed so far. Only fields of the full report, only before submission.
+
+    Fields missing from `values` stay as they are, and a save that changes nothing writes nothing.
+    `draft_version` is the version the reporter's page showed (None: not checked); if the draft
+    has been saved since, nothing is saved (StaleDraft). Each save that changes something counts
+    one version on.
+    """
     incident = _locked(incident)
-    if not permissions.can_edit_report(actor, incident):
-        raise NotAllowed("Only the reporter changes the report, and only until it is submitted.")
+    _check_editable(incident, actor, draft_version)
     changed = _assign_report(incident, values)
+    if not changed:
+        return incident
+    try:
+        incident.clean_fields(exclude=[f.name for f in Incident._meta.fields if f.name not in changed])
+    except ValidationError as error:
+        raise IncidentError(error.message_dict) from error
     incident.draft_saved_at = timers.current_time()
-    incident.save(update_fields=[*changed, "draft_saved_at"])
+    incident.draft_version += 1
+    incident.save(update_fields=[*changed, "draft_saved_at", "draft_version"])
     return incident
 
 
 @transaction.atomic
-def incident_submit(*, incident: Incident, actor: User, values: dict) -> Incident:
-    """Submit the full report: it is frozen from now on, and the rest of the ladder is cancelled."""
+def incident_submit(*, incident: Incident, actor: User, values: dict, draft_version: int | None = None) -> Incident:
+    """Submit the full report: it is frozen from now on, and the rest of the ladder is cancelled.
+    A repeat (a double click) raises ReportAlreadySubmitted; `draft_version` as for a draft."""
     incident = _locked(incident)
-    if not permissions.can_edit_report(actor, incident):
-        raise NotAllowed("This report has been submitted already, or is not yours to submit.")
+    _check_editable(incident, actor, draft_version)
     _assign_report(incident, values)
     now = timers.current_time()
     late = incident.is_late or now >= incident.due_at
@@ -287,11 +344,20 @@ def incident_submit(*, incident: Incident, actor: User, values: dict) -> Inciden
     incident.late_at = Incident.objects.values_list("late_at", flat=True).get(pk=incident.pk)
     incident.submitted_at = now
     incident.draft_saved_at = now
+    incident.draft_version += 1
     if incident.status == Incident.Status.NOTIFIED:
         incident.status = Incident.Status.REPORTED
     decision_clock = _set_decision_clock(incident)  # the full report says personal data may be involved
     incident.save(
-        update_fields=[*REPORT_FIELDS, "submitted_at", "draft_saved_at", "status", "late_at", "decision_due_at"]
+        update_fields=[
+            *REPORT_FIELDS,
+            "submitted_at",
+            "draft_saved_at",
+            "draft_version",
+            "status",
+            "late_at",
+            "decision_due_at",
+        ]
     )
     lateness = f"late, {_words(timeuntil(now, incident.due_at, depth=2))} after the deadline" if late else "on time"
     _event(incident, IncidentEvent.Kind.REPORT_SUBMITTED, actor, f"Full report submitted {lateness}.")
@@ -454,6 +520,7 @@ def incident_triage(
         raise NotAllowed("Only a Data Office reviewer triages an open incident.")
     if owner.pk == incident.reporter_id:
         raise IncidentError({"owner": "The reporter cannot own their own incident"})
+    _check_length("notes", notes, MEDIUM_TEXT)
     if not selectors.data_office_reviewers().filter(pk=owner.pk).exists():
         raise IncidentError({"owner": "The owner must be a Data Office reviewer"})
     if not personal_data_breach and incident.personal_data_breach and incident.has_decision:
@@ -610,6 +677,7 @@ def incident_status_change(*, incident: Incident, actor: User, status: str, note
     incident = _locked(incident)
     if not permissions.can_change_status(actor, incident):
         raise NotAllowed("Only a Data Office reviewer who did not report it moves a triaged incident on.")
+    _check_length("note", note, MEDIUM_TEXT)
     if status not in STATUS_EDGES.get(incident.status, set()):
         raise IncidentError(
             {"status": f"An incident that is {incident.get_status_display().lower()} cannot become {status}"}
@@ -780,15 +848,35 @@ def _locked(incident: Incident) -> Incident:
     return Incident.objects.select_for_update(of=("self",)).select_related("reporter", "owner").get(pk=incident.pk)
 
 
+def _opened_by(reporter: User, submission_token: uuid.UUID) -> Incident | None:
+    return Incident.objects.filter(reporter=reporter, submission_token=submission_token).first()
+
+
+def _check_editable(incident: Incident, actor: User, draft_version: int | None) -> None:
+    """May `actor` change this (locked) report now, from a page that showed `draft_version`?"""
+    if permissions.is_reporter(actor, incident) and incident.is_submitted:
+        raise ReportAlreadySubmitted("The full report has been submitted already.")
+    if not permissions.can_edit_report(actor, incident):
+        raise NotAllowed("Only the reporter changes the report, and only until it is submitted.")
+    if draft_version is not None and draft_version != incident.draft_version:
+        raise StaleDraft()
+
+
 def _assign_report(incident: Incident, values: dict) -> list[str]:
-    """Copy the report's fields from `values` (anything else there is ignored)."""
-    changed = [name for name in REPORT_FIELDS if name in values]
-    for name in changed:
+    """Copy the report's fields from `values` (anything else there is ignored, and a field that
+    is missing stays as it is); returns the names of those whose value changed."""
+    changed = []
+    for name in REPORT_FIELDS:
+        if name not in values:
+            continue
         value = values[name]
         field = Incident._meta.get_field(name)
         if value is None and not field.null:
             value = field.get_default()
-        setattr(incident, name, value.strip() if isinstance(value, str) else value)
+        value = value.strip() if isinstance(value, str) else value
+        if getattr(incident, name) != value:
+            setattr(incident, name, value)
+            changed.append(name)
     return changed
 
 
@@ -851,6 +939,12 @@ def _start_ladder(incident: Incident, rungs: list[ladders.Rung], *, now: datetim
     IncidentStep.objects.bulk_update(
         [row for row, _ in rows if row.pk is not None], ["due_at", "cancelled_at", "cancel_reason"]
     )
+
+
+def _check_length(field: str, text: str, limit: int) -> None:
+    """Free text that goes into the timeline (which has no form of its own) is bounded here."""
+    if len(text or "") > limit:
+        raise IncidentError({field: f"This answer must be {limit:,} characters or fewer (it has {len(text)})"})
 
 
 def _validated(instance) -> None:

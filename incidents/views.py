@@ -3,8 +3,12 @@ the Data Office's pages under /incidents/office/. Views check permission, valida
 one service and show its domain errors against the form."""
 
 import logging
+import math
+import time
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -24,6 +28,7 @@ from incidents.forms import (
     IncidentUpdateForm,
     StatusForm,
     TriageForm,
+    posted_draft_version,
 )
 from incidents.tables import IncidentTable
 from portal.permissions import RoleRequiredMixin
@@ -81,6 +86,14 @@ class IncidentStartView(BadInputMixin, RoleRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             incident = services.incident_open(reporter=self.request.user, **form.cleaned_data)
+        except services.AlreadyOpened as repeat:
+            # A double click or a resend: the page the first submission led to, once more.
+            messages.info(
+                self.request,
+                f"This first notification was sent already: it is {repeat.incident.reference}. "
+                "To report something else, start a new report.",
+            )
+            return redirect("incidents:incident_detail", pk=repeat.incident.pk)
         except services.IncidentError as error:
             _show_service_errors(form, error)
             return self.form_invalid(form)
@@ -153,29 +166,45 @@ class IncidentReportEditView(IncidentObjectMixin, TemplateView):
         if not permissions.can_edit_report(request.user, self.incident):
             return self._not_editable()
         form = FullReportForm(request.POST, instance=self.incident, late=self._late())
+        version = posted_draft_version(request.POST)
         submitting = "submit" in request.POST
         valid = form.is_valid()
-        if submitting and valid:
-            try:
-                services.incident_submit(incident=self.incident, actor=request.user, values=form.report_values())
-            except services.IncidentError as error:
-                _show_service_errors(form, error)
-            else:
-                messages.success(request, f"Full report for {self.incident.reference} submitted. Thank you.")
-                return redirect("incidents:incident_detail", pk=self.incident.pk)
-        elif submitting:
-            # Say everything that stops the submission at once, not the typing mistakes first.
-            problems = services.report_submission_problems(
-                incident=self.incident, typed=form.report_values(), late=self._late()
+        try:
+            if submitting and valid:
+                try:
+                    services.incident_submit(
+                        incident=self.incident, actor=request.user, values=form.report_values(), draft_version=version
+                    )
+                except services.IncidentError as error:
+                    _show_service_errors(form, error)
+                else:
+                    messages.success(request, f"Full report for {self.incident.reference} submitted. Thank you.")
+                    return redirect("incidents:incident_detail", pk=self.incident.pk)
+            elif submitting:
+                # Say everything that stops the submission at once, not the typing mistakes first.
+                problems = services.report_submission_problems(
+                    incident=self.incident, typed=form.report_values(), late=self._late()
+                )
+                for field, message in problems.items():
+                    if field not in form.errors:
+                        form.add_error(field, message)
+            # Nothing typed is lost: whatever is valid is saved, and the page shows all of it again.
+            saved = services.incident_draft_save(
+                incident=self.incident, actor=request.user, values=form.report_values(), draft_version=version
             )
-            for field, message in problems.items():
-                if field not in form.errors:
-                    form.add_error(field, message)
-        # Nothing typed is lost: whatever is valid is saved, and the page shows all of it again.
-        saved = services.incident_draft_save(incident=self.incident, actor=request.user, values=form.report_values())
+        except services.ReportAlreadySubmitted:
+            # The second of a double click, or a page left open after submitting elsewhere.
+            return self._not_editable()
+        except services.StaleDraft as error:
+            # What was typed is shown again; the page keeps the version it had, so it cannot
+            # overwrite the newer draft until it is reloaded.
+            _show_service_errors(form, error)
+            return self.render_to_response(self.get_context_data(form=form, draft_version=version), status=409)
         self.incident.draft_saved_at = saved.draft_saved_at
+        self.incident.draft_version = saved.draft_version
         if not submitting and valid:
-            messages.success(request, f"Draft saved at {timezone.localtime(saved.draft_saved_at):%H:%M}.")
+            if saved.draft_saved_at:
+                messages.success(request, f"Draft saved at {timezone.localtime(saved.draft_saved_at):%H:%M}.")
             return redirect("incidents:incident_report_edit", pk=self.incident.pk)
         return self.render_to_response(self.get_context_data(form=form, draft_saved=True), status=400)
 
@@ -191,27 +220,87 @@ class IncidentReportEditView(IncidentObjectMixin, TemplateView):
             attachment_form=AttachmentForm(),
             attachments=self.incident.attachments.all(),
             late=self._late(),
-            **kwargs,
+            autosave_min_seconds=settings.INCIDENT_AUTOSAVE_MIN_SECONDS,
+            **{"draft_version": self.incident.draft_version, **kwargs},
         )
 
 
 class IncidentAutosaveView(IncidentObjectMixin, View):
-    """Progressive enhancement: the report page posts here as the reporter types."""
+    """Progressive enhancement: the report page posts here as the reporter types (static/incidents/report.js).
 
-    object_permission = permissions.can_edit_report
+    Answers JSON: 200 saved (or nothing to save); 409 when the page is behind the saved draft or the
+    report has been submitted; 429 when saves come faster than one per INCIDENT_AUTOSAVE_MIN_SECONDS
+    for this person (Retry-After says when to try again).
+    """
+
+    object_permission = permissions.is_reporter
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
+        if not permissions.can_edit_report(request.user, self.incident):
+            return self._not_editable()
+        wait = _autosave_wait(request.user)
+        if wait:
+            return JsonResponse(
+                {"message": f"Saving too often: the next save will be in {wait} seconds.", "retry_after": wait},
+                status=429,
+                headers={"Retry-After": str(wait)},
+            )
         form = FullReportForm(request.POST, instance=self.incident)
         form.is_valid()
-        saved = services.incident_draft_save(incident=self.incident, actor=request.user, values=form.report_values())
+        try:
+            saved = services.incident_draft_save(
+                incident=self.incident,
+                actor=request.user,
+                values=form.report_values(),
+                draft_version=posted_draft_version(request.POST),
+            )
+        except services.ReportAlreadySubmitted:
+            return self._not_editable(submitted=True)
+        except services.StaleDraft as error:
+            return JsonResponse({"message": error.messages[0], "reload": True}, status=409)
         return JsonResponse(
             {
                 "version": saved.draft_version,
-                "saved_at_display": f"{timezone.localtime(saved.draft_saved_at):%H:%M}",
+                "saved_at_display": (
+                    f"{timezone.localtime(saved.draft_saved_at):%H:%M}" if saved.draft_saved_at else ""
+                ),
                 "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items()},
             }
         )
+
+    def _not_editable(self, *, submitted: bool = False):
+        # The reporter's own page, left open: say why it no longer saves (not a refusal to log).
+        submitted = submitted or self.incident.is_submitted
+        return JsonResponse(
+            {
+                "message": (
+                    "The full report has been submitted, so it is no longer saved from this page."
+                    if submitted
+                    else "This incident is closed, so its report is no longer saved from this page."
+                )
+                + " Add anything new as an update.",
+                "url": reverse("incidents:incident_detail", args=[self.incident.pk]),
+            },
+            status=409,
+        )
+
+
+def _autosave_wait(user) -> int:
+    """Seconds this person must wait before the next autosave (0: save now). One save per
+    INCIDENT_AUTOSAVE_MIN_SECONDS per person, kept in the shared cache so every web worker agrees."""
+    interval = settings.INCIDENT_AUTOSAVE_MIN_SECONDS
+    if interval <= 0:
+        return 0
+    key = f"incidents:autosave:{user.pk}"
+    now = time.time()
+    if cache.add(key, now, timeout=interval + 1):
+        return 0
+    last = cache.get(key)
+    if last is None or now - last >= interval:
+        cache.set(key, now, timeout=interval + 1)
+        return 0
+    return max(1, math.ceil(interval - (now - last)))
 
 
 class IncidentUpdateAddView(BadInputMixin, IncidentObjectMixin, FormView):

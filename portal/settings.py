@@ -237,6 +237,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 INCIDENT_ATTACHMENT_MAX_BYTES = env.int("INCIDENT_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 INCIDENT_ATTACHMENTS_PER_INCIDENT = env.int("INCIDENT_ATTACHMENTS_PER_INCIDENT", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The full report's autosave: at most one save per this many seconds per person (0: no limit).
+INCIDENT_AUTOSAVE_MIN_SECONDS = env.int("INCIDENT_AUTOSAVE_MIN_SECONDS", default=5)
 
 # --- Email ---------------------------------------------------------------------------------
 # One URL chooses the backend and its server (README, settings table): smtp://user:password@host:587/?tls=True,

@@ -3,12 +3,16 @@
 from datetime import datetime
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.formats import date_format
 from django_filters.views import FilterView
 from django_tables2.export import ExportMixin
 
 from portal.permissions import RoleRequiredMixin
+
+# The most rows one list page shows (?per_page=); more is bad input, not a bigger page.
+MAX_PER_PAGE = 100
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -39,6 +43,41 @@ class BaseTable(tables.Table):
             yield [export_cell(cell) for cell in row]
 
 
+def paginate(table: tables.Table, params, *, max_per_page: int = MAX_PER_PAGE) -> str:
+    """Page `table` as the query string asks (`page`, `per_page`). A page size or number out of
+    range shows the nearest valid page instead, and the returned text says why ('' if all was well)."""
+    problems = []
+    per_page = table._meta.per_page
+    asked = (params.get(table.prefixed_per_page_field) or "").strip()
+    if asked:
+        size = _whole_number(asked)
+        if size is not None and 1 <= size <= max_per_page:
+            per_page = size
+        else:
+            problems.append(f"Rows per page must be a whole number from 1 to {max_per_page}: showing {per_page}.")
+    table.paginator = Paginator(table.rows, per_page)
+    number = 1
+    asked = (params.get(table.prefixed_page_field) or "").strip()
+    if asked:
+        last = table.paginator.num_pages
+        number = _whole_number(asked)
+        if number is None or number < 1:
+            problems.append(f"There is no page {asked[:20]}: this is page 1.")
+            number = 1
+        elif number > last:
+            problems.append(f"There is no page {asked[:20]}: this is page {last}, the last.")
+            number = last
+    table.page = table.paginator.page(number)
+    return " ".join(problems)
+
+
+def _whole_number(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
 class FilteredTableView(RoleRequiredMixin, ExportMixin, tables.SingleTableMixin, FilterView):
     """A list page: permission check, django-filter form, django-tables2 table, ?_export=csv|xlsx.
 
@@ -57,10 +96,20 @@ class FilteredTableView(RoleRequiredMixin, ExportMixin, tables.SingleTableMixin,
         # A filter value the form refuses is bad input: say so with a 400 (the form shows why).
         if self.filterset.is_bound and not self.filterset.is_valid():
             response.status_code = 400
+        # So is paging out of range: the nearest valid page is shown, with the reason.
+        if getattr(self, "paging_problem", ""):
+            response.status_code = 400
         return response
 
     def get_table_pagination(self, table):
-        return {"per_page": table._meta.per_page}
+        return False  # paged in get_table, after the request's paging is checked
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        # An export is every row the filters match, never one page.
+        if not self.export_class.is_valid_format(self.request.GET.get(self.export_trigger_param)):
+            self.paging_problem = table.paging_problem = paginate(table, self.request.GET)
+        return table
 
     def get_table_kwargs(self):
         return {"exclude": ()}
