@@ -33,6 +33,8 @@ class PersonComplianceTable(BaseTable):
     last_accepted_number = tables.Column(verbose_name="Version accepted")
     last_accepted_at = tables.Column(verbose_name="Accepted at")
 
+    caption = "People and where they stand"
+
     class Meta(BaseTable.Meta):
         empty_text = "Nobody matches these filters."
 
