@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from portal.formats import local_datetime
+
 
 class TechBar(models.Model):
     """A walk-up service counter that issues, takes back and triages kit."""
@@ -176,7 +178,7 @@ class DeviceEvent(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.device_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.device_id} {self.kind} {local_datetime(self.created_at)}"
 
 
 class DeviceLoss(models.Model):

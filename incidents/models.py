@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.formats import local_datetime
 from portal.timers import TimerStep
 
 
@@ -275,7 +276,7 @@ class IncidentStep(TimerStep):
         ]
 
     def __str__(self):
-        return f"{self.step} due {self.due_at:%Y-%m-%d %H:%M}"
+        return f"{self.step} due {local_datetime(self.due_at)}"
 
 
 class IncidentEvent(models.Model):
@@ -318,7 +319,7 @@ class IncidentEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} at {local_datetime(self.at)}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -341,7 +342,7 @@ class IncidentUpdate(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"Update to {self.incident.reference} at {self.created_at:%Y-%m-%d %H:%M}"
+        return f"Update to {self.incident.reference} at {local_datetime(self.created_at)}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.utils.formats import date_format
 
 from policy.selectors import DayCount
+from portal.formats import local_date
 
 WIDTH, HEIGHT = 400, 200
 LEFT, RIGHT, TOP, BOTTOM = 34, 6, 8, 24  # room for the axis labels
@@ -65,8 +66,8 @@ def acceptance_chart(points: list[DayCount], *, version_label: str) -> BarChart 
     if len(points) > 1:
         x_labels.append(AxisLabel(x=WIDTH - RIGHT, label=date_format(last.day, "j M"), anchor="end"))
     summary = (
-        f"People up to date with {version_label}: {first.percent}% on {date_format(first.day, 'j F Y')}, "
-        f"{last.percent}% ({last.up_to_date} of {last.people}) on {date_format(last.day, 'j F Y')}."
+        f"People up to date with {version_label}: {first.percent}% on {local_date(first.day)}, "
+        f"{last.percent}% ({last.up_to_date} of {last.people}) on {local_date(last.day)}."
     )
     return BarChart(
         width=WIDTH,

@@ -13,6 +13,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.formats import local_datetime
+
 
 class ComplianceStatus(models.TextChoices):
     """Where a person stands with a policy's current version (annotated by the selectors)."""
@@ -205,7 +207,7 @@ class Acknowledgement(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} accepted {self.version} at {self.accepted_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} accepted {self.version} at {local_datetime(self.accepted_at)}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

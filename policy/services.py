@@ -17,10 +17,10 @@ from django.db.models import Exists, Max, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from policy import permissions, selectors, text
 from policy.models import Acknowledgement, Policy, PolicyReminder, PolicyVersion
+from portal.formats import local_date
 from portal.models import User
 from portal.services import notify
 
@@ -103,7 +103,7 @@ def policy_version_publish(*, actor: User, version: PolicyVersion, previewed_has
         raise VersionNotPublishable(f"Version {latest.number} is already published: number this one higher.")
     if latest is not None and version.effective_date < latest.effective_date:
         raise VersionNotPublishable(
-            f"Version {latest.number} takes effect on {date_format(latest.effective_date, 'j F Y')}: "
+            f"Version {latest.number} takes effect on {local_date(latest.effective_date)}: "
             "this version cannot take effect before it."
         )
     html = text.render_markdown(version.body)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from policy.models import ComplianceStatus
+from portal.formats import local_datetime
 from portal.tables import BaseTable
 
 _STATUS_TAGS = {
@@ -33,6 +34,8 @@ class PersonComplianceTable(BaseTable):
     last_accepted_number = tables.Column(verbose_name="Version accepted")
     last_accepted_at = tables.Column(verbose_name="Accepted at")
 
+    caption = "People and where they stand"
+
     class Meta(BaseTable.Meta):
         empty_text = "Nobody matches these filters."
 
@@ -56,7 +59,7 @@ class PersonComplianceTable(BaseTable):
         return value
 
     def render_last_accepted_at(self, value):
-        return format_html('<span class="kitbag-nowrap">{}</span>', f"{timezone.localtime(value):%d/%m/%Y %H:%M}")
+        return format_html('<span class="kitbag-nowrap">{}</span>', local_datetime(value))
 
     def value_last_accepted_at(self, value):
         return timezone.localtime(value).isoformat(timespec="seconds") if value else ""

@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.formats import local_datetime
+
 
 class Role(models.TextChoices):
     """The roles of DESIGN.md; each is a Django group of this name, made by migration 0002."""
@@ -161,7 +163,7 @@ class SecurityEvent(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.identifier or self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {self.identifier or self.user_id} {local_datetime(self.created_at)}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

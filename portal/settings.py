@@ -217,6 +217,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# "24 Nov 2026 20:28" everywhere (pages, tables, admin): portal/formats/en_GB/formats.py.
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 # --- Static and uploaded files -------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -6,6 +6,7 @@ import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django_filters.views import FilterView
 from django_tables2.export import ExportMixin
 
@@ -32,11 +33,22 @@ class BaseTable(tables.Table):
     """Every table subclasses this. Feed it from a selector that select_related()s what it shows,
     so a page costs the same number of queries at 50 rows or 50,000."""
 
+    # What the table lists, in a few words: it names the table and its scrolling region. The page's
+    # heading usually says it already, so the caption is for screen readers unless shown.
+    caption = ""
+    show_caption = False
+
     class Meta:
         template_name = "portal/tables/govuk_table.html"
         attrs = {"class": "govuk-table"}
         per_page = 50
         empty_text = "Nothing matches these filters."
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.caption:
+            model = self._meta.model
+            self.caption = capfirst(model._meta.verbose_name_plural) if model else "Results"
 
     def as_values(self, exclude_columns=None):
         for row in super().as_values(exclude_columns=exclude_columns):

@@ -1,0 +1,190 @@
+"""The admin as Tech Bar staff and Portal admins use it, in a real browser: every page they work
+in is axe clean (WCAG 2.2 A and AA), on a desktop screen and, where the admin scrolls, a phone."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.utils import timezone
+
+from devices import services as device_services
+from devices.models import Assignment, Device, DeviceEvent, DeviceModel, TechBar
+from incidents import services as incident_services
+from tests.conftest import WCAG_22_AA_TAGS, sign_in
+from tests.policy.factories import PolicyVersionFactory, accept, published_version
+from tests.portal.test_hr_import import VALID
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@dataclass
+class Kit:
+    """One of each thing the admin pages list, so no page is an empty list."""
+
+    policy_version: object
+    draft: object
+    tech_bar: TechBar
+    device_model: DeviceModel
+    device: Device
+    event: DeviceEvent
+    incident: object
+    person: object
+
+
+@pytest.fixture
+def kit(tech_bar_staff, portal_admin, data_office, officer):
+    version = published_version(by=portal_admin)
+    # Everyone signing in here has accepted the conditions of use, so the gate lets them through.
+    for user in (tech_bar_staff, portal_admin, data_office, officer):
+        accept(user, version)
+    draft = PolicyVersionFactory(policy=version.policy, number=2)
+    tech_bar = TechBar.objects.create(code="hq", name="Headquarters", location="Ground floor")
+    device_model = DeviceModel.objects.create(make="Samsung", model_name="Galaxy A55", kind="smartphone")
+    device = Device.objects.create(asset_tag="KB000001", model=device_model, tech_bar=tech_bar, imei="350000000000001")
+    Device.objects.create(asset_tag="KB000002", model=device_model, tech_bar=tech_bar)
+    device_services.device_issue(device=device, holder=officer, actor=tech_bar_staff, tech_bar=tech_bar)
+    incident = incident_services.incident_open(
+        reporter=officer,
+        summary="Work phone left on a train",
+        aware_at=timezone.now(),
+        personal_data_involved="yes",
+        device_involved="yes",
+    )
+    return Kit(
+        policy_version=version,
+        draft=draft,
+        tech_bar=tech_bar,
+        device_model=device_model,
+        device=device,
+        event=DeviceEvent.objects.get(device=device),
+        incident=incident,
+        person=officer,
+    )
+
+
+def counter_pages(kit: Kit) -> list[str]:
+    """What Tech Bar staff work in: people (to look up), Tech Bars, models, devices, custody."""
+    pages = [
+        "/admin/",
+        "/admin/portal/user/",
+        "/admin/portal/user/?q=P0&o=2.1",  # searched and sorted
+        f"/admin/portal/user/{kit.person.pk}/change/",
+        "/admin/devices/techbar/",
+        "/admin/devices/techbar/add/",
+        f"/admin/devices/techbar/{kit.tech_bar.pk}/change/",
+        "/admin/devices/devicemodel/",
+        "/admin/devices/devicemodel/add/",
+        f"/admin/devices/devicemodel/{kit.device_model.pk}/change/",
+        "/admin/devices/device/",
+        "/admin/devices/device/?status__exact=issued",
+        "/admin/devices/device/add/",
+        f"/admin/devices/device/{kit.device.pk}/change/",  # with its assignments inline
+        "/admin/devices/deviceevent/",
+        f"/admin/devices/deviceevent/{kit.event.pk}/change/",
+    ]
+    if admin.site.is_registered(Assignment):
+        assignment = Assignment.objects.get(device=kit.device)
+        pages += ["/admin/devices/assignment/", f"/admin/devices/assignment/{assignment.pk}/change/"]
+    return pages
+
+
+def portal_admin_pages(kit: Kit) -> list[str]:
+    """What Portal admins work in: people (and the HR import), the conditions of use, the logs."""
+    return [
+        "/admin/",
+        "/admin/portal/user/",
+        "/admin/portal/user/add/",
+        f"/admin/portal/user/{kit.person.pk}/change/",  # autocomplete supervisor, groups selector
+        "/admin/portal/user/import/",
+        "/admin/devices/device/",
+        f"/admin/devices/device/{kit.device.pk}/change/",
+        "/admin/policy/policy/",
+        "/admin/policy/policy/add/",  # the split date and time inputs
+        f"/admin/policy/policy/{kit.policy_version.policy.pk}/change/",
+        "/admin/policy/policyversion/",
+        "/admin/policy/policyversion/add/",
+        f"/admin/policy/policyversion/{kit.draft.pk}/change/",
+        f"/admin/policy/policyversion/{kit.draft.pk}/preview/",
+        f"/admin/policy/policyversion/{kit.policy_version.pk}/change/",  # published: read-only
+        "/admin/policy/acknowledgement/",  # date hierarchy
+        "/admin/portal/securityevent/",
+    ]
+
+
+def incident_pages(kit: Kit) -> list[str]:
+    return ["/admin/incidents/incident/", f"/admin/incidents/incident/{kit.incident.pk}/change/"]
+
+
+def violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA_TAGS}})
+    return [
+        f"{violation['id']}: {', '.join(str(node['target']) for node in violation['nodes'][:4])}"
+        for violation in results.response["violations"]
+    ]
+
+
+def assert_accessible_pages(page, live_server, user, paths: list[str]) -> None:
+    """Sign in through the sign-in form, open each page, and list every page axe finds fault with."""
+    page.context.clear_cookies()
+    sign_in(page, live_server, user)
+    found = {}
+    for path in paths:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, f"{path} answered {response.status}"
+        assert page.url == f"{live_server.url}{path}", f"{path} went to {page.url}"
+        if problems := violations(page):
+            found[path] = problems
+    assert not found, "\n".join(f"{path}\n  " + "\n  ".join(problems) for path, problems in found.items())
+
+
+def incidents_admin_user(candidates):
+    """Whoever may open the incidents admin (the Data Office, once least privilege holds)."""
+    for user in candidates:
+        client = Client()
+        client.force_login(user)
+        if client.get("/admin/incidents/incident/").status_code == 200:
+            return user
+    pytest.fail("nobody in the role fixtures may open the incidents admin")
+
+
+def test_the_admin_pages_tech_bar_staff_use_are_accessible(page, live_server, kit, tech_bar_staff):
+    assert_accessible_pages(page, live_server, tech_bar_staff, counter_pages(kit))
+
+
+def test_the_admin_pages_portal_admins_use_are_accessible(page, live_server, kit, portal_admin):
+    assert_accessible_pages(page, live_server, portal_admin, portal_admin_pages(kit))
+
+    # The HR import's second step: the file checked, each row shown before it is confirmed.
+    page.goto(f"{live_server.url}/admin/portal/user/import/")
+    page.set_input_files(
+        "input[type=file]", files=[{"name": "hr.csv", "mimeType": "text/csv", "buffer": VALID.encode()}]
+    )
+    page.locator("select[name=format]").select_option(label="csv")
+    page.locator("input[type=submit]").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert page.get_by_role("button", name="Confirm import").is_visible()
+    assert violations(page) == []
+
+
+def test_the_incidents_admin_is_accessible(page, live_server, kit, data_office, portal_admin):
+    data_office.is_staff = True
+    data_office.save(update_fields=["is_staff"])
+    user = incidents_admin_user([data_office, portal_admin])
+    assert_accessible_pages(page, live_server, user, incident_pages(kit))
+
+
+def test_the_admin_on_a_phone_scrolls_in_focusable_regions(phone_page, live_server, kit, tech_bar_staff, portal_admin):
+    # A phone is where the admin's inline tables scroll sideways, and where select2 and the
+    # group selector are squeezed.
+    assert_accessible_pages(phone_page, live_server, tech_bar_staff, [f"/admin/devices/device/{kit.device.pk}/change/"])
+    region = phone_page.get_by_role("region", name="Assignments")
+    region.focus()
+    assert phone_page.evaluate("document.activeElement.id") == "assignments-group"
+    paths = [
+        f"/admin/portal/user/{kit.person.pk}/change/",
+        f"/admin/policy/policy/{kit.policy_version.policy.pk}/change/",
+    ]
+    assert_accessible_pages(phone_page, live_server, portal_admin, paths)
