@@ -277,6 +277,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Email leaves through the outbox (portal/outbox.py); this sweep sends what a lost task left queued.
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)  # about three hours of doubling waits
+CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
+    "task": "portal.outbox.sweep",
+    "schedule": OUTBOX_SWEEP_SECONDS,
+    "options": {"expires": OUTBOX_SWEEP_SECONDS},
+}
 
 # --- Tables --------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "portal/tables/govuk_table.html"

@@ -6,36 +6,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('portal', '0002_roles'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("portal", "0002_roles"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OutboundEmail',
+            name="OutboundEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('to', models.CharField(max_length=254)),
-                ('recipient_label', models.CharField(blank=True, help_text="Who the address is, in words: 'the Data Office duty inbox'.", max_length=200)),
-                ('subject', models.CharField(max_length=300)),
-                ('body', models.TextField(blank=True)),
-                ('html', models.TextField(blank=True)),
-                ('message_id', models.CharField(help_text='The Message-ID header: the same on every attempt.', max_length=255, unique=True)),
-                ('status', models.CharField(choices=[('queued', 'queued'), ('sent', 'sent'), ('failed', 'failed')], default='queued', max_length=10)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('last_error', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('claim', models.CharField(blank=True, help_text='Which delivery run holds it now.', max_length=32)),
-                ('cause_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('cause_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("to", models.CharField(max_length=254)),
+                (
+                    "recipient_label",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who the address is, in words: 'the Data Office duty inbox'.",
+                        max_length=200,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=300)),
+                ("body", models.TextField(blank=True)),
+                ("html", models.TextField(blank=True)),
+                (
+                    "message_id",
+                    models.CharField(
+                        help_text="The Message-ID header: the same on every attempt.", max_length=255, unique=True
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "queued"), ("sent", "sent"), ("failed", "failed")],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("next_attempt_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("claim", models.CharField(blank=True, help_text="Which delivery run holds it now.", max_length=32)),
+                ("cause_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                (
+                    "cause_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
-                'indexes': [models.Index(condition=models.Q(('status', 'queued')), fields=['next_attempt_at'], name='portal_outbound_due'), models.Index(fields=['cause_type', 'cause_id'], name='portal_outbound_cause')],
+                "ordering": ["created_at", "pk"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("status", "queued")), fields=["next_attempt_at"], name="portal_outbound_due"
+                    ),
+                    models.Index(fields=["cause_type", "cause_id"], name="portal_outbound_cause"),
+                ],
             },
         ),
     ]

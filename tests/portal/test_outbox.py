@@ -166,9 +166,8 @@ def test_batched_hands_over_committed_messages_in_batches(monkeypatch, django_ca
     dispatched = []
     monkeypatch.setattr(outbox, "dispatch", dispatched.append)
     monkeypatch.setattr(outbox, "BATCH_SIZE", 3)
-    with outbox.batched():
-        with django_capture_on_commit_callbacks(execute=True):
-            emails = queue(7)
+    with outbox.batched(), django_capture_on_commit_callbacks(execute=True):
+        emails = queue(7)
     assert [len(batch) for batch in dispatched] == [3, 3, 1]
     assert sorted(pk for batch in dispatched for pk in batch) == sorted(e.pk for e in emails)
 
