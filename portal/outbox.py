@@ -180,6 +180,7 @@ def deliver(*, ids: Iterable[int] | None = None, limit: int = BATCH_SIZE, overdu
         for row in rows:
             _attempt_failed(row, exc, report)
         return report
+    accepted: list[OutboundEmail] = []
     try:
         for index, row in enumerate(rows):
             try:
@@ -192,13 +193,17 @@ def deliver(*, ids: Iterable[int] | None = None, limit: int = BATCH_SIZE, overdu
                         _attempt_failed(rest, exc, report)
                     break
             else:
-                OutboundEmail.objects.filter(pk=row.pk, claim=row.claim).update(
-                    status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error=""
-                )
-                report.sent += 1
+                accepted.append(row)
     finally:
         with contextlib.suppress(Exception):
             connection.close()
+        # One write for the batch (a commit per message would cost more than sending it). A
+        # crash before it resends at most this batch, each message with its own Message-ID.
+        if accepted:
+            OutboundEmail.objects.filter(pk__in=[r.pk for r in accepted], claim=rows[0].claim).update(
+                status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+            )
+            report.sent += len(accepted)
     return report
 
 
