@@ -277,6 +277,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker whose broker goes away keeps trying to reconnect, however long Redis is down (the
+# default gives up after 100 tries), and cancels acks_late tasks it can no longer acknowledge
+# (every task here is safe to run again). See portal.celery.Consumer for the crash this needed.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # Email leaves through the outbox (portal/outbox.py); this sweep sends what a lost task left queued.
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)  # about three hours of doubling waits
