@@ -5,6 +5,7 @@ steps and the Data Office's regulator decision. Data and constraints only; the w
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -264,6 +265,9 @@ class IncidentStep(TimerStep):
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="steps")
     ladder = models.CharField(max_length=20, choices=[("report", "12-hour report"), ("decision", "72-hour decision")])
+    emails = GenericRelation(
+        "portal.OutboundEmail", content_type_field="cause_type", object_id_field="cause_id", related_query_name="step"
+    )
 
     class Meta(TimerStep.Meta):
         constraints = [

@@ -5,11 +5,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 
 from incidents import permissions
 from incidents.models import Incident, IncidentEvent, IncidentStep
-from portal.models import Role, User
+from portal.models import OutboundEmail, Role, User
 from portal.timers import clock
 
 
@@ -126,8 +126,11 @@ def incident_timeline(*, incident: Incident, user: User) -> QuerySet[IncidentEve
     """The timeline as this user may see it: reviewers see everything, reporters their part."""
     events = incident.events.select_related("actor", "step").order_by("at", "pk")
     if not permissions.can_review(user):
-        events = events.filter(visible_to_reporter=True)
-    return events
+        return events.filter(visible_to_reporter=True)
+    # The Data Office sees what became of each email a step sent: queued, sent or failed.
+    return events.prefetch_related(
+        Prefetch("step__emails", queryset=OutboundEmail.objects.order_by("pk"), to_attr="outbox_rows")
+    )
 
 
 def incident_steps(*, incident: Incident, user: User) -> QuerySet[IncidentStep]:

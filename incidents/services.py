@@ -2,8 +2,8 @@
 and what each escalation step does when it fires.
 
 Each service locks the incident row first (the order `portal.timers` uses when firing), writes a
-timeline entry with the acting person in the same transaction, and sends notifications; emails
-leave only after commit (`portal.services.notify`).
+timeline entry with the acting person in the same transaction, and sends notifications; their
+emails are outbox rows in the same transaction, sent after commit (`portal.outbox`).
 """
 
 import hashlib
@@ -738,21 +738,22 @@ def _remind_reporter(incident: Incident, step: IncidentStep) -> str:
         body=f"You became aware at {_when(incident.aware_at)}. Reports are due within 12 hours, by "
         f"{_when(incident.due_at)}. What you have typed so far is saved.",
         url=reverse("incidents:incident_report_edit", args=[incident.pk]),
+        cause=step,
     )
-    return f"reminded {incident.reporter.get_full_name()}"
+    return f"reminded {incident.reporter.get_full_name()} in the portal"
 
 
 def _tell_supervisor(incident: Incident, step: IncidentStep) -> str:
     supervisor = incident.reporter.supervisor
     if supervisor is None or not supervisor.is_active:
-        notify_address(
-            address=settings.DATA_OFFICE_DUTY_EMAIL,
+        _tell_data_office(
+            incident,
             subject=f"{incident.reference}: reporter has no supervisor on record",
             body=f"{incident.reporter} has no active supervisor to escalate to; "
             f"full report due {_when(incident.due_at)}.",
-            url=incident.get_review_url(),
+            cause=step,
         )
-        return "no supervisor on record, so told the Data Office duty inbox"
+        return "no supervisor on record, so told the Data Office reviewers in the portal"
     # A supervisor learns that a report is outstanding, never what it is about.
     late = step.fired_at >= incident.due_at
     notify(
@@ -762,8 +763,9 @@ def _tell_supervisor(incident: Incident, step: IncidentStep) -> str:
         body=f"{incident.reporter.get_full_name()} ({incident.reporter.payroll_number}) started a security incident "
         f"report ({incident.reference}) and has not yet completed it; it was due by {_when(incident.due_at)}. "
         "Please make sure they complete it. Its details are seen only by the reporter and the Data Office.",
+        cause=step,
     )
-    return f"told their supervisor {supervisor.get_full_name()}"
+    return f"told their supervisor {supervisor.get_full_name()} in the portal"
 
 
 def _alert_duty_inbox(incident: Incident, step: IncidentStep) -> str:
@@ -771,8 +773,9 @@ def _alert_duty_inbox(incident: Incident, step: IncidentStep) -> str:
         incident,
         subject=f"{incident.reference}: no full report yet, due in {_left(incident.due_at, step)}",
         body=f"Reporter {incident.reporter} became aware at {_when(incident.aware_at)}.",
+        cause=step,
     )
-    return "alerted the Data Office duty inbox"
+    return "alerted the Data Office reviewers in the portal"
 
 
 def _mark_late(incident: Incident, step: IncidentStep) -> str:
@@ -780,12 +783,24 @@ def _mark_late(incident: Incident, step: IncidentStep) -> str:
     return "marked the report late"
 
 
-def _tell_data_office(incident: Incident, *, subject: str, body: str = "") -> None:
+def _tell_data_office(incident: Incident, *, subject: str, body: str = "", cause=None) -> None:
+    """Email the duty inbox (through the outbox) and show the same message to every Data Office
+    reviewer in the portal, so a mail outage cannot hide it."""
     url = incident.get_review_url()
-    notify_address(address=settings.DATA_OFFICE_DUTY_EMAIL, subject=subject, body=body, url=url)
-    # The duty inbox has the email; reviewers see it in their portal notifications.
+    notify_address(
+        address=settings.DATA_OFFICE_DUTY_EMAIL,
+        subject=subject,
+        body=body,
+        url=url,
+        label="the Data Office duty inbox",
+        cause=cause or incident,
+    )
+    _tell_reviewers(incident, subject=subject, body=body)
+
+
+def _tell_reviewers(incident: Incident, *, subject: str, body: str = "") -> None:
     for reviewer in selectors.data_office_reviewers().exclude(pk=incident.reporter_id):
-        notify(recipient=reviewer, subject=subject, body=body, url=url, email=False)
+        notify(recipient=reviewer, subject=subject, body=body, url=incident.get_review_url(), email=False)
 
 
 def _tell_data_office_late(incident: Incident, step: IncidentStep) -> str:
@@ -793,36 +808,36 @@ def _tell_data_office_late(incident: Incident, step: IncidentStep) -> str:
         incident,
         subject=f"{incident.reference} is late: no full report 12 hours after awareness",
         body=f"Reporter {incident.reporter} became aware at {_when(incident.aware_at)}.",
+        cause=step,
     )
-    return "told the Data Office"
+    return "told the Data Office reviewers in the portal"
 
 
 def _remind_owner(incident: Incident, step: IncidentStep) -> str:
     subject = f"{incident.reference}: decision on telling the ICO due in {_left(incident.decision_due_at, step)}"
     if incident.owner_id and incident.owner.is_active:
-        notify(recipient=incident.owner, subject=subject, url=incident.get_review_url())
-        return f"reminded the owner {incident.owner.get_full_name()}"
-    _tell_data_office(incident, subject=subject + " (no owner)")
-    return "no owner, so told the Data Office"
+        notify(recipient=incident.owner, subject=subject, url=incident.get_review_url(), cause=step)
+        return f"reminded the owner {incident.owner.get_full_name()} in the portal"
+    _tell_data_office(incident, subject=subject + " (no owner)", cause=step)
+    return "no owner, so told the Data Office reviewers in the portal"
 
 
 def _alert_data_office_lead(incident: Incident, step: IncidentStep) -> str:
     due = incident.decision_due_at
     state = "is overdue" if step.fired_at >= due else f"is due in {_left(due, step)}"
+    subject = f"{incident.reference}: decision on telling the ICO {state}"
+    body = f"Owner: {incident.owner or 'none'}. Awareness {_when(incident.aware_at)}; 72 hours end {_when(due)}."
     notify_address(
         address=settings.DATA_OFFICE_LEAD_EMAIL,
-        subject=f"{incident.reference}: decision on telling the ICO {state}",
-        body=f"Owner: {incident.owner or 'none'}. Awareness {_when(incident.aware_at)}; 72 hours end {_when(due)}.",
+        subject=subject,
+        body=body,
         url=incident.get_review_url(),
+        label="the Data Office lead",
+        cause=step,
     )
-    if incident.owner_id:
-        notify(
-            recipient=incident.owner,
-            subject=f"{incident.reference}: decision on telling the ICO {state}",
-            url=incident.get_review_url(),
-            email=False,
-        )
-    return "alerted the Data Office lead"
+    # The lead's email may not arrive: every reviewer (the owner among them) sees it in the portal.
+    _tell_reviewers(incident, subject=subject, body=body)
+    return "alerted the Data Office reviewers in the portal"
 
 
 def _mark_decision_overdue(incident: Incident, step: IncidentStep) -> str:

@@ -2,7 +2,7 @@
 
 Each write is one transaction that also writes its record: the audit log entry (with the actor)
 for drafts and publication, the acknowledgement itself for an acceptance, a reminder row for
-each reminder. Email goes out only after commit (portal.services.notify).
+each reminder. Email is written to the outbox with it and sent after commit (portal.outbox).
 """
 
 import datetime
@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from policy import permissions, selectors, text
 from policy.models import Acknowledgement, Policy, PolicyReminder, PolicyVersion
+from portal import outbox
 from portal.formats import local_date
 from portal.models import User
 from portal.services import notify
@@ -174,6 +175,7 @@ class ReminderRun:
     supervisors_reminded: int = 0
 
 
+@outbox.batched()  # one transaction per person; their emails reach the workers in batches
 def policy_reminders_send(*, now: datetime.datetime | None = None) -> ReminderRun:
     """Remind everyone still outstanding after POLICY_REMINDER_AFTER_DAYS, and from
     POLICY_SUPERVISOR_REMINDER_AFTER_DAYS tell their supervisor (one message listing the team).

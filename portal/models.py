@@ -1,6 +1,7 @@
 """People, roles, notifications and the security log that every app stands on."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -172,3 +173,49 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Security events are never deleted.")
+
+
+class OutboundEmail(models.Model):
+    """One email, written in the transaction that causes it and delivered afterwards by a Celery
+    task (see portal.outbox): queued until the mail server has accepted it, then sent; failed once
+    it has been tried too often or can never be sent. Never deleted, so the timeline can say
+    what became of each message."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        SENT = "sent", "sent"
+        FAILED = "failed", "failed"
+
+    to = models.CharField(max_length=254)
+    recipient_label = models.CharField(
+        max_length=200, blank=True, help_text="Who the address is, in words: 'the Data Office duty inbox'."
+    )
+    subject = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    message_id = models.CharField(
+        max_length=255, unique=True, help_text="The Message-ID header: the same on every attempt."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True, help_text="Which delivery run holds it now.")
+    cause_type = models.ForeignKey(
+        "contenttypes.ContentType", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cause_id = models.PositiveBigIntegerField(null=True, blank=True)
+    cause = GenericForeignKey("cause_type", "cause_id")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # The delivery sweep's question, "which queued messages are due", reads only this index.
+            models.Index(fields=["next_attempt_at"], condition=models.Q(status="queued"), name="portal_outbound_due"),
+            models.Index(fields=["cause_type", "cause_id"], name="portal_outbound_cause"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} to {self.to} ({self.status})"

@@ -5,6 +5,8 @@ supervisor may appear later in the file than their team, so supervisors are link
 row is in; a supervisor who is neither in the file nor already known makes that row invalid.
 """
 
+import unicodedata
+
 import tablib
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -41,6 +43,29 @@ class SafeExportResource(resources.ModelResource):
         return tablib.Dataset(*(tuple(export_cell(cell) for cell in row) for row in dataset), headers=dataset.headers)
 
 
+# Text that ends up in email headers, CSV exports and the admin must be one plain line: a name
+# with a line break in it once stopped a supervisor's escalation email. Characters that only
+# steer layout in some scripts (zero-width joiners) are allowed; bidi overrides are not.
+_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+TEXT_COLUMNS = ("payroll_number", "first_name", "last_name", "email", "rank_or_grade", "command_unit", "team")
+
+
+def control_character_problem(value: str) -> str:
+    """What is wrong with `value` if it holds a control character, in words ('' if nothing)."""
+    for char in value:
+        if char in "\r\n\u2028\u2029\x0b\x0c\x85":
+            what = "a line break"
+        elif char == "\t":
+            what = "a tab"
+        elif unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
+            what = f"the control character U+{ord(char):04X}"
+        else:
+            continue
+        shown = "".join("↵" if c in "\r\n" else c if c.isprintable() else "�" for c in value)
+        return f"“{shown}” contains {what}; each value must be one line of plain text. Correct it in the HR system."
+    return ""
+
+
 class PersonResource(SafeExportResource):
     supervisor_payroll_number = fields.Field(attribute=None, column_name="supervisor_payroll_number", readonly=True)
     leaving_date = fields.Field(
@@ -70,6 +95,12 @@ class PersonResource(SafeExportResource):
         for key in ("first_name", "last_name", "rank_or_grade", "command_unit", "team"):
             row[key] = _clean(row.get(key))
         errors = {}
+        for key in (*TEXT_COLUMNS, "supervisor_payroll_number", "leaving_date"):
+            problem = control_character_problem(_clean(row.get(key)))
+            if problem:
+                errors[key] = [problem]
+        if errors:
+            raise ValidationError(errors)
         try:
             payroll_number_validator(row["payroll_number"])
         except ValidationError as exc:

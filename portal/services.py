@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 
 import tablib
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models
 from django.utils import timezone
 
-from portal.models import Notification, SecurityEvent, User
+from portal import outbox
+from portal.models import Notification, OutboundEmail, SecurityEvent, User
 from portal.net import client_ip
 
 logger = logging.getLogger(__name__)
@@ -43,18 +43,38 @@ def security_event_record(
     return event
 
 
-def notify(*, recipient: User, subject: str, body: str = "", url: str = "", email: bool = True) -> Notification:
-    """Tell one person something: a row in their portal notifications and, after commit, an email."""
+def notify(
+    *,
+    recipient: User,
+    subject: str,
+    body: str = "",
+    url: str = "",
+    email: bool = True,
+    cause: models.Model | None = None,
+) -> Notification:
+    """Tell one person something: a row in their portal notifications and, in the same
+    transaction, an email in the outbox (sent after commit; see portal.outbox)."""
     notification = Notification.objects.create(recipient=recipient, subject=subject[:200], body=body, url=url)
     if email and recipient.email:
-        transaction.on_commit(lambda: _send_email(to=[recipient.email], subject=subject, body=_email_body(body, url)))
+        outbox.email_queue(
+            to=recipient.email,
+            subject=f"[Kitbag] {subject}",
+            body=_email_body(body, url),
+            cause=cause,
+            recipient_label=recipient.get_full_name(),
+        )
     return notification
 
 
-def notify_address(*, address: str, subject: str, body: str = "", url: str = "") -> None:
-    """Email a shared inbox (the Data Office duty inbox) after commit."""
-    if address:
-        transaction.on_commit(lambda: _send_email(to=[address], subject=subject, body=_email_body(body, url)))
+def notify_address(
+    *, address: str, subject: str, body: str = "", url: str = "", label: str = "", cause: models.Model | None = None
+) -> OutboundEmail | None:
+    """Email a shared inbox (the Data Office duty inbox), through the outbox."""
+    if not address:
+        return None
+    return outbox.email_queue(
+        to=address, subject=f"[Kitbag] {subject}", body=_email_body(body, url), cause=cause, recipient_label=label
+    )
 
 
 def notification_mark_read(*, notification: Notification, actor: User) -> Notification:
@@ -71,14 +91,6 @@ def _email_body(body: str, url: str) -> str:
         base = getattr(settings, "KITBAG_BASE_URL", "").rstrip("/")
         return f"{body}\n\n{base}{url}" if body else f"{base}{url}"
     return body
-
-
-def _send_email(*, to: list[str], subject: str, body: str) -> None:
-    # Email is a courtesy copy: the notification row is the record, so a mail outage is logged, not raised.
-    try:
-        send_mail(subject=f"[Kitbag] {subject}", message=body, from_email=None, recipient_list=to)
-    except Exception:
-        logger.exception("could not send email %r to %s", subject, to)
 
 
 @dataclass

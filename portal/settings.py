@@ -333,6 +333,20 @@ CELERY_BEAT_SCHEDULE["devices-send-pending-remote-actions"] = {
 # portal's tables do (portal.tables.export_cell); this is the backstop for any other resource.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
+# A worker whose broker goes away keeps trying to reconnect, however long Redis is down (the
+# default gives up after 100 tries), and cancels acks_late tasks it can no longer acknowledge
+# (every task here is safe to run again). See portal.celery.Consumer for the crash this needed.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Email leaves through the outbox (portal/outbox.py); this sweep sends what a lost task left queued.
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=60)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)  # about three hours of doubling waits
+CELERY_BEAT_SCHEDULE["outbox-sweep"] = {
+    "task": "portal.outbox.sweep",
+    "schedule": OUTBOX_SWEEP_SECONDS,
+    "options": {"expires": OUTBOX_SWEEP_SECONDS},
+}
+
 # --- Tables --------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "portal/tables/govuk_table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "govuk-table"}

@@ -1,8 +1,10 @@
-"""Celery tasks of the portal shell: the timer sweep, the countdown task it hands out, housekeeping."""
+"""Celery tasks of the portal shell: the timer sweep, the countdown task it hands out, email
+delivery from the outbox, housekeeping."""
 
 from celery import shared_task
+from django.utils import timezone
 
-from portal import services, timers
+from portal import outbox, services, timers
 
 
 @shared_task(name="portal.timers.sweep", ignore_result=True)
@@ -26,3 +28,20 @@ def timers_fire_step(self, label: str, pk: int) -> None:
 @shared_task(name="portal.clear_expired_sessions", ignore_result=True)
 def clear_expired_sessions() -> int:
     return services.sessions_clear_expired()
+
+
+@shared_task(name="portal.outbox.deliver", bind=True, ignore_result=True, max_retries=None)
+def outbox_deliver(self, ids: list[int]) -> None:
+    """Send these outbox rows over one connection. Those the mail server did not take are tried
+    again after a doubling wait; once they fail for good, or this message is lost, the rows say
+    so and the sweep has the rest."""
+    report = outbox.deliver(ids=ids)
+    if report.retrying and self.request.retries < outbox.max_attempts():
+        wait = max((report.next_attempt_at - timezone.now()).total_seconds(), 1.0)
+        raise self.retry(args=[report.retrying], countdown=wait)
+
+
+@shared_task(name="portal.outbox.sweep", ignore_result=True)
+def outbox_sweep() -> None:
+    """Beat runs this every OUTBOX_SWEEP_SECONDS: deliver queued email whose task was lost."""
+    outbox.sweep()

@@ -31,6 +31,8 @@ from django.db import connection, models, transaction
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from portal import outbox
+
 logger = logging.getLogger(__name__)
 
 
@@ -203,6 +205,13 @@ def sweep(*, schedule_ahead: bool = True, batch_size: int = 500) -> SweepReport:
     next sweep a countdown task. One failing step is logged and left for the next sweep; it
     never holds up the others."""
     report = SweepReport()
+    # Each step commits its emails to the outbox; they go to the workers in batches after.
+    with outbox.batched():
+        _sweep(report, schedule_ahead=schedule_ahead, batch_size=batch_size)
+    return report
+
+
+def _sweep(report: SweepReport, *, schedule_ahead: bool, batch_size: int) -> None:
     for timer in registered():
         seen: set[int] = set()
         busy: list[int] = []
@@ -225,7 +234,6 @@ def sweep(*, schedule_ahead: bool = True, batch_size: int = 500) -> SweepReport:
             _fire_logged(timer, pk, report)
         if schedule_ahead:
             report.scheduled += _schedule_upcoming(timer)
-    return report
 
 
 def _fire_logged(timer: Timer, pk: int, report: SweepReport) -> Outcome | None:

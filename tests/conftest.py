@@ -128,6 +128,15 @@ def _clear_cache(request):
 
 
 @pytest.fixture
+def mail_delivered_at_once(monkeypatch):
+    """Email in the outbox is delivered as soon as its transaction commits, as a worker would
+    (without this, unit tests only queue rows: no broker runs the delivery task)."""
+    from portal import outbox
+
+    monkeypatch.setattr(outbox, "dispatch", lambda ids: outbox.deliver(ids=ids))
+
+
+@pytest.fixture
 def password():
     return DEFAULT_PASSWORD
 

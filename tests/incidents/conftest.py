@@ -68,7 +68,8 @@ def full_report():
 
 
 @pytest.fixture
-def outbox():
-    """Emails sent so far (Django's test runner swaps in the locmem backend)."""
+def outbox(mail_delivered_at_once):
+    """Emails sent so far (Django's test runner swaps in the locmem backend), each delivered from
+    the outbox as soon as its transaction commits."""
     mail.outbox.clear()
     return mail.outbox

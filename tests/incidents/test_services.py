@@ -278,7 +278,9 @@ def test_a_supervisor_learns_a_report_is_outstanding_never_what_it_is(open_incid
     assert note.url == ""
 
 
-def test_a_reporter_without_a_supervisor_escalates_to_the_duty_inbox(settings, django_capture_on_commit_callbacks):
+def test_a_reporter_without_a_supervisor_escalates_to_the_duty_inbox(
+    settings, django_capture_on_commit_callbacks, mail_delivered_at_once
+):
     import time_machine
     from django.core import mail
 

@@ -8,9 +8,11 @@ seconds. Skipped (with the reason) unless DATABASE_URL is PostgreSQL and CELERY_
 
 import shutil
 import threading
+import time
 from collections import Counter
 from datetime import timedelta
 
+import kombu
 import pytest
 import redis
 from django.conf import settings
@@ -20,9 +22,10 @@ from django.utils import timezone
 from incidents import ladders, services
 from incidents.models import Incident, IncidentEvent, IncidentStep
 from portal import tasks, timers
+from portal.celery import app as celery_app
 from portal.models import Notification
 from tests.conftest import REQUIRED
-from tests.incidents.celery_processes import CeleryProcesses, free_port, wait_for
+from tests.incidents.celery_processes import CELERY, CeleryProcesses, free_port, wait_for
 
 BEAT = 1.0  # seconds between sweeps in these drills (production: 60)
 
@@ -193,11 +196,7 @@ def test_steps_falling_due_while_redis_is_down_all_fire_once_when_it_is_back(
     tmp_path, transactional_db, reporter, data_office
 ):
     """Stop Redis "for a minute" (compressed to seconds), on a Redis of this test's own."""
-    if not shutil.which("redis-server"):
-        why = "needs the redis-server program to start a throwaway Redis (apt-get install redis-server)"
-        if "redis" in REQUIRED:
-            pytest.fail(why)
-        pytest.skip(why)
+    _own_redis_or_skip()
     port = free_port()
     processes = CeleryProcesses(tmp_path, f"redis://127.0.0.1:{port}/0", sweep_seconds=BEAT)
     try:
@@ -224,9 +223,8 @@ def test_steps_falling_due_while_redis_is_down_all_fire_once_when_it_is_back(
 
         restarted_at = timezone.now()
         processes.redis(port)
-        # Play the process supervisor (systemd Restart=always, Kubernetes): a worker that held
-        # countdown messages when Redis went can exit on reconnecting (a kombu bug: restoring
-        # unacknowledged messages over a closed connection raises AttributeError).
+        # The worker should survive (see the production-worker drill below); should it not,
+        # play its process supervisor (systemd Restart=always, Kubernetes).
         if worker.popen.poll() is not None:
             print("the worker exited while Redis was down; restarted it, as its supervisor would")
             processes.worker("worker-restarted")
@@ -242,6 +240,72 @@ def test_steps_falling_due_while_redis_is_down_all_fire_once_when_it_is_back(
         assert IncidentStep.objects.filter(fired_at__gte=restarted_at).count() == total - fired_while_down
         assert IncidentStep.objects.filter(pk__in=later, fired_at__gte=restarted_at).exists()
         assert stopped_at < now + timedelta(seconds=7) < restarted_at  # `later` fell due in the outage
+    finally:
+        processes.stop_all()
+
+
+def _own_redis_or_skip() -> None:
+    if not shutil.which("redis-server"):
+        why = "needs the redis-server program to start a throwaway Redis (apt-get install redis-server)"
+        if "redis" in REQUIRED:
+            pytest.fail(why)
+        pytest.skip(why)
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_the_production_worker_survives_a_30_second_redis_outage_while_holding_countdowns(
+    tmp_path, transactional_db, reporter, data_office
+):
+    """Procfile.production's worker (prefork) holds countdown tasks when Redis stops for 30
+    seconds. It used to exit ("Unrecoverable error: AttributeError('NoneType' object has no
+    attribute 'hostname')", see portal.celery.Consumer); now it reconnects by itself, and every
+    step fires exactly once. The Redis stopped here is this test's own, never the machine's."""
+    _own_redis_or_skip()
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    # A production-length sweep period: the sweep hands out countdowns for the next minute.
+    processes = CeleryProcesses(tmp_path, url, sweep_seconds=60)
+    try:
+        redis_server = processes.redis(port)
+        worker = processes._start("production-worker", [CELERY, "-A", "portal", "worker", "--loglevel=INFO"])
+        worker.wait_for_output("ready.")
+
+        now = timezone.now()
+        total = len(due_steps(incidents=10, reporter=reporter, due_at=now + timedelta(seconds=12)))
+        with kombu.Connection(url) as broker:
+            celery_app.send_task("portal.timers.sweep", connection=broker)
+        wait_for(
+            lambda: worker.output().count("portal.timers.fire_step[") >= total,
+            timeout=30,
+            message="the worker to hold every countdown\n" + processes.logs(),
+        )
+        assert fired_count() == 0
+
+        redis_server.kill()
+        outage_started = time.monotonic()
+        time.sleep(30)  # the countdowns fall due in the outage
+        assert worker.popen.poll() is None, "the worker exited in the outage:\n" + worker.output()[-4000:]
+        processes.redis(port)
+        outage = time.monotonic() - outage_started
+        wait_for(
+            lambda: worker.output().count("Connected to redis://") >= 2,
+            timeout=60,
+            message="the worker to reconnect\n" + processes.logs(),
+        )
+        # The countdowns died with the broker: the next sweep, through the reconnected worker, fires them.
+        with kombu.Connection(url) as broker:
+            celery_app.send_task("portal.timers.sweep", connection=broker)
+        wait_for(
+            lambda: fired_count() == total,
+            timeout=60,
+            interval=0.25,
+            message="every step to fire once Redis is back\n" + processes.logs(),
+        )
+        assert_each_fired_step_fired_once()
+        assert worker.popen.poll() is None
+        assert "Unrecoverable error" not in worker.output()
+        assert outage >= 30
     finally:
         processes.stop_all()
 

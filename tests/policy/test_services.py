@@ -18,7 +18,7 @@ from portal.models import Notification, Role
 from tests.factories import UserFactory
 from tests.policy.factories import PolicyFactory, PolicyVersionFactory, accept, published_version
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_delivered_at_once")]
 DAY = datetime.timedelta(days=1)
 REMINDER_HOUR = datetime.time(8, 0)
 

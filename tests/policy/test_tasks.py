@@ -14,7 +14,7 @@ from portal.models import Notification, Role
 from tests.factories import UserFactory
 from tests.policy.factories import published_version
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_delivered_at_once")]
 
 
 def test_beat_runs_the_reminders_daily():

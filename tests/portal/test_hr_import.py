@@ -1,5 +1,7 @@
 """The HR feed import: valid file, a bad row changes nothing, the same file twice changes nothing."""
 
+import io
+
 import pytest
 from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
@@ -132,3 +134,32 @@ def test_tech_bar_staff_who_may_look_at_people_cannot_import_them(client, tech_b
     assert response.status_code == 403
     admin.refresh_from_db()
     assert admin.email != "someone.else@example.com"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "row, column, words",
+    [
+        ('P1003,"Ann\nMarie",Jones,ann@police.example,PC,North,Response 2,,\n', "first_name", "a line break"),
+        ("P1003,Ann,Jo\tnes,ann@police.example,PC,North,Response 2,,\n", "last_name", "a tab"),
+        ("P1003,Ann,Jones,ann@police.example,PC\x00,North,Response 2,,\n", "rank_or_grade", "U+0000"),
+        ("P1003,Ann,Jones,ann@police.example,PC,North\u202e,Response 2,,\n", "command_unit", "U+202E"),
+        ('P1003,Ann,Jones,ann@police.example,PC,North,"Response\r\n2",,\n', "team", "a line break"),
+    ],
+)
+def test_control_characters_are_refused_with_the_line_and_column(row, column, words):
+    report = people_import(csv_text=VALID + row)
+
+    assert not report.ok
+    assert [e for e in report.errors if e.startswith(f"line 5: {column}:") and words in e], report.errors
+    assert User.objects.count() == 0  # all or nothing
+
+
+def test_the_command_names_the_line_with_a_line_break(tmp_path, db):
+    path = tmp_path / "hr.csv"
+    path.write_text(VALID + 'P1003,"Ann\nMarie",Jones,ann@police.example,PC,North,Response 2,,\n', encoding="utf-8")
+
+    with pytest.raises(CommandError):
+        call_command("import_people", str(path), stderr=(err := io.StringIO()))
+
+    assert "line 5: first_name: “Ann↵Marie” contains a line break" in err.getvalue()

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from devices.models import Assignment, Device, DeviceModel, TechBar
-from portal.models import Role, User
+from portal.models import OutboundEmail, Role, User
 
 
 @pytest.mark.django_db
@@ -49,3 +49,6 @@ def test_the_logins_are_the_last_thing_the_seed_prints_and_it_sends_no_email(cap
     lines = out.strip().splitlines()
     assert lines[-1] == "Sign in at http://127.0.0.1:8001/accounts/login/"
     assert any(line.strip().startswith("OFF001") for line in lines[-8:])
+    # Nothing of the seed's is left in the outbox for the worker to print once it starts.
+    assert OutboundEmail.objects.exists()
+    assert not OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED).exists()

@@ -53,7 +53,9 @@ def test_notifications_are_listed_and_marked_read_by_their_recipient_only(client
 
 
 @pytest.mark.django_db
-def test_notification_email_is_sent_after_commit(officer, mailoutbox, django_capture_on_commit_callbacks):
+def test_notification_email_is_sent_after_commit(
+    officer, mailoutbox, django_capture_on_commit_callbacks, mail_delivered_at_once
+):
     with django_capture_on_commit_callbacks(execute=True):
         notify(recipient=officer, subject="Hello", body="Body", url="/")
     assert mailoutbox[0].to == [officer.email]
