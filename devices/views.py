@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.generic import FormView, TemplateView
 
 from devices import losses, permissions, selectors
@@ -14,6 +13,7 @@ from devices.forms import LossForm, ReportKindForm
 from devices.models import DeviceLoss, RemoteAction
 from incidents import permissions as incident_permissions
 from incidents import services as incident_services
+from portal.localtime import local_time
 from portal.permissions import RoleRequiredMixin
 
 WHAT_TO_BRING = [
@@ -122,7 +122,7 @@ class DeviceLossReportView(BadInputMixin, HeldDeviceMixin, FormView):
             return self.form_invalid(form)
         incident = loss.incident
         actions = " and ".join(REQUESTED_WORDS[a.kind] for a in loss.remote_actions.all())
-        due = date_format(timezone.localtime(incident.due_at), "j F Y \\a\\t H:i")
+        due = local_time(incident.due_at)
         messages.success(
             self.request,
             f"{self.device.asset_tag} is reported {self.kind.label.lower()}"

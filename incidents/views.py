@@ -14,7 +14,6 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -31,6 +30,7 @@ from incidents.forms import (
     posted_draft_version,
 )
 from incidents.tables import IncidentTable
+from portal.localtime import local_time
 from portal.permissions import RoleRequiredMixin
 from portal.tables import FilteredTableView
 
@@ -97,7 +97,7 @@ class IncidentStartView(BadInputMixin, RoleRequiredMixin, FormView):
         except services.IncidentError as error:
             _show_service_errors(form, error)
             return self.form_invalid(form)
-        due = date_format(timezone.localtime(incident.due_at), "j F Y \\a\\t H:i")
+        due = local_time(incident.due_at)
         if incident.late_from_start:
             messages.warning(
                 self.request,
