@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from devices import views
 
 app_name = "devices"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("my-kit/", views.MyKitView.as_view(), name="my_kit"),
+    path("receipts/<int:pk>/", views.CounterReceiptView.as_view(), name="receipt"),
+]

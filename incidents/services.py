@@ -243,6 +243,20 @@ def incident_open_for_lost_device(
 
 
 @transaction.atomic
+def incident_note_device_found(*, holder: User, actor: User, asset_tag: str, text: str) -> Incident | None:
+    """For the devices app: a device reported lost or stolen has turned up at a Tech Bar. The
+    newest incident its holder opened about it gets a timeline entry; None when there is none."""
+    incident = (
+        Incident.objects.filter(reporter=holder, source=Incident.Source.DEVICE, asset_tags__contains=asset_tag)
+        .order_by("-aware_at", "-pk")
+        .first()
+    )
+    if incident is not None:
+        _event(incident, IncidentEvent.Kind.UPDATE_ADDED, actor, text)
+    return incident
+
+
+@transaction.atomic
 def incident_draft_save(*, incident: Incident, actor: User, values: dict) -> Incident:
     """Keep what the reporter has typed so far. Only fields of the full report, only before submission."""
     incident = _locked(incident)
