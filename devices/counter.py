@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from devices import selectors, services
 from devices.forms import TAKE_BACK_REASONS, PersonLookupForm, TechBarChoiceForm
@@ -157,9 +158,9 @@ def _leaving_status(person) -> str:
     if not person.is_active:
         return "Inactive: no kit may be handed over"
     if person.leaving_date and person.leaving_date < today:
-        return f"Left on {person.leaving_date:%-d %B %Y}: no kit may be handed over"
+        return f"Left on {date_format(person.leaving_date, 'j F Y')}: no kit may be handed over"
     if person.leaving_date:
-        return f"Leaving on {person.leaving_date:%-d %B %Y}"
+        return f"Leaving on {date_format(person.leaving_date, 'j F Y')}"
     return "Active"
 
 

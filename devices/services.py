@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from devices.models import Assignment, CounterLine, CounterVisit, Device, DeviceEvent, DeviceModel, TechBar
 from incidents import services as incident_services
@@ -47,7 +48,7 @@ def holder_refusal(holder: User, *, today: datetime.date | None = None) -> str:
     if not holder.is_active:
         return f"{holder} is no longer active and cannot be issued kit."
     if holder.leaving_date is not None and holder.leaving_date < today:
-        return f"{holder} left on {holder.leaving_date:%d %B %Y} and cannot be issued kit."
+        return f"{holder} left on {date_format(holder.leaving_date, 'j F Y')} and cannot be issued kit."
     return ""
 
 
@@ -158,7 +159,7 @@ def device_return(
             actor=actor,
             asset_tag=device.asset_tag,
             text=f"{device.asset_tag} turned up: taken back at {tech_bar} by {actor.get_full_name()} "
-            f"on {timezone.localtime(now):%d %B %Y at %H:%M} and sent to triage.",
+            f"on {date_format(timezone.localtime(now), 'j F Y, H:i')} and sent to triage.",
         )
     return assignment
 
