@@ -11,6 +11,8 @@
   var form = document.getElementById("counter-form");
   var code = document.getElementById("counter-code");
   if (!form || !code || !window.fetch || !window.FormData) return;
+  // Not form.action: the form's buttons are named "action", which shadows that property.
+  var url = form.getAttribute("action");
   var busy = false;
   var queue = [];
 
@@ -19,7 +21,7 @@
     if (submitter && submitter.name) data.append(submitter.name, submitter.value);
     code.value = "";
     busy = true;
-    return fetch(form.action, {
+    return fetch(url, {
       method: "POST",
       body: data,
       credentials: "same-origin",
