@@ -29,6 +29,19 @@ def _phones_in_stock(tech_bar: TechBar) -> list[Device]:
     )
 
 
+def counter_demo_hint(*, officer: User, tech_bar: TechBar) -> str:
+    """One line for the demo's printout: what to scan to swap the officer's phone."""
+    held = officer.assignments.filter(returned_at__isnull=True, device__model__kind=DeviceModel.Kind.SMARTPHONE)
+    held = held.select_related("device").first()
+    spares = [d.asset_tag for d in _phones_in_stock(tech_bar)[:3]]
+    if held is None or not spares:
+        return ""
+    return (
+        f"Counter demo: as TB001 at {tech_bar}, {officer.payroll_number} holds {held.device.asset_tag}; "
+        f"spare phones there: {', '.join(spares)}."
+    )
+
+
 def seed_devices_demo(
     *, people: Sequence[User], tech_bars: Sequence[TechBar], issuer: User, officer: User, rng: random.Random
 ) -> None:

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from devices.demo import demo_imei, seed_devices_demo
+from devices.demo import counter_demo_hint, demo_imei, seed_devices_demo
 from devices.models import Device, DeviceModel, TechBar
 from incidents.demo import seed_incidents_demo
 from policy.demo import seed_policy_demo
@@ -187,4 +187,9 @@ class Command(BaseCommand):
         for payroll, first, last, _rank, roles, _staff in DEMO_LOGINS:
             role_names = ", ".join(r.label for r in roles if r != Role.OFFICER) or Role.OFFICER.label
             self.stdout.write(f"  {payroll:<8} {DEMO_PASSWORD}   {first} {last}: {role_names}")
+        hint = counter_demo_hint(
+            officer=User.objects.get(payroll_number="OFF001"), tech_bar=TechBar.objects.get(code=TECH_BARS[0][0])
+        )
+        if hint:
+            self.stdout.write(hint)
         self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/")
