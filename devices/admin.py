@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import path, reverse
 
 from devices import counter, services
+from devices.forms import DeviceAdminForm
 from devices.models import Assignment, CounterLine, CounterVisit, Device, DeviceEvent, DeviceModel, TechBar
 from portal import permissions
 from portal.admin import ReadOnlyAdmin
@@ -40,6 +41,7 @@ class DeviceAdmin(admin.ModelAdmin):
     """Custody (status, Tech Bar, holder) moves only through the counter services: read-only on an
     existing device, set by `device_receive` on a new one. A device is disposed, never deleted."""
 
+    form = DeviceAdminForm
     list_display = ("asset_tag", "model", "status", "tech_bar", "phone_number", "imei")
     list_filter = ("status", "model__kind", "tech_bar")
     search_fields = ("asset_tag", "serial_number", "imei", "phone_number")

@@ -8,6 +8,7 @@ leave only after commit (`portal.services.notify`).
 
 import hashlib
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 
@@ -246,11 +247,11 @@ def incident_open_for_lost_device(
 def incident_note_device_found(*, holder: User, actor: User, asset_tag: str, text: str) -> Incident | None:
     """For the devices app: a device reported lost or stolen has turned up at a Tech Bar. The
     newest incident its holder opened about it gets a timeline entry; None when there is none."""
-    incident = (
-        Incident.objects.filter(reporter=holder, source=Incident.Source.DEVICE, asset_tags__contains=asset_tag)
-        .order_by("-aware_at", "-pk")
-        .first()
-    )
+    candidates = Incident.objects.filter(
+        reporter=holder, source=Incident.Source.DEVICE, asset_tags__contains=asset_tag
+    ).order_by("-aware_at", "-pk")
+    # The tag itself, not a longer tag that contains it (KB000001 is not KB0000012).
+    incident = next((i for i in candidates if asset_tag in re.split(r"[^0-9A-Za-z-]+", i.asset_tags)), None)
     if incident is not None:
         _event(incident, IncidentEvent.Kind.UPDATE_ADDED, actor, text)
     return incident

@@ -92,3 +92,13 @@ def test_counter_visits_are_read_only_in_the_admin(client, tech_bar_staff, make_
     assert client.get(reverse("admin:devices_countervisit_change", args=[visit.pk])).status_code == 200
     assert client.get(reverse("admin:devices_countervisit_add")).status_code == 403
     assert client.get(reverse("admin:devices_countervisit_delete", args=[visit.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_imei_with_a_wrong_check_digit_is_refused_in_the_admin(client, tech_bar_staff, make_device):
+    phone = make_device()
+    client.force_login(tech_bar_staff)
+    url = reverse("admin:devices_device_change", args=[phone.pk])
+    response = client.post(url, change_data(phone, imei="490154203237517"))
+    assert response.status_code == 200 and "check digit is wrong" in response.content.decode()
+    assert client.post(url, change_data(phone, imei="490154203237518")).status_code == 302
