@@ -170,6 +170,13 @@ def test_the_conditions_of_use_are_shown_and_accepted_at_the_counter(
     assert visit.accepted_here == ack and visit.conditions_version == version
     assert "accepted at this counter" in counter_client.get(done.url).content.decode()
 
+    counter_client.force_login(person)  # their own policy receipt says where they accepted
+    receipt = reverse("policy:receipt", kwargs={"slug": version.policy.slug, "number": version.number})
+    assert (
+        f"At a Tech Bar counter, shown by {tech_bar_staff.get_full_name()}"
+        in counter_client.get(receipt).content.decode()
+    )
+
 
 @pytest.mark.django_db
 def test_without_the_text_shown_nothing_is_handed_over(counter_client, make_device, portal_admin):
