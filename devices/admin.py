@@ -4,10 +4,23 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
-from devices import remote
-from devices.models import Assignment, Device, DeviceEvent, DeviceLoss, DeviceModel, RemoteAction, TechBar
+from devices import counter, remote, services
+from devices.forms import DeviceAdminForm
+from devices.models import (
+    Assignment,
+    CounterLine,
+    CounterVisit,
+    Device,
+    DeviceEvent,
+    DeviceLoss,
+    DeviceModel,
+    RemoteAction,
+    TechBar,
+)
 from devices.services import DeviceError
+from portal import permissions
 from portal.admin import ReadOnlyAdmin, UserAdmin
 
 
@@ -39,12 +52,41 @@ class AssignmentInline(admin.TabularInline):
 
 @admin.register(Device)
 class DeviceAdmin(admin.ModelAdmin):
+    """Custody (status, Tech Bar, holder) moves only through the counter services: read-only on an
+    existing device, set by `device_receive` on a new one. A device is disposed, never deleted."""
+
+    form = DeviceAdminForm
     list_display = ("asset_tag", "model", "status", "tech_bar", "phone_number", "imei")
     list_filter = ("status", "model__kind", "tech_bar")
     search_fields = ("asset_tag", "serial_number", "imei", "phone_number")
     list_select_related = ("model", "tech_bar")
-    readonly_fields = ("status", "updated_at")  # status moves only through the counter services
     inlines = [AssignmentInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ("status", "updated_at")
+        return ("status", "tech_bar", "updated_at")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None and "tech_bar" in form.base_fields:
+            form.base_fields["tech_bar"].required = True
+            form.base_fields["tech_bar"].help_text = "The Tech Bar that received it: it goes into stock there."
+        return form
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)  # details only: custody fields are read-only
+            return
+        services.device_receive(device=obj, actor=request.user, tech_bar=obj.tech_bar, note="Added in the admin.")
 
 
 @admin.register(DeviceEvent)
@@ -190,6 +232,14 @@ class KitHeldInline(admin.TabularInline):
             .select_related("device__model", "issued_at_tech_bar")
         )
 
+
+class CounterLineInline(admin.TabularInline):
+    model = CounterLine
+    extra = 0
+    can_delete = False
+    fields = ("direction", "device", "reason", "condition")
+    readonly_fields = fields
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -200,3 +250,61 @@ class KitHeldInline(admin.TabularInline):
 # The people admin is the portal's; devices adds its inline there (devices depends on portal,
 # never the other way round).
 UserAdmin.inlines = [*UserAdmin.inlines, KitHeldInline]
+
+
+@admin.register(CounterVisit)
+class CounterVisitAdmin(ReadOnlyAdmin):
+    """Past counter visits (read-only), and the counter itself: its views hang off this admin."""
+
+    list_display = ("reference_display", "confirmed_at", "person", "tech_bar", "staff")
+    list_filter = ("tech_bar",)
+    search_fields = ("person__payroll_number",)
+    list_select_related = ("person", "tech_bar", "staff")
+    inlines = [CounterLineInline]
+    date_hierarchy = "confirmed_at"
+
+    @admin.display(description="Receipt")
+    def reference_display(self, obj):
+        return obj.reference
+
+    def has_module_permission(self, request):
+        return permissions.is_tech_bar(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_tech_bar(request.user) and super().has_view_permission(request, obj)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("counter/", view(counter.counter_start), name="devices_counter"),
+            path("counter/<str:payroll>/", view(counter.counter_person), name="devices_counter_person"),
+            path("<int:pk>/receipt/", view(counter.counter_receipt), name="devices_counter_receipt"),
+            *super().get_urls(),
+        ]
+
+
+_get_app_list = admin.site.get_app_list
+
+
+def _app_list_with_counter(request, app_label=None):
+    """The admin index lists the counter first under Devices, for those who work at it."""
+    app_list = _get_app_list(request, app_label)
+    if not permissions.is_tech_bar(request.user):
+        return app_list
+    for app in app_list:
+        if app["app_label"] == "devices":
+            app["models"].insert(
+                0,
+                {
+                    "name": "Tech Bar counter: issue, take back and swap",
+                    "object_name": "Counter",
+                    "perms": {"view": True},
+                    "admin_url": reverse("admin:devices_counter"),
+                    "add_url": None,
+                    "view_only": True,
+                },
+            )
+    return app_list
+
+
+admin.site.get_app_list = _app_list_with_counter

@@ -125,15 +125,15 @@ def device_found(*, device: Device, actor: User, tech_bar: TechBar, note: str = 
     """A lost or stolen device is back at a counter: it waits for triage there, and its incident's
     timeline says so. Remote actions still under way carry on (a wipe is wanted before reissue)."""
     device = Device.objects.select_for_update().get(pk=device.pk)
-    loss = DeviceLoss.objects.select_for_update().filter(device=device, found_at__isnull=True).first()
-    if loss is None or device.status not in (Device.Status.LOST, Device.Status.STOLEN):
+    if (
+        device.status not in (Device.Status.LOST, Device.Status.STOLEN)
+        or not device.losses.filter(found_at__isnull=True).exists()
+    ):
         raise DeviceError(f"{device.asset_tag} is {device.get_status_display().lower()}, not lost or stolen.")
-    now = timezone.now()
     from_status = _transition(device, Device.Status.RETURNED)
     device.tech_bar = tech_bar
     device.save(update_fields=["status", "tech_bar", "updated_at"])
-    loss.found_at, loss.found_by, loss.found_at_tech_bar = now, actor, tech_bar
-    loss.save(update_fields=["found_at", "found_by", "found_at_tech_bar"])
+    loss = loss_close_found(device=device, actor=actor, tech_bar=tech_bar, note=note)
     DeviceEvent.objects.create(
         device=device,
         kind=DeviceEvent.Kind.FOUND,
@@ -143,8 +143,20 @@ def device_found(*, device: Device, actor: User, tech_bar: TechBar, note: str = 
         from_status=from_status,
         to_status=device.status,
         note=note.strip()[:500],
-        created_at=now,
+        created_at=loss.found_at,
     )
+    return loss
+
+
+def loss_close_found(*, device: Device, actor: User, tech_bar: TechBar, note: str = "") -> DeviceLoss | None:
+    """The open loss report of a device that has turned up is closed, and its incident's timeline
+    says so. The caller holds the device's lock and moves its status (`device_found`, or the
+    counter's `device_return`). None when nothing was reported open."""
+    loss = DeviceLoss.objects.select_for_update().filter(device=device, found_at__isnull=True).first()
+    if loss is None:
+        return None
+    loss.found_at, loss.found_by, loss.found_at_tech_bar = timezone.now(), actor, tech_bar
+    loss.save(update_fields=["found_at", "found_by", "found_at_tech_bar"])
     if loss.incident_id:
         incident_services.incident_add_timeline_note(
             incident=loss.incident,

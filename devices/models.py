@@ -75,7 +75,7 @@ class Device(models.Model):
     }
 
     asset_tag = models.CharField(max_length=30, unique=True, help_text="Printed on the device's barcode label.")
-    serial_number = models.CharField(max_length=100, blank=True)
+    serial_number = models.CharField(max_length=100, blank=True, db_index=True)  # scanned at counters
     imei = models.CharField("IMEI", max_length=17, blank=True)
     phone_number = models.CharField(max_length=20, blank=True)
     sim_iccid = models.CharField("SIM ICCID", max_length=22, blank=True)
@@ -111,10 +111,15 @@ class Assignment(models.Model):
         FAULTY = "faulty", "Faulty"
         END_OF_LIFE = "end_of_life", "End of life"
         DAMAGED = "damaged", "Damaged"
+        NO_LONGER_NEEDED = "no_longer_needed", "No longer needed"
         LEAVER = "leaver", "Leaver"
         FOUND = "found", "Found after loss or theft"
         LOST = "lost", "Reported lost"
         STOLEN = "stolen", "Reported stolen"
+
+    # What a counter may choose when it takes a device back; lost and stolen end an assignment
+    # through the holder's report (devices.losses), never at a counter.
+    COUNTER_REASONS = ("faulty", "damaged", "end_of_life", "no_longer_needed", "leaver", "found")
 
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="assignments")
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
@@ -153,6 +158,7 @@ class DeviceEvent(models.Model):
     """The custody history: one row per change, written by the service that made it."""
 
     class Kind(models.TextChoices):
+        RECEIVED = "received", "Received into stock"
         ISSUED = "issued", "Issued"
         RETURNED = "returned", "Returned"
         TRIAGED = "triaged", "Triaged"
@@ -169,10 +175,19 @@ class DeviceEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     tech_bar = models.ForeignKey(TechBar, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    from_status = models.CharField(max_length=20, choices=Device.Status.choices)
+    from_status = models.CharField(
+        max_length=20, choices=Device.Status.choices, blank=True, help_text="Empty for a device just received."
+    )
     to_status = models.CharField(max_length=20, choices=Device.Status.choices)
     note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    counter_visit = models.ForeignKey(
+        "devices.CounterVisit", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    # A swap: the device taken back and its replacement point at each other.
+    related_event = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="The other half of a swap."
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -281,3 +296,90 @@ class RemoteAction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.device.asset_tag} ({self.get_status_display().lower()})"
+
+
+# --- The counter ----------------------------------------------------------------------------------
+class CounterVisit(models.Model):
+    """One person at one Tech Bar counter: what they handed back and took away, confirmed once,
+    printed as a receipt. Written only by `devices.services.counter_visit_confirm`."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="counter_visits")
+    tech_bar = models.ForeignKey(TechBar, on_delete=models.PROTECT, related_name="counter_visits")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", help_text="Who served them."
+    )
+    confirmed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    conditions_version = models.ForeignKey(
+        "policy.PolicyVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The ICT Conditions of Use version the person had accepted when they confirmed.",
+    )
+    accepted_here = models.ForeignKey(
+        "policy.Acknowledgement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Their acceptance, when they accepted the conditions of use at this counter.",
+    )
+
+    class Meta:
+        ordering = ["-confirmed_at", "-pk"]
+        verbose_name = "counter visit"
+        indexes = [models.Index(fields=["person", "confirmed_at"], name="devices_visit_person")]
+
+    def __str__(self):
+        return f"Receipt {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        return f"TB-{self.pk:06d}"
+
+    @property
+    def lines_by_direction(self) -> list[tuple[str, list["CounterLine"]]]:
+        """For the receipt: (heading, lines) handed over, then taken back (uses prefetched lines)."""
+        lines = list(self.lines.all())
+        return [
+            (label, [line for line in lines if line.direction == value])
+            for value, label in [
+                (CounterLine.Direction.HANDED_OVER, "Handed over"),
+                (CounterLine.Direction.TAKEN_BACK, "Taken back"),
+            ]
+        ]
+
+
+class CounterLine(models.Model):
+    """One device on a counter receipt, handed over or taken back."""
+
+    class Direction(models.TextChoices):
+        TAKEN_BACK = "taken_back", "Taken back"
+        HANDED_OVER = "handed_over", "Handed over"
+
+    visit = models.ForeignKey(CounterVisit, on_delete=models.PROTECT, related_name="lines")
+    direction = models.CharField(max_length=20, choices=Direction.choices)
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="+")
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="counter_lines")
+    event = models.OneToOneField(DeviceEvent, on_delete=models.PROTECT, related_name="counter_line")
+    reason = models.CharField(max_length=20, choices=Assignment.ReturnReason.choices, blank=True)
+    condition = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["visit", "direction", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "device"],
+                name="devices_counter_line_once",
+                violation_error_message="A device is on a receipt once.",
+            ),
+            models.CheckConstraint(
+                condition=Q(direction="handed_over", reason="") | Q(direction="taken_back") & ~Q(reason=""),
+                name="devices_counter_line_reason",
+                violation_error_message="A device taken back needs a reason; one handed over has none.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_direction_display()} {self.device_id}"

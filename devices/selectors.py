@@ -1,10 +1,21 @@
-"""Reads for devices."""
+"""Reads for devices: a person's kit, finding a scanned device, and what a scan means at a counter."""
 
 import re
+from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from devices.models import Assignment, Device, DeviceEvent, DeviceLoss, RemoteAction, TechBar
+from devices.models import (
+    Assignment,
+    CounterLine,
+    CounterVisit,
+    Device,
+    DeviceEvent,
+    DeviceLoss,
+    RemoteAction,
+    TechBar,
+)
+from portal import permissions
 from portal.models import User
 
 
@@ -75,3 +86,162 @@ def device_record(*, pk: int) -> Device:
         )
         .get(pk=pk)
     )
+
+
+# --- My kit ---------------------------------------------------------------------------------------
+def _with_receipts(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Each assignment with the counter visits that issued it and took it back (their receipts)."""
+    lines = CounterLine.objects.filter(assignment=OuterRef("pk"))
+    return assignments.annotate(
+        issue_receipt_id=Subquery(lines.filter(direction=CounterLine.Direction.HANDED_OVER).values("visit_id")[:1]),
+        return_receipt_id=Subquery(lines.filter(direction=CounterLine.Direction.TAKEN_BACK).values("visit_id")[:1]),
+    )
+
+
+def kit_held_by(*, user: User) -> QuerySet[Assignment]:
+    """What I hold, since when and from which Tech Bar, with the receipt I was given."""
+    return _with_receipts(assignments_open_for(user=user))
+
+
+def kit_handed_back_by(*, user: User) -> QuerySet[Assignment]:
+    """What I held before and handed back, newest first."""
+    return _with_receipts(
+        Assignment.objects.filter(holder=user, returned_at__isnull=False)
+        .select_related("device__model", "issued_at_tech_bar")
+        .order_by("-returned_at", "-pk")
+    )
+
+
+def counter_visits_for(*, user: User) -> QuerySet[CounterVisit]:
+    return CounterVisit.objects.filter(person=user).select_related("tech_bar").order_by("-confirmed_at", "-pk")
+
+
+def counter_visit_for_viewer(*, viewer: User, pk: int) -> CounterVisit | None:
+    """A receipt: the person's own, or any for Tech Bar staff and Portal admins; None otherwise."""
+    visits = CounterVisit.objects.select_related(
+        "person", "tech_bar", "staff", "conditions_version__policy", "accepted_here"
+    ).prefetch_related(
+        Prefetch("lines", queryset=CounterLine.objects.select_related("device__model").order_by("direction", "pk"))
+    )
+    if not permissions.is_tech_bar(viewer):
+        visits = visits.filter(person=viewer)
+    return visits.filter(pk=pk).first()
+
+
+# --- The counter: a person -------------------------------------------------------------------------
+def person_by_payroll_number(*, payroll_number: str) -> User | None:
+    code = (payroll_number or "").strip().upper()
+    if not code:
+        return None
+    return User.objects.filter(payroll_number=code).first()
+
+
+def past_problem_kit(*, user: User) -> QuerySet[DeviceEvent]:
+    """Kit this person lost, had stolen or brought back damaged, newest first."""
+    return (
+        DeviceEvent.objects.filter(holder=user)
+        .filter(
+            Q(kind__in=[DeviceEvent.Kind.REPORTED_LOST, DeviceEvent.Kind.REPORTED_STOLEN])
+            | Q(kind=DeviceEvent.Kind.RETURNED, note__startswith=Assignment.ReturnReason.DAMAGED.label)
+        )
+        .select_related("device__model")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# --- The counter: a scan ---------------------------------------------------------------------------
+def imei_check_digit(first_14: str) -> str:
+    """The Luhn check digit that ends an IMEI whose first 14 digits are these."""
+    total = 0
+    for i, ch in enumerate(reversed(first_14)):
+        d = int(ch)
+        if i % 2 == 0:  # from the right, every other digit starting with the last is doubled
+            d = d * 2
+            d = d - 9 if d > 9 else d
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+def imei_check_digit_ok(code: str) -> bool:
+    """The Luhn check of a 15-digit IMEI (its last digit checks the first 14)."""
+    return len(code) == 15 and code.isdigit() and imei_check_digit(code[:14]) == code[14]
+
+
+def looks_like_imei(code: str) -> bool:
+    return len(code) == 15 and code.isdigit()
+
+
+def device_by_code(*, code: str) -> Device | None:
+    """The device with this asset tag, IMEI or serial number (as scanned or typed)."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    match = Q(asset_tag=code.upper()) | Q(serial_number=code)
+    if code != code.upper():
+        match |= Q(asset_tag=code) | Q(serial_number=code.upper())
+    if code.isdigit():
+        match |= Q(imei=code)
+    found = list(Device.objects.filter(match).select_related("model", "tech_bar")[:2])
+    # An asset tag wins over another device's serial number that happens to read the same.
+    found.sort(key=lambda d: d.asset_tag.upper() != code.upper())
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What one scan means for this person at this Tech Bar."""
+
+    TAKE_BACK = "take_back"
+    HAND_OVER = "hand_over"
+    REFUSED = "refused"
+
+    code: str
+    placement: str
+    message: str = ""
+    device: Device | None = None
+    found_after_loss: bool = False
+
+
+def scan_classify(*, code: str, person: User, tech_bar) -> Scan:
+    """Holds it: taking back. In stock here: handing over. Anything else: refused, saying why and
+    where it is. A device this person reported lost or stolen that turns up: taking back, as found."""
+    code = (code or "").strip()
+    if not code:
+        return Scan(code, Scan.REFUSED, "Scan or type an asset tag, IMEI or serial number.")
+    device = device_by_code(code=code)
+    if device is None:
+        if looks_like_imei(code) and not imei_check_digit_ok(code):
+            return Scan(code, Scan.REFUSED, f"{code} is not a valid IMEI: its check digit is wrong. Scan it again.")
+        return Scan(code, Scan.REFUSED, f"No device has the asset tag, IMEI or serial number {code}.")
+    if device.imei == code and not imei_check_digit_ok(code):
+        return Scan(code, Scan.REFUSED, f"{code} is not a valid IMEI: its check digit is wrong. Scan the asset tag.")
+    status = device.status
+    latest = Assignment.objects.filter(device=device).select_related("holder").order_by("-issued_at", "-pk").first()
+    held_by_person = latest is not None and latest.holder_id == person.pk
+    if status == Device.Status.ISSUED:
+        if held_by_person and latest.returned_at is None:
+            return Scan(code, Scan.TAKE_BACK, device=device)
+        holder = latest.holder if latest else None
+        return Scan(code, Scan.REFUSED, f"{device.asset_tag} is issued to someone else ({holder}).", device)
+    if status in (Device.Status.LOST, Device.Status.STOLEN):
+        if held_by_person:
+            return Scan(
+                code,
+                Scan.TAKE_BACK,
+                f"{device.asset_tag} was reported {status}: taking it back as found, for triage.",
+                device,
+                found_after_loss=True,
+            )
+        return Scan(code, Scan.REFUSED, f"{device.asset_tag} was reported {status} by someone else.", device)
+    if status == Device.Status.IN_STOCK:
+        if device.tech_bar_id in (None, tech_bar.pk):
+            return Scan(code, Scan.HAND_OVER, device=device)
+        return Scan(code, Scan.REFUSED, f"{device.asset_tag} is in stock at {device.tech_bar}, not here.", device)
+    where = f" at {device.tech_bar}" if device.tech_bar_id else ""
+    if status == Device.Status.RETURNED:
+        return Scan(
+            code, Scan.REFUSED, f"{device.asset_tag} is not issued to anyone: it is awaiting triage{where}.", device
+        )
+    if status == Device.Status.IN_REPAIR:
+        return Scan(code, Scan.REFUSED, f"{device.asset_tag} is in repair{where}.", device)
+    return Scan(code, Scan.REFUSED, f"{device.asset_tag} has been disposed of.", device)

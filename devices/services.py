@@ -1,10 +1,19 @@
-"""Every change to a device goes through here: one transaction, one custody event each."""
+"""Every change to a device goes through here: one transaction, one custody event each.
+
+Sections: custody (receive, issue, return) and the counter (a whole visit, confirmed once).
+"""
+
+import datetime
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from devices.models import Assignment, Device, DeviceEvent, TechBar
+from devices.models import Assignment, CounterLine, CounterVisit, Device, DeviceEvent, DeviceModel, TechBar
 from policy import selectors as policy_selectors
+from policy import services as policy_services
+from policy.models import PolicyVersion
 from portal.models import User
 
 
@@ -32,18 +41,53 @@ def _transition(device: Device, to_status: str) -> str:
     return from_status
 
 
+def holder_refusal(holder: User, *, today: datetime.date | None = None) -> str:
+    """Why kit may not be handed to this person, or '' when it may (conditions of use aside)."""
+    today = today or timezone.localdate()
+    if not holder.is_active:
+        return f"{holder} is no longer active and cannot be issued kit."
+    if holder.leaving_date is not None and holder.leaving_date < today:
+        return f"{holder} left on {date_format(holder.leaving_date, 'j F Y')} and cannot be issued kit."
+    return ""
+
+
+# --- Custody ------------------------------------------------------------------------------------
 @transaction.atomic
-def device_issue(*, device: Device, holder: User, actor: User, tech_bar: TechBar) -> Assignment:
+def device_receive(*, device: Device, actor: User, tech_bar: TechBar, note: str = "") -> Device:
+    """A new device arrives at a Tech Bar: saved in stock there, with its "received" event."""
+    device.status = Device.Status.IN_STOCK
+    device.tech_bar = tech_bar
+    device.full_clean()
+    device.save()
+    DeviceEvent.objects.create(
+        device=device,
+        kind=DeviceEvent.Kind.RECEIVED,
+        actor=actor,
+        tech_bar=tech_bar,
+        from_status="",
+        to_status=device.status,
+        note=note[:500],
+    )
+    return device
+
+
+@transaction.atomic
+def device_issue(
+    *, device: Device, holder: User, actor: User, tech_bar: TechBar, visit: CounterVisit | None = None
+) -> Assignment:
     """Hand a device in stock to a holder at a Tech Bar counter."""
     device = Device.objects.select_for_update().get(pk=device.pk)
     if device.status != Device.Status.IN_STOCK:
         raise DeviceNotAvailable(device)
-    if not holder.is_active:
-        raise HolderNotEligible(f"{holder} is no longer active and cannot be issued kit.")
+    refusal = holder_refusal(holder)
+    if refusal:
+        raise HolderNotEligible(refusal)
     if not policy_selectors.has_accepted_current(holder):
         raise HolderNotEligible(
             f"{holder} has not accepted the current ICT Conditions of Use. Ask them to accept it in Kitbag first."
         )
+    if device.tech_bar_id is not None and device.tech_bar_id != tech_bar.pk:
+        raise DeviceError(f"{device.asset_tag} is in stock at {device.tech_bar}, not at {tech_bar}.")
     from_status = _transition(device, Device.Status.ISSUED)
     device.tech_bar = None
     device.save(update_fields=["status", "tech_bar", "updated_at"])
@@ -56,25 +100,46 @@ def device_issue(*, device: Device, holder: User, actor: User, tech_bar: TechBar
         tech_bar=tech_bar,
         from_status=from_status,
         to_status=device.status,
+        counter_visit=visit,
     )
     return assignment
 
 
 @transaction.atomic
-def device_return(*, device: Device, actor: User, tech_bar: TechBar, reason: str, condition: str = "") -> Assignment:
-    """Take a device back at a counter: it waits for triage."""
+def device_return(
+    *,
+    device: Device,
+    actor: User,
+    tech_bar: TechBar,
+    reason: str,
+    condition: str = "",
+    visit: CounterVisit | None = None,
+) -> Assignment:
+    """Take a device back at a counter: it waits for triage. A lost or stolen device that turns
+    up comes back the same way, as found, and the incident about its loss is told."""
     device = Device.objects.select_for_update().get(pk=device.pk)
-    assignment = Assignment.objects.select_for_update().filter(device=device, returned_at__isnull=True).first()
+    found = device.status in (Device.Status.LOST, Device.Status.STOLEN)
+    if found:
+        reason = Assignment.ReturnReason.FOUND
+        assignment = Assignment.objects.select_for_update().filter(device=device).order_by("-issued_at").first()
+    else:
+        assignment = Assignment.objects.select_for_update().filter(device=device, returned_at__isnull=True).first()
     if assignment is None:
-        raise DeviceError(f"{device.asset_tag} is not issued to anyone.")
+        where = f" at {device.tech_bar}" if device.tech_bar_id else ""
+        raise DeviceError(
+            f"{device.asset_tag} is not issued to anyone: it is {device.get_status_display().lower()}{where}."
+        )
+    if reason not in Assignment.COUNTER_REASONS:
+        raise DeviceError(f"Choose why {device.asset_tag} is coming back.")
     from_status = _transition(device, Device.Status.RETURNED)
     device.tech_bar = tech_bar
     device.save(update_fields=["status", "tech_bar", "updated_at"])
-    assignment.returned_at = timezone.now()
-    assignment.returned_by = actor
-    assignment.return_reason = reason
-    assignment.condition = condition
-    assignment.save(update_fields=["returned_at", "returned_by", "return_reason", "condition"])
+    if assignment.returned_at is None:  # a loss report already ended a lost device's assignment
+        assignment.returned_at = timezone.now()
+        assignment.returned_by = actor
+        assignment.return_reason = reason
+        assignment.condition = condition[:200]
+        assignment.save(update_fields=["returned_at", "returned_by", "return_reason", "condition"])
     DeviceEvent.objects.create(
         device=device,
         kind=DeviceEvent.Kind.RETURNED,
@@ -83,6 +148,194 @@ def device_return(*, device: Device, actor: User, tech_bar: TechBar, reason: str
         tech_bar=tech_bar,
         from_status=from_status,
         to_status=device.status,
-        note=f"{Assignment.ReturnReason(reason).label}. {condition}".strip(),
+        note=f"{Assignment.ReturnReason(reason).label}. {condition}".strip()[:500],
+        counter_visit=visit,
     )
+    if found:
+        from devices.losses import loss_close_found  # losses builds on this module's custody services
+
+        loss_close_found(device=device, actor=actor, tech_bar=tech_bar, note=condition)
     return assignment
+
+
+# --- The counter --------------------------------------------------------------------------------
+# A device taken back for one of these reasons and a device of the same kind handed over in the
+# same visit are a swap.
+SWAP_REASONS = {Assignment.ReturnReason.FAULTY, Assignment.ReturnReason.DAMAGED, Assignment.ReturnReason.END_OF_LIFE}
+
+
+@dataclass
+class TakeBack:
+    device: Device
+    reason: str
+    condition: str = ""
+
+
+@dataclass
+class CounterBasket:
+    """What the counter screen holds when the person confirms."""
+
+    take_back: list[TakeBack] = field(default_factory=list)
+    hand_over: list[Device] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CounterAcceptance:
+    """The conditions-of-use versions shown at the counter and accepted there by the person."""
+
+    versions: list[PolicyVersion]
+    shown_at: datetime.datetime
+    ip_address: str | None = None
+    user_agent: str = ""
+
+
+def _kind_of(device: Device) -> str:
+    return device.model.kind
+
+
+def faq_refusal(*, person: User, basket: CounterBasket) -> str:
+    """FAQ question 7: a replacement of a kind is handed over only once the old one of that kind is
+    back (in this visit or before) or reported lost or stolen. '' when the basket keeps the rule."""
+    taking_back = {t.device.pk for t in basket.take_back}
+    still_held = (
+        Assignment.objects.filter(holder=person, returned_at__isnull=True, device__status=Device.Status.ISSUED)
+        .exclude(device__in=taking_back)
+        .select_related("device__model")
+    )
+    held_kinds = {a.device.model.kind: a.device for a in still_held}
+    seen: dict[str, Device] = {}
+    for device in basket.hand_over:
+        kind = _kind_of(device)
+        if kind == DeviceModel.Kind.OTHER:
+            continue
+        label = DeviceModel.Kind(kind).label.lower()
+        if kind in held_kinds:
+            old = held_kinds[kind]
+            return (
+                f"{person.get_full_name()} still holds {label} {old.asset_tag}. Take it back first, "
+                f"or report it lost or stolen, before handing over {device.asset_tag}."
+            )
+        if kind in seen:
+            return f"Only one {label} at a time: {seen[kind].asset_tag} and {device.asset_tag} are both {label}s."
+        seen[kind] = device
+    return ""
+
+
+@transaction.atomic
+def counter_visit_confirm(
+    *,
+    person: User,
+    actor: User,
+    tech_bar: TechBar,
+    basket: CounterBasket,
+    acceptance: CounterAcceptance | None = None,
+) -> CounterVisit:
+    """Everything one person hands back and takes away at a counter, confirmed once by them:
+    one transaction, every device locked, one custody event per device, swaps linked, and the
+    conditions of use accepted at the counter first when they had not accepted them."""
+    if not basket.take_back and not basket.hand_over:
+        raise DeviceError("Scan at least one device before confirming.")
+    ids = [t.device.pk for t in basket.take_back] + [d.pk for d in basket.hand_over]
+    if len(set(ids)) != len(ids):
+        raise DeviceError("A device is on the list twice.")
+    # Lock every device in one order, so two counters never wait on each other in a circle.
+    locked = {d.pk: d for d in Device.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    for d in Device.objects.filter(pk__in=ids).select_related("model", "tech_bar"):
+        locked[d.pk] = d
+    basket = CounterBasket(
+        take_back=[TakeBack(locked[t.device.pk], t.reason, t.condition) for t in basket.take_back],
+        hand_over=[locked[d.pk] for d in basket.hand_over],
+    )
+    accepted_here = None
+    if basket.hand_over:
+        refusal = holder_refusal(person)
+        if refusal:
+            raise HolderNotEligible(refusal)
+        if acceptance is not None:
+            for version in acceptance.versions:
+                accepted_here = policy_services.policy_accept(
+                    actor=person,
+                    version=version,
+                    shown_at=acceptance.shown_at,
+                    content_hash=version.content_hash,
+                    ip_address=acceptance.ip_address,
+                    user_agent=acceptance.user_agent,
+                    witnessed_by=actor,
+                )
+        if not policy_selectors.has_accepted_current(person):
+            raise HolderNotEligible(
+                f"{person.get_full_name()} has not accepted the current ICT Conditions of Use: "
+                "show them the text and tick the box to record their acceptance here."
+            )
+        refusal = faq_refusal(person=person, basket=basket)
+        if refusal:
+            raise DeviceError(refusal)
+
+    visit = CounterVisit.objects.create(
+        person=person,
+        tech_bar=tech_bar,
+        staff=actor,
+        confirmed_at=timezone.now(),
+        conditions_version=_conditions_version_held(person),
+        accepted_here=accepted_here,
+    )
+    returned_events = []
+    for line in basket.take_back:
+        assignment = device_return(
+            device=line.device,
+            actor=actor,
+            tech_bar=tech_bar,
+            reason=line.reason,
+            condition=line.condition,
+            visit=visit,
+        )
+        if assignment.holder_id != person.pk:
+            raise DeviceError(f"{line.device.asset_tag} was held by someone else, not {person.get_full_name()}.")
+        event = visit.events.filter(device=line.device).latest("pk")
+        # A lost or stolen device's assignment ended with the holder's report; here it is found.
+        found = event.from_status in (Device.Status.LOST, Device.Status.STOLEN)
+        reason = Assignment.ReturnReason.FOUND if found else assignment.return_reason
+        CounterLine.objects.create(
+            visit=visit,
+            direction=CounterLine.Direction.TAKEN_BACK,
+            device=line.device,
+            assignment=assignment,
+            event=event,
+            reason=reason,
+            condition=line.condition if found else assignment.condition,
+        )
+        returned_events.append((line.device, reason, event))
+    issued_events = []
+    for device in basket.hand_over:
+        assignment = device_issue(device=device, holder=person, actor=actor, tech_bar=tech_bar, visit=visit)
+        event = visit.events.filter(device=device).latest("pk")
+        CounterLine.objects.create(
+            visit=visit, direction=CounterLine.Direction.HANDED_OVER, device=device, assignment=assignment, event=event
+        )
+        issued_events.append((device, event))
+    _link_swaps(returned_events, issued_events)
+    return visit
+
+
+def _link_swaps(returned_events, issued_events) -> None:
+    unpaired = list(issued_events)
+    for old_device, reason, old_event in returned_events:
+        if reason not in SWAP_REASONS:
+            continue
+        match = next((pair for pair in unpaired if _kind_of(pair[0]) == _kind_of(old_device)), None)
+        if match is None:
+            continue
+        unpaired.remove(match)
+        new_device, new_event = match
+        old_event.related_event = new_event
+        old_event.note = f"{old_event.note} Swapped for {new_device.asset_tag}."[:500]
+        old_event.save(update_fields=["related_event", "note"])
+        new_event.related_event = old_event
+        new_event.note = f"Replaces {old_device.asset_tag} (swap)."
+        new_event.save(update_fields=["related_event", "note"])
+
+
+def _conditions_version_held(person: User) -> PolicyVersion | None:
+    """The newest conditions-of-use version this person has accepted (shown on the receipt)."""
+    acknowledgement = policy_selectors.acknowledgements_for(user=person).select_related("version").first()
+    return acknowledgement.version if acknowledgement else None

@@ -7,6 +7,8 @@ from devices import views
 app_name = "devices"
 
 urlpatterns = [
+    path("my-kit/", views.MyKitView.as_view(), name="my_kit"),
+    path("receipts/<int:pk>/", views.CounterReceiptView.as_view(), name="receipt"),
     path("report/<int:pk>/", views.DeviceReportView.as_view(), name="device_report"),
     path("report/<int:pk>/faulty/", views.DeviceFaultyView.as_view(), name="device_report_faulty"),
     path("report/<int:pk>/<slug:kind>/", views.DeviceLossReportView.as_view(), name="device_report_loss"),

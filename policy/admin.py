@@ -120,11 +120,11 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
 @admin.register(Acknowledgement)
 class AcknowledgementAdmin(ReadOnlyAdmin):
-    list_display = ("accepted_at", "user", "version", "content_hash", "ip_address")
+    list_display = ("accepted_at", "user", "version", "content_hash", "ip_address", "witnessed_by")
     list_filter = ("version__policy", "version")
     search_fields = ("user__payroll_number", "user__last_name")
     date_hierarchy = "accepted_at"
-    list_select_related = ("user", "version__policy")
+    list_select_related = ("user", "version__policy", "witnessed_by")
 
 
 @admin.register(PolicyReminder)

@@ -193,6 +193,14 @@ class Acknowledgement(models.Model):
     )
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
+    witnessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The Tech Bar staff member who showed the text at a counter; empty when accepted in Kitbag.",
+    )
 
     objects = AcknowledgementQuerySet.as_manager()
 
@@ -216,6 +224,10 @@ class Acknowledgement(models.Model):
 
     def get_absolute_url(self):
         return reverse("policy:receipt", kwargs={"slug": self.version.policy.slug, "number": self.version.number})
+
+    @property
+    def accepted_at_counter(self) -> bool:
+        return self.witnessed_by_id is not None
 
     def delete(self, *args, **kwargs):
         raise ValidationError("An acknowledgement is never deleted.")

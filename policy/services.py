@@ -134,13 +134,15 @@ def policy_accept(
     content_hash: str,
     ip_address: str | None = None,
     user_agent: str = "",
+    witnessed_by: User | None = None,
 ) -> Acknowledgement:
     """Record that `actor` read and accepted `version`, shown to them at `shown_at`.
 
     Idempotent: a second call for the same person and version (double click, two tabs, a retry,
     or two requests at the same instant) returns the first acknowledgement and records nothing.
     A version superseded while the person was reading it is recorded as what they read; the gate
-    then asks for the new one.
+    then asks for the new one. `witnessed_by`: the Tech Bar staff member, when the text was shown
+    and accepted at a counter (recorded as accepted at the counter).
     """
     existing = Acknowledgement.objects.filter(user=actor, version=version).first()
     if existing is not None:
@@ -163,6 +165,7 @@ def policy_accept(
                 content_hash=content_hash,
                 ip_address=ip_address or None,
                 user_agent=(user_agent or "")[:500],
+                witnessed_by=witnessed_by,
             )
     except IntegrityError:
         return Acknowledgement.objects.get(user=actor, version=version)

@@ -43,7 +43,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "incidents.RegulatorDecision": DATA_OFFICE_READS,
     "devices.TechBar": {"tech_bar_staff": "v", **PORTAL_ADMIN_MANAGES},
     "devices.DeviceModel": {"tech_bar_staff": "v", **PORTAL_ADMIN_MANAGES},
-    "devices.Device": {"tech_bar_staff": "vca", **PORTAL_ADMIN_MANAGES},
+    # A device is disposed of, never deleted: nobody has delete, not even the superuser.
+    "devices.Device": {"tech_bar_staff": "vca", "portal_admin": "vca", "superuser": "vca"},
+    "devices.CounterVisit": COUNTER_READS,  # receipts: written only by the counter
     "devices.DeviceEvent": COUNTER_READS,
     "devices.DeviceLoss": COUNTER_READS,
     # SIM blocks and wipes: marked done or failed through the admin's actions, never added or deleted.

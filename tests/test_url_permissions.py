@@ -109,6 +109,28 @@ def _officers_phone_stolen_form(get) -> dict:
 
 HOLDER_ONLY = {"officer": 200, "supervisor": 404, "tech_bar_staff": 404, "data_office": 404, "portal_admin": 404}
 
+
+def _officers_receipt(get) -> dict:
+    """A counter visit where the `officer` fixture was handed a phone: their receipt."""
+    from devices import services
+    from devices.models import Device, DeviceModel, TechBar
+
+    bar = TechBar.objects.create(code="perm", name="Permissions Tech Bar")
+    model = DeviceModel.objects.create(make="Samsung", model_name="Galaxy", kind=DeviceModel.Kind.SMARTPHONE)
+    phone = Device.objects.create(asset_tag="KBPERM1", model=model, tech_bar=bar)
+    visit = services.counter_visit_confirm(
+        person=get("officer"),
+        actor=get("tech_bar_staff"),
+        tech_bar=bar,
+        basket=services.CounterBasket(hand_over=[phone]),
+    )
+    return {"pk": visit.pk}
+
+
+def _officers_payroll(get) -> dict:
+    return {"payroll": get("officer").payroll_number}
+
+
 # Someone else's incident is not found (404); a page their role may not use is refused (403).
 REPORTER_AND_OFFICE = {
     "officer": 200,
@@ -131,6 +153,18 @@ ROUTES = [
     # the admin hands its sign-in to allauth and refuses signed-in people without an admin role;
     # what each role may do there is in tests/test_admin_permissions.py
     ("admin:index", None, {**only("tech_bar_staff", "data_office", "portal_admin"), "anonymous": LOGIN}),
+    # the Tech Bar counter (admin views): Tech Bar staff and Portal admins only
+    ("admin:devices_counter", None, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
+    ("admin:devices_counter_person", _officers_payroll, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
+    (
+        "admin:devices_counter_receipt",
+        _officers_receipt,
+        {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN},
+    ),
+    # --- devices ---
+    ("devices:my_kit", None, ALL_SIGNED_IN),
+    # a receipt: the person's own, and any for Tech Bar staff and Portal admins; others' are not found
+    ("devices:receipt", _officers_receipt, {**only("officer", "tech_bar_staff", "portal_admin", others=404)}),
     # --- policy ---
     ("policy:my_policies", None, ALL_SIGNED_IN),
     ("policy:accept", _policy_slug, ALL_SIGNED_IN),

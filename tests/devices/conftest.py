@@ -1,15 +1,21 @@
-"""Fixtures for device tests: a Tech Bar, an officer holding an enrolled phone, a frozen clock."""
+"""Fixtures for device tests: Tech Bars, phones with valid IMEIs, an officer holding an enrolled
+phone, a counter session, and a frozen clock."""
 
+import itertools
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
 
+from devices import services
+from devices.counter import SESSION_KEY
+from devices.demo import demo_imei
 from devices.models import Device, DeviceModel, TechBar
 from devices.services import device_issue
 
 # A weekday afternoon in winter (GMT): nothing in these tests depends on the real hour.
 NOW = datetime(2026, 1, 14, 15, 0, tzinfo=UTC)
+_numbers = itertools.count(1)
 
 
 @pytest.fixture
@@ -26,24 +32,42 @@ def bar(db):
 
 
 @pytest.fixture
-def smartphone(db):
+def other_bar(db):
+    return TechBar.objects.create(code="north", name="North Hub Tech Bar")
+
+
+@pytest.fixture
+def phone_model(db):
     return DeviceModel.objects.create(make="Samsung", model_name="Galaxy XCover 7", kind=DeviceModel.Kind.SMARTPHONE)
 
 
 @pytest.fixture
-def make_device(bar, smartphone):
-    counter = iter(range(1, 10_000))
+def smartphone(phone_model):
+    return phone_model
 
-    def _make(**fields):
-        n = next(counter)
+
+@pytest.fixture
+def laptop_model(db):
+    return DeviceModel.objects.create(make="Dell", model_name="Latitude 5450", kind=DeviceModel.Kind.LAPTOP)
+
+
+@pytest.fixture
+def make_device(bar, phone_model):
+    """make_device(tech_bar=..., model=...) -> a device in stock with an asset tag, serial and, for a
+    phone, a valid IMEI, a number and an MDM enrolment."""
+
+    def _make(*, tech_bar=None, model=None, **fields):
+        n = next(_numbers)
+        model = model or phone_model
+        phone = model.kind == DeviceModel.Kind.SMARTPHONE
         values = {
             "asset_tag": f"KB{n:06d}",
-            "model": smartphone,
-            "tech_bar": bar,
-            "imei": f"35000000000{n:04d}",
-            "serial_number": f"R58N{n:06d}",
-            "phone_number": f"07700 900{n:03d}",
-            "mdm_enrolment_id": f"0f7c{n:04d}-aaaa-bbbb-cccc-000000000000",
+            "serial_number": f"SN{n:08d}",
+            "imei": demo_imei(n) if phone else "",
+            "phone_number": f"07700 9{n % 100000:05d}" if phone else "",
+            "mdm_enrolment_id": f"0f7c{n % 10000:04d}-aaaa-bbbb-cccc-{n:012d}",
+            "model": model,
+            "tech_bar": tech_bar or bar,
         }
         values.update(fields)
         return Device.objects.create(**values)
@@ -58,3 +82,27 @@ def held_phone(frozen, make_device, bar, officer, tech_bar_staff):
     device_issue(device=phone, holder=officer, actor=tech_bar_staff, tech_bar=bar)
     phone.refresh_from_db()
     return phone
+
+
+@pytest.fixture
+def issued(bar, tech_bar_staff):
+    """issued(device, holder) -> the device, handed to the holder at `bar` through a counter visit."""
+
+    def _issued(device, holder):
+        services.counter_visit_confirm(
+            person=holder, actor=tech_bar_staff, tech_bar=bar, basket=services.CounterBasket(hand_over=[device])
+        )
+        device.refresh_from_db()
+        return device
+
+    return _issued
+
+
+@pytest.fixture
+def counter_client(client, tech_bar_staff, bar):
+    """A client signed in as Tech Bar staff, working at `bar`."""
+    client.force_login(tech_bar_staff)
+    session = client.session
+    session[SESSION_KEY] = bar.pk
+    session.save()
+    return client

@@ -19,7 +19,7 @@ def bar(db):
 @pytest.fixture
 def phone(bar):
     model = DeviceModel.objects.create(make="Samsung", model_name="Galaxy XCover 7", kind=DeviceModel.Kind.SMARTPHONE)
-    return Device.objects.create(asset_tag="KB000001", model=model, tech_bar=bar, imei="350000000000001")
+    return Device.objects.create(asset_tag="KB000001", model=model, tech_bar=bar, imei="350000000000006")
 
 
 @pytest.mark.django_db

@@ -15,8 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
+from devices.demo import counter_demo_hint, demo_imei, seed_devices_demo
 from devices.models import Device, DeviceModel, TechBar
-from devices.services import device_issue
 from incidents.demo import seed_incidents_demo
 from policy.demo import seed_policy_demo
 from portal import outbox
@@ -180,7 +180,7 @@ class Command(BaseCommand):
                 Device(
                     asset_tag=tag,
                     serial_number=f"SN{rng.randrange(10**9, 10**10)}",
-                    imei=f"35{i:013d}" if phone else "",
+                    imei=demo_imei(i) if phone else "",
                     phone_number=f"07700 9{i:05d}" if phone else "",
                     model=model,
                     mdm_enrolment_id=f"intune-{i:06d}",
@@ -192,18 +192,12 @@ class Command(BaseCommand):
         Device.objects.bulk_create(new)
 
     def _issue_kit(self, rng, people, tech_bars):
-        """Give the first 50 people a phone (through the counter service, so history is real).
-        On a second run they hold it already, so nothing is issued again."""
-        issuer = User.objects.get(payroll_number="TB001")
-        in_stock = list(
-            Device.objects.filter(status=Device.Status.IN_STOCK, model__kind=DeviceModel.Kind.SMARTPHONE)
-            .order_by("asset_tag")
-            .select_related("model")
+        """The first 50 people hold a phone, issued through the counter services so history is
+        real; OFF001's phone can be swapped at the counter (see devices.demo)."""
+        by_payroll = {p.payroll_number: p for p in people}
+        seed_devices_demo(
+            people=people[:50], tech_bars=tech_bars, issuer=by_payroll["TB001"], officer=by_payroll["OFF001"], rng=rng
         )
-        for person in people[:50]:
-            if person.assignments.filter(returned_at__isnull=True).exists() or not in_stock:
-                continue
-            device_issue(device=in_stock.pop(0), holder=person, actor=issuer, tech_bar=rng.choice(tech_bars))
 
     def _print_logins(self):
         self.stdout.write("")
@@ -211,4 +205,9 @@ class Command(BaseCommand):
         for payroll, first, last, _rank, roles, _staff in DEMO_LOGINS:
             role_names = ", ".join(r.label for r in roles if r != Role.OFFICER) or Role.OFFICER.label
             self.stdout.write(f"  {payroll:<8} {DEMO_PASSWORD}   {first} {last}: {role_names}")
+        hint = counter_demo_hint(
+            officer=User.objects.get(payroll_number="OFF001"), tech_bar=TechBar.objects.get(code=TECH_BARS[0][0])
+        )
+        if hint:
+            self.stdout.write(hint)
         self.stdout.write(f"Sign in at {settings.KITBAG_BASE_URL.rstrip('/')}/accounts/login/")

@@ -1,0 +1,73 @@
+"""Demo kit: phones issued through the counter service, a swap in OFF001's history, and spare
+phones at every Tech Bar, so "TB001 swaps OFF001's faulty phone at the counter" works on `make run`.
+
+Idempotent: people who hold kit keep it, and OFF001's history is made once.
+"""
+
+import random
+from collections.abc import Sequence
+
+from devices import services
+from devices.models import CounterVisit, Device, DeviceModel, TechBar
+from devices.selectors import imei_check_digit
+from portal.models import User
+
+SPARE_PHONES_PER_TECH_BAR = 5
+
+
+def demo_imei(n: int) -> str:
+    """A made-up IMEI with a correct check digit (the counter refuses a wrong one)."""
+    first_14 = f"35{n:012d}"
+    return first_14 + imei_check_digit(first_14)
+
+
+def _phones_in_stock(tech_bar: TechBar) -> list[Device]:
+    return list(
+        Device.objects.filter(
+            status=Device.Status.IN_STOCK, tech_bar=tech_bar, model__kind=DeviceModel.Kind.SMARTPHONE
+        ).order_by("asset_tag")
+    )
+
+
+def counter_demo_hint(*, officer: User, tech_bar: TechBar) -> str:
+    """One line for the demo's printout: what to scan to swap the officer's phone."""
+    held = officer.assignments.filter(returned_at__isnull=True, device__model__kind=DeviceModel.Kind.SMARTPHONE)
+    held = held.select_related("device").first()
+    spares = [d.asset_tag for d in _phones_in_stock(tech_bar)[:3]]
+    if held is None or not spares:
+        return ""
+    return (
+        f"Counter demo: as TB001 at {tech_bar}, {officer.payroll_number} holds {held.device.asset_tag}; "
+        f"spare phones there: {', '.join(spares)}."
+    )
+
+
+def seed_devices_demo(
+    *, people: Sequence[User], tech_bars: Sequence[TechBar], issuer: User, officer: User, rng: random.Random
+) -> None:
+    """Give `officer` a history (a phone swapped when it came back damaged) and a phone to swap
+    today; give most `people` a phone; keep spare phones in stock at every Tech Bar."""
+    home = tech_bars[0]
+    if not CounterVisit.objects.filter(person=officer).exists():
+        stock = _phones_in_stock(home)
+        first, second = stock[0], stock[1]
+        services.counter_visit_confirm(
+            person=officer, actor=issuer, tech_bar=home, basket=services.CounterBasket(hand_over=[first])
+        )
+        services.counter_visit_confirm(
+            person=officer,
+            actor=issuer,
+            tech_bar=home,
+            basket=services.CounterBasket(
+                take_back=[services.TakeBack(first, "damaged", "Screen cracked, dropped on duty")],
+                hand_over=[second],
+            ),
+        )
+    for person in people:
+        if person.pk == officer.pk or person.assignments.filter(returned_at__isnull=True).exists():
+            continue
+        bars = [b for b in tech_bars if len(_phones_in_stock(b)) > SPARE_PHONES_PER_TECH_BAR]
+        if not bars:
+            break
+        bar = rng.choice(bars)
+        services.device_issue(device=_phones_in_stock(bar)[0], holder=person, actor=issuer, tech_bar=bar)

@@ -1,0 +1,65 @@
+// The Tech Bar counter: each scan (a barcode scanner types the code and presses Enter) is sent
+// without reloading the page, and the lists come back from the server already sorted into
+// "taking back", "handing over" and "refused". Without this script the same form posts normally.
+// Also wires the receipts' Print buttons.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+  var form = document.getElementById("counter-form");
+  var code = document.getElementById("counter-code");
+  if (!form || !code || !window.fetch || !window.FormData) return;
+  // Not form.action: the form's buttons are named "action", which shadows that property.
+  var url = form.getAttribute("action");
+  var busy = false;
+  var queue = [];
+
+  function send(submitter) {
+    var data = new FormData(form);
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    code.value = "";
+    busy = true;
+    return fetch(url, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-Counter-Fragment": "1" },
+    })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var basket = document.getElementById("counter-basket");
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var fresh = holder.querySelector("#counter-basket");
+        if (basket && fresh) basket.replaceWith(fresh);
+      })
+      .catch(function () {
+        // The network failed: post the form the ordinary way so nothing scanned is lost.
+        form.submit();
+      })
+      .finally(function () {
+        busy = false;
+        if (queue.length) {
+          code.value = queue.shift();
+          send(null);
+        } else {
+          code.focus();
+        }
+      });
+  }
+
+  form.addEventListener("submit", function (event) {
+    var submitter = event.submitter || null;
+    if (submitter && submitter.name === "action" && submitter.value === "confirm") return; // a real post
+    event.preventDefault();
+    if (busy) {
+      // A fast scanner: keep the code and send it when the last one comes back.
+      if (code.value.trim()) queue.push(code.value);
+      code.value = "";
+      return;
+    }
+    send(submitter);
+  });
+})();

@@ -1,0 +1,85 @@
+"""The counter in a real browser, driven by typed scans (code + Enter), and My kit on a phone."""
+
+import pytest
+from django.urls import reverse
+
+from devices.models import CounterVisit, DeviceEvent
+from tests.conftest import WCAG_22_AA_TAGS, assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def assert_content_accessible(page):
+    """axe on the counter's own content; the admin's header and breadcrumbs are the admin
+    stylesheet's business (templates/admin/base_site.html)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context="#content-main", options={"runOnly": {"type": "tag", "values": WCAG_22_AA_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def scan(page, code):
+    """What a keyboard-wedge scanner does: type the code, press Enter."""
+    field = page.get_by_label("Scan or type an asset tag, IMEI or serial number, then Enter")
+    field.type(code)
+    field.press("Enter")
+
+
+def test_a_full_swap_at_the_counter_by_scanning(page, live_server, tech_bar_staff, officer, bar, make_device, issued):
+    old = issued(make_device(), officer)
+    new = make_device()
+    sign_in(page, live_server, tech_bar_staff)
+
+    page.goto(f"{live_server.url}{reverse('admin:devices_counter')}")
+    page.get_by_label("Which Tech Bar are you working at?").select_option(label=bar.name)
+    page.get_by_role("button", name="Start the counter").click()
+    field = page.get_by_label("Scan or type their payroll or warrant number")
+    field.type(officer.payroll_number)
+    field.press("Enter")
+    page.wait_for_url(f"**{reverse('admin:devices_counter_person', kwargs={'payroll': officer.payroll_number})}")
+    page.evaluate("window.kitbagSamePage = true")  # gone if any scan reloads the page
+    assert_content_accessible(page)
+
+    scan(page, old.imei)
+    page.locator("#counter-last-scan", has_text=f"Taking back {old.asset_tag}").wait_for()
+    page.get_by_label("Why is it coming back?").select_option("faulty")
+    scan(page, "KB-NOWHERE")
+    page.locator("#counter-last-scan", has_text="Refused: No device has").wait_for()
+    scan(page, new.asset_tag)
+    page.locator("#counter-last-scan", has_text=f"Handing over {new.asset_tag}").wait_for()
+
+    assert page.evaluate("window.kitbagSamePage === true")
+    assert_content_accessible(page)
+    assert page.get_by_role("group", name=f"{old.asset_tag} {old.model}").is_visible()
+    assert page.get_by_role("button", name=f"Remove {new.asset_tag}").is_visible()
+    assert page.get_by_label("Why is it coming back?").input_value() == "faulty"  # kept across scans
+    assert page.locator(".counter-refused").get_by_text("KB-NOWHERE").is_visible()
+
+    # Two clicks after the last scan: the person confirms, then done.
+    page.get_by_label(f"{officer.get_full_name()} confirms what is listed above").check()
+    page.get_by_role("button", name="Confirm and print receipt").click()
+    page.wait_for_url("**/receipt/")
+    visit = CounterVisit.objects.get(person=officer, lines__device=new)
+    receipt = page.locator(".kitbag-receipt").inner_text()
+    for text in (visit.reference, old.asset_tag, old.imei, new.asset_tag, new.imei, bar.name):
+        assert text in receipt
+    assert tech_bar_staff.get_full_name() in receipt
+    assert page.get_by_role("button", name="Print receipt").is_visible()
+    assert_content_accessible(page)
+    returned = DeviceEvent.objects.get(device=old, kind="returned")
+    assert returned.related_event.device == new
+
+
+def test_my_kit_and_my_receipt_on_a_phone_are_accessible(phone_page, live_server, officer, make_device, issued):
+    issued(make_device(), officer)
+    page = phone_page
+    sign_in(page, live_server, officer)
+    page.goto(f"{live_server.url}{reverse('devices:my_kit')}")
+    assert page.get_by_role("heading", level=1).inner_text() == "My kit"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Receipt").first.click()
+    page.wait_for_url("**/devices/receipts/**")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page)
