@@ -71,10 +71,8 @@ def counter_pages(kit: Kit) -> list[str]:
         "/admin/portal/user/?q=P0&o=2.1",  # searched and sorted
         f"/admin/portal/user/{kit.person.pk}/change/",
         "/admin/devices/techbar/",
-        "/admin/devices/techbar/add/",
-        f"/admin/devices/techbar/{kit.tech_bar.pk}/change/",
+        f"/admin/devices/techbar/{kit.tech_bar.pk}/change/",  # read-only: Portal admins manage them
         "/admin/devices/devicemodel/",
-        "/admin/devices/devicemodel/add/",
         f"/admin/devices/devicemodel/{kit.device_model.pk}/change/",
         "/admin/devices/device/",
         "/admin/devices/device/?status__exact=issued",
@@ -82,6 +80,10 @@ def counter_pages(kit: Kit) -> list[str]:
         f"/admin/devices/device/{kit.device.pk}/change/",  # with its assignments inline
         "/admin/devices/deviceevent/",
         f"/admin/devices/deviceevent/{kit.event.pk}/change/",
+        "/admin/devices/remoteaction/",  # the SIM-block and wipe queue
+        "/admin/devices/deviceloss/",
+        "/admin/devices/countervisit/",
+        "/admin/devices/countervisit/counter/",  # the counter: choose a Tech Bar
     ]
     if admin.site.is_registered(Assignment):
         assignment = Assignment.objects.get(device=kit.device)
@@ -99,6 +101,8 @@ def portal_admin_pages(kit: Kit) -> list[str]:
         "/admin/portal/user/import/",
         "/admin/devices/device/",
         f"/admin/devices/device/{kit.device.pk}/change/",
+        "/admin/devices/techbar/add/",
+        "/admin/devices/devicemodel/add/",
         "/admin/policy/policy/",
         "/admin/policy/policy/add/",  # the split date and time inputs
         f"/admin/policy/policy/{kit.policy_version.policy.pk}/change/",
