@@ -20,6 +20,7 @@ from django.utils import timezone
 from incidents import selectors, services
 from incidents.forms import DecisionForm, IncidentUpdateForm, StatusForm, TriageForm
 from incidents.models import LONG_TEXT, MEDIUM_TEXT, Incident, IncidentEvent
+from incidents.services import report as report_services
 from portal.models import Notification, SecurityEvent
 
 pytestmark = pytest.mark.django_db
@@ -132,17 +133,19 @@ def test_the_loser_of_a_race_gets_the_winners_incident(reporter, monkeypatch):
         "submission_token": token,
     }
     first = services.incident_open(**values)
-    real_lookup = services._opened_by
+    real_lookup = report_services._opened_by
     calls = []
 
     def missed_the_first_time(reporter, submission_token):
         calls.append(submission_token)
         return None if len(calls) == 1 else real_lookup(reporter, submission_token)
 
-    monkeypatch.setattr(services, "_opened_by", missed_the_first_time)
+    # Replaced where incident_open looks it up (the report module), not on the package.
+    monkeypatch.setattr(report_services, "_opened_by", missed_the_first_time)
     with pytest.raises(services.AlreadyOpened) as repeat:
         services.incident_open(**values)
     assert repeat.value.incident == first
+    assert len(calls) == 2  # missed before the insert, found after the constraint refused it
     assert Incident.objects.count() == 1
 
 
@@ -159,17 +162,19 @@ def test_twenty_identical_first_notifications_at_once_open_one_incident(reporter
 
     # Every request gets past the "sent already?" look-up before any saves: the database decides.
     all_looked = threading.Barrier(20, timeout=30)
-    real_lookup = services._opened_by
+    real_lookup = report_services._opened_by
     seen = threading.local()
+    looked = []
 
     def look_then_wait(reporter, submission_token):
+        looked.append(submission_token)
         found = real_lookup(reporter, submission_token)
         if not getattr(seen, "waited", False):
             seen.waited = True
             all_looked.wait()
         return found
 
-    monkeypatch.setattr(services, "_opened_by", look_then_wait)
+    monkeypatch.setattr(report_services, "_opened_by", look_then_wait)  # where incident_open looks it up
     answers, errors = [], []
 
     def post(one):
@@ -186,6 +191,7 @@ def test_twenty_identical_first_notifications_at_once_open_one_incident(reporter
     for thread in threads:
         thread.join(timeout=60)
     assert not errors, errors
+    assert len(looked) >= 20  # every request went through the replaced look-up
     incident = Incident.objects.get()
     detail = reverse("incidents:incident_detail", args=[incident.pk])
     assert [(a.status_code, a.url) for a in answers] == [(302, detail)] * 20

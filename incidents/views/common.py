@@ -1,0 +1,42 @@
+"""What every incident page shares: loading the incident and checking who may see it, a 400 for
+a form sent back with errors, and a service's errors shown against the form."""
+
+from django.core.exceptions import PermissionDenied
+
+from incidents import permissions, selectors, services
+from portal.permissions import RoleRequiredMixin
+
+
+def _show_service_errors(form, error: services.IncidentError) -> None:
+    """Put a service's rule-broken messages against the fields they concern."""
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class BadInputMixin:
+    """A form sent back with errors is bad input: the page shows why, with a 400."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class IncidentObjectMixin(RoleRequiredMixin):
+    """Loads `self.incident` (404 if the user may not see it), then checks `object_permission`."""
+
+    permission_check = permissions.can_report
+    object_permission = permissions.can_view
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not type(self).permission_check(request.user):
+            raise PermissionDenied("You do not have the role this page needs.")
+        self.incident = selectors.incident_with_deadlines(user=request.user, pk=kwargs["pk"])
+        if not type(self).object_permission(request.user, self.incident):
+            raise PermissionDenied("You cannot do that to this incident.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(incident=self.incident, **kwargs)
