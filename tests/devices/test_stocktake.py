@@ -187,3 +187,26 @@ def test_an_empty_scan_and_an_unknown_missing_row_are_400s(counter_client, bar, 
     assert "Scan or type at least one" in response.content.decode()
     response = counter_client.post(url, {"action": "lost", "missing": "999"})
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_on_the_demo_data_a_stocktake_at_hq_finds_the_one_phone_not_on_the_shelf(client, capsys):
+    from django.core.management import call_command
+
+    from devices.models import StockLevel, TechBar
+    from portal.models import User
+
+    call_command("seed_demo")
+    hq = TechBar.objects.get(code="hq")
+    assert StockLevel.objects.filter(tech_bar=hq).exists()
+    on_shelf = list(Device.objects.filter(tech_bar=hq, status=Device.Status.IN_STOCK).order_by("asset_tag"))
+    not_on_shelf, scanned = on_shelf[-1], on_shelf[:-1]
+    client.force_login(User.objects.get(payroll_number="TB001"))
+    client.post(reverse("admin:devices_stocktake_start"), {"tech_bar": hq.pk})
+    taken = Stocktake.objects.get(tech_bar=hq)
+    url = reverse("admin:devices_stocktake_count", args=[taken.pk])
+    response = client.post(url, {"action": "scan", "codes": "\n".join(d.asset_tag for d in scanned)})
+    assert response.status_code == 200
+    client.post(url, {"action": "close"})
+    assert [m.device for m in taken.missing.all()] == [not_on_shelf]
+    assert taken.scans.filter(outcome=StocktakeScan.Outcome.FOUND).count() == len(scanned)
