@@ -168,3 +168,31 @@ def test_receiving_a_transfer_in_rearms_the_level(level, make_device, bar, other
     stock.transfer_receive(transfer=transfer, tech_bar=bar, actor=tech_bar_staff)  # 3: at the level
     level.refresh_from_db()
     assert level.alerted_at is None
+
+
+def test_the_admin_action_receives_at_the_counters_tech_bar_only(
+    counter_client, make_device, bar, other_bar, tech_bar_staff
+):
+    to_here, to_there = make_device(tech_bar=other_bar), make_device(tech_bar=other_bar)
+    [here] = stock.transfer_send(devices=[to_here], from_tech_bar=other_bar, to_tech_bar=bar, actor=tech_bar_staff)
+    third = type(bar).objects.create(code="south", name="South Tech Bar")
+    [there] = stock.transfer_send(devices=[to_there], from_tech_bar=other_bar, to_tech_bar=third, actor=tech_bar_staff)
+    response = counter_client.post(
+        reverse("admin:devices_stocktransfer_changelist"),
+        {"action": "receive_here", "_selected_action": [here.pk, there.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert f"{to_here.asset_tag} received at {bar}." in page
+    assert f"{to_there.asset_tag} was sent to South Tech Bar, not to {bar}." in page
+    to_here.refresh_from_db()
+    to_there.refresh_from_db()
+    assert (to_here.tech_bar, to_there.tech_bar) == (bar, None)
+
+
+def test_the_levels_list_shows_stock_now(client, tech_bar_staff, level, make_device):
+    make_device()
+    client.force_login(tech_bar_staff)
+    response = client.get(reverse("admin:devices_stocklevel_changelist"))
+    assert response.status_code == 200
+    assert '<td class="field-in_stock">1</td>' in response.content.decode()
