@@ -2,7 +2,9 @@
 page, transfers (read-only; received through `devices.stock`), and stocktakes with their scanning
 page. Registered by importing this module from `devices.admin`."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -12,9 +14,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from devices import stock, stocktake
+from devices.admin import DeviceAdmin
 from devices.counter import current_tech_bar
 from devices.forms import TechBarChoiceForm
-from devices.models import Device, StockLevel, Stocktake, StocktakeMissing, StocktakeScan, StockTransfer
+from devices.models import Device, StockLevel, Stocktake, StocktakeMissing, StocktakeScan, StockTransfer, TechBar
 from devices.services import DeviceError
 from devices.stock_selectors import stock_by_tech_bar, stocktake_result
 from portal import permissions
@@ -69,6 +72,57 @@ def stock_page(request):
     return TemplateResponse(
         request, "admin/devices/stock/stock.html", _context(request, "Stock at each Tech Bar", rows=rows)
     )
+
+
+class SendForm(forms.Form):
+    to_tech_bar = forms.ModelChoiceField(
+        queryset=TechBar.objects.filter(is_active=True),
+        label="Send to which Tech Bar?",
+        error_messages={"required": "Choose the Tech Bar to send them to"},
+    )
+    note = forms.CharField(label="Note (optional)", max_length=300, required=False)
+
+
+@admin.action(description="Send the selected devices from my counter's Tech Bar to another", permissions=["change"])
+def send_to_tech_bar(modeladmin, request, queryset):
+    """From the device list: send devices in stock at the counter's Tech Bar to another one."""
+    bar = current_tech_bar(request)
+    if bar is None:
+        modeladmin.message_user(request, "Choose your Tech Bar at the counter first.", messages.ERROR)
+        return None
+    form = SendForm(request.POST if "to_tech_bar" in request.POST else None)
+    if form.is_valid():
+        try:
+            sent = stock.transfer_send(
+                devices=list(queryset),
+                from_tech_bar=bar,
+                to_tech_bar=form.cleaned_data["to_tech_bar"],
+                actor=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except DeviceError as error:
+            modeladmin.message_user(request, f"Nothing was sent: {error}", messages.ERROR)
+        else:
+            modeladmin.message_user(
+                request, f"{len(sent)} sent to {form.cleaned_data['to_tech_bar']}: on their way.", messages.SUCCESS
+            )
+        return None
+    return TemplateResponse(
+        request,
+        "admin/devices/stock/send.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": f"Send devices from {bar}",
+            "opts": modeladmin.model._meta,
+            "form": form,
+            "actions_queryset": queryset.select_related("model", "tech_bar"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+DeviceAdmin.actions = [*(DeviceAdmin.actions or []), send_to_tech_bar]
 
 
 @admin.register(StockTransfer)

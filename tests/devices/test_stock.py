@@ -196,3 +196,29 @@ def test_the_levels_list_shows_stock_now(client, tech_bar_staff, level, make_dev
     response = client.get(reverse("admin:devices_stocklevel_changelist"))
     assert response.status_code == 200
     assert '<td class="field-in_stock">1</td>' in response.content.decode()
+
+
+def test_the_device_list_action_sends_devices_from_the_counters_tech_bar(counter_client, make_device, bar, other_bar):
+    phones = [make_device(), make_device()]
+    url = reverse("admin:devices_device_changelist")
+    chosen = {"action": "send_to_tech_bar", "_selected_action": [p.pk for p in phones]}
+    response = counter_client.post(url, chosen)
+    assert response.status_code == 200
+    assert "Send to which Tech Bar?" in response.content.decode()
+    response = counter_client.post(url, {**chosen, "to_tech_bar": ""})
+    assert response.status_code == 400
+    assert "Choose the Tech Bar to send them to" in response.content.decode()
+    response = counter_client.post(url, {**chosen, "to_tech_bar": other_bar.pk, "note": "Shortage"}, follow=True)
+    assert "2 sent to North Hub Tech Bar: on their way." in response.content.decode()
+    assert StockTransfer.objects.filter(to_tech_bar=other_bar, received_at__isnull=True).count() == 2
+
+
+def test_the_action_refuses_an_issued_device_and_sends_nothing(counter_client, make_device, held_phone, other_bar):
+    spare = make_device()
+    response = counter_client.post(
+        reverse("admin:devices_device_changelist"),
+        {"action": "send_to_tech_bar", "_selected_action": [spare.pk, held_phone.pk], "to_tech_bar": other_bar.pk},
+        follow=True,
+    )
+    assert f"Nothing was sent: {held_phone.asset_tag} is issued, not in stock" in response.content.decode()
+    assert not StockTransfer.objects.exists()
