@@ -210,3 +210,16 @@ def test_on_the_demo_data_a_stocktake_at_hq_finds_the_one_phone_not_on_the_shelf
     client.post(url, {"action": "close"})
     assert [m.device for m in taken.missing.all()] == [not_on_shelf]
     assert taken.scans.filter(outcome=StocktakeScan.Outcome.FOUND).count() == len(scanned)
+
+
+def test_a_device_lost_from_stock_that_turns_up_goes_back_to_triage(shelf, bar, tech_bar_staff):
+    from devices.losses import device_found
+
+    taken = stocktake.stocktake_start(tech_bar=bar, actor=tech_bar_staff)
+    stocktake.stocktake_close(stocktake=taken, actor=tech_bar_staff)
+    missing = taken.missing.first()
+    loss = stocktake.stocktake_mark_lost(missing=missing, actor=tech_bar_staff)
+    device_found(device=missing.device, actor=tech_bar_staff, tech_bar=bar, note="Behind the shelf")
+    missing.device.refresh_from_db()
+    loss.refresh_from_db()
+    assert missing.device.status == Device.Status.RETURNED and loss.found_at is not None
