@@ -304,7 +304,27 @@ def _app_list_with_counter(request, app_label=None):
                     "view_only": True,
                 },
             )
+            app["models"][1:1] = [
+                {
+                    "name": "Stock at each Tech Bar",
+                    "object_name": "Stock",
+                    "perms": {"view": True},
+                    "admin_url": reverse("admin:devices_stock"),
+                    "add_url": None,
+                    "view_only": True,
+                },
+                {
+                    "name": "Stocktake: count a Tech Bar's shelves",
+                    "object_name": "StocktakeStart",
+                    "perms": {"view": True},
+                    "admin_url": reverse("admin:devices_stocktake_start"),
+                    "add_url": None,
+                    "view_only": True,
+                },
+            ]
     return app_list
 
 
 admin.site.get_app_list = _app_list_with_counter
+
+from devices import stock_admin  # noqa: E402, F401  (registers the stock and stocktake admin)

@@ -8,11 +8,12 @@ import random
 from collections.abc import Sequence
 
 from devices import services
-from devices.models import CounterVisit, Device, DeviceModel, TechBar
+from devices.models import CounterVisit, Device, DeviceModel, StockLevel, TechBar
 from devices.selectors import imei_check_digit
 from portal.models import User
 
 SPARE_PHONES_PER_TECH_BAR = 5
+DEMO_LOW_STOCK_LEVEL = 3  # phones of each model per Tech Bar: below it, the Tech Bar's staff are told
 
 
 def demo_imei(n: int) -> str:
@@ -71,3 +72,14 @@ def seed_devices_demo(
             break
         bar = rng.choice(bars)
         services.device_issue(device=_phones_in_stock(bar)[0], holder=person, actor=issuer, tech_bar=bar)
+    seed_stock_levels_demo(tech_bars=tech_bars)
+
+
+def seed_stock_levels_demo(*, tech_bars: Sequence[TechBar]) -> None:
+    """A low-stock level for each smartphone model at every demo Tech Bar (kept if already set).
+    A stocktake at HQ that scans all its stock but one finds that one missing."""
+    for bar in tech_bars:
+        for model in DeviceModel.objects.filter(kind=DeviceModel.Kind.SMARTPHONE):
+            StockLevel.objects.get_or_create(
+                tech_bar=bar, device_model=model, defaults={"minimum": DEMO_LOW_STOCK_LEVEL}
+            )

@@ -65,7 +65,8 @@ class Device(models.Model):
 
     # The state machine of DESIGN.md: from -> allowed next states.
     TRANSITIONS = {
-        Status.IN_STOCK: {Status.ISSUED},
+        # lost: missing from the shelf at a stocktake (devices.stocktake), reported by the Tech Bar.
+        Status.IN_STOCK: {Status.ISSUED, Status.LOST},
         Status.ISSUED: {Status.RETURNED, Status.LOST, Status.STOLEN},
         Status.RETURNED: {Status.IN_STOCK, Status.IN_REPAIR, Status.DISPOSED},
         Status.IN_REPAIR: {Status.RETURNED},
@@ -167,6 +168,8 @@ class DeviceEvent(models.Model):
         REPORTED_FAULTY = "faulty", "Reported faulty"
         FOUND = "found", "Found after loss or theft"
         REMOTE_ACTION = "remote_action", "Remote action"
+        TRANSFER_SENT = "transfer_sent", "Sent to another Tech Bar"
+        TRANSFER_RECEIVED = "transfer_received", "Received from another Tech Bar"
 
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -383,3 +386,13 @@ class CounterLine(models.Model):
 
     def __str__(self):
         return f"{self.get_direction_display()} {self.device_id}"
+
+
+# Stock levels, transfers and stocktakes live in their own module (this one is long enough).
+from devices.stock_models import (  # noqa: E402, F401
+    StockLevel,
+    Stocktake,
+    StocktakeMissing,
+    StocktakeScan,
+    StockTransfer,
+)

@@ -68,6 +68,9 @@ def device_receive(*, device: Device, actor: User, tech_bar: TechBar, note: str 
         to_status=device.status,
         note=note[:500],
     )
+    from devices.stock import stock_level_check
+
+    stock_level_check(tech_bar=tech_bar, device_model=DeviceModel(pk=device.model_id))  # back at the level: re-arm
     return device
 
 
@@ -88,6 +91,8 @@ def device_issue(
         )
     if device.tech_bar_id is not None and device.tech_bar_id != tech_bar.pk:
         raise DeviceError(f"{device.asset_tag} is in stock at {device.tech_bar}, not at {tech_bar}.")
+    if device.tech_bar_id is None and device.transfers.filter(received_at__isnull=True).exists():
+        raise DeviceError(f"{device.asset_tag} is on its way to another Tech Bar: receive it there first.")
     from_status = _transition(device, Device.Status.ISSUED)
     device.tech_bar = None
     device.save(update_fields=["status", "tech_bar", "updated_at"])
@@ -102,6 +107,9 @@ def device_issue(
         to_status=device.status,
         counter_visit=visit,
     )
+    from devices.stock import stock_level_check  # stock builds on this module's custody services
+
+    stock_level_check(tech_bar=tech_bar, device_model=DeviceModel(pk=device.model_id))
     return assignment
 
 

@@ -21,6 +21,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "devices.add_device",
         "devices.change_device",
         "devices.change_remoteaction",  # marks SIM blocks and wipes done or failed (admin actions)
+        "devices.add_stocklevel",  # keeps the low-stock levels of their Tech Bars
+        "devices.change_stocklevel",
+        "devices.delete_stocklevel",
     ],
     # The incidents admin, read-only: triage, decisions and status change on the Data Office's pages.
     Role.DATA_OFFICE: ["incidents.view_*"],

@@ -127,6 +127,13 @@ def _officers_receipt(get) -> dict:
     return {"pk": visit.pk}
 
 
+def _a_stocktake(get) -> dict:
+    from devices.models import Stocktake, TechBar
+
+    bar = TechBar.objects.create(code="st", name="Stocktake Tech Bar")
+    return {"pk": Stocktake.objects.create(tech_bar=bar, started_by=get("tech_bar_staff")).pk}
+
+
 def _officers_payroll(get) -> dict:
     return {"payroll": get("officer").payroll_number}
 
@@ -161,6 +168,10 @@ ROUTES = [
         _officers_receipt,
         {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN},
     ),
+    # stock and stocktakes (admin views): Tech Bar staff and Portal admins only
+    ("admin:devices_stock", None, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
+    ("admin:devices_stocktake_start", None, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
+    ("admin:devices_stocktake_count", _a_stocktake, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
     # --- devices ---
     ("devices:my_kit", None, ALL_SIGNED_IN),
     # a receipt: the person's own, and any for Tech Bar staff and Portal admins; others' are not found

@@ -10,6 +10,7 @@ from devices.services import DeviceError, _transition
 S = Device.Status
 ALLOWED = {
     (S.IN_STOCK, S.ISSUED),
+    (S.IN_STOCK, S.LOST),  # missing at a stocktake
     (S.ISSUED, S.RETURNED),
     (S.ISSUED, S.LOST),
     (S.ISSUED, S.STOLEN),

@@ -84,6 +84,12 @@ def counter_pages(kit: Kit) -> list[str]:
         "/admin/devices/deviceloss/",
         "/admin/devices/countervisit/",
         "/admin/devices/countervisit/counter/",  # the counter: choose a Tech Bar
+        "/admin/devices/stocklevel/stock/",  # stock at each Tech Bar (the stocktake page: tests/devices)
+        "/admin/devices/stocklevel/",
+        "/admin/devices/stocklevel/add/",
+        "/admin/devices/stocktransfer/",
+        "/admin/devices/stocktake/",
+        "/admin/devices/stocktake/start/",
     ]
     if admin.site.is_registered(Assignment):
         assignment = Assignment.objects.get(device=kit.device)
