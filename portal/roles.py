@@ -21,6 +21,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "devices.add_device",
         "devices.change_device",
         "devices.change_remoteaction",  # marks SIM blocks and wipes done or failed (admin actions)
+        "devices.change_triagedevice",  # gives returned devices their triage outcome (admin actions)
     ],
     # The incidents admin, read-only: triage, decisions and status change on the Data Office's pages.
     Role.DATA_OFFICE: ["incidents.view_*"],

@@ -50,6 +50,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "devices.DeviceLoss": COUNTER_READS,
     # SIM blocks and wipes: marked done or failed through the admin's actions, never added or deleted.
     "devices.RemoteAction": {"tech_bar_staff": "vc", "portal_admin": "vc", "superuser": "vc"},
+    # The triage queue: outcomes given by the admin's actions (a change), never added or deleted.
+    "devices.TriageDevice": {"tech_bar_staff": "vc", "portal_admin": "vc", "superuser": "vc"},
 }
 
 
