@@ -189,3 +189,18 @@ def test_the_demo_has_a_returned_phone_waiting_at_headquarters_and_tb001_works_t
     client.force_login(tb001)
     assert waiting.first().asset_tag in client.get(QUEUE).text
     assert client.get(reverse("admin:devices_counter")).context["tech_bar"] == hq
+
+
+def test_portal_admins_keep_the_catalogue(client, portal_admin, phone_model):
+    client.force_login(portal_admin)
+    url = reverse("admin:devices_devicemodel_change", args=[phone_model.pk])
+    data = {
+        "make": phone_model.make, "model_name": phone_model.model_name, "kind": phone_model.kind,
+        "operating_system": "Android 15", "unit_cost": "-1", "expected_life_months": "36", "retired": "on",
+    }  # fmt: skip
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "greater than or equal to 0" in refused.text
+    assert client.post(url, {**data, "unit_cost": "329.99", "approval_required": "on"}).status_code == 302
+    phone_model.refresh_from_db()
+    assert (str(phone_model.unit_cost), phone_model.expected_life_months) == ("329.99", 36)
+    assert phone_model.retired and phone_model.approval_required
