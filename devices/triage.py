@@ -16,7 +16,7 @@ from portal.models import User
 
 
 def _locked(device: Device, *, expected: str) -> Device:
-    device = Device.objects.select_for_update().select_related("tech_bar").get(pk=device.pk)
+    device = Device.objects.select_for_update(of=("self",)).select_related("tech_bar").get(pk=device.pk)
     if device.status != expected:
         where = f" at {device.tech_bar}" if device.tech_bar_id else ""
         raise DeviceError(
