@@ -6,7 +6,7 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from devices import counter, remote, services
+from devices import counter, remote, services, triage_admin  # noqa: F401  (triage_admin registers the queue)
 from devices.forms import DeviceAdminForm
 from devices.models import (
     Assignment,
@@ -18,22 +18,38 @@ from devices.models import (
     DeviceModel,
     RemoteAction,
     TechBar,
+    TechBarOpeningHours,
 )
 from devices.services import DeviceError
 from portal import permissions
 from portal.admin import ReadOnlyAdmin, UserAdmin
 
 
+class OpeningHoursInline(admin.TabularInline):
+    model = TechBarOpeningHours
+    extra = 0
+    max_num = 7
+    fields = ("weekday", "opens", "closes")
+
+
 @admin.register(TechBar)
 class TechBarAdmin(admin.ModelAdmin):
+    """Portal admins manage Tech Bars: where they are, when they open, and who works there."""
+
     list_display = ("name", "code", "location", "is_active")
     search_fields = ("name", "code")
+    fields = ("name", "code", "location", "is_active", "staff")
+    filter_horizontal = ("staff",)
+    inlines = [OpeningHoursInline]
 
 
 @admin.register(DeviceModel)
 class DeviceModelAdmin(admin.ModelAdmin):
-    list_display = ("make", "model_name", "kind", "operating_system")
-    list_filter = ("kind",)
+    list_display = (
+        "make", "model_name", "kind", "operating_system", "unit_cost", "expected_life_months",
+        "approval_required", "retired",
+    )  # fmt: skip
+    list_filter = ("kind", "retired", "approval_required")
     search_fields = ("make", "model_name")
 
 

@@ -40,8 +40,15 @@ def _context(request, title: str, **extra) -> dict:
 
 
 def current_tech_bar(request) -> TechBar | None:
+    """The Tech Bar chosen this session; until one is chosen, the one the staff member works at
+    (the first by name when they work at several)."""
     pk = request.session.get(SESSION_KEY)
-    return TechBar.objects.filter(pk=pk, is_active=True).first() if pk else None
+    if pk:
+        return TechBar.objects.filter(pk=pk, is_active=True).first()
+    bar = selectors.tech_bar_worked_at(user=request.user)
+    if bar is not None:
+        request.session[SESSION_KEY] = bar.pk
+    return bar
 
 
 def counter_start(request):

@@ -1,14 +1,16 @@
-"""Demo kit: phones issued through the counter service, a swap in OFF001's history, and spare
+"""Demo kit: phones issued through the counter service, a swap in OFF001's history (its damaged
+phone waits in triage at Headquarters), TB001 working at Headquarters, opening hours, and spare
 phones at every Tech Bar, so "TB001 swaps OFF001's faulty phone at the counter" works on `make run`.
 
 Idempotent: people who hold kit keep it, and OFF001's history is made once.
 """
 
+import datetime
 import random
 from collections.abc import Sequence
 
 from devices import services
-from devices.models import CounterVisit, Device, DeviceModel, StockLevel, TechBar
+from devices.models import CounterVisit, Device, DeviceModel, StockLevel, TechBar, TechBarOpeningHours
 from devices.selectors import imei_check_digit
 from portal.models import User
 
@@ -43,12 +45,28 @@ def counter_demo_hint(*, officer: User, tech_bar: TechBar) -> str:
     )
 
 
+def _opening_hours(bar: TechBar, *, late: bool) -> None:
+    """Weekdays 08:00 to 17:00 (18:00 at Headquarters), and Saturday mornings at Headquarters."""
+    closes = datetime.time(18, 0) if late else datetime.time(17, 0)
+    for weekday in range(5):
+        TechBarOpeningHours.objects.get_or_create(
+            tech_bar=bar, weekday=weekday, defaults={"opens": datetime.time(8, 0), "closes": closes}
+        )
+    if late:
+        TechBarOpeningHours.objects.get_or_create(
+            tech_bar=bar, weekday=5, defaults={"opens": datetime.time(9, 0), "closes": datetime.time(12, 0)}
+        )
+
+
 def seed_devices_demo(
     *, people: Sequence[User], tech_bars: Sequence[TechBar], issuer: User, officer: User, rng: random.Random
 ) -> None:
     """Give `officer` a history (a phone swapped when it came back damaged) and a phone to swap
     today; give most `people` a phone; keep spare phones in stock at every Tech Bar."""
     home = tech_bars[0]
+    home.staff.add(issuer)  # TB001 works at Headquarters: their counter opens there
+    for bar in tech_bars:
+        _opening_hours(bar, late=bar.pk == home.pk)
     if not CounterVisit.objects.filter(person=officer).exists():
         stock = _phones_in_stock(home)
         first, second = stock[0], stock[1]

@@ -3,12 +3,17 @@
 Status changes only through `devices.services`, and only along the edges of `Device.TRANSITIONS`.
 """
 
+import datetime
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from portal.formats import local_datetime
+from portal.models import Role
 
 
 class TechBar(models.Model):
@@ -18,6 +23,13 @@ class TechBar(models.Model):
     name = models.CharField(max_length=100)
     location = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="tech_bars",
+        limit_choices_to={"groups__name": Role.TECH_BAR.value},
+        help_text="Tech Bar staff who work here: their counter opens at this Tech Bar.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -25,6 +37,45 @@ class TechBar(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class TechBarOpeningHours(models.Model):
+    """When a Tech Bar's counter is open on one day of the week (shown to officers). A day
+    without a row is a day it is closed."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    tech_bar = models.ForeignKey(TechBar, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens = models.TimeField(default=datetime.time(8, 0))
+    closes = models.TimeField(default=datetime.time(17, 0))
+
+    class Meta:
+        ordering = ["tech_bar", "weekday"]
+        verbose_name = "opening hours"
+        verbose_name_plural = "opening hours"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tech_bar", "weekday"],
+                name="devices_opening_hours_once_a_day",
+                violation_error_message="This Tech Bar already has opening hours for this day.",
+            ),
+            models.CheckConstraint(
+                condition=Q(closes__gt=models.F("opens")),
+                name="devices_opening_hours_close_after_open",
+                violation_error_message="A Tech Bar closes after it opens.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}\u2013{self.closes:%H:%M}"
 
 
 class DeviceModel(models.Model):
@@ -38,6 +89,25 @@ class DeviceModel(models.Model):
     model_name = models.CharField(max_length=100)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     operating_system = models.CharField(max_length=50, blank=True)
+    unit_cost = models.DecimalField(
+        "unit cost (£)",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="What one costs, in pounds.",
+    )
+    expected_life_months = models.PositiveSmallIntegerField(
+        "expected life (months)", null=True, blank=True, help_text="How long one lasts in service."
+    )
+    approval_required = models.BooleanField(
+        default=False, help_text="Issued only once someone has approved it (for example a laptop on request)."
+    )
+    retired = models.BooleanField(
+        default=False,
+        help_text="No longer issued: devices of a retired model may sit in stock but the counter refuses them.",
+    )
 
     class Meta:
         ordering = ["make", "model_name"]
@@ -386,6 +456,69 @@ class CounterLine(models.Model):
 
     def __str__(self):
         return f"{self.get_direction_display()} {self.device_id}"
+
+
+# --- Triage -----------------------------------------------------------------------------------------
+class TriageDevice(Device):
+    """The triage queue in the admin: returned devices waiting for an outcome, and devices in
+    repair waiting to come back. A proxy, so the queue has its own admin permissions."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "device to triage"
+        verbose_name_plural = "Triage: returned devices"
+
+
+class DeviceTriage(models.Model):
+    """What was decided for a returned device, or that it came back from repair: written only by
+    `devices.triage`, beside the custody event it explains."""
+
+    class Outcome(models.TextChoices):
+        STOCK = "stock", "Back to stock (wiped and checked)"
+        REPAIR = "repair", "Sent for repair"
+        DISPOSAL = "disposal", "Disposed of"
+        BACK_FROM_REPAIR = "back_from_repair", "Back from repair"
+
+    device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="triages")
+    event = models.OneToOneField(DeviceEvent, on_delete=models.PROTECT, related_name="triage")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    tech_bar = models.ForeignKey(TechBar, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who wiped and checked it, for a device back to stock.",
+    )
+    supplier_reference = models.CharField(max_length=100, blank=True)
+    disposal_reference = models.CharField("disposal certificate reference", max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "triage outcome"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="stock") | Q(checked_by__isnull=False),
+                name="devices_triage_stock_checked",
+                violation_error_message="A device goes back to stock only once someone has wiped and checked it.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="repair") | ~Q(supplier_reference=""),
+                name="devices_triage_repair_reference",
+                violation_error_message="A device sent for repair needs the supplier's reference.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="disposal") | ~Q(disposal_reference=""),
+                name="devices_triage_disposal_reference",
+                violation_error_message="A disposal needs its disposal certificate reference.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.device_id} {self.get_outcome_display().lower()}"
 
 
 # Stock levels, transfers and stocktakes live in their own module (this one is long enough).

@@ -12,8 +12,10 @@ from devices.models import (
     Device,
     DeviceEvent,
     DeviceLoss,
+    DeviceTriage,
     RemoteAction,
     TechBar,
+    TechBarOpeningHours,
 )
 from portal import permissions
 from portal.models import User
@@ -49,7 +51,7 @@ def loss_open_reported_by(*, user: User, device_pk: int) -> DeviceLoss | None:
 def tech_bars_that_can_swap(*, device: Device) -> QuerySet[TechBar]:
     """Open Tech Bars with a spare of the same kind in stock, most spares first."""
     spares = Count("devices", filter=Q(devices__status=Device.Status.IN_STOCK, devices__model__kind=device.model.kind))
-    return (
+    return with_opening_hours(
         TechBar.objects.filter(is_active=True).annotate(spares=spares).filter(spares__gt=0).order_by("-spares", "name")
     )
 
@@ -86,6 +88,23 @@ def device_record(*, pk: int) -> Device:
         )
         .get(pk=pk)
     )
+
+
+def tech_bar_worked_at(*, user: User) -> TechBar | None:
+    """The Tech Bar a staff member's counter opens at: theirs, or the first by name of several."""
+    return TechBar.objects.filter(staff=user, is_active=True).order_by("name", "pk").first()
+
+
+def with_opening_hours(tech_bars: QuerySet[TechBar]) -> QuerySet[TechBar]:
+    """Tech Bars with their opening hours, Monday first, in one more query whatever the number."""
+    return tech_bars.prefetch_related(
+        Prefetch("opening_hours", queryset=TechBarOpeningHours.objects.order_by("weekday"))
+    )
+
+
+def tech_bars_open_to_officers() -> QuerySet[TechBar]:
+    """Every open Tech Bar with its hours, for My kit."""
+    return with_opening_hours(TechBar.objects.filter(is_active=True).order_by("name"))
 
 
 # --- My kit ---------------------------------------------------------------------------------------
@@ -234,6 +253,9 @@ def scan_classify(*, code: str, person: User, tech_bar) -> Scan:
             )
         return Scan(code, Scan.REFUSED, f"{device.asset_tag} was reported {status} by someone else.", device)
     if status == Device.Status.IN_STOCK:
+        if device.model.retired:
+            message = f"{device.asset_tag} is a {device.model}, a retired model: it is not issued."
+            return Scan(code, Scan.REFUSED, message, device)
         if device.tech_bar_id in (None, tech_bar.pk):
             return Scan(code, Scan.HAND_OVER, device=device)
         return Scan(code, Scan.REFUSED, f"{device.asset_tag} is in stock at {device.tech_bar}, not here.", device)
@@ -244,4 +266,13 @@ def scan_classify(*, code: str, person: User, tech_bar) -> Scan:
         )
     if status == Device.Status.IN_REPAIR:
         return Scan(code, Scan.REFUSED, f"{device.asset_tag} is in repair{where}.", device)
-    return Scan(code, Scan.REFUSED, f"{device.asset_tag} has been disposed of.", device)
+    reference = disposal_reference_of(device)
+    certificate = f" (disposal certificate {reference})" if reference else ""
+    message = f"{device.asset_tag} has been disposed of{certificate}: it is never reissued."
+    return Scan(code, Scan.REFUSED, message, device)
+
+
+def disposal_reference_of(device: Device) -> str:
+    """The certificate a disposed device was disposed of under ('' if none is recorded)."""
+    triage = device.triages.filter(outcome=DeviceTriage.Outcome.DISPOSAL).order_by("-created_at", "-pk").first()
+    return triage.disposal_reference if triage else ""

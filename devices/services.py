@@ -82,6 +82,8 @@ def device_issue(
     device = Device.objects.select_for_update().get(pk=device.pk)
     if device.status != Device.Status.IN_STOCK:
         raise DeviceNotAvailable(device)
+    if device.model.retired:
+        raise DeviceError(f"{device.asset_tag} is a {device.model}, a retired model: it is not issued.")
     refusal = holder_refusal(holder)
     if refusal:
         raise HolderNotEligible(refusal)

@@ -179,6 +179,7 @@ class MyKitView(TemplateView):
             page_title="My kit",
             held=selectors.kit_held_by(user=user),
             handed_back=selectors.kit_handed_back_by(user=user)[:50],
+            tech_bars=selectors.tech_bars_open_to_officers(),
             **kwargs,
         )
 

@@ -24,6 +24,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "devices.add_stocklevel",  # keeps the low-stock levels of their Tech Bars
         "devices.change_stocklevel",
         "devices.delete_stocklevel",
+        "devices.change_triagedevice",  # gives returned devices their triage outcome (admin actions)
     ],
     # The incidents admin, read-only: triage, decisions and status change on the Data Office's pages.
     Role.DATA_OFFICE: ["incidents.view_*"],

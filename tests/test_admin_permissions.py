@@ -53,6 +53,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "devices.StockTransfer": COUNTER_READS,  # sent and received through devices.stock
     "devices.Stocktake": COUNTER_READS,  # run on its own pages through devices.stocktake
     "devices.RemoteAction": {"tech_bar_staff": "vc", "portal_admin": "vc", "superuser": "vc"},
+    # The triage queue: outcomes given by the admin's actions (a change), never added or deleted.
+    "devices.TriageDevice": {"tech_bar_staff": "vc", "portal_admin": "vc", "superuser": "vc"},
 }
 
 

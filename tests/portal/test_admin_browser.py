@@ -44,6 +44,9 @@ def kit(tech_bar_staff, portal_admin, data_office, officer):
     device = Device.objects.create(asset_tag="KB000001", model=device_model, tech_bar=tech_bar, imei="350000000000001")
     Device.objects.create(asset_tag="KB000002", model=device_model, tech_bar=tech_bar)
     device_services.device_issue(device=device, holder=officer, actor=tech_bar_staff, tech_bar=tech_bar)
+    returned = Device.objects.create(asset_tag="KB000003", model=device_model, tech_bar=tech_bar)  # in triage
+    device_services.device_issue(device=returned, holder=portal_admin, actor=tech_bar_staff, tech_bar=tech_bar)
+    device_services.device_return(device=returned, actor=tech_bar_staff, tech_bar=tech_bar, reason="faulty")
     incident = incident_services.incident_open(
         reporter=officer,
         summary="Work phone left on a train",
@@ -90,6 +93,8 @@ def counter_pages(kit: Kit) -> list[str]:
         "/admin/devices/stocktransfer/",
         "/admin/devices/stocktake/",
         "/admin/devices/stocktake/start/",
+        "/admin/devices/triagedevice/",  # the triage queue
+        "/admin/devices/triagedevice/?queue=in_repair",
     ]
     if admin.site.is_registered(Assignment):
         assignment = Assignment.objects.get(device=kit.device)
@@ -108,6 +113,7 @@ def portal_admin_pages(kit: Kit) -> list[str]:
         "/admin/devices/device/",
         f"/admin/devices/device/{kit.device.pk}/change/",
         "/admin/devices/techbar/add/",
+        f"/admin/devices/techbar/{kit.tech_bar.pk}/change/",  # opening hours inline, staff selector
         "/admin/devices/devicemodel/add/",
         "/admin/policy/policy/",
         "/admin/policy/policy/add/",  # the split date and time inputs
