@@ -6,7 +6,7 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from devices import counter, remote, services
+from devices import counter, labels, remote, services
 from devices.forms import DeviceAdminForm
 from devices.models import (
     Assignment,
@@ -61,6 +61,7 @@ class DeviceAdmin(admin.ModelAdmin):
     search_fields = ("asset_tag", "serial_number", "imei", "phone_number")
     list_select_related = ("model", "tech_bar")
     inlines = [AssignmentInline]
+    actions = [labels.print_labels]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
