@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from devices import counter, labels, remote, services
+from devices.admin_import import DeviceImportMixin
 from devices.forms import DeviceAdminForm
 from devices.models import (
     Assignment,
@@ -51,7 +52,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Device)
-class DeviceAdmin(admin.ModelAdmin):
+class DeviceAdmin(DeviceImportMixin, admin.ModelAdmin):
     """Custody (status, Tech Bar, holder) moves only through the counter services: read-only on an
     existing device, set by `device_receive` on a new one. A device is disposed, never deleted."""
 
