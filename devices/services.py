@@ -71,6 +71,30 @@ def device_receive(*, device: Device, actor: User, tech_bar: TechBar, note: str 
     return device
 
 
+@transaction.atomic
+def devices_receive_bulk(*, devices: list[Device], actor: User, note: str = "") -> list[Device]:
+    """`device_receive` for many new devices at once (an MDM import): each saved in stock at its own
+    `tech_bar`, each with its "received" event, in two INSERTs per batch. The caller has validated them."""
+    for device in devices:
+        if device.tech_bar_id is None:
+            raise DeviceError(f"{device.asset_tag} has no Tech Bar to be received at.")
+        device.status = Device.Status.IN_STOCK
+    created = Device.objects.bulk_create(devices)
+    DeviceEvent.objects.bulk_create(
+        DeviceEvent(
+            device=device,
+            kind=DeviceEvent.Kind.RECEIVED,
+            actor=actor,
+            tech_bar_id=device.tech_bar_id,
+            from_status="",
+            to_status=Device.Status.IN_STOCK,
+            note=note[:500],
+        )
+        for device in created
+    )
+    return created
+
+
 @dataclass
 class DeviceImportReport:
     created: int = 0

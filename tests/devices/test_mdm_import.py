@@ -103,7 +103,7 @@ def test_a_bad_row_refuses_the_whole_file_with_its_line(case, frozen, tech_bar_s
 def test_an_imei_already_on_another_device_is_refused(frozen, tech_bar_staff, bar, make_device):
     existing = make_device()
     report = devices_import(data=_csv([_row(1), _row(2, imei=existing.imei)]), actor=tech_bar_staff, tech_bar=bar)
-    assert any(e.startswith("line 3:") and "Another device has this IMEI." in e for e in report.errors), report.errors
+    assert report.errors == [f"line 3: IMEI: Another device has this IMEI: {existing.asset_tag}."]
     assert list(Device.objects.all()) == [existing]
 
 
