@@ -107,7 +107,7 @@ class _AssetTagLoader(BaseInstanceLoader):
         tags = [_clean(r.get("Asset tag")) for r in (dataset.dict if dataset is not None else [])]
         self.devices = {}
         for start in range(0, len(tags), 5000):
-            for device in Device.objects.filter(asset_tag__in=tags[start : start + 5000]):
+            for device in Device.objects.select_related("model").filter(asset_tag__in=tags[start : start + 5000]):
                 self.devices[device.asset_tag] = device
 
     def get_instance(self, row):

@@ -162,3 +162,20 @@ def test_progress_is_reported_as_rows_are_imported(frozen, tech_bar_staff, bar, 
         progress=lambda *p: seen.append(p),
     )
     assert report.created == 5 and seen == [(2, 5), (4, 5)]
+
+
+def test_the_import_costs_the_same_queries_at_5_or_60_rows(
+    frozen, tech_bar_staff, bar, phone_model, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small, large = _csv([_row(n) for n in range(1, 6)]), _csv([_row(n) for n in range(101, 161)])
+    with CaptureQueriesContext(connection) as first:
+        assert devices_import(data=small, actor=tech_bar_staff, tech_bar=bar).created == 5
+    with CaptureQueriesContext(connection) as again:
+        assert devices_import(data=small, actor=tech_bar_staff, tech_bar=bar).unchanged == 5
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        assert devices_import(data=large, actor=tech_bar_staff, tech_bar=bar).created == 60
+    with django_assert_max_num_queries(len(again.captured_queries)):
+        assert devices_import(data=large, actor=tech_bar_staff, tech_bar=bar).unchanged == 60
