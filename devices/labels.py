@@ -7,9 +7,7 @@ server, no images on disk. The SVG carries only geometry: the asset tag is print
 import re
 from dataclasses import dataclass
 
-import barcode
 import segno
-from barcode.writer import SVGWriter
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString, mark_safe
@@ -45,6 +43,10 @@ class LabelError(ValueError):
 
 def code128_modules(asset_tag: str) -> str:
     """The barcode as bars and spaces ('1' a dark module), start, check and stop symbols included."""
+    # Imported here: python-barcode logs "Pillow not found" at import, which every manage.py run
+    # (and the admin) would otherwise print; only the SVG writer is used.
+    import barcode
+
     try:
         return barcode.Code128(asset_tag).build()[0]
     except (barcode.errors.BarcodeError, ValueError, KeyError) as error:
@@ -55,6 +57,9 @@ def code128_modules(asset_tag: str) -> str:
 
 def code128_svg(asset_tag: str) -> SafeString:
     """A Code 128 barcode of the asset tag as an inline <svg> element, BARCODE_WIDTH_MM wide at most."""
+    import barcode
+    from barcode.writer import SVGWriter
+
     modules = len(code128_modules(asset_tag))
     module_width = min(MAX_MODULE_MM, int(1000 * BARCODE_WIDTH_MM / (modules + 2 * QUIET_MODULES)) / 1000)
     symbol = barcode.Code128(asset_tag, writer=SVGWriter())
