@@ -6,7 +6,8 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from devices import counter, remote, services, triage_admin  # noqa: F401  (triage_admin registers the queue)
+from devices import counter, labels, remote, services, triage_admin  # noqa: F401  (triage_admin registers the queue)
+from devices.admin_import import DeviceImportMixin
 from devices.forms import DeviceAdminForm
 from devices.models import (
     Assignment,
@@ -67,7 +68,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Device)
-class DeviceAdmin(admin.ModelAdmin):
+class DeviceAdmin(DeviceImportMixin, admin.ModelAdmin):
     """Custody (status, Tech Bar, holder) moves only through the counter services: read-only on an
     existing device, set by `device_receive` on a new one. A device is disposed, never deleted."""
 
@@ -77,6 +78,7 @@ class DeviceAdmin(admin.ModelAdmin):
     search_fields = ("asset_tag", "serial_number", "imei", "phone_number")
     list_select_related = ("model", "tech_bar")
     inlines = [AssignmentInline]
+    actions = [labels.print_labels]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

@@ -152,6 +152,7 @@ class Device(models.Model):
     sim_iccid = models.CharField("SIM ICCID", max_length=22, blank=True)
     model = models.ForeignKey(DeviceModel, on_delete=models.PROTECT, related_name="devices")
     mdm_enrolment_id = models.CharField("MDM enrolment id", max_length=100, blank=True)
+    mdm_enrolled_on = models.DateField("enrolled in the MDM on", null=True, blank=True)
     purchase_date = models.DateField(null=True, blank=True)
     end_of_life_date = models.DateField(null=True, blank=True)
     tech_bar = models.ForeignKey(

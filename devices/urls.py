@@ -12,5 +12,6 @@ urlpatterns = [
     path("report/<int:pk>/", views.DeviceReportView.as_view(), name="device_report"),
     path("report/<int:pk>/faulty/", views.DeviceFaultyView.as_view(), name="device_report_faulty"),
     path("report/<int:pk>/<slug:kind>/", views.DeviceLossReportView.as_view(), name="device_report_loss"),
+    path("", views.DeviceListView.as_view(), name="device_list"),
     path("<int:pk>/", views.DeviceDetailView.as_view(), name="device_detail"),
 ]

@@ -3,6 +3,8 @@ lost, stolen or faulty (under
 /devices/report/, never blocked by the conditions-of-use gate), and the device page the Data
 Office reaches from an incident. Views check permission, validate a form and call one service."""
 
+import logging
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
@@ -10,12 +12,17 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from devices import losses, permissions, selectors
+from devices.filters import DeviceFilterSet
 from devices.forms import LossForm, ReportKindForm
 from devices.models import DeviceLoss, RemoteAction
+from devices.tables import DeviceTable
 from incidents import permissions as incident_permissions
 from incidents import services as incident_services
 from portal.localtime import local_time
 from portal.permissions import RoleRequiredMixin
+from portal.tables import FilteredTableView
+
+logger = logging.getLogger(__name__)
 
 WHAT_TO_BRING = [
     "the device itself, even if it does not switch on",
@@ -145,6 +152,27 @@ class DeviceFaultyView(HeldDeviceMixin, TemplateView):
             what_to_bring=WHAT_TO_BRING,
             **kwargs,
         )
+
+
+class DeviceListView(FilteredTableView):
+    """Every device, filtered and searched, with a CSV/XLSX export (Tech Bar staff, Data Office)."""
+
+    permission_check = permissions.can_view_device
+    table_class = DeviceTable
+    filterset_class = DeviceFilterSet
+    template_name = "devices/device_list.html"
+    export_name = "devices"
+
+    def get_queryset(self):
+        return selectors.device_list()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title="Devices", **kwargs)
+
+    def create_export(self, export_format):
+        # An export carries holders' names and numbers out of the portal: say who took one.
+        logger.info("device export (%s) by %s: %s", export_format, self.request.user, self.request.GET.urlencode())
+        return super().create_export(export_format)
 
 
 class DeviceDetailView(RoleRequiredMixin, TemplateView):

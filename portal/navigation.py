@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
+from devices import permissions as device_permissions
 from incidents import permissions as incident_permissions
 from portal import permissions
 
@@ -18,6 +19,7 @@ NAV: list[tuple[str, str, object]] = [
     ("Report an incident", "incidents:incident_start", incident_permissions.can_report),
     ("Incident queue", "incidents:incident_queue", incident_permissions.can_review),
     ("Tech Bar", "admin:index", permissions.is_tech_bar),
+    ("Devices", "devices:device_list", device_permissions.can_view_device),
     ("My policies", "policy:my_policies", _everyone),
     ("Compliance", "policy:compliance_index", permissions.can_view_compliance),
 ]

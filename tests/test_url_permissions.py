@@ -212,6 +212,7 @@ ROUTES = [
     ("devices:device_report_loss", _officers_phone_stolen_form, HOLDER_ONLY),
     ("devices:device_report_faulty", _officers_phone, HOLDER_ONLY),
     ("devices:device_detail", _officers_phone, only("tech_bar_staff", "data_office", "portal_admin")),
+    ("devices:device_list", None, only("tech_bar_staff", "data_office", "portal_admin")),
 ]
 NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read"}
 CHECKED_NAMESPACES = {"portal", "policy", "incidents", "devices"}

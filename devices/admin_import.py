@@ -1,0 +1,79 @@
+"""The MDM import in the device admin (django-import-export): choose the Tech Bar that receives new
+devices, upload the CSV, read the preview with each bad row's line and reason, then confirm.
+
+The file is checked before it is read (size, binary content) and the import runs as
+`devices.resources.DeviceResource`, all rows or none, exactly as `manage.py import_devices` does."""
+
+from django import forms
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV
+from import_export.forms import ConfirmImportForm, ImportForm
+
+from devices.models import TechBar
+from devices.resources import MAX_BYTES, TECH_BAR_COLUMN, DeviceResource
+from portal import permissions
+
+_TECH_BAR_HELP = f"Where new devices go into stock, unless the file has a {TECH_BAR_COLUMN} column."
+
+
+def _tech_bar_field(**kwargs) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=TechBar.objects.filter(is_active=True),
+        required=False,
+        label="Tech Bar receiving new devices",
+        help_text=_TECH_BAR_HELP,
+        **kwargs,
+    )
+
+
+class MdmImportForm(ImportForm):
+    tech_bar = _tech_bar_field()
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > MAX_BYTES:
+            size = upload.size / 1024 / 1024
+            raise forms.ValidationError(
+                f"The file is {size:.1f} MB: the largest accepted is {MAX_BYTES // 1024 // 1024} MB."
+            )
+        upload.seek(0)
+        head = upload.read(8192)
+        upload.seek(0)
+        if b"\x00" in head or not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError("This is not a CSV file: export the devices from the MDM as CSV.")
+        try:
+            head.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            if error.start < len(head) - 4:  # not merely a character cut at the 8 KB boundary
+                raise forms.ValidationError("This is not a UTF-8 CSV file: save it as CSV UTF-8.") from error
+        return upload
+
+
+class MdmConfirmImportForm(ConfirmImportForm):
+    tech_bar = _tech_bar_field(widget=forms.HiddenInput())
+
+
+class DeviceImportMixin(ImportMixin):
+    resource_classes = [DeviceResource]
+    import_form_class = MdmImportForm
+    confirm_form_class = MdmConfirmImportForm
+    # Each bad row shows its line and what is wrong with it; tracebacks are for the logs.
+    import_error_display = ("message",)
+
+    def get_import_formats(self):
+        return [CSV]
+
+    def has_import_permission(self, request):
+        # Importing receives devices into stock: Tech Bar work, and only for those who may add devices.
+        return permissions.is_tech_bar(request.user) and self.has_add_permission(request)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        tech_bar = form.cleaned_data.get("tech_bar") if form is not None and form.is_valid() else None
+        return {"actor": request.user, "tech_bar": tech_bar}
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None and import_form.cleaned_data.get("tech_bar"):
+            initial["tech_bar"] = import_form.cleaned_data["tech_bar"].pk
+        return initial

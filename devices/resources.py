@@ -1,0 +1,285 @@
+"""The MDM import: devices from an Intune-style CSV export, for the admin and `manage.py import_devices`.
+
+Rows are matched on asset tag, so the same file twice changes nothing. A new device is received
+into stock through `services.device_receive` (its "received" event) at the Tech Bar its row names,
+or the one chosen for the whole file; a known device has its MDM details brought up to date, and
+its custody never changes here. Any bad row refuses the whole file.
+"""
+
+import re
+from datetime import date, datetime
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from import_export import fields, resources, widgets
+from import_export.instance_loaders import BaseInstanceLoader
+
+from devices import services
+from devices.models import Device, DeviceModel, TechBar
+from devices.selectors import imei_check_digit_ok
+from portal.resources import control_character_problem
+
+# The columns of the export, as its header names them (any case, any spacing). "Tech Bar" is
+# optional: without it, the Tech Bar is chosen for the whole file.
+COLUMNS = [
+    "Asset tag",
+    "Serial number",
+    "IMEI",
+    "Model",
+    "Phone number",
+    "SIM ICCID",
+    "MDM device id",
+    "Enrolment date",
+]
+TECH_BAR_COLUMN = "Tech Bar"
+# The largest file accepted: 40,000 devices is about 4 MB.
+MAX_BYTES = 20 * 1024 * 1024
+PROGRESS_EVERY = 250
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
+_ICCID = re.compile(r"^\d{18,22}$")
+
+
+def _key(header) -> str:
+    return " ".join(str(header or "").split()).casefold()
+
+
+def _clean(value) -> str:
+    return " ".join(str(value or "").split())
+
+
+def read_csv(data: bytes) -> tablib.Dataset:
+    """The file as a dataset, or ValueError saying why it is not a CSV this import reads."""
+    if len(data) > MAX_BYTES:
+        raise ValueError(
+            f"The file is {len(data) / 1024 / 1024:.1f} MB: the largest accepted is {MAX_BYTES // 1024 // 1024} MB."
+        )
+    if b"\x00" in data[:8192]:
+        raise ValueError("This is not a CSV file (it holds binary data): export the devices from the MDM as CSV.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"This is not a UTF-8 CSV file (byte {error.start} cannot be read): save it as CSV UTF-8."
+        ) from error
+    try:
+        return tablib.Dataset().load(text, format="csv")
+    except Exception as error:  # tablib raises a variety of parser errors
+        raise ValueError(f"The file is not a readable CSV: {error}") from error
+
+
+class ModelByNameWidget(widgets.Widget):
+    """A device model by its make and name as the MDM writes them ("Samsung Galaxy XCover 7"), or by
+    its name alone when only one make has it."""
+
+    def __init__(self):
+        super().__init__()
+        self._models = None
+
+    def _lookup(self) -> dict[str, DeviceModel | None]:
+        if self._models is None:
+            models: dict[str, DeviceModel | None] = {}
+            for model in DeviceModel.objects.all():
+                models[_key(f"{model.make} {model.model_name}")] = model
+                name = _key(model.model_name)
+                models[name] = None if name in models and models[name] != model else model
+            self._models = models
+        return self._models
+
+    def clean(self, value, row=None, **kwargs):
+        name = _clean(value)
+        if not name:
+            raise ValueError("Every device needs its model.")
+        model = self._lookup().get(_key(name))
+        if model is None:
+            raise ValueError(f"Unknown model “{name}”: add it under Device models first, or correct the file.")
+        return model
+
+    def render(self, value, obj=None, **kwargs):
+        return str(value) if value else ""
+
+
+class _AssetTagLoader(BaseInstanceLoader):
+    """Every device the file names, loaded in a few queries however long the file."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        tags = [_clean(r.get("Asset tag")) for r in (dataset.dict if dataset is not None else [])]
+        self.devices = {}
+        for start in range(0, len(tags), 5000):
+            for device in Device.objects.select_related("model").filter(asset_tag__in=tags[start : start + 5000]):
+                self.devices[device.asset_tag] = device
+
+    def get_instance(self, row):
+        return self.devices.get(_clean(row.get("Asset tag")))
+
+
+def _text(attribute: str, column: str) -> fields.Field:
+    return fields.Field(attribute=attribute, column_name=column, widget=widgets.CharWidget(allow_blank=True))
+
+
+class DeviceResource(resources.ModelResource):
+    asset_tag = _text("asset_tag", "Asset tag")
+    serial_number = _text("serial_number", "Serial number")
+    imei = _text("imei", "IMEI")
+    model = fields.Field(attribute="model", column_name="Model", widget=ModelByNameWidget())
+    phone_number = _text("phone_number", "Phone number")
+    sim_iccid = _text("sim_iccid", "SIM ICCID")
+    mdm_enrolment_id = _text("mdm_enrolment_id", "MDM device id")
+    mdm_enrolled_on = fields.Field(
+        attribute="mdm_enrolled_on", column_name="Enrolment date", widget=widgets.DateWidget(format="%Y-%m-%d")
+    )
+
+    class Meta:
+        model = Device
+        import_id_fields = ["asset_tag"]
+        fields = [
+            "asset_tag",
+            "serial_number",
+            "imei",
+            "model",
+            "phone_number",
+            "sim_iccid",
+            "mdm_enrolment_id",
+            "mdm_enrolled_on",
+        ]
+        instance_loader_class = _AssetTagLoader
+        # Rows are validated one by one, then written a batch at a time: 40,000 devices in a minute.
+        use_bulk = True
+        batch_size = 1000
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def __init__(self, *, actor=None, tech_bar: TechBar | None = None, progress=None, **kwargs):
+        super().__init__(**kwargs)
+        self.actor = actor
+        self.tech_bar = tech_bar
+        self.progress = progress  # progress(done, total), every PROGRESS_EVERY rows
+        self._done = 0
+
+    # --- the file as a whole -------------------------------------------------------------------
+    def before_import(self, dataset, **kwargs):
+        wanted = {_key(c): c for c in [*COLUMNS, TECH_BAR_COLUMN]}
+        headers = [wanted.get(_key(h), h) for h in dataset.headers or []]
+        missing = [c for c in COLUMNS if c not in headers]
+        unknown = [str(h) for h in headers if h not in wanted.values()]
+        if missing or unknown or len(set(headers)) != len(headers):
+            problems = []
+            if missing:
+                problems.append(f"it has no column {', '.join(missing)}")
+            if unknown:
+                problems.append(f"it has columns this import does not know: {', '.join(unknown)}")
+            if len(set(headers)) != len(headers):
+                problems.append("a column appears twice")
+            raise ValueError(
+                f"Wrong header: {'; '.join(problems)}. "
+                f"Expected: {', '.join(COLUMNS)} (and optionally {TECH_BAR_COLUMN})."
+            )
+        dataset.headers = headers
+        rows = dataset.dict
+        self._total = len(rows)
+        self._tag_count: dict[str, int] = {}
+        self._imei_count: dict[str, int] = {}
+        for row in rows:
+            tag = _clean(row.get("Asset tag"))
+            self._tag_count[tag] = self._tag_count.get(tag, 0) + 1
+            imei = _clean(row.get("IMEI")).replace(" ", "")
+            if imei:
+                self._imei_count[imei] = self._imei_count.get(imei, 0) + 1
+        self._bars = {bar.code.casefold(): bar for bar in TechBar.objects.filter(is_active=True)}
+        self._known = set()
+        tags = list(self._tag_count)
+        for start in range(0, len(tags), 5000):
+            self._known.update(
+                Device.objects.filter(asset_tag__in=tags[start : start + 5000]).values_list("asset_tag", flat=True)
+            )
+        self._row_bar: dict[str, TechBar] = {}
+        self._imei_owner = dict(Device.objects.exclude(imei="").values_list("imei", "asset_tag"))
+        self._max_length = {
+            f.column_name: Device._meta.get_field(f.attribute).max_length
+            for f in self.fields.values()
+            if getattr(Device._meta.get_field(f.attribute), "max_length", None) and f.attribute != "model"
+        }
+
+    # --- each row ------------------------------------------------------------------------------
+    def before_import_row(self, row, **kwargs):
+        for column in COLUMNS:
+            row[column] = _clean(row.get(column))
+        row["IMEI"] = row["IMEI"].replace(" ", "")
+        row["SIM ICCID"] = row["SIM ICCID"].replace(" ", "")
+        errors: dict[str, list[str]] = {}
+        for column in COLUMNS:
+            problem = control_character_problem(row[column])
+            if problem:
+                errors[column] = [problem]
+        tag, imei = row["Asset tag"], row["IMEI"]
+        if not tag:
+            errors["Asset tag"] = ["Every device needs its asset tag."]
+        elif self._tag_count.get(tag, 0) > 1:
+            errors["Asset tag"] = [f"Duplicate asset tag {tag}: it is on {self._tag_count[tag]} rows of this file."]
+        if imei:
+            if not imei_check_digit_ok(imei):
+                errors["IMEI"] = [f"“{imei}” is not a valid IMEI: 15 digits, the last a Luhn check digit."]
+            elif self._imei_count.get(imei, 0) > 1:
+                errors["IMEI"] = [f"IMEI {imei} is on {self._imei_count[imei]} rows of this file."]
+            elif self._imei_owner.get(imei, tag) != tag:
+                errors["IMEI"] = [f"Another device has this IMEI: {self._imei_owner[imei]}."]
+        for column, limit in self._max_length.items():
+            if len(row.get(column) or "") > limit and column not in errors:
+                errors[column] = [f"At most {limit} characters (this has {len(row[column])})."]
+        if row["SIM ICCID"] and not _ICCID.match(row["SIM ICCID"]):
+            errors["SIM ICCID"] = [f"“{row['SIM ICCID']}” is not a SIM ICCID (18 to 22 digits)."]
+        enrolled = row["Enrolment date"]
+        if enrolled:
+            parsed = _parse_date(enrolled)
+            if parsed is None:
+                errors["Enrolment date"] = [f"“{enrolled}” is not a date (2026-01-14 or 14/01/2026)."]
+            else:
+                row["Enrolment date"] = parsed.isoformat()
+        code = _clean(row.get(TECH_BAR_COLUMN))
+        bar = self._bars.get(code.casefold()) if code else self.tech_bar
+        if code and bar is None:
+            errors[TECH_BAR_COLUMN] = [f"No open Tech Bar has the code “{code}”."]
+        elif tag and tag not in self._known and bar is None:
+            errors[TECH_BAR_COLUMN] = [
+                "A new device needs the Tech Bar that receives it: a Tech Bar column, or one chosen for the file."
+            ]
+        else:
+            self._row_bar[tag] = bar
+        if errors:
+            raise ValidationError(errors)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        self._done += 1
+        if self.progress is not None and self._done % PROGRESS_EVERY == 0:
+            self.progress(self._done, self._total)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if instance.pk is None:
+            instance.tech_bar = self._row_bar[instance.asset_tag]
+        else:
+            instance.updated_at = timezone.now()
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        """New devices are received into stock, each with its "received" event."""
+        if self.create_instances:
+            try:
+                services.devices_receive_bulk(devices=list(self.create_instances), actor=self.actor, note="MDM import.")
+            except Exception as error:  # reported as the file's error, and the whole import rolled back
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.create_instances.clear()
+
+    def get_bulk_update_fields(self):
+        # Details only: custody (status, Tech Bar) moves through the counter and triage, never an import.
+        return [*super().get_bulk_update_fields(), "updated_at"]
+
+
+def _parse_date(text: str) -> date | None:
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
