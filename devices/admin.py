@@ -296,6 +296,11 @@ class CounterVisitAdmin(ReadOnlyAdmin):
         return [
             path("counter/", view(counter.counter_start), name="devices_counter"),
             path("counter/<str:payroll>/", view(counter.counter_person), name="devices_counter_person"),
+            path(
+                "counter/<str:payroll>/<int:pk>/loss/",
+                view(counter.counter_report_loss),
+                name="devices_counter_report_loss",
+            ),
             path("<int:pk>/receipt/", view(counter.counter_receipt), name="devices_counter_receipt"),
             *super().get_urls(),
         ]

@@ -7,7 +7,7 @@ and, with static/js/counter.js, without reloading the page. Writes go through
 `devices.services.counter_visit_confirm`.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
@@ -16,14 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from devices import selectors, services
-from devices.forms import TAKE_BACK_REASONS, PersonLookupForm, TechBarChoiceForm
-from devices.models import Assignment, Device, TechBar
+from devices import losses, selectors, services
+from devices.forms import TAKE_BACK_REASONS, CounterLossForm, PersonLookupForm, TechBarChoiceForm
+from devices.models import Assignment, Device, DeviceLoss, TechBar
+from devices.views import REQUESTED_WORDS
+from incidents import services as incident_services
 from policy import selectors as policy_selectors
 from policy.forms import AcceptForm, shown_version_token
 from policy.models import PolicyVersion
 from policy.services import PolicyError
 from portal import permissions
+from portal.localtime import local_time
 from portal.services import client_ip, user_agent
 
 SESSION_KEY = "devices.counter.tech_bar"
@@ -182,7 +185,7 @@ def counter_person(request, payroll):
         raise Http404("Nobody has this payroll or warrant number.")
     status = 200
     errors: list[str] = []
-    last_scan = None
+    last_scan = faq_device = None
     if request.method == "POST":
         basket = Basket.from_post(request.POST, person=person, tech_bar=tech_bar)
         action = request.POST.get("action", "scan")
@@ -191,6 +194,8 @@ def counter_person(request, payroll):
             if visit is not None:
                 return redirect("admin:devices_counter_receipt", pk=visit.pk)
             status = 400
+            # FAQ 7: the old one of the kind is still held; offer to report it lost or stolen.
+            faq_device = services.faq_conflict(person=person, basket=basket.to_service())[1]
         elif request.POST.get("code", "").strip():
             code = request.POST["code"].strip()[:100]
             scan = last_scan = selectors.scan_classify(code=code, person=person, tech_bar=tech_bar)
@@ -216,6 +221,7 @@ def counter_person(request, payroll):
         held=selectors.assignments_open_for(user=person),
         past_problems=selectors.past_problem_kit(user=person)[:20],
         reasons=TAKE_BACK_REASONS,
+        faq_device=faq_device,
     )
     fragment = request.headers.get("X-Counter-Fragment") == "1"
     template = "admin/devices/counter/_basket.html" if fragment else "admin/devices/counter/person.html"
@@ -278,3 +284,59 @@ def counter_receipt(request, pk):
         raise Http404("No such receipt.")
     context = _context(request, f"Receipt {visit.reference}", visit=visit, next_url=reverse("admin:devices_counter"))
     return TemplateResponse(request, "admin/devices/counter/receipt.html", context)
+
+
+def counter_report_loss(request, payroll, pk):
+    """Report a device the person holds lost or stolen on their behalf, so that its replacement
+    can be handed over (FAQ 7). The service blocks the SIM, asks for a wipe and opens the incident."""
+    _require_counter(request)
+    person = selectors.person_by_payroll_number(payroll_number=payroll)
+    if person is None:
+        raise Http404("Nobody has this payroll or warrant number.")
+    assignment = selectors.assignment_held(user=person, device_pk=pk)
+    already = None if assignment else selectors.loss_open_reported_by(user=person, device_pk=pk)
+    if assignment is None and (already is None or request.method != "POST"):
+        raise Http404(f"{person.get_full_name()} does not hold this device.")
+    device = assignment.device if assignment else already.device
+    back = redirect("admin:devices_counter_person", payroll=person.payroll_number)
+    status = 200
+    if request.method == "POST":
+        form = CounterLossForm(request.POST)
+        if form.is_valid():
+            try:
+                loss = losses.device_report_lost(
+                    device=device,
+                    actor=request.user,
+                    holder=person,
+                    kind=form.cleaned_data["kind"],
+                    noticed_at=form.cleaned_data["noticed_at"],
+                    where=form.cleaned_data["where"],
+                )
+            except losses.AlreadyReported as error:
+                messages.info(
+                    request, f"{device.asset_tag} is already reported; its incident is {error.loss.incident.reference}."
+                )
+                return back
+            except services.DeviceError as error:
+                form.add_error(None, str(error))
+            except incident_services.IncidentError as error:  # a time the incident clock refuses
+                for field, problems in error.message_dict.items():
+                    form.add_error("noticed_at" if field == "aware_at" else None, problems)
+            else:
+                actions = " and ".join(REQUESTED_WORDS[a.kind] for a in loss.remote_actions.all())
+                messages.success(
+                    request,
+                    f"{device.asset_tag} is reported {DeviceLoss.Kind(loss.kind).label.lower()} for "
+                    f"{person.get_full_name()}"
+                    + (f"; {actions} {'have' if ' and ' in actions else 'has'} been requested" if actions else "")
+                    + f". Security incident {loss.incident.reference} is open (full report due by "
+                    f"{local_time(loss.incident.due_at)}). A replacement can be handed over now.",
+                )
+                return back
+        status = 400
+    else:
+        form = CounterLossForm(
+            initial={"noticed_at": timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)}
+        )
+    context = _context(request, f"Report {device.asset_tag} lost or stolen", person=person, device=device, form=form)
+    return TemplateResponse(request, "admin/devices/counter/report_loss.html", context, status=status)

@@ -107,3 +107,20 @@ class DeviceAdminForm(forms.ModelForm):
         if imei and not imei_check_digit_ok(imei):
             raise forms.ValidationError("Enter the 15-digit IMEI exactly as printed: this one's check digit is wrong.")
         return imei
+
+
+class CounterLossForm(LossForm):
+    """Tech Bar staff reporting a device lost or stolen for the person at the counter."""
+
+    kind = forms.ChoiceField(
+        label="Lost or stolen?",
+        choices=KIND_CHOICES[:2],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether it is lost or stolen"},
+    )
+    field_order = ["kind", "noticed_at", "where"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["noticed_at"].label = "When did they notice it was missing?"
+        self.fields["where"].label = "Where were they, or where do they think it went?"

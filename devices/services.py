@@ -283,6 +283,12 @@ def _kind_of(device: Device) -> str:
 def faq_refusal(*, person: User, basket: CounterBasket) -> str:
     """FAQ question 7: a replacement of a kind is handed over only once the old one of that kind is
     back (in this visit or before) or reported lost or stolen. '' when the basket keeps the rule."""
+    return faq_conflict(person=person, basket=basket)[0]
+
+
+def faq_conflict(*, person: User, basket: CounterBasket) -> tuple[str, Device | None]:
+    """`faq_refusal` with the device still held that stands in the way, if one does (the counter
+    offers to report it lost or stolen): ('', None) when the basket keeps the rule."""
     taking_back = {t.device.pk for t in basket.take_back}
     still_held = (
         Assignment.objects.filter(holder=person, returned_at__isnull=True, device__status=Device.Status.ISSUED)
@@ -300,12 +306,13 @@ def faq_refusal(*, person: User, basket: CounterBasket) -> str:
             old = held_kinds[kind]
             return (
                 f"{person.get_full_name()} still holds {label} {old.asset_tag}. Take it back first, "
-                f"or report it lost or stolen, before handing over {device.asset_tag}."
+                f"or report it lost or stolen, before handing over {device.asset_tag}.",
+                old,
             )
         if kind in seen:
-            return f"Only one {label} at a time: {seen[kind].asset_tag} and {device.asset_tag} are both {label}s."
+            return f"Only one {label} at a time: {seen[kind].asset_tag} and {device.asset_tag} are both {label}s.", None
         seen[kind] = device
-    return ""
+    return "", None
 
 
 @transaction.atomic

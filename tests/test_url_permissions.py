@@ -138,6 +138,10 @@ def _officers_payroll(get) -> dict:
     return {"payroll": get("officer").payroll_number}
 
 
+def _officers_payroll_and_phone(get) -> dict:
+    return {**_officers_payroll(get), **_officers_phone(get)}
+
+
 # Someone else's incident is not found (404); a page their role may not use is refused (403).
 REPORTER_AND_OFFICE = {
     "officer": 200,
@@ -163,6 +167,11 @@ ROUTES = [
     # the Tech Bar counter (admin views): Tech Bar staff and Portal admins only
     ("admin:devices_counter", None, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
     ("admin:devices_counter_person", _officers_payroll, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
+    (
+        "admin:devices_counter_report_loss",
+        _officers_payroll_and_phone,
+        {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN},
+    ),
     (
         "admin:devices_counter_receipt",
         _officers_receipt,

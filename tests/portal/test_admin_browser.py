@@ -87,6 +87,7 @@ def counter_pages(kit: Kit) -> list[str]:
         "/admin/devices/deviceloss/",
         "/admin/devices/countervisit/",
         "/admin/devices/countervisit/counter/",  # the counter: choose a Tech Bar
+        f"/admin/devices/countervisit/counter/{kit.person.payroll_number}/{kit.device.pk}/loss/",  # report for them
         "/admin/devices/stocklevel/stock/",  # stock at each Tech Bar (the stocktake page: tests/devices)
         "/admin/devices/stocklevel/",
         "/admin/devices/stocklevel/add/",
