@@ -18,8 +18,8 @@ from django.utils.formats import date_format
 
 from devices import losses, selectors, services
 from devices.forms import TAKE_BACK_REASONS, CounterLossForm, PersonLookupForm, TechBarChoiceForm
+from devices.losses import REQUESTED_WORDS
 from devices.models import Assignment, Device, DeviceLoss, TechBar
-from devices.views import REQUESTED_WORDS
 from incidents import services as incident_services
 from policy import selectors as policy_selectors
 from policy.forms import AcceptForm, shown_version_token

@@ -10,10 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from devices import remote
-from devices.models import Assignment, Device, DeviceEvent, DeviceLoss, TechBar
+from devices.models import Assignment, Device, DeviceEvent, DeviceLoss, RemoteAction, TechBar
 from devices.services import DeviceError, _transition
 from incidents import services as incident_services
 from portal.models import User
+
+# How a confirmation names what a loss report asked for (the officer's page and the counter's).
+REQUESTED_WORDS = {RemoteAction.Kind.SIM_BLOCK: "a SIM block", RemoteAction.Kind.WIPE: "a remote wipe"}
 
 
 class NotHeld(DeviceError):

@@ -14,7 +14,7 @@ from django.views.generic import FormView, TemplateView
 from devices import losses, permissions, selectors
 from devices.filters import DeviceFilterSet
 from devices.forms import LossForm, ReportKindForm
-from devices.models import DeviceLoss, RemoteAction
+from devices.models import DeviceLoss
 from devices.tables import DeviceTable
 from incidents import permissions as incident_permissions
 from incidents import services as incident_services
@@ -29,9 +29,6 @@ WHAT_TO_BRING = [
     "its charger, cable and case, if it came with them",
     "your warrant card or staff pass",
 ]
-
-
-REQUESTED_WORDS = {RemoteAction.Kind.SIM_BLOCK: "a SIM block", RemoteAction.Kind.WIPE: "a remote wipe"}
 
 
 class BadInputMixin:
@@ -129,7 +126,7 @@ class DeviceLossReportView(BadInputMixin, HeldDeviceMixin, FormView):
                 form.add_error("noticed_at" if field == "aware_at" else None, problems)
             return self.form_invalid(form)
         incident = loss.incident
-        actions = " and ".join(REQUESTED_WORDS[a.kind] for a in loss.remote_actions.all())
+        actions = " and ".join(losses.REQUESTED_WORDS[a.kind] for a in loss.remote_actions.all())
         due = local_time(incident.due_at)
         messages.success(
             self.request,
