@@ -21,6 +21,7 @@ from incidents import services as incident_services
 from portal.localtime import local_time
 from portal.permissions import RoleRequiredMixin
 from portal.tables import FilteredTableView
+from portal.views_mixins import BadInputMixin
 
 logger = logging.getLogger(__name__)
 
@@ -29,13 +30,6 @@ WHAT_TO_BRING = [
     "its charger, cable and case, if it came with them",
     "your warrant card or staff pass",
 ]
-
-
-class BadInputMixin:
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
 
 
 class HeldDeviceMixin(RoleRequiredMixin):
