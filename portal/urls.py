@@ -57,6 +57,7 @@ urlpatterns = [
 # Nothing serves MEDIA_ROOT, in any configuration: uploads (incident attachments) are private and
 # only ever leave through their app's permission-checked download view.
 
+handler400 = "portal.views.bad_request"
 handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"

@@ -1,9 +1,12 @@
 """The portal shell's pages: home, notifications, help, health check and error pages."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -72,6 +75,24 @@ def help_page(request):
 @login_not_required
 def accessibility(request):
     return render(request, "portal/accessibility.html", {"page_title": "Accessibility statement"})
+
+
+@login_not_required
+def bad_request(request, exception=None):
+    """A request Django refused before any view saw it: a body over DATA_UPLOAD_MAX_MEMORY_SIZE,
+    too many fields or files, a malformed request. The page says why; Back keeps what was typed."""
+    if isinstance(exception, RequestDataTooBig):
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        reason = (
+            f"What you sent is too large: the limit is {limit}, not counting attached files. "
+            "Shorten the text, or send large content as an attachment."
+        )
+    elif isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
+        reason = "What you sent has too many parts (fields or files) to be accepted in one go."
+    else:
+        reason = "The request could not be understood."
+    context = {"page_title": "Your request could not be accepted", "reason": reason}
+    return render(request, "400.html", context, status=400)
 
 
 @login_not_required
