@@ -2,12 +2,14 @@
 
 from functools import wraps
 
+from allauth.account import views as allauth_views
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 
 from portal import views
+from portal.account_views import local_password_only
 from portal.admin import admin_site_has_permission
 
 
@@ -47,6 +49,13 @@ urlpatterns = [
     path("accounts/signup/", views.page_not_found),
     path("accounts/3rdparty/signup/", views.page_not_found),
     path("accounts/email/", views.page_not_found),
+    # With Entra ID on, only break-glass accounts keep a local password to set or change.
+    path("accounts/password/change/", local_password_only(allauth_views.password_change)),
+    path("accounts/password/set/", local_password_only(allauth_views.password_set)),
+    path(
+        "admin/password_change/",
+        local_password_only(admin.site.admin_view(admin.site.password_change, cacheable=True), back_to="admin:index"),
+    ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("policy/", include("policy.urls")),
