@@ -6,6 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from incidents.models import Incident
+from tests.conftest import assert_accessible, sign_in
 
 START = reverse("incidents:incident_start")
 
@@ -48,3 +49,17 @@ def test_any_other_refused_request_gets_the_same_page(client):
     response = client.get("/", headers={"host": "not-a-kitbag-host.example"})  # not in ALLOWED_HOSTS
     assert response.status_code == 400
     assert "The request could not be understood." in response.content.decode()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_page_in_a_browser_is_accessible(page, live_server, officer, settings):
+    sign_in(page, live_server, officer)
+    page.goto(f"{live_server.url}{START}")
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100  # the CSRF token and one sentence are over it
+    page.get_by_label("What happened, in a sentence").fill("Sent a statement to the wrong email address")
+    with page.expect_response(lambda r: r.request.method == "POST") as sent:
+        page.get_by_role("button", name="Send first notification").click()
+    assert sent.value.status == 400
+    page.get_by_role("heading", name="Your request could not be accepted").wait_for()
+    assert_accessible(page)
