@@ -522,7 +522,9 @@ class DeviceTriage(models.Model):
         return f"{self.device_id} {self.get_outcome_display().lower()}"
 
 
-# Stock levels, transfers and stocktakes live in their own module (this one is long enough).
+# Stock levels, transfers and stocktakes, and large MDM imports, live in their own modules (this
+# one is long enough).
+from devices.import_job_models import DeviceImportJob  # noqa: E402, F401
 from devices.stock_models import (  # noqa: E402, F401
     StockLevel,
     Stocktake,
