@@ -27,7 +27,7 @@ class Command(BaseCommand):
     _progress_shown = False
 
     def _progress(self, done: int, total: int) -> None:
-        """"12,000 of 40,000 rows" on stderr: one line rewritten in place on a terminal, else (a log)
+        """Progress on stderr, "12,000 of 40,000 rows": one line rewritten in place on a terminal, else (a log)
         a line at each tenth of the file."""
         if self.stderr.isatty():
             self._progress_shown = True
