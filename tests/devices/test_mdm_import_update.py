@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from devices.demo import demo_imei
 from devices.models import Device, DeviceEvent, DeviceModel
-from devices.resources import DeviceResource
+from devices.resources import DeviceFileResource
 from devices.services import devices_import
 from tests.devices.test_mdm_import import _csv, _row
 
@@ -18,7 +18,7 @@ from tests.devices.test_mdm_import import _csv, _row
 def test_every_detail_of_known_devices_is_updated_and_nothing_else(
     frozen, tech_bar_staff, bar, phone_model, monkeypatch, batch_size
 ):
-    monkeypatch.setattr(DeviceResource._meta, "batch_size", batch_size)
+    monkeypatch.setattr(DeviceFileResource._meta, "batch_size", batch_size)
     other = DeviceModel.objects.create(make="Apple", model_name="iPhone 15", kind=DeviceModel.Kind.SMARTPHONE)
     assert devices_import(data=_csv([_row(n) for n in range(1, 5)]), actor=tech_bar_staff, tech_bar=bar).created == 4
     unchanged_before = Device.objects.get(asset_tag="MD000004")
