@@ -62,3 +62,27 @@ def test_every_detail_of_known_devices_is_updated_and_nothing_else(
         assert (device.status, device.tech_bar) == ("in_stock", bar)
     assert Device.objects.get(asset_tag="MD000004").updated_at == unchanged_before.updated_at
     assert DeviceEvent.objects.count() == 4  # an update is not a custody event
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"serial": "R58NCHANGED"},
+        {"imei": demo_imei(800_001)},
+        {"model": "Apple iPhone 15"},
+        {"phone": "07911 000000"},
+        {"iccid": "8944200000000000099"},
+        {"mdm": "changed-id"},
+        {"enrolled": "2026-01-11"},
+    ],
+    ids=lambda change: next(iter(change)),
+)
+def test_a_change_to_any_one_detail_updates_that_device_only(frozen, tech_bar_staff, bar, phone_model, change):
+    DeviceModel.objects.create(make="Apple", model_name="iPhone 15", kind=DeviceModel.Kind.SMARTPHONE)
+    rows = [_row(n) for n in range(1, 4)]
+    assert devices_import(data=_csv(rows), actor=tech_bar_staff, tech_bar=bar).created == 3
+    rows[1] = _row(2, **change)
+    report = devices_import(data=_csv(rows), actor=tech_bar_staff, tech_bar=bar)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 2)
+    again = devices_import(data=_csv(rows), actor=tech_bar_staff, tech_bar=bar)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
