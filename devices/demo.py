@@ -5,12 +5,14 @@ phones at every Tech Bar, so "TB001 swaps OFF001's faulty phone at the counter" 
 Idempotent: people who hold kit keep it, and OFF001's history is made once.
 """
 
+import csv
 import datetime
 import random
 from collections.abc import Sequence
 
 from devices import services
 from devices.models import CounterVisit, Device, DeviceModel, StockLevel, TechBar, TechBarOpeningHours
+from devices.resources import COLUMNS
 from devices.selectors import imei_check_digit
 from portal.models import User
 
@@ -101,3 +103,27 @@ def seed_stock_levels_demo(*, tech_bars: Sequence[TechBar]) -> None:
             StockLevel.objects.get_or_create(
                 tech_bar=bar, device_model=model, defaults={"minimum": DEMO_LOW_STOCK_LEVEL}
             )
+
+
+_MDM_MODELS = ["Samsung Galaxy XCover 7", "Samsung Galaxy S24", "Apple iPhone 15"]
+
+
+def write_mdm_csv(out, *, rows: int, start: int = 1) -> None:
+    """An Intune-style export of `rows` new phones (asset tags MDM000001...), valid for the MDM
+    import on the demo data: the demo's phone models, IMEIs with check digits that no seeded
+    device has, and enrolment dates in 2026."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for n in range(start, start + rows):
+        writer.writerow(
+            [
+                f"MDM{n:06d}",
+                f"R5CW{n:08d}",
+                demo_imei(5_000_000 + n),
+                _MDM_MODELS[n % len(_MDM_MODELS)],
+                f"07{n:09d}",
+                f"8944110{n:013d}",
+                f"{n:08x}-4c1f-4a6e-9d2b-{n:012x}",
+                (datetime.date(2026, 1, 5) + datetime.timedelta(days=n % 300)).isoformat(),
+            ]
+        )

@@ -116,7 +116,7 @@ def devices_import(
     """Devices from an MDM CSV export (devices.resources): new ones received into stock, known ones'
     MDM details brought up to date. All rows or none, in one transaction; the same file twice changes
     nothing. Line numbers count the header as line 1, as a spreadsheet shows them."""
-    from devices.resources import DeviceResource, read_csv
+    from devices.resources import DeviceFileResource, read_csv
 
     report = DeviceImportReport()
     try:
@@ -127,7 +127,7 @@ def devices_import(
     if not dataset.height:
         report.errors.append("The file has no devices in it.")
         return report
-    resource = DeviceResource(actor=actor, tech_bar=tech_bar, progress=progress)
+    resource = DeviceFileResource(actor=actor, tech_bar=tech_bar, progress=progress)
     result = resource.import_data(
         dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True, raise_errors=False
     )

@@ -129,6 +129,16 @@ if REDIS_URL:
 else:
     # Rate limits must be shared by web workers; a database cache works with no extra server.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kitbag_cache"}}
+# The progress of a large MDM import, written by the worker while the import's one transaction is
+# open, so never to the database (devices.import_jobs): Redis, or else files web and worker share.
+CACHES["progress"] = (
+    {**CACHES["default"], "KEY_PREFIX": "progress"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "progress")}
+)
+IMPORT_PROGRESS_CACHE = "progress"
+# An MDM file with this many data rows or more is checked and imported by a worker, with a progress bar.
+IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=1000)
 
 # --- People and sign-in --------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"

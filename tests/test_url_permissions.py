@@ -134,6 +134,16 @@ def _a_stocktake(get) -> dict:
     return {"pk": Stocktake.objects.create(tech_bar=bar, started_by=get("tech_bar_staff")).pk}
 
 
+def _tech_bar_staffs_import_job(get) -> dict:
+    """A large MDM import started by the `tech_bar_staff` fixture: theirs and Portal admins' only."""
+    from devices import import_jobs
+
+    job = import_jobs.device_import_job_start(
+        actor=get("tech_bar_staff"), file_name="intune.csv", data=b"Asset tag\r\n", tech_bar=None
+    )
+    return {"pk": job.pk}
+
+
 def _officers_payroll(get) -> dict:
     return {"payroll": get("officer").payroll_number}
 
@@ -181,6 +191,23 @@ ROUTES = [
     ("admin:devices_stock", None, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
     ("admin:devices_stocktake_start", None, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
     ("admin:devices_stocktake_count", _a_stocktake, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
+    # a large MDM import's job page, its progress and its confirmation (POST only): the person who
+    # started it and Portal admins; other admin users are told it does not exist
+    (
+        "admin:devices_device_import_job",
+        _tech_bar_staffs_import_job,
+        {**only("tech_bar_staff", "portal_admin"), "data_office": 404, "anonymous": LOGIN},
+    ),
+    (
+        "admin:devices_device_import_job_progress",
+        _tech_bar_staffs_import_job,
+        {**only("tech_bar_staff", "portal_admin"), "data_office": 404, "anonymous": LOGIN},
+    ),
+    (
+        "admin:devices_device_import_job_confirm",
+        _tech_bar_staffs_import_job,
+        {**only("tech_bar_staff", "portal_admin", status=405), "data_office": 404, "anonymous": LOGIN},
+    ),
     # --- devices ---
     ("devices:my_kit", None, ALL_SIGNED_IN),
     # a receipt: the person's own, and any for Tech Bar staff and Portal admins; others' are not found

@@ -7,11 +7,13 @@
 - counter: counter visits and their receipt lines
 - triage: the triage queue (proxy) and triage outcomes
 - stock: stock levels, transfers between Tech Bars, stocktakes
+- import_job: large MDM imports run by a worker
 """
 
 from devices.models.catalogue import DeviceModel, TechBar, TechBarOpeningHours
 from devices.models.counter import CounterLine, CounterVisit
 from devices.models.device import Assignment, Device, DeviceEvent
+from devices.models.import_job import DeviceImportJob
 from devices.models.remote import DeviceLoss, RemoteAction
 from devices.models.stock import StockLevel, Stocktake, StocktakeMissing, StocktakeScan, StockTransfer
 from devices.models.triage import DeviceTriage, TriageDevice
@@ -24,6 +26,7 @@ __all__ = [
     "CounterVisit",
     "Device",
     "DeviceEvent",
+    "DeviceImportJob",
     "DeviceLoss",
     "DeviceModel",
     "DeviceTriage",
