@@ -71,12 +71,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.RequestIdMiddleware",  # first: every log line of the request has its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.RequestUserMiddleware",  # the user id in every log line from here on
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.SessionTimeoutMiddleware",  # after messages: it tells the user why they were signed out
     "portal.middleware.NoStoreMiddleware",  # see NO_STORE_PATHS
@@ -115,6 +117,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that stops answering fails a request (and /ready/) in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share one SQLite file under `make run`: wait for a lock, don't fail.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -125,7 +130,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that stops answering fails a request (and /ready/) in seconds, not minutes.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
     # Rate limits must be shared by web workers; a database cache works with no extra server.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kitbag_cache"}}
@@ -377,6 +389,8 @@ POLICY_GATE_EXEMPT_PATHS = env.list(
         STATIC_URL,
         "/favicon.ico",
         "/health/",
+        "/ready/",
+        "/readyz",
         "/help/",
         "/accessibility/",
         "/notifications/",
@@ -400,17 +414,39 @@ CELERY_BEAT_SCHEDULE["policy-send-reminders"] = {
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
+# LOG_FORMAT=json: one JSON object a line (production's default, for the log collector);
+# "plain": one readable line (the default with DEBUG, so under `make run`). Either way each line
+# carries the request id, user id and Celery task id (portal/logging.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"refusals_in_one_line": {"()": "portal.logging.RefusalsInOneLine"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [request=%(request_id)s user=%(user_id)s "
+            "task=%(task_id)s] %(message)s"
+        },
+        "json": {"()": "portal.logging.JsonFormatter"},
+    },
+    "filters": {
+        "refusals_in_one_line": {"()": "portal.logging.RefusalsInOneLine"},
+        "request_context": {"()": "portal.logging.RequestContext"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["refusals_in_one_line"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["refusals_in_one_line", "request_context"],
+        }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# Workers log through the handler above (JSON in production, with the task id) instead of
+# replacing the root logger's handlers with Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 VAR_DIR.mkdir(exist_ok=True)
 

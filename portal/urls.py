@@ -40,6 +40,9 @@ portal_patterns = [
     path("help/", views.help_page, name="help"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("health/", views.health, name="health"),
+    path("ready/", views.ready, name="ready"),
+    # The same check where Kubernetes-style probes look for it.
+    path("readyz", views.ready, name="readyz"),
 ]
 
 urlpatterns = [

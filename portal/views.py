@@ -1,4 +1,4 @@
-"""The portal shell's pages: home, notifications, help, health check and error pages."""
+"""The portal shell's pages: home, notifications, help, health and readiness checks, error pages."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -14,7 +14,7 @@ from devices import selectors as devices_selectors
 from incidents import permissions as incident_permissions
 from incidents.selectors import incidents_home_panel
 from policy import selectors as policy_selectors
-from portal import permissions, selectors, services
+from portal import permissions, readiness, selectors, services
 from portal.models import SecurityEvent
 
 
@@ -65,6 +65,22 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+def ready(request):
+    """For the load balancer or orchestrator: can this process do its work. 503 names the part
+    that failed; the body lists every part either way."""
+    parts = readiness.check_all()
+    failed = [part.name for part in parts if not part.ok]
+    body = {
+        "status": "ok" if not failed else "unavailable",
+        "failed": failed,
+        "checks": {part.name: {"ok": part.ok, "detail": part.detail} for part in parts},
+    }
+    response = JsonResponse(body, status=503 if failed else 200)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_not_required

@@ -17,6 +17,12 @@ def only(*roles, status=200, others=403):
     return {r: (status if r in roles else others) for r in ROLE_FIXTURES if r != "anonymous"}
 
 
+def _a_sweep_ran(get):
+    from portal import timers
+
+    timers.sweep(schedule_ahead=False)  # /ready/ is 503 until beat has swept
+
+
 def _policy_in_force(get):
     from tests.policy.factories import published_version
 
@@ -170,6 +176,8 @@ ROUTES = [
     ("portal:help", None, {**ALL_SIGNED_IN, "anonymous": 200}),
     ("portal:accessibility", None, {**ALL_SIGNED_IN, "anonymous": 200}),
     ("portal:health", None, {**ALL_SIGNED_IN, "anonymous": 200}),
+    ("portal:ready", _a_sweep_ran, {**ALL_SIGNED_IN, "anonymous": 200}),
+    ("portal:readyz", _a_sweep_ran, {**ALL_SIGNED_IN, "anonymous": 200}),
     # notification_read is POST-only and per-recipient: tested in tests/portal/test_views.py
     # the admin hands its sign-in to allauth and refuses signed-in people without an admin role;
     # what each role may do there is in tests/test_admin_permissions.py
