@@ -302,8 +302,25 @@ class CounterVisitAdmin(ReadOnlyAdmin):
                 name="devices_counter_report_loss",
             ),
             path("<int:pk>/receipt/", view(counter.counter_receipt), name="devices_counter_receipt"),
+            *leaver_counter_urls(view),
             *super().get_urls(),
         ]
+
+
+def leaver_counter_urls(view):
+    """The leaver's case at the counter (devices.leaver_counter)."""
+    from devices import leaver_counter
+
+    prefix = "counter/<str:payroll>/leaver/<int:line_pk>"
+    return [
+        path(f"{prefix}/received/", view(leaver_counter.counter_leaver_receive), name="devices_counter_leaver_receive"),
+        path(f"{prefix}/lost/", view(leaver_counter.counter_leaver_lost), name="devices_counter_leaver_lost"),
+        path(
+            f"{prefix}/write-off/",
+            view(leaver_counter.counter_leaver_write_off),
+            name="devices_counter_leaver_write_off",
+        ),
+    ]
 
 
 _get_app_list = admin.site.get_app_list
