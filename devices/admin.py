@@ -6,7 +6,14 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from devices import counter, labels, remote, services, triage_admin  # noqa: F401  (triage_admin registers the queue)
+from devices import (  # noqa: F401  (triage_admin and leaver_admin register their pages)
+    counter,
+    labels,
+    leaver_admin,
+    remote,
+    services,
+    triage_admin,
+)
 from devices.admin_import import DeviceImportMixin
 from devices.forms import DeviceAdminForm
 from devices.models import (
@@ -39,8 +46,8 @@ class TechBarAdmin(admin.ModelAdmin):
 
     list_display = ("name", "code", "location", "is_active")
     search_fields = ("name", "code")
-    fields = ("name", "code", "location", "is_active", "staff")
-    filter_horizontal = ("staff",)
+    fields = ("name", "code", "location", "is_active", "staff", "leads")
+    filter_horizontal = ("staff", "leads")
     inlines = [OpeningHoursInline]
 
 

@@ -30,6 +30,14 @@ class TechBar(models.Model):
         limit_choices_to={"groups__name": Role.TECH_BAR.value},
         help_text="Tech Bar staff who work here: their counter opens at this Tech Bar.",
     )
+    leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="tech_bars_led",
+        limit_choices_to={"groups__name": Role.TECH_BAR.value},
+        verbose_name="Tech Bar leads",
+        help_text="May approve write-offs; told when a leaver whose kit came from here is overdue.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -522,7 +530,16 @@ class DeviceTriage(models.Model):
         return f"{self.device_id} {self.get_outcome_display().lower()}"
 
 
-# Stock levels, transfers and stocktakes live in their own module (this one is long enough).
+# Stock levels, transfers and stocktakes, and leaver cases, live in their own modules (this one
+# is long enough).
+from devices.leaver_models import (  # noqa: E402, F401
+    CommandUnitLead,
+    LeaverCase,
+    LeaverEvent,
+    LeaverLine,
+    LeaverPropertyKind,
+    LeaverStep,
+)
 from devices.stock_models import (  # noqa: E402, F401
     StockLevel,
     Stocktake,

@@ -189,6 +189,9 @@ def device_issue(
     from devices.stock import stock_level_check  # stock builds on this module's custody services
 
     stock_level_check(tech_bar=tech_bar, device_model=DeviceModel(pk=device.model_id))
+    from devices.leavers import leaver_assignment_added  # leavers build on this module's custody services
+
+    leaver_assignment_added(assignment=assignment, actor=actor)
     return assignment
 
 
@@ -212,10 +215,13 @@ def device_return(
     else:
         assignment = Assignment.objects.select_for_update().filter(device=device, returned_at__isnull=True).first()
     if assignment is None:
+        _refuse_leaver_item_returned_twice(device)
         where = f" at {device.tech_bar}" if device.tech_bar_id else ""
         raise DeviceError(
             f"{device.asset_tag} is not issued to anyone: it is {device.get_status_display().lower()}{where}."
         )
+    if not reason and not found and _has_open_leaver_case(assignment.holder_id):
+        reason = Assignment.ReturnReason.LEAVER  # a leaver's kit comes back because they leave
     if reason not in Assignment.COUNTER_REASONS:
         raise DeviceError(f"Choose why {device.asset_tag} is coming back.")
     from_status = _transition(device, Device.Status.RETURNED)
@@ -242,7 +248,31 @@ def device_return(
         from devices.losses import loss_close_found  # losses builds on this module's custody services
 
         loss_close_found(device=device, actor=actor, tech_bar=tech_bar, note=condition)
+    else:
+        from devices.leavers import leaver_assignment_returned  # leavers build on the custody services
+
+        leaver_assignment_returned(assignment=assignment, actor=actor, tech_bar=tech_bar)
     return assignment
+
+
+def _has_open_leaver_case(person_id: int) -> bool:
+    from devices.models import LeaverCase
+
+    return LeaverCase.objects.filter(person_id=person_id, status=LeaverCase.Status.OPEN).exists()
+
+
+def _refuse_leaver_item_returned_twice(device: Device) -> None:
+    """A leaver's device checked in at two counters at once: the second hears it is back."""
+    from devices.leavers import LeaverError
+    from devices.leavers.lines import returned_line_for
+
+    last = Assignment.objects.filter(device=device).order_by("-issued_at").first()
+    line = returned_line_for(last) if last is not None else None
+    if line is not None:
+        where = f" at {line.received_at_tech_bar}" if line.received_at_tech_bar_id else ""
+        raise LeaverError(
+            f"{device.asset_tag} was already returned{where} for {last.holder.get_full_name()}'s leaver case."
+        )
 
 
 # --- The counter --------------------------------------------------------------------------------
