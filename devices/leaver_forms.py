@@ -20,10 +20,13 @@ class LeavingDateForm(forms.Form):
         required=False,
         help_text="Their last working day. Reminders go to them and to you 14 and 3 days before.",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter the leaving date as a real date, for example 31/03/2027"},
+        error_messages={
+            "required": "Enter the leaving date, or clear it with a reason",
+            "invalid": "Enter the leaving date as a real date, for example 31/03/2027",
+        },
     )
     reason = forms.CharField(
-        label="Why is the leaving date cleared?",
+        label="Reason for clearing the date",
         required=False,
         max_length=500,
         help_text="Only when you clear the date: for example “Decided to stay” or “Transfer cancelled”.",
@@ -34,6 +37,8 @@ class LeavingDateForm(forms.Form):
     def __init__(self, *args, action: str = SET, **kwargs):
         self.action = action
         super().__init__(*args, **kwargs)
+        # A date is needed to set one; clearing needs only the reason.
+        self.fields["leaving_date"].required = action == self.SET
 
     def clean_leaving_date(self):
         leaving_date = self.cleaned_data["leaving_date"]
@@ -43,12 +48,10 @@ class LeavingDateForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.action == self.SET and not self.errors.get("leaving_date") and not cleaned.get("leaving_date"):
-            self.add_error("leaving_date", "Enter the leaving date, or clear it with a reason")
         if self.action == self.CLEAR:
             cleaned["leaving_date"] = None
             if not (cleaned.get("reason") or "").strip():
-                self.add_error("reason", "Enter why the leaving date is cleared")
+                self.add_error("reason", "Enter the reason for clearing the leaving date")
         return cleaned
 
 

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from devices import leaver_selectors
 from devices import permissions as device_permissions
-from devices.leaver_models import LeaverCase, LeaverLine
-from devices.models import Assignment, TechBar
+from devices.models import Assignment, LeaverCase, TechBar
 from devices.selectors import with_opening_hours
 from portal.models import User
 from portal.selectors import team_of
@@ -20,20 +19,6 @@ def team_with_leaver_cases(*, supervisor: User) -> QuerySet[User]:
         team_of(supervisor=supervisor)
         .annotate(open_case_id=Subquery(open_case.values("pk")[:1]))
         .order_by("leaving_date", "last_name", "first_name", "pk")
-    )
-
-
-def leaver_case_lines(*, case: LeaverCase) -> list[LeaverLine]:
-    """Every line of a case with what the page shows about it, outstanding ones first."""
-    return list(
-        case.lines.select_related(
-            "assignment__device__model",
-            "property_kind",
-            "ended_by",
-            "handed_to_supervisor_by",
-            "received_at_tech_bar",
-            "approved_by",
-        ).order_by("ended_at", "pk")
     )
 
 
@@ -75,11 +60,11 @@ def counter_leaver_context(*, person, user) -> dict:
     case = leaver_selectors.leaver_case_open_for(person=person)
     if case is None:
         return {"leaver_case": None}
-    lines = leaver_case_lines(case=case)
+    lines = list(case.lines.all())  # prefetched by the selector
     return {
         "leaver_case": case,
         "leaver_countdown": leaving_countdown(case.leaving_date),
-        "leaver_outstanding": [line for line in lines if not line.outcome],
-        "leaver_ended": [line for line in lines if line.outcome],
+        "leaver_outstanding": [line for line in lines if line.is_outstanding],
+        "leaver_ended": [line for line in lines if not line.is_outstanding],
         "may_write_off": device_permissions.can_write_off(user),
     }

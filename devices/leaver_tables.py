@@ -41,6 +41,9 @@ class LeaverCaseTable(BaseTable):
     def render_leaving_date(self, value):
         return date_format(value, "j M Y")
 
+    def value_leaving_date(self, value):
+        return value.isoformat()
+
     def render_overdue(self, record):
         days = (timezone.localdate() - record.leaving_date).days
         return f"{days} {'day' if days == 1 else 'days'} overdue" if record.overdue and days > 0 else "No"
@@ -56,3 +59,6 @@ class LeaverCaseTable(BaseTable):
 
     def render_opened_at(self, value):
         return date_format(timezone.localtime(value), "j M Y")
+
+    def value_opened_at(self, value):
+        return value  # an instant: the export writes it in local time

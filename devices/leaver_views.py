@@ -93,7 +93,11 @@ class LeavingDateView(BadInputMixin, RoleRequiredMixin, FormView):
             return self.form_invalid(form)
         name = self.person.get_full_name()
         if form.action == LeavingDateForm.CLEAR:
-            messages.success(self.request, f"{name}'s leaving date is cleared and their leaver case cancelled.")
+            cancelled = case is not None and case.status == LeaverCase.Status.CANCELLED
+            messages.success(
+                self.request,
+                f"{name}'s leaving date is cleared" + (" and their leaver case cancelled." if cancelled else "."),
+            )
             return redirect("devices:my_team")
         messages.success(self.request, f"{name} leaves on {form.cleaned_data['leaving_date']:%-d %B %Y}.")
         if case is not None and device_permissions.can_view_leaver_case(actor, case):
@@ -111,20 +115,20 @@ class LeaverCaseMixin(RoleRequiredMixin):
 
     def may_act(self) -> bool:
         """The supervisor's actions: record a handed item, sign off (their supervisor or a Portal admin)."""
-        return self.case.status == LeaverCase.Status.OPEN and device_permissions.can_set_leaving_date(
-            self.request.user, self.case.person
+        return self.case.status == LeaverCase.Status.OPEN and device_permissions.can_sign_off_leaver_case(
+            self.request.user, self.case
         )
 
     def case_context(self, **kwargs) -> dict:
         case = self.case
-        lines = page_selectors.leaver_case_lines(case=case)
-        outstanding = [line for line in lines if not line.outcome]
+        lines = list(case.lines.all())  # prefetched by the selector, devices first
+        outstanding = [line for line in lines if line.is_outstanding]
         return {
             "page_title": f"Leaver case: {case.person.get_full_name()}",
             "case": case,
             "lines": lines,
             "outstanding": outstanding,
-            "ended": [line for line in lines if line.outcome],
+            "ended": [line for line in lines if not line.is_outstanding],
             "countdown": page_selectors.leaving_countdown(case.leaving_date),
             "overdue": case.status == LeaverCase.Status.OPEN and case.leaving_date < timezone.localdate(),
             "is_leaver": case.person_id == self.request.user.pk,

@@ -29,6 +29,11 @@ def can_view_leaver_case(user, case) -> bool:
     return case.person_id == user.pk or case.person.supervisor_id == user.pk
 
 
+def can_view_leaver_list(user) -> bool:
+    """The list of open cases: Tech Bar staff and Portal admins (all), supervisors (their team's)."""
+    return _signed_in(user) and (is_tech_bar(user) or has_role(user, Role.SUPERVISOR))
+
+
 def can_set_leaving_date(user, person) -> bool:
     """Their supervisor (as the HR record names them) or a Portal admin; never for oneself."""
     if not _signed_in(user) or person is None or person.pk == user.pk:
