@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.generic import FormView, TemplateView
 
 from devices import leaver_page_selectors as page_selectors
@@ -99,7 +100,7 @@ class LeavingDateView(BadInputMixin, RoleRequiredMixin, FormView):
                 f"{name}'s leaving date is cleared" + (" and their leaver case cancelled." if cancelled else "."),
             )
             return redirect("devices:my_team")
-        messages.success(self.request, f"{name} leaves on {form.cleaned_data['leaving_date']:%-d %B %Y}.")
+        messages.success(self.request, f"{name} leaves on {date_format(form.cleaned_data['leaving_date'], 'j F Y')}.")
         if case is not None and device_permissions.can_view_leaver_case(actor, case):
             return redirect("devices:leaver_case", pk=case.pk)
         return redirect("devices:my_team")

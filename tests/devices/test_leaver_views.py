@@ -167,9 +167,11 @@ def test_the_case_page_shows_each_line_the_tech_bars_and_their_hours(client, cas
     assert _device_line(case).description in outstanding
     assert receive.description in ended and receive.description not in outstanding
     assert "Returned" in ended and tech_bar_staff.get_full_name() in ended and bar.name in ended
-    bars = page[page.index('id="tech-bars"') :]
+    bars = page[page.index('id="tech-bars"') : page.index('id="history"')]
     assert bars.index(bar.name) < bars.index(other_bar.name)
     assert "08:00 to 16:00" in bars
+    history = page[page.index('id="history"') :]
+    assert "Case opened" in history and f"{receive.description}: returned at {bar.name}." in history
 
 
 def test_the_supervisor_records_an_item_handed_to_them(client, case, supervisor):
