@@ -102,7 +102,7 @@ def test_a_returned_device_is_not_on_the_case(make_device, bar, tech_bar_staff):
 
 
 def test_a_portal_admin_opens_a_case_in_the_admin(client, portal_admin):
-    sergeant, officer = team()
+    _sergeant, officer = team()
     client.force_login(portal_admin)
     url, data = _person_form(client, officer, leaving_date=leaving_in(20).isoformat())
 
@@ -235,7 +235,7 @@ def test_removing_the_date_needs_a_reason_and_cancels_the_case():
 
 
 def test_only_their_supervisor_or_a_portal_admin_sets_a_leaving_date(portal_admin, tech_bar_staff):
-    sergeant, officer = team()
+    _sergeant, officer = team()
     other_sergeant, _ = team()
     for actor in (other_sergeant, tech_bar_staff, officer):
         with pytest.raises(leavers.LeaverNotAllowed):
