@@ -35,10 +35,10 @@ def can_view_leaver_list(user) -> bool:
 
 
 def can_set_leaving_date(user, person) -> bool:
-    """Their supervisor (as the HR record names them) or a Portal admin; never for oneself."""
-    if not _signed_in(user) or person is None or person.pk == user.pk:
+    """Their supervisor (as the HR record names them) or a Portal admin."""
+    if not _signed_in(user) or person is None:
         return False
-    return is_portal_admin(user) or person.supervisor_id == user.pk
+    return is_portal_admin(user) or (person.supervisor_id is not None and person.supervisor_id == user.pk)
 
 
 def can_sign_off_leaver_case(user, case) -> bool:

@@ -18,3 +18,11 @@ def send_remote_action(action_id: int) -> None:
 def send_pending_remote_actions() -> int:
     """The safety net (beat): requests whose task was lost with a worker or a broker are sent now."""
     return remote.remote_actions_send_pending()
+
+
+@shared_task(name="devices.tasks.deactivate_leavers", ignore_result=True)
+def deactivate_leavers() -> int:
+    """Beat: deactivate the people whose leaver case has closed and whose leaving date has come."""
+    from devices.leavers import leaver_people_deactivate_due
+
+    return leaver_people_deactivate_due()

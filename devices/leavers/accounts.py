@@ -70,19 +70,14 @@ def leaver_people_deactivate_due(*, today: datetime.date | None = None) -> int:
         leaving_date__lte=today,
         person__is_active=True,
         person__leaving_date=F("leaving_date"),
-    ).values_list("pk", flat=True)
+    ).values_list("pk", "person_id")
     count = 0
-    for pk in list(due):
+    for pk, person_id in list(due):
         with transaction.atomic():
-            case = (
-                LeaverCase.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, deactivated_at__isnull=True)
-                .first()
-            )
-            if case is None:
-                continue
-            person = User.objects.select_for_update().get(pk=case.person_id)
-            if not person.is_active or person.leaving_date != case.leaving_date:
+            # The person first, then the case: the order leaver_date_set takes them in.
+            person = User.objects.select_for_update().get(pk=person_id)
+            case = LeaverCase.objects.select_for_update().filter(pk=pk, deactivated_at__isnull=True).first()
+            if case is None or not person.is_active or person.leaving_date != case.leaving_date:
                 continue
             _deactivate(
                 person, case, actor=None, note=f"Deactivated on their leaving date, {case.leaving_date:%d/%m/%Y}."

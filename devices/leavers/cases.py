@@ -155,6 +155,9 @@ def _arm_steps(case: LeaverCase) -> None:
 @transaction.atomic
 def leaver_assignment_added(*, assignment: Assignment, actor: User) -> LeaverLine | None:
     """A device issued to someone with an open case joins it (called by devices.services)."""
+    # The holder's row, as leaver_date_set locks it: a case opening at this moment either lists
+    # this assignment or is seen here, never neither.
+    User.objects.select_for_update().filter(pk=assignment.holder_id).first()
     open_case = LeaverCase.objects.filter(person_id=assignment.holder_id, status=LeaverCase.Status.OPEN).first()
     if open_case is None:
         return None

@@ -34,7 +34,7 @@ def event(
 def lock_case(pk: int) -> LeaverCase:
     """The case row, locked: every service that changes a case or its lines, and the timer sweep
     firing its steps, takes this lock first (a device's lock, where one is needed, before it)."""
-    return LeaverCase.objects.select_for_update().select_related("person__supervisor").get(pk=pk)
+    return LeaverCase.objects.select_for_update(of=("self",)).select_related("person__supervisor").get(pk=pk)
 
 
 def case_url(case: LeaverCase) -> str:

@@ -13,7 +13,11 @@ from portal.models import User
 def _lock_line(line: LeaverLine) -> tuple[LeaverCase, LeaverLine]:
     """Lock the case, then the line, and refuse a line that has ended or a case not open."""
     case = lock_case(line.case_id)
-    line = LeaverLine.objects.select_for_update().select_related("assignment__device", "property_kind").get(pk=line.pk)
+    line = (
+        LeaverLine.objects.select_for_update(of=("self",))
+        .select_related("assignment__device", "property_kind")
+        .get(pk=line.pk)
+    )
     if line.ended_at is not None:
         raise LeaverError(_already_ended(line))
     if case.status != LeaverCase.Status.OPEN:
@@ -99,7 +103,7 @@ def leaver_line_lost(*, line: LeaverLine, actor: User, details: str = "") -> Lea
     details = (details or "").strip()
     if line.assignment_id is not None:
         # The device's lock before the case's, as the counter's return takes them.
-        Device.objects.select_for_update().filter(assignments__pk=line.assignment_id).first()
+        Device.objects.select_for_update(of=("self",)).filter(assignments__pk=line.assignment_id).first()
     case, line = _lock_line(line)
     if not (permissions.can_sign_off_leaver_case(actor, case) or permissions.can_receive_leaver_items(actor)):
         raise LeaverNotAllowed("Only the leaver's supervisor or Tech Bar staff record an item lost.")
@@ -129,7 +133,7 @@ def leaver_line_write_off(*, line: LeaverLine, actor: User, reason: str) -> Leav
     if not reason:
         raise LeaverError("Give the reason for writing it off.")
     if line.assignment_id is not None:
-        Device.objects.select_for_update().filter(assignments__pk=line.assignment_id).first()
+        Device.objects.select_for_update(of=("self",)).filter(assignments__pk=line.assignment_id).first()
     case, line = _lock_line(line)
     return _end(case, line, outcome=LeaverLine.Outcome.WRITTEN_OFF, actor=actor, reason=reason, approved_by=actor)
 

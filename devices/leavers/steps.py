@@ -44,25 +44,32 @@ def _list(items) -> str:
     return "\n".join(f"- {line.description}" for line in items)
 
 
-def _when(case: LeaverCase, step: LeaverStep) -> str:
-    today = step.fired_at.astimezone(leaver_ladder.zone()).date()
-    days = (case.leaving_date - today).days
+def _days_left(case: LeaverCase, step: LeaverStep) -> int:
+    return (case.leaving_date - step.fired_at.astimezone(leaver_ladder.zone()).date()).days
+
+
+def _when(case: LeaverCase, step: LeaverStep, *, you: bool = False) -> str:
+    """ "leaves in 3 days, on 13 June 2026", "left on 1 June 2026, 7 days ago" ("leave" for you)."""
+    days = _days_left(case, step)
+    leaves = "leave" if you else "leaves"
     if days > 1:
-        return f"leaves in {days} days, on {_day(case)}"
+        return f"{leaves} in {days} days, on {_day(case)}"
     if days == 1:
-        return f"leaves tomorrow, {_day(case)}"
+        return f"{leaves} tomorrow, {_day(case)}"
     if days == 0:
-        return "leaves today"
+        return f"{leaves} today, {_day(case)}"
     return f"left on {_day(case)}, {-days} day{'s' if days != -1 else ''} ago"
 
 
 def _remind_leaver(case: LeaverCase, step: LeaverStep, items) -> str:
     person = case.person
+    count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
     notify(
         recipient=person,
-        subject=f"Before you leave: {len(items)} item{'s' if len(items) != 1 else ''} to return",
-        body=f"You {_when(case, step)}. Please return these to a Tech Bar (or hand them to your supervisor):\n"
-        + _list(items),
+        subject=(f"Before you leave: {count}" if _days_left(case, step) >= 0 else f"You still have {count}")
+        + " to return",
+        body=f"You {_when(case, step, you=True)}. Please return these to a Tech Bar "
+        f"(or hand them to your supervisor):\n{_list(items)}",
         url=case_url(case),
         cause=step,
     )
