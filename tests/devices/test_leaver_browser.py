@@ -104,6 +104,26 @@ def test_the_leaver_sees_their_case_on_a_phone(phone_page, live_server, supervis
     assert_accessible(page)
 
 
+def test_the_supervisor_records_an_item_on_a_phone(phone_page, live_server, supervisor, team_member):
+    case = leavers.leaver_date_set(
+        person=team_member,
+        leaving_date=timezone.localdate() + timedelta(days=3),
+        actor=supervisor,
+        source=LeaverCase.Source.SUPERVISOR,
+    )
+    card = case.lines.order_by("pk").first()
+    page = phone_page
+    sign_in(page, live_server, supervisor)
+    page.goto(f"{live_server.url}{reverse('devices:leaver_case', args=[case.pk])}")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile(rf"^Handed to me\W+{card.description}$")).click()
+    page.get_by_text(f"Recorded: {card.description} handed to you.").wait_for()
+    card.refresh_from_db()
+    assert card.outcome == "returned" and card.handed_to_supervisor_by == supervisor
+    assert_accessible(page)
+
+
 def test_the_counter_shows_a_leavers_case_first(
     page, live_server, supervisor, team_member, tech_bar_staff, bar, make_device, issued
 ):
