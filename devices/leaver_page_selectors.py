@@ -22,6 +22,12 @@ def team_with_leaver_cases(*, supervisor: User) -> QuerySet[User]:
     )
 
 
+def devices_first(lines) -> list:
+    """A case's lines (prefetched), devices before property, each in the selector's order
+    (databases disagree on where a NULL sorts)."""
+    return sorted(lines, key=lambda line: not line.is_device)
+
+
 def tech_bars_nearest_for(*, person: User) -> list[TechBar]:
     """Open Tech Bars with their hours: those where the person's kit was issued first (they know
     the way), then the rest by name. Two queries."""
@@ -60,7 +66,7 @@ def counter_leaver_context(*, person, user) -> dict:
     case = leaver_selectors.leaver_case_open_for(person=person)
     if case is None:
         return {"leaver_case": None}
-    lines = list(case.lines.all())  # prefetched by the selector
+    lines = devices_first(case.lines.all())  # prefetched by the selector
     return {
         "leaver_case": case,
         "leaver_countdown": leaving_countdown(case.leaving_date),

@@ -122,7 +122,7 @@ class LeaverCaseMixin(RoleRequiredMixin):
 
     def case_context(self, **kwargs) -> dict:
         case = self.case
-        lines = list(case.lines.all())  # prefetched by the selector, devices first
+        lines = page_selectors.devices_first(case.lines.all())  # prefetched by the selector
         outstanding = [line for line in lines if line.is_outstanding]
         return {
             "page_title": f"Leaver case: {case.person.get_full_name()}",

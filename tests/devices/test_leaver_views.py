@@ -163,6 +163,7 @@ def test_the_case_page_shows_each_line_the_tech_bars_and_their_hours(client, cas
     client.force_login(case.person)
     page = client.get(reverse("devices:leaver_case", args=[case.pk])).text
     outstanding = page[page.index('id="outstanding"') : page.index('id="ended"')]
+    assert outstanding.index(_device_line(case).description) < outstanding.index(_property_lines(case)[1].description)
     ended = page[page.index('id="ended"') : page.index('id="tech-bars"')]
     assert _device_line(case).description in outstanding
     assert receive.description in ended and receive.description not in outstanding
@@ -391,6 +392,19 @@ def test_a_device_scanned_for_a_leaver_comes_back_as_a_leavers(counter_client, c
     assert response.context["basket"].take_back[0]["reason"] == Assignment.ReturnReason.LEAVER
 
 
+def test_a_device_returned_through_the_counter_ends_its_line(counter_client, case, held_phone, bar):
+    tag = held_phone.asset_tag
+    response = counter_client.post(
+        _counter_url(case.person), {"take": tag, f"reason-{tag}": "leaver", "confirmed": "yes", "action": "confirm"}
+    )
+    assert response.status_code == 302
+    line = _device_line(case)
+    assert line.outcome == LeaverLine.Outcome.RETURNED and line.received_at_tech_bar == bar
+    page = counter_client.get(_counter_url(case.person)).text
+    outstanding = page[page.index('id="leaver-case"') : page.index("Ended (")]
+    assert tag not in outstanding
+
+
 def test_marking_a_line_lost(counter_client, case):
     card = _property_lines(case)[1]
     url = reverse(
@@ -437,3 +451,19 @@ def test_the_device_line_is_listed_for_scanning_not_ticking(counter_client, case
         "admin:devices_counter_leaver_receive", kwargs={"payroll": case.person.payroll_number, "line_pk": line.pk}
     )
     assert receive not in page
+
+
+def test_a_device_line_marked_lost_opens_its_security_incident(counter_client, case, held_phone):
+    from devices.models import DeviceLoss
+
+    line = _device_line(case)
+    url = reverse(
+        "admin:devices_counter_leaver_lost", kwargs={"payroll": case.person.payroll_number, "line_pk": line.pk}
+    )
+    refused = counter_client.post(url, {"details": ""})
+    assert refused.status_code == 400 and "the security incident needs it" in refused.text
+    assert counter_client.post(url, {"details": "Left on the 18:10 train"}).status_code == 302
+    line.refresh_from_db()
+    assert line.outcome == LeaverLine.Outcome.LOST
+    loss = DeviceLoss.objects.get(device=held_phone)
+    assert loss.incident is not None and loss.holder == case.person
