@@ -8,7 +8,7 @@ class DevicesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from devices import leaver_hooks
+        from devices import checks, leaver_hooks  # noqa: F401 - checks registers the ladder check
         from devices.incident_links import incident_devices_section
         from devices.leavers import leaver_step_fire
         from devices.models import (

@@ -110,13 +110,11 @@ def seed_leavers_demo(*, people: Sequence[User], home: TechBar, issuer: User, of
     home.leads.add(issuer)
     holds_laptop = officer.assignments.filter(returned_at__isnull=True, device__model__kind=DeviceModel.Kind.LAPTOP)
     if not holds_laptop.exists():
-        laptop = (
-            Device.objects.filter(status=Device.Status.IN_STOCK, tech_bar=home, model__kind=DeviceModel.Kind.LAPTOP)
-            .order_by("asset_tag")
-            .first()
-        )
+        laptops = Device.objects.filter(status=Device.Status.IN_STOCK, model__kind=DeviceModel.Kind.LAPTOP)
+        # Headquarters' own if it has one; else one from another Tech Bar, issued there.
+        laptop = laptops.filter(tech_bar=home).order_by("asset_tag").first() or laptops.order_by("asset_tag").first()
         if laptop is not None:
-            services.device_issue(device=laptop, holder=officer, actor=issuer, tech_bar=home)
+            services.device_issue(device=laptop, holder=officer, actor=issuer, tech_bar=laptop.tech_bar)
     for person in sorted(people, key=lambda p: p.payroll_number):
         if person.command_unit and person.rank_or_grade == "Sergeant" and person.pk != officer.supervisor_id:
             CommandUnitLead.objects.get_or_create(command_unit=person.command_unit, defaults={"lead": person})

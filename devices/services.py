@@ -207,6 +207,8 @@ def device_return(
 ) -> Assignment:
     """Take a device back at a counter: it waits for triage. A lost or stolen device that turns
     up comes back the same way, as found, and the incident about its loss is told."""
+    from devices.leavers.lines import leaver_case_is_open, refuse_leaver_device_returned_twice
+
     device = Device.objects.select_for_update().get(pk=device.pk)
     found = device.status in (Device.Status.LOST, Device.Status.STOLEN)
     if found:
@@ -215,12 +217,12 @@ def device_return(
     else:
         assignment = Assignment.objects.select_for_update().filter(device=device, returned_at__isnull=True).first()
     if assignment is None:
-        _refuse_leaver_item_returned_twice(device)
+        refuse_leaver_device_returned_twice(device)  # a LeaverError naming where it came back
         where = f" at {device.tech_bar}" if device.tech_bar_id else ""
         raise DeviceError(
             f"{device.asset_tag} is not issued to anyone: it is {device.get_status_display().lower()}{where}."
         )
-    if not reason and not found and _has_open_leaver_case(assignment.holder_id):
+    if not reason and not found and leaver_case_is_open(assignment.holder_id):
         reason = Assignment.ReturnReason.LEAVER  # a leaver's kit comes back because they leave
     if reason not in Assignment.COUNTER_REASONS:
         raise DeviceError(f"Choose why {device.asset_tag} is coming back.")
@@ -253,26 +255,6 @@ def device_return(
 
         leaver_assignment_returned(assignment=assignment, actor=actor, tech_bar=tech_bar)
     return assignment
-
-
-def _has_open_leaver_case(person_id: int) -> bool:
-    from devices.models import LeaverCase
-
-    return LeaverCase.objects.filter(person_id=person_id, status=LeaverCase.Status.OPEN).exists()
-
-
-def _refuse_leaver_item_returned_twice(device: Device) -> None:
-    """A leaver's device checked in at two counters at once: the second hears it is back."""
-    from devices.leavers import LeaverError
-    from devices.leavers.lines import returned_line_for
-
-    last = Assignment.objects.filter(device=device).order_by("-issued_at").first()
-    line = returned_line_for(last) if last is not None else None
-    if line is not None:
-        where = f" at {line.received_at_tech_bar}" if line.received_at_tech_bar_id else ""
-        raise LeaverError(
-            f"{device.asset_tag} was already returned{where} for {last.holder.get_full_name()}'s leaver case."
-        )
 
 
 # --- The counter --------------------------------------------------------------------------------

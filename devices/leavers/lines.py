@@ -152,13 +152,27 @@ def leaver_assignment_returned(*, assignment: Assignment, actor: User, tech_bar:
     return _end(case, line, outcome=LeaverLine.Outcome.RETURNED, actor=actor, tech_bar=tech_bar)
 
 
-def returned_line_for(assignment: Assignment) -> LeaverLine | None:
-    """The line a device already checked in ended, for the counter's "already returned"."""
-    return (
-        LeaverLine.objects.filter(assignment=assignment, outcome=LeaverLine.Outcome.RETURNED)
+def leaver_case_is_open(person_id: int) -> bool:
+    """Whether the person has an open case (the counter's return reason defaults to "leaver")."""
+    return LeaverCase.objects.filter(person_id=person_id, status=LeaverCase.Status.OPEN).exists()
+
+
+def refuse_leaver_device_returned_twice(device: Device) -> None:
+    """A leaver's device checked in at two counters at once: the second (which finds nothing
+    open once it has the device's lock) hears that it is already back, and where."""
+    last = Assignment.objects.filter(device=device).select_related("holder").order_by("-issued_at").first()
+    line = (
+        LeaverLine.objects.filter(assignment=last, outcome=LeaverLine.Outcome.RETURNED)
         .select_related("received_at_tech_bar")
         .first()
+        if last is not None
+        else None
     )
+    if line is not None:
+        where = f" at {line.received_at_tech_bar}" if line.received_at_tech_bar_id else ""
+        raise LeaverError(
+            f"{device.asset_tag} was already returned{where} for {last.holder.get_full_name()}'s leaver case."
+        )
 
 
 @transaction.atomic

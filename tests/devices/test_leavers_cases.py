@@ -13,6 +13,7 @@ from devices.models import LeaverCase, LeaverEvent, LeaverLine, LeaverPropertyKi
 from devices.services import device_issue
 from portal.models import User
 from portal.services import people_import
+from tests.admin_forms import person_change_data
 from tests.devices.leaver_helpers import PROPERTY, descriptions, leaving_in, open_case, team
 
 pytestmark = pytest.mark.django_db
@@ -31,24 +32,8 @@ def _hr_row(person: User, leaving_date: str) -> str:
 
 
 def _person_form(client, person, **changes) -> tuple[str, dict]:
-    """The admin's person form as the page holds it (inline management forms included), changed."""
     url = reverse("admin:portal_user_change", args=[person.pk])
-    context = client.get(url).context
-    data = {}
-    for name, value in context["adminform"].form.initial.items():
-        if name in ("password", "user_permissions") or value is None or value is False:
-            continue
-        if value is True:
-            data[name] = "on"
-        elif name == "groups":
-            data[name] = [group.pk for group in value]
-        else:
-            data[name] = value.isoformat() if hasattr(value, "isoformat") else value
-    for inline in context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
-    data.update(changes)
-    return url, data
+    return url, person_change_data(client, url, person, supervisor=person.supervisor_id, **changes)
 
 
 def test_the_property_kinds_are_seeded_by_the_migration():

@@ -40,6 +40,24 @@ def test_leaver_steps_are_under_the_sweep_and_the_ladder_is_sound():
     assert leaver_ladder.problems() == []
 
 
+@pytest.mark.parametrize(
+    ("setting", "value", "problem"),
+    [
+        ("LEAVER_LADDER", [{"step": "a", "days": 1, "actions": ["shout"]}], "unknown action 'shout'"),
+        ("LEAVER_LADDER", [{"step": "a", "days": 1, "actions": []}] * 2, "appears twice"),
+        ("LEAVER_LADDER", [{"step": "a"}], "malformed"),
+        ("LEAVER_STEP_LOCAL_TIME", "8 o'clock", "malformed"),
+    ],
+)
+def test_a_mistyped_ladder_stops_the_site_starting(settings, setting, value, problem):
+    from devices.checks import check_leaver_ladder
+
+    setattr(settings, setting, value)
+    errors = check_leaver_ladder(None)
+    assert errors and all(e.id == "devices.E001" for e in errors)
+    assert any(problem in e.msg for e in errors), [e.msg for e in errors]
+
+
 def test_steps_fall_due_at_eight_in_the_morning_london_time_in_summer_and_winter():
     sergeant, officer = team()
     summer = _due(_set(officer, sergeant, datetime.date(2026, 7, 10)))
