@@ -8,10 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from devices import leavers, services
+from devices import leavers
 from devices.leaver_models import LeaverCase
-from devices.models import Assignment, LeaverPropertyKind, TechBarOpeningHours
+from devices.models import LeaverPropertyKind, TechBarOpeningHours
 from tests.conftest import assert_accessible, sign_in
+from tests.devices.leaver_page_helpers import end_every_line
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,20 +29,6 @@ def team_member(officer, supervisor):
     officer.supervisor = supervisor
     officer.save(update_fields=["supervisor"])
     return officer
-
-
-def _end_every_line(case, *, actor, tech_bar):
-    for line in case.lines.filter(property_kind__isnull=False):
-        leavers.leaver_line_property_receive(line=line, actor=actor, tech_bar=tech_bar)
-    device_line = case.lines.get(assignment__isnull=False)
-    services.counter_visit_confirm(
-        person=case.person,
-        actor=actor,
-        tech_bar=tech_bar,
-        basket=services.CounterBasket(
-            take_back=[services.TakeBack(device_line.assignment.device, Assignment.ReturnReason.LEAVER, "")]
-        ),
-    )
 
 
 def test_a_supervisor_sets_a_leaving_date_and_signs_the_case_off(
@@ -68,7 +55,7 @@ def test_a_supervisor_sets_a_leaving_date_and_signs_the_case_off(
     assert page.get_by_role("link", name=team_member.get_full_name()).is_visible()
     assert_accessible(page)
 
-    _end_every_line(case, actor=tech_bar_staff, tech_bar=bar)
+    end_every_line(case, actor=tech_bar_staff, tech_bar=bar)
     page.goto(f"{live_server.url}{reverse('devices:leaver_case', args=[case.pk])}")
     assert page.get_by_text("Nothing: every item has ended.").is_visible()
     page.get_by_role("link", name="Sign off this case").click()
