@@ -173,6 +173,11 @@ def test_kit_issued_after_the_case_opened_joins_it(make_device, bar, tech_bar_st
     line = case.lines.get(assignment=assignment)
     assert line.description == f"Samsung Galaxy XCover 7 ({phone.asset_tag})" and line.outcome == ""
     assert case.events.filter(kind=LeaverEvent.Kind.LINE_ADDED, line=line).exists()
+    # Devices come first, then property in the list's order, whatever the database.
+    assert [x.description for x in case.lines.all()] == [line.description, *PROPERTY]
+    from devices.leaver_selectors import leaver_case_open_for
+
+    assert [x.description for x in leaver_case_open_for(person=officer).lines.all()] == [line.description, *PROPERTY]
 
 
 def test_kit_issued_to_someone_without_an_open_case_joins_nothing(make_device, bar, tech_bar_staff):
