@@ -133,7 +133,8 @@ class LeaverLine(models.Model):
     )
 
     class Meta:
-        ordering = ["case", "property_kind__order", "pk"]
+        # Devices first, then property in the list's order, the same on every database.
+        ordering = ["case", models.F("property_kind__order").asc(nulls_first=True), "pk"]
         verbose_name = "leaver case line"
         constraints = [
             models.CheckConstraint(

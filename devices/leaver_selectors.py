@@ -1,6 +1,6 @@
 """Reads for leaver cases: who sees which, with what is still out and whether it is overdue."""
 
-from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ def _lines() -> Prefetch:
             "ended_by",
             "approved_by",
             "handed_to_supervisor_by",
-        ).order_by("assignment_id", "property_kind__order", "pk"),
+        ).order_by(F("property_kind__order").asc(nulls_first=True), "pk"),
     )
 
 
@@ -59,7 +59,7 @@ def leaver_cases_visible_to(*, user) -> QuerySet:
 
 
 def leaver_case_for_user(*, user, pk) -> LeaverCase:
-    """One case with its lines, events and steps, or 404 when the user may not see it."""
+    """One case with its lines (devices first), events and steps, or 404 when the user may not see it."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):

@@ -171,12 +171,11 @@ class PersonResource(SafeExportResource):
         or cancels their leaver case), once supervisors are in place, inside the import's
         transaction: a refusal fails the import as a whole."""
         actor = actor if isinstance(actor, User) and actor.pk else None
-        changed = [
-            person
-            for person in User.objects.filter(payroll_number__in=self._payroll_in_file).select_related("supervisor")
-            if person.leaving_date != self._leaving_before.get(person.payroll_number)
-        ]
-        for person in changed:
+        now = User.objects.filter(payroll_number__in=self._payroll_in_file).values_list(
+            "payroll_number", "leaving_date"
+        )
+        changed = [payroll for payroll, day in now if day != self._leaving_before.get(payroll)]
+        for person in User.objects.filter(payroll_number__in=changed).select_related("supervisor").order_by("pk"):
             leaving_date_changed.send(
                 sender=User,
                 person=person,

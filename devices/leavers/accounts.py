@@ -100,7 +100,9 @@ def leaver_person_reactivate(*, person: User, actor: User, reason: str) -> User:
         raise LeaverError(f"{person} is already active.")
     fields = ["is_active"]
     person.is_active = True
-    if person.leaving_date is not None and person.leaving_date <= timezone.localdate():
+    still_open = LeaverCase.objects.filter(person=person, status=LeaverCase.Status.OPEN).exists()
+    # An open case (deactivated by override before its kit came back) keeps its date: the kit is still chased.
+    if not still_open and person.leaving_date is not None and person.leaving_date <= timezone.localdate():
         person.leaving_date = None
         fields.append("leaving_date")
     with set_actor(actor):

@@ -72,7 +72,8 @@ def _open(person: User, leaving_date: datetime.date, *, actor: User | None, sour
         for kind in LeaverPropertyKind.objects.filter(is_active=True)
     ]
     LeaverLine.objects.bulk_create(lines)
-    by = LeaverCase.Source(source).label.lower()
+    label = LeaverCase.Source(source).label
+    by = label[:1].lower() + label[1:]
     event(case, LeaverEvent.Kind.OPENED, actor, f"Leaving on {_day(leaving_date)}; set by {by}. {len(lines)} items.")
     _arm_steps(case)
     timers.fire_due(case.steps.all())

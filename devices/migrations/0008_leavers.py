@@ -240,7 +240,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "verbose_name": "leaver case line",
-                "ordering": ["case", "property_kind__order", "pk"],
+                "ordering": ["case", models.OrderBy(models.F("property_kind__order"), nulls_first=True), "pk"],
             },
         ),
         migrations.CreateModel(

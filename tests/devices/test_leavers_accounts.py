@@ -138,3 +138,17 @@ def test_a_rehire_is_reactivated_with_a_reason_and_the_old_case_stays_closed(
     # Leaving again later opens a new case.
     again = open_case(officer, sergeant, days=30)
     assert again.pk != case.pk and again.status == LeaverCase.Status.OPEN
+
+
+def test_reactivating_someone_whose_kit_is_still_out_keeps_the_case_and_its_date(fixed_clock, portal_admin):
+    sergeant, officer = team()
+    case = open_case(officer, sergeant, days=1)
+    leavers.leaver_person_deactivate(person=officer, actor=portal_admin, reason="Suspended pending inquiry")
+    fixed_clock.shift(datetime.timedelta(days=3))
+
+    leavers.leaver_person_reactivate(person=officer, actor=portal_admin, reason="Inquiry closed")
+
+    officer.refresh_from_db()
+    case.refresh_from_db()
+    assert officer.is_active and officer.leaving_date == case.leaving_date
+    assert case.status == LeaverCase.Status.OPEN

@@ -173,6 +173,11 @@ def test_kit_issued_after_the_case_opened_joins_it(make_device, bar, tech_bar_st
     line = case.lines.get(assignment=assignment)
     assert line.description == f"Samsung Galaxy XCover 7 ({phone.asset_tag})" and line.outcome == ""
     assert case.events.filter(kind=LeaverEvent.Kind.LINE_ADDED, line=line).exists()
+    # Devices come first, then property in the list's order, whatever the database.
+    assert [x.description for x in case.lines.all()] == [line.description, *PROPERTY]
+    from devices.leaver_selectors import leaver_case_open_for
+
+    assert [x.description for x in leaver_case_open_for(person=officer).lines.all()] == [line.description, *PROPERTY]
 
 
 def test_kit_issued_to_someone_without_an_open_case_joins_nothing(make_device, bar, tech_bar_staff):
@@ -251,3 +256,20 @@ def test_one_open_case_per_person_is_kept_by_the_database():
     open_case(officer, sergeant)
     with pytest.raises(IntegrityError), transaction.atomic():
         LeaverCase.objects.create(person=officer, leaving_date=leaving_in(5), source="admin")
+
+
+def test_the_admins_hr_import_opens_the_case_in_their_name(client, portal_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sergeant, officer = team()
+    text = "\n".join([HEADER, _hr_row(sergeant, ""), _hr_row(officer, leaving_in(25).isoformat())]) + "\n"
+    client.force_login(portal_admin)
+    upload = SimpleUploadedFile("hr.csv", text.encode(), "text/csv")
+    checked = client.post("/admin/portal/user/import/", {"import_file": upload, "format": "0", "resource": "0"})
+    assert checked.status_code == 200 and not LeaverCase.objects.exists()  # the check is a dry run
+
+    confirmed = client.post("/admin/portal/user/process_import/", checked.context["confirm_form"].initial)
+
+    assert confirmed.status_code == 302
+    case = LeaverCase.objects.get(person=officer)
+    assert (case.source, case.opened_by, case.leaving_date) == ("hr_import", portal_admin, leaving_in(25))
