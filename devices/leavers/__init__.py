@@ -5,13 +5,14 @@ The contract's `devices/leavers.py`, grown into a package; everything public is 
 so `from devices.leavers import leaver_date_set, LeaverError` works. Beyond the contract:
 `LeaverNotAllowed` (a `LeaverError` for an actor without the right), `leaver_people_deactivate_due`
 (the beat task's service), and the hooks the custody services call (`leaver_assignment_added`,
-`leaver_assignment_returned`).
+`leaver_assignment_returned`, `leaver_assignment_lost`).
 """
 
 from devices.leavers.accounts import leaver_people_deactivate_due, leaver_person_deactivate, leaver_person_reactivate
 from devices.leavers.cases import leaver_assignment_added, leaver_date_set
 from devices.leavers.common import LeaverError, LeaverNotAllowed
 from devices.leavers.lines import (
+    leaver_assignment_lost,
     leaver_assignment_returned,
     leaver_case_sign_off,
     leaver_line_hand_to_supervisor,
@@ -25,6 +26,7 @@ __all__ = [
     "LeaverError",
     "LeaverNotAllowed",
     "leaver_assignment_added",
+    "leaver_assignment_lost",
     "leaver_assignment_returned",
     "leaver_case_sign_off",
     "leaver_date_set",

@@ -56,6 +56,12 @@ def leaver_date_set(
             return _closed_case_date(lock_case(latest.pk), leaving_date, actor=actor, reason=reason)
         if leaving_date is None:
             return None
+        if not person.is_active:
+            # Someone who has left already: the HR feed may still correct their date, but nothing
+            # is chased from them until a Portal admin reactivates them.
+            if source == LeaverCase.Source.HR_IMPORT:
+                return latest
+            raise LeaverError(f"{person} is deactivated: a Portal admin reactivates them first.")
         return _open(person, leaving_date, actor=actor, source=source)
 
 

@@ -119,7 +119,23 @@ def leaver_line_lost(*, line: LeaverLine, actor: User, details: str = "") -> Lea
             kind="lost",
             noticed_at=timezone.now(),
             where=details,
-        )
+        )  # ends the line too (leaver_assignment_lost), as any loss report of a leaver's device does
+        line.refresh_from_db()
+        return line
+    return _end(case, line, outcome=LeaverLine.Outcome.LOST, actor=actor, reason=details)
+
+
+def leaver_assignment_lost(*, assignment: Assignment, actor: User, details: str) -> LeaverLine | None:
+    """A leaver's device reported lost or stolen (by them, at the counter or from their case)
+    ends its line as lost (called by devices.losses inside its transaction, device locked)."""
+    line = (
+        LeaverLine.objects.filter(assignment=assignment, ended_at__isnull=True, case__status=LeaverCase.Status.OPEN)
+        .only("pk", "case_id")
+        .first()
+    )
+    if line is None:
+        return None
+    case, line = _lock_line(line)
     return _end(case, line, outcome=LeaverLine.Outcome.LOST, actor=actor, reason=details)
 
 

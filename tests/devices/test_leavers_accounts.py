@@ -152,3 +152,15 @@ def test_reactivating_someone_whose_kit_is_still_out_keeps_the_case_and_its_date
     case.refresh_from_db()
     assert officer.is_active and officer.leaving_date == case.leaving_date
     assert case.status == LeaverCase.Status.OPEN
+
+
+def test_a_deactivated_person_gets_no_new_case_until_reactivated(fixed_clock, portal_admin, nothing_to_return):
+    from tests.devices.leaver_helpers import leaving_in
+
+    _sergeant, officer, case = _closed_case(days=0)
+    tasks.deactivate_leavers()
+    with pytest.raises(leavers.LeaverError, match="is deactivated"):
+        leavers.leaver_date_set(person=officer, leaving_date=leaving_in(9), actor=portal_admin, source="admin")
+    # The HR feed correcting the date of someone who has left opens nothing either (and fails nothing).
+    found = leavers.leaver_date_set(person=officer, leaving_date=leaving_in(-1), actor=None, source="hr_import")
+    assert found == case and LeaverCase.objects.filter(person=officer).count() == 1

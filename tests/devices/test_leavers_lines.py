@@ -150,11 +150,25 @@ def test_a_lost_device_goes_through_the_lost_flow_and_opens_a_security_incident(
     leavers.leaver_line_lost(line=line, actor=tech_bar_staff, details="Left on a train")
 
     line.refresh_from_db()
-    assert line.outcome == LeaverLine.Outcome.LOST
+    assert line.outcome == LeaverLine.Outcome.LOST and line.reason == "Lost: Left on a train"
+    assert case.events.filter(kind=LeaverEvent.Kind.LINE_ENDED, line=line).count() == 1
     loss = DeviceLoss.objects.get(device=phone)
     assert loss.holder == officer and loss.reported_by == tech_bar_staff and loss.where == "Left on a train"
     assert Incident.objects.filter(pk=loss.incident_id, reporter=officer).exists()
     assert Device.objects.get(pk=phone.pk).status == Device.Status.LOST
+
+
+def test_a_leaver_reporting_their_phone_stolen_ends_its_line(leaver_with_kit):
+    from devices.losses import device_report_lost
+    from tests.devices.conftest import NOW
+
+    _, officer, phone, _, case = leaver_with_kit
+
+    device_report_lost(device=phone, actor=officer, kind="stolen", noticed_at=NOW, where="Taken from my car")
+
+    line = _line(case, phone.asset_tag)
+    assert (line.outcome, line.ended_by, line.reason) == ("lost", officer, "Stolen: Taken from my car")
+    assert case.events.filter(kind=LeaverEvent.Kind.LINE_ENDED, line=line).count() == 1
 
 
 def test_a_tech_bar_lead_or_a_portal_admin_writes_off_with_a_reason(leaver_with_kit, bar, tech_bar_staff, portal_admin):
