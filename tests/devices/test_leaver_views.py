@@ -96,6 +96,18 @@ def test_bad_dates_are_refused_with_the_reason_and_kept(client, frozen, supervis
     assert not LeaverCase.objects.filter(person=team_member).exists()
 
 
+def test_a_refusal_by_the_service_is_shown_on_the_form_with_the_date_kept(client, frozen, supervisor, team_member):
+    team_member.is_active = False  # deactivated: a Portal admin reactivates them first
+    team_member.save(update_fields=["is_active"])
+    client.force_login(supervisor)
+    url = reverse("devices:leaving_date", args=[team_member.payroll_number])
+    response = client.post(url, {"leaving_date": LEAVING.isoformat(), "action": "set"})
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.text and "is deactivated" in response.text
+    assert f'value="{LEAVING.isoformat()}"' in response.text
+    assert not LeaverCase.objects.filter(person=team_member).exists()
+
+
 def test_only_their_supervisor_or_a_portal_admin_sets_a_date(client, frozen, team_member, portal_admin, officer):
     other_supervisor = UserFactory(roles=[Role.OFFICER, Role.SUPERVISOR])
     url = reverse("devices:leaving_date", args=[team_member.payroll_number])
