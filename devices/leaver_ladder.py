@@ -78,6 +78,8 @@ def problems() -> list[str]:
         local_time()
     except (KeyError, TypeError, ValueError) as exc:
         return [f"the leaver ladder is malformed ({exc!r}): each rung needs step, days and actions"]
+    if local_time().hour == 1:
+        found.append("LEAVER_STEP_LOCAL_TIME falls in the hour the clocks skip or repeat: choose a working hour")
     seen = set()
     for r in rungs:
         if r.step in seen:

@@ -47,6 +47,7 @@ def test_leaver_steps_are_under_the_sweep_and_the_ladder_is_sound():
         ("LEAVER_LADDER", [{"step": "a", "days": 1, "actions": []}] * 2, "appears twice"),
         ("LEAVER_LADDER", [{"step": "a"}], "malformed"),
         ("LEAVER_STEP_LOCAL_TIME", "8 o'clock", "malformed"),
+        ("LEAVER_STEP_LOCAL_TIME", "01:30", "the hour the clocks skip or repeat"),
     ],
 )
 def test_a_mistyped_ladder_stops_the_site_starting(settings, setting, value, problem):
