@@ -24,3 +24,11 @@ def send_pending_remote_actions() -> int:
 def run_device_import_job(job_id: int) -> None:
     """Queued after the commit that created the job: a large MDM check or import."""
     import_jobs.device_import_job_run(job_id=job_id)
+
+
+@shared_task(name="devices.tasks.deactivate_leavers", ignore_result=True)
+def deactivate_leavers() -> int:
+    """Beat: deactivate the people whose leaver case has closed and whose leaving date has come."""
+    from devices.leavers import leaver_people_deactivate_due
+
+    return leaver_people_deactivate_due()

@@ -14,6 +14,7 @@ from django.views.generic import FormView, TemplateView
 from devices import losses, permissions, selectors
 from devices.filters import DeviceFilterSet
 from devices.forms import LossForm, ReportKindForm
+from devices.leaver_selectors import leaver_case_open_for
 from devices.models import DeviceLoss
 from devices.tables import DeviceTable
 from incidents import permissions as incident_permissions
@@ -199,6 +200,7 @@ class MyKitView(TemplateView):
             held=selectors.kit_held_by(user=user),
             handed_back=selectors.kit_handed_back_by(user=user)[:50],
             tech_bars=selectors.tech_bars_open_to_officers(),
+            my_leaver_case=leaver_case_open_for(person=user),
             **kwargs,
         )
 

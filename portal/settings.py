@@ -349,6 +349,15 @@ CELERY_BEAT_SCHEDULE["devices-send-pending-remote-actions"] = {
     "options": {"expires": 300},
 }
 
+# Leaver cases (devices.leavers): reminders and escalations fall due at this local time on their
+# day; people whose case has closed are deactivated by this sweep once their leaving date comes.
+LEAVER_STEP_LOCAL_TIME = env.str("LEAVER_STEP_LOCAL_TIME", default="08:00")
+CELERY_BEAT_SCHEDULE["devices-deactivate-leavers"] = {
+    "task": "devices.tasks.deactivate_leavers",
+    "schedule": crontab(minute=10),  # hourly: the first run on the leaving date deactivates
+    "options": {"expires": 3000},
+}
+
 # --- Exports -------------------------------------------------------------------------------
 # django-import-export (the admin's people export): drop a leading "=" from every exported cell.
 # portal.resources.SafeExportResource neutralises the other formula starts the same way the

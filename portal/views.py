@@ -10,6 +10,8 @@ from django.template.defaultfilters import filesizeformat
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from devices import leaver_selectors
+from devices import permissions as devices_permissions
 from devices import selectors as devices_selectors
 from incidents import permissions as incident_permissions
 from incidents.selectors import incidents_home_panel
@@ -34,6 +36,8 @@ class HomeView(TemplateView):
             team_size=selectors.team_of(supervisor=user).count() if permissions.is_supervisor(user) else 0,
             latest_notifications=selectors.notifications_for(user=user)[:5],
             my_kit=devices_selectors.assignments_open_for(user=user),
+            my_leaver_case=leaver_selectors.leaver_case_open_for(person=user),
+            may_see_leavers=devices_permissions.can_view_leaver_list(user),
             policies_to_accept=policy_selectors.policies_to_accept(user=user),
             incidents_panel=incidents_home_panel(user=user),
         )

@@ -158,6 +158,50 @@ def _officers_payroll_and_phone(get) -> dict:
     return {**_officers_payroll(get), **_officers_phone(get)}
 
 
+def _officers_leaver_case(get) -> dict:
+    """The `officer` fixture, in the `supervisor` fixture's team, leaving in two weeks: their case."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from devices import leavers
+    from devices.models import LeaverCase
+
+    officer, supervisor = get("officer"), get("supervisor")
+    officer.supervisor = supervisor
+    officer.save(update_fields=["supervisor"])
+    case = leavers.leaver_date_set(
+        person=officer,
+        leaving_date=timezone.localdate() + timedelta(days=14),
+        actor=supervisor,
+        source=LeaverCase.Source.SUPERVISOR,
+    )
+    return {"pk": case.pk}
+
+
+def _officers_leaver_line(get) -> dict:
+    from devices.models import LeaverCase
+
+    kwargs = _officers_leaver_case(get)
+    return {**kwargs, "line_pk": LeaverCase.objects.get(pk=kwargs["pk"]).lines.order_by("pk").first().pk}
+
+
+def _officers_leaver_counter_line(get) -> dict:
+    kwargs = _officers_leaver_line(get)
+    return {"payroll": get("officer").payroll_number, "line_pk": kwargs["line_pk"]}
+
+
+def _team_members_payroll(get) -> dict:
+    officer = get("officer")
+    officer.supervisor = get("supervisor")
+    officer.save(update_fields=["supervisor"])
+    return {"payroll": officer.payroll_number}
+
+
+# The leaver, their supervisor, Tech Bar staff and Portal admins see a case; others do not find it.
+LEAVER_CASE = {"officer": 200, "supervisor": 200, "tech_bar_staff": 200, "data_office": 404, "portal_admin": 200}
+COUNTER = {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}
+
 # Someone else's incident is not found (404); a page their role may not use is refused (403).
 REPORTER_AND_OFFICE = {
     "officer": 200,
@@ -194,6 +238,19 @@ ROUTES = [
         "admin:devices_counter_receipt",
         _officers_receipt,
         {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN},
+    ),
+    # a leaver's case at the counter: POST only (405 to a GET) for property received; a write-off is
+    # for Tech Bar leads (the fixture is not one) and Portal admins
+    (
+        "admin:devices_counter_leaver_receive",
+        _officers_leaver_counter_line,
+        {**COUNTER, "tech_bar_staff": 405, "portal_admin": 405},
+    ),
+    ("admin:devices_counter_leaver_lost", _officers_leaver_counter_line, COUNTER),
+    (
+        "admin:devices_counter_leaver_write_off",
+        _officers_leaver_counter_line,
+        {**only("portal_admin"), "anonymous": LOGIN},
     ),
     # stock and stocktakes (admin views): Tech Bar staff and Portal admins only
     ("admin:devices_stock", None, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
@@ -257,6 +314,19 @@ ROUTES = [
     ("devices:device_report_faulty", _officers_phone, HOLDER_ONLY),
     ("devices:device_detail", _officers_phone, only("tech_bar_staff", "data_office", "portal_admin")),
     ("devices:device_list", None, only("tech_bar_staff", "data_office", "portal_admin")),
+    # --- leavers ---
+    ("devices:my_team", None, only("supervisor", "portal_admin")),
+    ("devices:leaving_date", _team_members_payroll, only("supervisor", "portal_admin")),
+    ("devices:leaver_list", None, only("supervisor", "tech_bar_staff", "portal_admin")),
+    ("devices:leaver_case", _officers_leaver_case, LEAVER_CASE),
+    # POST only: those who find the case get a 405 to a GET
+    (
+        "devices:leaver_line_handed",
+        _officers_leaver_line,
+        {**LEAVER_CASE, "officer": 405, "supervisor": 405, "tech_bar_staff": 405, "portal_admin": 405},
+    ),
+    # the supervisor's (and a Portal admin's); the leaver and Tech Bar staff may not sign off
+    ("devices:leaver_case_sign_off", _officers_leaver_case, {**LEAVER_CASE, "officer": 403, "tech_bar_staff": 403}),
 ]
 NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read"}
 CHECKED_NAMESPACES = {"portal", "policy", "incidents", "devices"}

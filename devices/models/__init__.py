@@ -8,20 +8,28 @@
 - triage: the triage queue (proxy) and triage outcomes
 - stock: stock levels, transfers between Tech Bars, stocktakes
 - import_job: large MDM imports run by a worker
+- leavers: leaver cases, their lines, steps and timeline; property kinds; command unit leads
 """
 
 from devices.models.catalogue import DeviceModel, TechBar, TechBarOpeningHours
 from devices.models.counter import CounterLine, CounterVisit
 from devices.models.device import Assignment, Device, DeviceEvent
 from devices.models.import_job import DeviceImportJob
+from devices.models.leavers import (
+    CommandUnitLead,
+    LeaverCase,
+    LeaverEvent,
+    LeaverLine,
+    LeaverPropertyKind,
+    LeaverStep,
+)
 from devices.models.remote import DeviceLoss, RemoteAction
 from devices.models.stock import StockLevel, Stocktake, StocktakeMissing, StocktakeScan, StockTransfer
 from devices.models.triage import DeviceTriage, TriageDevice
 
-# Leavers: the leaver models go here (from devices.leaver_models import ...), added to __all__ below.
-
 __all__ = [
     "Assignment",
+    "CommandUnitLead",
     "CounterLine",
     "CounterVisit",
     "Device",
@@ -30,6 +38,11 @@ __all__ = [
     "DeviceLoss",
     "DeviceModel",
     "DeviceTriage",
+    "LeaverCase",
+    "LeaverEvent",
+    "LeaverLine",
+    "LeaverPropertyKind",
+    "LeaverStep",
     "RemoteAction",
     "StockLevel",
     "StockTransfer",

@@ -25,6 +25,14 @@ class TechBar(models.Model):
         limit_choices_to={"groups__name": Role.TECH_BAR.value},
         help_text="Tech Bar staff who work here: their counter opens at this Tech Bar.",
     )
+    leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="tech_bars_led",
+        limit_choices_to={"groups__name": Role.TECH_BAR.value},
+        verbose_name="Tech Bar leads",
+        help_text="May approve write-offs; told when a leaver whose kit came from here is overdue.",
+    )
 
     class Meta:
         ordering = ["name"]
