@@ -4,7 +4,7 @@ from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from devices.models import LeaverCase, LeaverLine
+from devices.models import CommandUnitLead, LeaverCase, LeaverLine
 from portal.models import User
 from portal.permissions import is_tech_bar
 
@@ -47,14 +47,20 @@ def _annotated(queryset: QuerySet) -> QuerySet:
 
 
 def leaver_cases_visible_to(*, user) -> QuerySet:
-    """Tech Bar staff and Portal admins: every case; anyone else: their own and their team's
-    (people whose supervisor they are). Annotated with `outstanding_count` and `overdue` (open,
+    """Tech Bar staff and Portal admins: every case; anyone else: their own, their team's (people
+    whose supervisor they are) and, for a command unit's lead, the unit's (they get its overdue
+    escalations). Annotated with `outstanding_count` and `overdue` (open,
     and the leaving date has passed)."""
     queryset = LeaverCase.objects.select_related("person__supervisor", "signed_off_by")
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return queryset.none()
     if not is_tech_bar(user):
-        queryset = queryset.filter(Q(person=user) | Q(person__supervisor=user))
+        led_units = CommandUnitLead.objects.filter(lead=user).values("command_unit")
+        queryset = queryset.filter(
+            Q(person=user)
+            | Q(person__supervisor=user)
+            | Q(person__command_unit__in=led_units, person__command_unit__gt="")
+        )
     return _annotated(queryset)
 
 

@@ -1,5 +1,6 @@
 """Who may do what with devices outside the admin, built from `portal.permissions`."""
 
+from devices.models import CommandUnitLead
 from portal.models import Role
 from portal.permissions import has_role, is_data_office, is_portal_admin, is_tech_bar
 
@@ -21,17 +22,28 @@ def _signed_in(user) -> bool:
 
 
 def can_view_leaver_case(user, case) -> bool:
-    """The leaver, their supervisor, Tech Bar staff and Portal admins."""
+    """The leaver, their supervisor, their command unit's lead, Tech Bar staff and Portal admins."""
     if not _signed_in(user):
         return False
     if is_tech_bar(user):  # Portal admins included
         return True
-    return case.person_id == user.pk or case.person.supervisor_id == user.pk
+    if case.person_id == user.pk or case.person.supervisor_id == user.pk:
+        return True
+    return _leads_unit(user, case.person.command_unit)
+
+
+def _leads_unit(user, command_unit: str) -> bool:
+    return bool(command_unit) and CommandUnitLead.objects.filter(lead=user, command_unit=command_unit).exists()
 
 
 def can_view_leaver_list(user) -> bool:
-    """The list of open cases: Tech Bar staff and Portal admins (all), supervisors (their team's)."""
-    return _signed_in(user) and (is_tech_bar(user) or has_role(user, Role.SUPERVISOR))
+    """The list of open cases: Tech Bar staff and Portal admins (all), supervisors (their team's),
+    command unit leads (their unit's)."""
+    if not _signed_in(user):
+        return False
+    if is_tech_bar(user) or has_role(user, Role.SUPERVISOR):
+        return True
+    return CommandUnitLead.objects.filter(lead=user).exists()
 
 
 def can_set_leaving_date(user, person) -> bool:

@@ -6,8 +6,9 @@ from django.http import Http404
 
 from devices import leaver_selectors as selectors
 from devices import permissions
-from devices.models import LeaverCase
+from devices.models import CommandUnitLead, LeaverCase
 from tests.devices.leaver_helpers import open_case, team
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,24 @@ def test_the_open_case_for_a_person(cases):
     from tests.factories import UserFactory
 
     assert selectors.leaver_case_open_for(person=UserFactory()) is None
+
+
+def test_a_command_unit_lead_sees_the_cases_of_their_unit_only(cases):
+    """The +7 day escalation goes to the unit's lead with a link to the case: it must open."""
+    _, leaver_a, case_a, _, leaver_b, case_b = cases
+    leaver_b.command_unit = "Western"
+    leaver_b.save(update_fields=["command_unit"])
+    leaver_a.command_unit = "Eastern"
+    leaver_a.save(update_fields=["command_unit"])
+    lead = UserFactory(command_unit="Eastern")
+    assert not permissions.can_view_leaver_list(lead)
+    CommandUnitLead.objects.create(command_unit="Eastern", lead=lead)
+    case_a.refresh_from_db()
+    case_b.refresh_from_db()
+    assert permissions.can_view_leaver_case(lead, case_a)
+    assert not permissions.can_view_leaver_case(lead, case_b)
+    assert permissions.can_view_leaver_list(lead)
+    assert list(selectors.leaver_cases_visible_to(user=lead)) == [case_a]
+    assert selectors.leaver_case_for_user(user=lead, pk=case_a.pk) == case_a
+    with pytest.raises(Http404):
+        selectors.leaver_case_for_user(user=lead, pk=case_b.pk)
