@@ -1,0 +1,96 @@
+"""The `read` scope: devices, assignments, policies and compliance per person. Paginated; each
+page costs the same number of queries however many rows it holds."""
+
+import django_filters
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+
+from api import selectors
+from api.serializers.read import AssignmentSerializer, DeviceSerializer, PersonComplianceSerializer, PolicySerializer
+from api.views.base import ApiListView, ApiRetrieveView, Page
+from devices.filters import DeviceFilterSet
+from devices.models import Assignment
+from devices.selectors import device_list
+from policy.models import Policy
+from portal.models import User
+
+
+class DeviceListView(ApiListView):
+    required_scope = "read"
+    serializer_class = DeviceSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DeviceFilterSet
+    pagination_class = Page
+
+    def get_queryset(self):
+        return device_list()
+
+
+class DeviceDetailView(ApiRetrieveView):
+    required_scope = "read"
+    serializer_class = DeviceSerializer
+    lookup_field = "asset_tag"
+
+    def get_queryset(self):
+        return device_list()
+
+
+class AssignmentFilterSet(django_filters.FilterSet):
+    holder = django_filters.CharFilter(field_name="holder__payroll_number", lookup_expr="iexact", max_length=20)
+    asset_tag = django_filters.CharFilter(field_name="device__asset_tag", lookup_expr="iexact", max_length=30)
+    open = django_filters.BooleanFilter(field_name="returned_at", lookup_expr="isnull")
+    issued_after = django_filters.IsoDateTimeFilter(field_name="issued_at", lookup_expr="gte")
+
+    class Meta:
+        model = Assignment
+        fields = ["holder", "asset_tag", "open", "issued_after"]
+
+
+class AssignmentListView(ApiListView):
+    required_scope = "read"
+    serializer_class = AssignmentSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AssignmentFilterSet
+    pagination_class = Page
+
+    def get_queryset(self):
+        return selectors.assignments_for_api()
+
+
+class PolicyListView(ApiListView):
+    required_scope = "read"
+    serializer_class = PolicySerializer
+    pagination_class = Page
+
+    def get_queryset(self):
+        return selectors.policies_in_force()
+
+
+class ComplianceFilterSet(django_filters.FilterSet):
+    payroll_number = django_filters.CharFilter(field_name="payroll_number", lookup_expr="iexact", max_length=20)
+    command_unit = django_filters.CharFilter(field_name="command_unit", lookup_expr="iexact", max_length=100)
+    up_to_date = django_filters.BooleanFilter(field_name="up_to_date")
+
+    class Meta:
+        model = User
+        fields = ["payroll_number", "command_unit", "up_to_date"]
+
+
+class PolicyComplianceView(ApiListView):
+    """Everyone the policy covers and where they stand with it (404 before a version is in effect)."""
+
+    required_scope = "read"
+    serializer_class = PersonComplianceSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ComplianceFilterSet
+    pagination_class = Page
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator
+            return User.objects.none()
+        policy = get_object_or_404(Policy, slug=self.kwargs["slug"])
+        people = selectors.policy_compliance_everyone(policy=policy)
+        if people is None:
+            raise Http404("No version of this policy is in effect yet.")
+        return people
