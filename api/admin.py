@@ -95,6 +95,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Written by services.api_token_create in save_form; nothing is ever edited."""
 
+    def save_related(self, request, form, formsets, change):
+        """No related objects: the service wrote everything."""
+
     def response_add(self, request, obj, post_url_continue=None):
         response = TemplateResponse(
             request,

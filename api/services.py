@@ -1,8 +1,9 @@
 """Writes for the API's own records: service accounts and their tokens.
 
 A service account is a User that never signs in interactively: no usable password, no local
-sign-in, no email (so an Entra ID sign-in cannot be matched to it), no role, and inactive, so it is
-counted nowhere people are (compliance, lists) and no session of its own can exist.
+sign-in, an address under the reserved .invalid domain (no mail; no Entra ID account matches it),
+no role, and inactive, so it is counted nowhere people are (compliance, lists) and no session of
+its own can exist.
 """
 
 from auditlog.context import set_actor
@@ -40,7 +41,7 @@ def service_account_get_or_create(*, identifier: str, name: str) -> User:
         payroll_number=identifier,
         first_name=name[:100],
         last_name="(service account)",
-        email="",
+        email=f"{identifier.lower()}@service-account.invalid",  # unique, undeliverable (RFC 2606)
         is_active=False,
         is_staff=False,
         local_sign_in_allowed=False,

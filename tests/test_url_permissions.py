@@ -142,6 +142,15 @@ def _officers_payroll_and_phone(get) -> dict:
     return {**_officers_payroll(get), **_officers_phone(get)}
 
 
+API_ONLY = {"anonymous": 401, **only(others=401)}
+
+
+def _officers_phone_tag(get) -> dict:
+    from devices.models import Device
+
+    return {"asset_tag": Device.objects.get(pk=_officers_phone(get)["pk"]).asset_tag}
+
+
 # Someone else's incident is not found (404); a page their role may not use is refused (403).
 REPORTER_AND_OFFICE = {
     "officer": 200,
@@ -222,9 +231,21 @@ ROUTES = [
     ("devices:device_report_faulty", _officers_phone, HOLDER_ONLY),
     ("devices:device_detail", _officers_phone, only("tech_bar_staff", "data_office", "portal_admin")),
     ("devices:device_list", None, only("tech_bar_staff", "data_office", "portal_admin")),
+    # --- integration API: the schema and its docs for anyone signed in (no data in them); every
+    # endpoint answers only a service account's token, so a person's session gets 401 ---
+    ("api:schema", None, ALL_SIGNED_IN),
+    ("api:docs", None, ALL_SIGNED_IN),
+    ("api:mdm_devices", None, API_ONLY),
+    ("api:mdm_remote_actions", None, API_ONLY),
+    ("api:hr_people", None, API_ONLY),
+    ("api:device_list", None, API_ONLY),
+    ("api:device_detail", _officers_phone_tag, API_ONLY),
+    ("api:assignment_list", None, API_ONLY),
+    ("api:policy_list", None, API_ONLY),
+    ("api:policy_compliance", _policy_slug, API_ONLY),
 ]
 NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read"}
-CHECKED_NAMESPACES = {"portal", "policy", "incidents", "devices"}
+CHECKED_NAMESPACES = {"portal", "policy", "incidents", "devices", "api"}
 
 
 def _cases():

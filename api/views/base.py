@@ -1,27 +1,20 @@
-"""What every API view shares: token authentication only, a scope, a rate per token, and no
-sign-in redirect from the portal's LoginRequiredMiddleware (the API answers 401 itself)."""
+"""What every API view shares: a scope (`required_scope`, checked by api.permissions) and a page size.
+Authentication (tokens only), the rate per token and JSON in and out are REST_FRAMEWORK's defaults
+in settings. DRF's views opt out of the portal's LoginRequiredMiddleware: the API answers 401 itself."""
 
 from rest_framework import generics, pagination
 from rest_framework.views import APIView
 
 
-class _NoPortalSignIn:
-    @classmethod
-    def as_view(cls, *args, **kwargs):
-        view = super().as_view(*args, **kwargs)
-        view.login_required = False  # django.contrib.auth.middleware.LoginRequiredMiddleware
-        return view
-
-
-class ApiView(_NoPortalSignIn, APIView):
+class ApiView(APIView):
     required_scope = ""
 
 
-class ApiListView(_NoPortalSignIn, generics.ListAPIView):
+class ApiListView(generics.ListAPIView):
     required_scope = ""
 
 
-class ApiRetrieveView(_NoPortalSignIn, generics.RetrieveAPIView):
+class ApiRetrieveView(generics.RetrieveAPIView):
     required_scope = ""
 
 

@@ -36,15 +36,23 @@ class DeviceDetailView(ApiRetrieveView):
         return device_list()
 
 
+_YES_NO = [("true", "true"), ("false", "false")]  # anything else is a 400, not silently ignored
+
+
 class AssignmentFilterSet(django_filters.FilterSet):
     holder = django_filters.CharFilter(field_name="holder__payroll_number", lookup_expr="iexact", max_length=20)
     asset_tag = django_filters.CharFilter(field_name="device__asset_tag", lookup_expr="iexact", max_length=30)
-    open = django_filters.BooleanFilter(field_name="returned_at", lookup_expr="isnull")
+    open = django_filters.ChoiceFilter(
+        choices=_YES_NO, method="filter_open", help_text="Still held (true) or returned."
+    )
     issued_after = django_filters.IsoDateTimeFilter(field_name="issued_at", lookup_expr="gte")
 
     class Meta:
         model = Assignment
         fields = ["holder", "asset_tag", "open", "issued_after"]
+
+    def filter_open(self, queryset, name, value):
+        return queryset.filter(returned_at__isnull=value == "true")
 
 
 class AssignmentListView(ApiListView):
@@ -70,11 +78,14 @@ class PolicyListView(ApiListView):
 class ComplianceFilterSet(django_filters.FilterSet):
     payroll_number = django_filters.CharFilter(field_name="payroll_number", lookup_expr="iexact", max_length=20)
     command_unit = django_filters.CharFilter(field_name="command_unit", lookup_expr="iexact", max_length=100)
-    up_to_date = django_filters.BooleanFilter(field_name="up_to_date")
+    up_to_date = django_filters.ChoiceFilter(choices=_YES_NO, method="filter_up_to_date")
 
     class Meta:
         model = User
         fields = ["payroll_number", "command_unit", "up_to_date"]
+
+    def filter_up_to_date(self, queryset, name, value):
+        return queryset.filter(up_to_date=value == "true")
 
 
 class PolicyComplianceView(ApiListView):

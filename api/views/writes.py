@@ -22,6 +22,17 @@ def _per_item(errors: dict[int, dict], count: int) -> list[dict]:
     return [errors.get(index, {}) for index in range(count)]
 
 
+def _invalid(payload, key: str) -> Response:
+    """The serializer's errors, a batch's as one entry per item ({} for a good one), as the
+    services' errors are given."""
+    errors = dict(payload.errors)
+    items = errors.get(key)
+    if isinstance(items, dict) and all(isinstance(index, int) for index in items):
+        count = len(payload.initial_data.get(key) or [])
+        errors[key] = _per_item(items, count)
+    return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+
+
 class MdmDeviceBatchView(ApiView):
     required_scope = "mdm"
 
@@ -32,7 +43,8 @@ class MdmDeviceBatchView(ApiView):
     )
     def post(self, request):
         payload = MdmDeviceBatchSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        if not payload.is_valid():
+            return _invalid(payload, "devices")
         items = payload.validated_data["devices"]
         outcome = inventory.devices_upsert(items=items, actor=request.user)
         if not outcome.ok:
@@ -86,7 +98,8 @@ class HrPeopleBatchView(ApiView):
     )
     def post(self, request):
         payload = PeopleBatchSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        if not payload.is_valid():
+            return _invalid(payload, "people")
         items = payload.validated_data["people"]
         outcome = inventory.people_upsert(items=items, actor=request.user)
         if not outcome.ok:

@@ -33,3 +33,16 @@ def api_as(make_token):
         return client
 
     return _client
+
+
+# The device tests' fixtures: Tech Bars, models, devices with valid IMEIs, a held phone.
+from tests.devices.conftest import (  # noqa: E402, F401
+    bar,
+    frozen,
+    held_phone,
+    issued,
+    laptop_model,
+    make_device,
+    other_bar,
+    phone_model,
+)

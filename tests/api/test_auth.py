@@ -89,7 +89,7 @@ def test_the_service_account_cannot_sign_in(make_token, client):
     account = token.service_account
     assert account.payroll_number == "SVCHR"
     assert not account.is_active and not account.has_usable_password() and not account.local_sign_in_allowed
-    assert account.email == "" and not account.is_staff and not account.groups.exists()
+    assert account.email == "svchr@service-account.invalid" and not account.is_staff and not account.groups.exists()
     assert not client.login(username="SVCHR", password="")
 
 
