@@ -51,9 +51,7 @@ def _scope_of(path: str) -> str:
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None
-)
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
 def test_no_request_gets_a_server_error(case, tokens):
     token = tokens[_scope_of(case.path)]
     response = case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=[not_a_server_error])
