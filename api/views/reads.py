@@ -33,6 +33,8 @@ class DeviceDetailView(ApiRetrieveView):
     lookup_field = "asset_tag"
 
     def get_queryset(self):
+        if "\x00" in self.kwargs.get("asset_tag", ""):  # PostgreSQL refuses NUL in text: no such tag
+            raise Http404
         return device_list()
 
 
@@ -45,11 +47,13 @@ class AssignmentFilterSet(django_filters.FilterSet):
     open = django_filters.ChoiceFilter(
         choices=_YES_NO, method="filter_open", help_text="Still held (true) or returned."
     )
-    issued_after = django_filters.IsoDateTimeFilter(field_name="issued_at", lookup_expr="gte")
+    issued_from = django_filters.DateFilter(
+        field_name="issued_at", lookup_expr="date__gte", help_text="Issued on or after this date (UTC)."
+    )
 
     class Meta:
         model = Assignment
-        fields = ["holder", "asset_tag", "open", "issued_after"]
+        fields = ["holder", "asset_tag", "open", "issued_from"]
 
     def filter_open(self, queryset, name, value):
         return queryset.filter(returned_at__isnull=value == "true")
