@@ -51,13 +51,17 @@ def test_no_valid_token_is_401(endpoint_scope, method, name, kwargs, body, heade
 
 
 @pytest.mark.django_db
-def test_a_revoked_token_is_401_at_once(api_as, portal_admin):
+def test_a_revoked_token_is_401_at_once_and_logged(api_as, portal_admin, caplog):
     client = api_as("read")
     assert client.get(reverse("api:device_list")).status_code == 200
     services.api_token_revoke(token=client.token, actor=portal_admin)
     response = client.get(reverse("api:device_list"))
     assert response.status_code == 401
     assert response.json()["detail"] == "Unknown or revoked token."
+    refused = [r.getMessage() for r in caplog.records if r.name == "api.authentication"]
+    assert refused == [
+        f"api token refused: revoked prefix={client.token.key_prefix} ip=127.0.0.1 path=/api/v1/devices/"
+    ]
 
 
 @pytest.mark.django_db

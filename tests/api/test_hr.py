@@ -107,3 +107,11 @@ def test_a_service_account_is_not_a_person(hr, make_token):
     assert response.status_code == 400
     assert "service account" in response.json()["people"][0]["payroll_number"][0]
     assert not Group.objects.get(name=Role.OFFICER).user_set.filter(payroll_number="SVCREPORTS").exists()
+
+
+def test_an_email_another_person_has_is_refused_not_a_crash(hr):
+    UserFactory(payroll_number="PC1000", email="shared@police.example")
+    response = hr.post(URL, {"people": [_person("PC2001", email="Shared@police.example")]}, format="json")
+    assert response.status_code == 400
+    assert "already exists" in str(response.json()["people"][0])
+    assert not User.objects.filter(payroll_number="PC2001").exists()
