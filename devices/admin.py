@@ -6,7 +6,14 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from devices import counter, labels, remote, services, triage_admin  # noqa: F401  (triage_admin registers the queue)
+from devices import (  # noqa: F401  (triage_admin and leaver_admin register their pages)
+    counter,
+    labels,
+    leaver_admin,
+    remote,
+    services,
+    triage_admin,
+)
 from devices.admin_import import DeviceImportMixin
 from devices.forms import DeviceAdminForm
 from devices.models import (
@@ -39,8 +46,8 @@ class TechBarAdmin(admin.ModelAdmin):
 
     list_display = ("name", "code", "location", "is_active")
     search_fields = ("name", "code")
-    fields = ("name", "code", "location", "is_active", "staff")
-    filter_horizontal = ("staff",)
+    fields = ("name", "code", "location", "is_active", "staff", "leads")
+    filter_horizontal = ("staff", "leads")
     inlines = [OpeningHoursInline]
 
 
@@ -302,8 +309,25 @@ class CounterVisitAdmin(ReadOnlyAdmin):
                 name="devices_counter_report_loss",
             ),
             path("<int:pk>/receipt/", view(counter.counter_receipt), name="devices_counter_receipt"),
+            *leaver_counter_urls(view),
             *super().get_urls(),
         ]
+
+
+def leaver_counter_urls(view):
+    """The leaver's case at the counter (devices.leaver_counter)."""
+    from devices import leaver_counter
+
+    prefix = "counter/<str:payroll>/leaver/<int:line_pk>"
+    return [
+        path(f"{prefix}/received/", view(leaver_counter.counter_leaver_receive), name="devices_counter_leaver_receive"),
+        path(f"{prefix}/lost/", view(leaver_counter.counter_leaver_lost), name="devices_counter_leaver_lost"),
+        path(
+            f"{prefix}/write-off/",
+            view(leaver_counter.counter_leaver_write_off),
+            name="devices_counter_leaver_write_off",
+        ),
+    ]
 
 
 _get_app_list = admin.site.get_app_list

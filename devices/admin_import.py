@@ -2,13 +2,18 @@
 devices, upload the CSV, read the preview with each bad row's line and reason, then confirm.
 
 The file is checked before it is read (size, binary content) and the import runs as
-`devices.resources.DeviceResource`, all rows or none, exactly as `manage.py import_devices` does."""
+`devices.resources.DeviceResource`, all rows or none, exactly as `manage.py import_devices` does.
+A file of `settings.IMPORT_ASYNC_ROWS` devices or more is checked and imported by a worker
+instead (`devices.import_jobs`), and the person follows it on its job page."""
 
 from django import forms
+from django.shortcuts import redirect
+from django.urls import path
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 from import_export.forms import ConfirmImportForm, ImportForm
 
+from devices import import_job_admin, import_jobs
 from devices.models import TechBar
 from devices.resources import MAX_BYTES, TECH_BAR_COLUMN, DeviceResource
 from portal import permissions
@@ -77,3 +82,38 @@ class DeviceImportMixin(ImportMixin):
         if import_form is not None and import_form.cleaned_data.get("tech_bar"):
             initial["tech_bar"] = import_form.cleaned_data["tech_bar"].pk
         return initial
+
+    def import_action(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                upload = form.cleaned_data["import_file"]
+                upload.seek(0)
+                data = upload.read()
+                upload.seek(0)
+                if import_jobs.runs_in_worker(data):
+                    job = import_jobs.device_import_job_start(
+                        actor=request.user,
+                        file_name=upload.name,
+                        data=data,
+                        tech_bar=form.cleaned_data.get("tech_bar"),
+                    )
+                    return redirect("admin:devices_device_import_job", pk=job.pk)
+        return super().import_action(request, **kwargs)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("import/jobs/<int:pk>/", view(import_job_admin.job_page), name="devices_device_import_job"),
+            path(
+                "import/jobs/<int:pk>/progress/",
+                view(import_job_admin.job_progress),
+                name="devices_device_import_job_progress",
+            ),
+            path(
+                "import/jobs/<int:pk>/confirm/",
+                view(import_job_admin.job_confirm),
+                name="devices_device_import_job_confirm",
+            ),
+            *super().get_urls(),
+        ]

@@ -8,10 +8,25 @@ class DevicesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from devices import checks, leaver_hooks  # noqa: F401 - checks registers the ladder check
         from devices.incident_links import incident_devices_section
-        from devices.models import Device, DeviceModel, TechBar
+        from devices.leavers import leaver_step_fire
+        from devices.models import (
+            CommandUnitLead,
+            Device,
+            DeviceModel,
+            LeaverCase,
+            LeaverLine,
+            LeaverPropertyKind,
+            LeaverStep,
+            TechBar,
+        )
         from incidents.signals import incident_page_sections
+        from portal import timers
+        from portal.signals import leaving_date_changed
 
-        for model in (TechBar, DeviceModel, Device):
+        for model in (TechBar, DeviceModel, Device, LeaverCase, LeaverLine, LeaverPropertyKind, CommandUnitLead):
             auditlog.register(model)
         incident_page_sections.connect(incident_devices_section, dispatch_uid="devices.incident_devices_section")
+        timers.register(LeaverStep, owner_field="case", fire=leaver_step_fire)
+        leaving_date_changed.connect(leaver_hooks.on_leaving_date_changed, dispatch_uid="devices.leaving_date_changed")

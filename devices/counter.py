@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 
 from devices import losses, selectors, services
 from devices.forms import TAKE_BACK_REASONS, CounterLossForm, PersonLookupForm, TechBarChoiceForm
+from devices.leaver_page_selectors import counter_leaver_context
 from devices.losses import REQUESTED_WORDS
 from devices.models import Assignment, Device, DeviceLoss, TechBar
 from incidents import services as incident_services
@@ -186,6 +187,8 @@ def counter_person(request, payroll):
     status = 200
     errors: list[str] = []
     last_scan = faq_device = None
+    # A leaver's case comes first on the screen, and what they bring back is coming back as a leaver's.
+    leaver = counter_leaver_context(person=person, user=request.user)
     if request.method == "POST":
         basket = Basket.from_post(request.POST, person=person, tech_bar=tech_bar)
         action = request.POST.get("action", "scan")
@@ -199,7 +202,7 @@ def counter_person(request, payroll):
         elif request.POST.get("code", "").strip():
             code = request.POST["code"].strip()[:100]
             scan = last_scan = selectors.scan_classify(code=code, person=person, tech_bar=tech_bar)
-            basket.add(scan)
+            basket.add(scan, reason=Assignment.ReturnReason.LEAVER if leaver["leaver_case"] else "")
             if scan.placement == scan.REFUSED:
                 status = 400 if scan.device is not None else 404
     else:
@@ -222,6 +225,7 @@ def counter_person(request, payroll):
         past_problems=selectors.past_problem_kit(user=person)[:20],
         reasons=TAKE_BACK_REASONS,
         faq_device=faq_device,
+        **leaver,
     )
     fragment = request.headers.get("X-Counter-Fragment") == "1"
     template = "admin/devices/counter/_basket.html" if fragment else "admin/devices/counter/person.html"

@@ -1,16 +1,28 @@
 """Demo kit: phones issued through the counter service, a swap in OFF001's history (its damaged
 phone waits in triage at Headquarters), TB001 working at Headquarters, opening hours, and spare
 phones at every Tech Bar, so "TB001 swaps OFF001's faulty phone at the counter" works on `make run`.
+For the leavers' walk, OFF001 holds a laptop as well as a phone, TB001 is Headquarters' Tech Bar
+lead, and each command unit has a lead (its first sergeant) for overdue leavers.
 
 Idempotent: people who hold kit keep it, and OFF001's history is made once.
 """
 
+import csv
 import datetime
 import random
 from collections.abc import Sequence
 
 from devices import services
-from devices.models import CounterVisit, Device, DeviceModel, StockLevel, TechBar, TechBarOpeningHours
+from devices.models import (
+    CommandUnitLead,
+    CounterVisit,
+    Device,
+    DeviceModel,
+    StockLevel,
+    TechBar,
+    TechBarOpeningHours,
+)
+from devices.resources import COLUMNS
 from devices.selectors import imei_check_digit
 from portal.models import User
 
@@ -91,6 +103,23 @@ def seed_devices_demo(
         bar = rng.choice(bars)
         services.device_issue(device=_phones_in_stock(bar)[0], holder=person, actor=issuer, tech_bar=bar)
     seed_stock_levels_demo(tech_bars=tech_bars)
+    seed_leavers_demo(people=people, home=home, issuer=issuer, officer=officer)
+
+
+def seed_leavers_demo(*, people: Sequence[User], home: TechBar, issuer: User, officer: User) -> None:
+    """OFF001 also holds a laptop (a leaver with a phone and a laptop to return), TB001 leads
+    Headquarters' Tech Bar, and each command unit's first sergeant is its lead."""
+    home.leads.add(issuer)
+    holds_laptop = officer.assignments.filter(returned_at__isnull=True, device__model__kind=DeviceModel.Kind.LAPTOP)
+    if not holds_laptop.exists():
+        laptops = Device.objects.filter(status=Device.Status.IN_STOCK, model__kind=DeviceModel.Kind.LAPTOP)
+        # Headquarters' own if it has one; else one from another Tech Bar, issued there.
+        laptop = laptops.filter(tech_bar=home).order_by("asset_tag").first() or laptops.order_by("asset_tag").first()
+        if laptop is not None:
+            services.device_issue(device=laptop, holder=officer, actor=issuer, tech_bar=laptop.tech_bar)
+    for person in sorted(people, key=lambda p: p.payroll_number):
+        if person.command_unit and person.rank_or_grade == "Sergeant" and person.pk != officer.supervisor_id:
+            CommandUnitLead.objects.get_or_create(command_unit=person.command_unit, defaults={"lead": person})
 
 
 def seed_stock_levels_demo(*, tech_bars: Sequence[TechBar]) -> None:
@@ -101,3 +130,27 @@ def seed_stock_levels_demo(*, tech_bars: Sequence[TechBar]) -> None:
             StockLevel.objects.get_or_create(
                 tech_bar=bar, device_model=model, defaults={"minimum": DEMO_LOW_STOCK_LEVEL}
             )
+
+
+_MDM_MODELS = ["Samsung Galaxy XCover 7", "Samsung Galaxy S24", "Apple iPhone 15"]
+
+
+def write_mdm_csv(out, *, rows: int, start: int = 1) -> None:
+    """An Intune-style export of `rows` new phones (asset tags MDM000001...), valid for the MDM
+    import on the demo data: the demo's phone models, IMEIs with check digits that no seeded
+    device has, and enrolment dates in 2026."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for n in range(start, start + rows):
+        writer.writerow(
+            [
+                f"MDM{n:06d}",
+                f"R5CW{n:08d}",
+                demo_imei(5_000_000 + n),
+                _MDM_MODELS[n % len(_MDM_MODELS)],
+                f"07{n:09d}",
+                f"8944110{n:013d}",
+                f"{n:08x}-4c1f-4a6e-9d2b-{n:012x}",
+                (datetime.date(2026, 1, 5) + datetime.timedelta(days=n % 300)).isoformat(),
+            ]
+        )

@@ -96,6 +96,9 @@ def device_report_lost(
         created_at=now,
     )
     remote.remote_actions_request_for_loss(loss=loss, actor=actor)
+    from devices.leavers import leaver_assignment_lost  # leavers build on the custody services
+
+    leaver_assignment_lost(assignment=assignment, actor=actor, details=f"{kind.label}: {where}")
     return loss
 
 

@@ -116,7 +116,7 @@ def devices_import(
     """Devices from an MDM CSV export (devices.resources): new ones received into stock, known ones'
     MDM details brought up to date. All rows or none, in one transaction; the same file twice changes
     nothing. Line numbers count the header as line 1, as a spreadsheet shows them."""
-    from devices.resources import DeviceResource, read_csv
+    from devices.resources import DeviceFileResource, read_csv
 
     report = DeviceImportReport()
     try:
@@ -127,7 +127,7 @@ def devices_import(
     if not dataset.height:
         report.errors.append("The file has no devices in it.")
         return report
-    resource = DeviceResource(actor=actor, tech_bar=tech_bar, progress=progress)
+    resource = DeviceFileResource(actor=actor, tech_bar=tech_bar, progress=progress)
     result = resource.import_data(
         dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True, raise_errors=False
     )
@@ -189,6 +189,9 @@ def device_issue(
     from devices.stock import stock_level_check  # stock builds on this module's custody services
 
     stock_level_check(tech_bar=tech_bar, device_model=DeviceModel(pk=device.model_id))
+    from devices.leavers import leaver_assignment_added  # leavers build on this module's custody services
+
+    leaver_assignment_added(assignment=assignment, actor=actor)
     return assignment
 
 
@@ -204,6 +207,8 @@ def device_return(
 ) -> Assignment:
     """Take a device back at a counter: it waits for triage. A lost or stolen device that turns
     up comes back the same way, as found, and the incident about its loss is told."""
+    from devices.leavers.lines import leaver_case_is_open, refuse_leaver_device_returned_twice
+
     device = Device.objects.select_for_update().get(pk=device.pk)
     found = device.status in (Device.Status.LOST, Device.Status.STOLEN)
     if found:
@@ -212,10 +217,13 @@ def device_return(
     else:
         assignment = Assignment.objects.select_for_update().filter(device=device, returned_at__isnull=True).first()
     if assignment is None:
+        refuse_leaver_device_returned_twice(device)  # a LeaverError naming where it came back
         where = f" at {device.tech_bar}" if device.tech_bar_id else ""
         raise DeviceError(
             f"{device.asset_tag} is not issued to anyone: it is {device.get_status_display().lower()}{where}."
         )
+    if not reason and not found and leaver_case_is_open(assignment.holder_id):
+        reason = Assignment.ReturnReason.LEAVER  # a leaver's kit comes back because they leave
     if reason not in Assignment.COUNTER_REASONS:
         raise DeviceError(f"Choose why {device.asset_tag} is coming back.")
     from_status = _transition(device, Device.Status.RETURNED)
@@ -242,6 +250,10 @@ def device_return(
         from devices.losses import loss_close_found  # losses builds on this module's custody services
 
         loss_close_found(device=device, actor=actor, tech_bar=tech_bar, note=condition)
+    else:
+        from devices.leavers import leaver_assignment_returned  # leavers build on the custody services
+
+        leaver_assignment_returned(assignment=assignment, actor=actor, tech_bar=tech_bar)
     return assignment
 
 

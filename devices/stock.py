@@ -2,7 +2,7 @@
 
 Every write here is a service: keyword-only, one transaction, a DeviceEvent per device moved.
 A device in transit stays "in stock" with no Tech Bar and one open StockTransfer (see
-devices.stock_models), so it is always at exactly one place or with one person.
+devices.models.stock), so it is always at exactly one place or with one person.
 """
 
 from django.db import transaction

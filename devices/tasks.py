@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from devices import remote
+from devices import import_jobs, remote
 from devices.models import RemoteAction
 
 
@@ -18,3 +18,17 @@ def send_remote_action(action_id: int) -> None:
 def send_pending_remote_actions() -> int:
     """The safety net (beat): requests whose task was lost with a worker or a broker are sent now."""
     return remote.remote_actions_send_pending()
+
+
+@shared_task(name="devices.tasks.run_device_import_job", ignore_result=True)
+def run_device_import_job(job_id: int) -> None:
+    """Queued after the commit that created the job: a large MDM check or import."""
+    import_jobs.device_import_job_run(job_id=job_id)
+
+
+@shared_task(name="devices.tasks.deactivate_leavers", ignore_result=True)
+def deactivate_leavers() -> int:
+    """Beat: deactivate the people whose leaver case has closed and whose leaving date has come."""
+    from devices.leavers import leaver_people_deactivate_due
+
+    return leaver_people_deactivate_due()

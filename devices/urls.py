@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from devices import views
+from devices import leaver_views, views
 
 app_name = "devices"
 
@@ -12,6 +12,16 @@ urlpatterns = [
     path("report/<int:pk>/", views.DeviceReportView.as_view(), name="device_report"),
     path("report/<int:pk>/faulty/", views.DeviceFaultyView.as_view(), name="device_report_faulty"),
     path("report/<int:pk>/<slug:kind>/", views.DeviceLossReportView.as_view(), name="device_report_loss"),
+    path("team/", leaver_views.MyTeamView.as_view(), name="my_team"),
+    path("team/<str:payroll>/leaving-date/", leaver_views.LeavingDateView.as_view(), name="leaving_date"),
+    path("leavers/", leaver_views.LeaverCaseListView.as_view(), name="leaver_list"),
+    path("leavers/<int:pk>/", leaver_views.LeaverCaseDetailView.as_view(), name="leaver_case"),
+    path(
+        "leavers/<int:pk>/lines/<int:line_pk>/handed/",
+        leaver_views.LeaverLineHandedView.as_view(),
+        name="leaver_line_handed",
+    ),
+    path("leavers/<int:pk>/sign-off/", leaver_views.LeaverCaseSignOffView.as_view(), name="leaver_case_sign_off"),
     path("", views.DeviceListView.as_view(), name="device_list"),
     path("<int:pk>/", views.DeviceDetailView.as_view(), name="device_detail"),
 ]

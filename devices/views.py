@@ -14,6 +14,7 @@ from django.views.generic import FormView, TemplateView
 from devices import losses, permissions, selectors
 from devices.filters import DeviceFilterSet
 from devices.forms import LossForm, ReportKindForm
+from devices.leaver_selectors import leaver_case_open_for
 from devices.models import DeviceLoss
 from devices.tables import DeviceTable
 from incidents import permissions as incident_permissions
@@ -21,6 +22,7 @@ from incidents import services as incident_services
 from portal.localtime import local_time
 from portal.permissions import RoleRequiredMixin
 from portal.tables import FilteredTableView
+from portal.views_mixins import BadInputMixin
 
 logger = logging.getLogger(__name__)
 
@@ -29,13 +31,6 @@ WHAT_TO_BRING = [
     "its charger, cable and case, if it came with them",
     "your warrant card or staff pass",
 ]
-
-
-class BadInputMixin:
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
 
 
 class HeldDeviceMixin(RoleRequiredMixin):
@@ -205,6 +200,7 @@ class MyKitView(TemplateView):
             held=selectors.kit_held_by(user=user),
             handed_back=selectors.kit_handed_back_by(user=user)[:50],
             tech_bars=selectors.tech_bars_open_to_officers(),
+            my_leaver_case=leaver_case_open_for(person=user),
             **kwargs,
         )
 

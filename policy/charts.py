@@ -1,80 +1,37 @@
-"""A server-rendered bar chart of acceptance over time: geometry here, SVG in the template.
+"""The compliance page's chart of acceptance over time, drawn with the site's chart module
+(portal.charts): this file only says what goes on it."""
 
-No JavaScript and no chart library: the figures are also given as a table, which is the text
-alternative for people who cannot see the chart.
-"""
+from datetime import datetime
 
-from dataclasses import dataclass
-
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from policy.selectors import DayCount
+from portal.charts import Chart, Series, bar_chart
 from portal.formats import local_date
 
-WIDTH, HEIGHT = 400, 200
-LEFT, RIGHT, TOP, BOTTOM = 34, 6, 8, 24  # room for the axis labels
-PLOT_WIDTH, PLOT_HEIGHT = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
-
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    point: DayCount
-
-
-@dataclass(frozen=True)
-class GridLine:
-    y: float
-    label: str
-
-
-@dataclass(frozen=True)
-class AxisLabel:
-    x: float
-    label: str
-    anchor: str
-
-
-@dataclass(frozen=True)
-class BarChart:
-    width: int
-    height: int
-    bars: list[Bar]
-    grid: list[GridLine]
-    x_labels: list[AxisLabel]
-    baseline_y: float
-    summary: str  # what the chart shows, in one sentence: its accessible description
-
-
-def acceptance_chart(points: list[DayCount], *, version_label: str) -> BarChart | None:
+def acceptance_chart(points: list[DayCount], *, version_label: str, since: datetime | None = None) -> Chart | None:
     if not points:
         return None
-    slot = PLOT_WIDTH / len(points)
-    bar_width = min(max(slot * 0.7, 1.0), 28.0)  # one day alone is a bar, not a slab
-    bars = []
-    for i, point in enumerate(points):
-        height = PLOT_HEIGHT * point.percent / 100
-        x = LEFT + i * slot + (slot - bar_width) / 2
-        bars.append(Bar(x=round(x, 2), y=round(TOP + PLOT_HEIGHT - height, 2), width=round(bar_width, 2),
-                        height=round(height, 2), point=point))  # fmt: skip
-    grid = [GridLine(y=round(TOP + PLOT_HEIGHT * (1 - pct / 100), 2), label=f"{pct}%") for pct in (0, 25, 50, 75, 100)]
     first, last = points[0], points[-1]
-    x_labels = [AxisLabel(x=LEFT, label=date_format(first.day, "j M"), anchor="start")]
-    if len(points) > 1:
-        x_labels.append(AxisLabel(x=WIDTH - RIGHT, label=date_format(last.day, "j M"), anchor="end"))
-    summary = (
-        f"People up to date with {version_label}: {first.percent}% on {local_date(first.day)}, "
-        f"{last.percent}% ({last.up_to_date} of {last.people}) on {local_date(last.day)}."
-    )
-    return BarChart(
-        width=WIDTH,
-        height=HEIGHT,
-        bars=bars,
-        grid=grid,
-        x_labels=x_labels,
-        baseline_y=TOP + PLOT_HEIGHT,
-        summary=summary,
+    caption = "Share of people up to date at the end of each day"
+    if since is not None:
+        caption += f" since {version_label} took effect on {local_date(timezone.localtime(since).date())}"
+    return bar_chart(
+        chart_id="chart",
+        title="Acceptance over time",
+        description=(
+            f"People up to date with {version_label}: {first.percent}% on {local_date(first.day)}, "
+            f"{last.percent}% ({last.up_to_date} of {last.people}) on {local_date(last.day)}."
+        ),
+        caption=f"{caption}.",
+        categories=[local_date(p.day) for p in points],
+        axis_categories=[date_format(p.day, "j M") for p in points],
+        series=[Series("Share up to date", [p.percent for p in points])],
+        category_label="End of day",
+        value_label="Up to date",
+        unit="%",
+        max_value=100,
+        extra_columns=[("People up to date", [f"{p.up_to_date} of {p.people}" for p in points])],
     )

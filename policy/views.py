@@ -203,6 +203,6 @@ class PersonComplianceListView(FilteredTableView):
             units=units,
             total=total,
             points=points,
-            chart=charts.acceptance_chart(points, version_label=f"version {required.number}"),
+            chart=charts.acceptance_chart(points, version_label=f"version {required.number}", since=required.starts_at),
             **kwargs,
         )

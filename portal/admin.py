@@ -3,13 +3,16 @@ admin at all is decided here too (`admin_site_has_permission`), from the roles."
 
 from auditlog.admin import LogEntryAdmin as AuditlogLogEntryAdmin
 from auditlog.models import LogEntry
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from import_export.admin import ImportExportMixin
 
 from portal import permissions
 from portal.models import Notification, SecurityEvent, User
 from portal.resources import PersonResource
+from portal.signals import leaving_date_changed
 
 
 def admin_site_has_permission(request) -> bool:
@@ -19,9 +22,29 @@ def admin_site_has_permission(request) -> bool:
     return bool(user.is_active and user.is_staff and permissions.can_use_admin(user))
 
 
+class PersonChangeForm(UserChangeForm):
+    """The person form, with the reason a leaving date is removed (their leaver case is
+    cancelled with it, see `portal.signals.leaving_date_changed`)."""
+
+    leaving_date_reason = forms.CharField(
+        label="Why the leaving date changed",
+        required=False,
+        max_length=500,
+        help_text="Needed when you remove a leaving date: the person's leaver case is cancelled with this reason.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        removed = self.initial.get("leaving_date") and not cleaned.get("leaving_date")
+        if removed and "leaving_date" in self.changed_data and not cleaned.get("leaving_date_reason", "").strip():
+            self.add_error("leaving_date_reason", "Say why the leaving date is removed.")
+        return cleaned
+
+
 @admin.register(User)
 class UserAdmin(ImportExportMixin, DjangoUserAdmin):
     resource_classes = [PersonResource]
+    form = PersonChangeForm
     list_display = ("payroll_number", "last_name", "first_name", "email", "command_unit", "team", "is_active")
     list_filter = ("is_active", "is_staff", "local_sign_in_allowed", "groups", "command_unit")
     search_fields = ("payroll_number", "first_name", "last_name", "email")
@@ -32,7 +55,10 @@ class UserAdmin(ImportExportMixin, DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("payroll_number", "password")}),
         ("Person", {"fields": ("first_name", "last_name", "email", "rank_or_grade")}),
-        ("Where they work", {"fields": ("command_unit", "team", "supervisor", "leaving_date")}),
+        (
+            "Where they work",
+            {"fields": ("command_unit", "team", "supervisor", "leaving_date", "leaving_date_reason")},
+        ),
         ("Access", {"fields": ("is_active", "local_sign_in_allowed", "is_staff", "is_superuser", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
@@ -54,6 +80,19 @@ class UserAdmin(ImportExportMixin, DjangoUserAdmin):
     )
     counter_list_display = ("payroll_number", "last_name", "first_name", "rank_or_grade", "command_unit", "team")
     counter_search_fields = ("payroll_number", "first_name", "last_name")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "leaving_date" in form.changed_data:
+            # Opens, moves or cancels their leaver case, in this same transaction.
+            leaving_date_changed.send(
+                sender=User,
+                person=obj,
+                leaving_date=obj.leaving_date,
+                actor=request.user,
+                source="admin",
+                reason=form.cleaned_data.get("leaving_date_reason", ""),
+            )
 
     def _is_counter_only(self, request) -> bool:
         return not permissions.can_manage_people(request.user)

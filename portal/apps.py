@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
 from django.db.models.signals import post_migrate
 
 
@@ -10,8 +11,11 @@ class PortalConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from portal import signals  # noqa: F401 - connects the receivers
+        from portal.logging import clear_request_context
         from portal.models import User
         from portal.roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="kitbag_sync_role_permissions")
+        # After the response is finished (Django logs 4xx/5xx just before): the ids go with the request.
+        request_finished.connect(clear_request_context, dispatch_uid="kitbag_clear_request_context")
         auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})

@@ -1,5 +1,5 @@
-"""Session timeouts (end a session after a spell of inactivity, and at an absolute limit), and the
-audit log's view of who is asking from where."""
+"""Session timeouts (end a session after a spell of inactivity, and at an absolute limit), the
+audit log's view of who is asking from where, and the request and user ids in every log line."""
 
 import time
 
@@ -10,6 +10,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.utils.cache import add_never_cache_headers
 
+from portal.logging import request_id_from, request_id_var, user_id_var
 from portal.net import client_ip
 from portal.services import security_event_record
 
@@ -69,3 +70,34 @@ class NoStoreMiddleware:
         if request.path_info.startswith(tuple(settings.NO_STORE_PATHS)):
             add_never_cache_headers(response)
         return response
+
+
+class RequestIdMiddleware:
+    """First in the list: every request gets an id, the proxy's X-Request-ID when it is a sensible
+    token or a new one, that every log line of the request carries and the response repeats, so a
+    line in the log, a proxy's access log and a user's error report can be matched up."""
+
+    header = "X-Request-ID"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = request_id_from(request.headers.get(self.header))
+        request_id_var.set(request.request_id)
+        user_id_var.set(None)
+        response = self.get_response(request)
+        response[self.header] = request.request_id
+        return response
+
+
+class RequestUserMiddleware:
+    """Right after authentication: the signed-in user's id (the database key, not their name or
+    payroll number) goes on every log line of the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user_id_var.set(request.user.pk if request.user.is_authenticated else None)
+        return self.get_response(request)

@@ -20,6 +20,8 @@ NAV: list[tuple[str, str, object]] = [
     ("Incident queue", "incidents:incident_queue", incident_permissions.can_review),
     ("Tech Bar", "admin:index", permissions.is_tech_bar),
     ("Devices", "devices:device_list", device_permissions.can_view_device),
+    ("My team", "devices:my_team", permissions.is_supervisor),
+    ("Leavers", "devices:leaver_list", device_permissions.can_view_leaver_list),
     ("My policies", "policy:my_policies", _everyone),
     ("Compliance", "policy:compliance_index", permissions.can_view_compliance),
 ]
@@ -33,14 +35,15 @@ class NavItem:
 
 
 def nav_items_for(*, user, path: str) -> list[NavItem]:
-    items = []
+    links = []
     for label, url_name, allowed in NAV:
         if not allowed(user):
             continue
         try:
-            url = reverse(url_name)
+            links.append((label, reverse(url_name)))
         except NoReverseMatch:
             continue
-        active = path == url if url == "/" else path.startswith(url)
-        items.append(NavItem(label=label, url=url, active=active))
-    return items
+    # The one active item is the longest link the path is under (/devices/leavers/ is Leavers, not Devices).
+    under = [url for _, url in links if (path == url if url == "/" else path.startswith(url))]
+    current = max(under, key=len, default=None)
+    return [NavItem(label=label, url=url, active=url == current) for label, url in links]

@@ -14,6 +14,7 @@ from django.core.validators import validate_email
 from import_export import fields, resources, widgets
 
 from portal.models import Role, User, payroll_number_validator
+from portal.signals import leaving_date_changed
 from portal.tables import export_cell
 
 HR_COLUMNS = [
@@ -88,6 +89,10 @@ class PersonResource(SafeExportResource):
             raise ValueError(f"The file has no column {', '.join(missing)}. Expected: {', '.join(HR_COLUMNS)}.")
         self._payroll_in_file = {_clean(r.get("payroll_number")).upper() for r in dataset.dict}
         self._supervisors: dict[str, str] = {}
+        # Whose leaving date the file changes is told after the import (see after_import).
+        self._leaving_before = dict(
+            User.objects.filter(payroll_number__in=self._payroll_in_file).values_list("payroll_number", "leaving_date")
+        )
 
     def before_import_row(self, row, **kwargs):
         row["payroll_number"] = _clean(row.get("payroll_number")).upper()
@@ -159,6 +164,26 @@ class PersonResource(SafeExportResource):
                 person.save(update_fields=["supervisor"])
             if supervisor is not None:
                 supervisor.groups.add(supervisor_group)
+        self._leaving_dates_changed(actor=kwargs.get("user"))
+
+    def _leaving_dates_changed(self, *, actor) -> None:
+        """Tell the apps whose leaving date this file set, moved or cleared (devices opens, moves
+        or cancels their leaver case), once supervisors are in place, inside the import's
+        transaction: a refusal fails the import as a whole."""
+        actor = actor if isinstance(actor, User) and actor.pk else None
+        now = User.objects.filter(payroll_number__in=self._payroll_in_file).values_list(
+            "payroll_number", "leaving_date"
+        )
+        changed = [payroll for payroll, day in now if day != self._leaving_before.get(payroll)]
+        for person in User.objects.filter(payroll_number__in=changed).select_related("supervisor").order_by("pk"):
+            leaving_date_changed.send(
+                sender=User,
+                person=person,
+                leaving_date=person.leaving_date,
+                actor=actor,
+                source="hr_import",
+                reason="" if person.leaving_date else "Leaving date removed by the HR import.",
+            )
 
     def dehydrate_supervisor_payroll_number(self, person):
         return person.supervisor.payroll_number if person.supervisor_id else ""

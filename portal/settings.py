@@ -75,12 +75,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.RequestIdMiddleware",  # first: every log line of the request has its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.RequestUserMiddleware",  # the user id in every log line from here on
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.SessionTimeoutMiddleware",  # after messages: it tells the user why they were signed out
     "portal.middleware.NoStoreMiddleware",  # see NO_STORE_PATHS
@@ -119,6 +121,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that stops answering fails a request (and /ready/) in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share one SQLite file under `make run`: wait for a lock, don't fail.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -129,10 +134,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that stops answering fails a request (and /ready/) in seconds, not minutes.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
     # Rate limits must be shared by web workers; a database cache works with no extra server.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kitbag_cache"}}
+# The progress of a large MDM import, written by the worker while the import's one transaction is
+# open, so never to the database (devices.import_jobs): Redis, or else files web and worker share.
+CACHES["progress"] = (
+    {**CACHES["default"], "KEY_PREFIX": "progress"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "progress")}
+)
+IMPORT_PROGRESS_CACHE = "progress"
+# An MDM file with this many data rows or more is checked and imported by a worker, with a progress bar.
+IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=1000)
 
 # --- People and sign-in --------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
@@ -331,6 +353,15 @@ CELERY_BEAT_SCHEDULE["devices-send-pending-remote-actions"] = {
     "options": {"expires": 300},
 }
 
+# Leaver cases (devices.leavers): reminders and escalations fall due at this local time on their
+# day; people whose case has closed are deactivated by this sweep once their leaving date comes.
+LEAVER_STEP_LOCAL_TIME = env.str("LEAVER_STEP_LOCAL_TIME", default="08:00")
+CELERY_BEAT_SCHEDULE["devices-deactivate-leavers"] = {
+    "task": "devices.tasks.deactivate_leavers",
+    "schedule": crontab(minute=10),  # hourly: the first run on the leaving date deactivates
+    "options": {"expires": 3000},
+}
+
 # --- Exports -------------------------------------------------------------------------------
 # django-import-export (the admin's people export): drop a leading "=" from every exported cell.
 # portal.resources.SafeExportResource neutralises the other formula starts the same way the
@@ -371,6 +402,8 @@ POLICY_GATE_EXEMPT_PATHS = env.list(
         STATIC_URL,
         "/favicon.ico",
         "/health/",
+        "/ready/",
+        "/readyz",
         "/help/",
         "/accessibility/",
         "/notifications/",
@@ -425,17 +458,39 @@ SPECTACULAR_SETTINGS = {
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
+# LOG_FORMAT=json: one JSON object a line (production's default, for the log collector);
+# "plain": one readable line (the default with DEBUG, so under `make run`). Either way each line
+# carries the request id, user id and Celery task id (portal/logging.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"refusals_in_one_line": {"()": "portal.logging.RefusalsInOneLine"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [request=%(request_id)s user=%(user_id)s "
+            "task=%(task_id)s] %(message)s"
+        },
+        "json": {"()": "portal.logging.JsonFormatter"},
+    },
+    "filters": {
+        "refusals_in_one_line": {"()": "portal.logging.RefusalsInOneLine"},
+        "request_context": {"()": "portal.logging.RequestContext"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["refusals_in_one_line"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["refusals_in_one_line", "request_context"],
+        }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# Workers log through the handler above (JSON in production, with the task id) instead of
+# replacing the root logger's handlers with Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 VAR_DIR.mkdir(exist_ok=True)
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -208,7 +209,27 @@ def sweep(*, schedule_ahead: bool = True, batch_size: int = 500) -> SweepReport:
     # Each step commits its emails to the outbox; they go to the workers in batches after.
     with outbox.batched():
         _sweep(report, schedule_ahead=schedule_ahead, batch_size=batch_size)
+    _record_sweep()
     return report
+
+
+_LAST_SWEEP_KEY = "kitbag:timers:last_sweep"
+
+
+def _record_sweep() -> None:
+    """Note when a sweep finished, for the readiness check (`/ready/`): it fails when beat stops."""
+    try:
+        cache.set(_LAST_SWEEP_KEY, current_time().isoformat(), timeout=None)
+    except Exception:
+        # The sweep's work is done and committed; only the readiness check misses this one.
+        logger.warning("could not record the sweep's time in the cache (cache unreachable?)")
+
+
+def last_sweep_at() -> datetime | None:
+    """When a sweep last finished (the timer clock's reading), or None if none has since the
+    cache was emptied."""
+    value = cache.get(_LAST_SWEEP_KEY)
+    return datetime.fromisoformat(value) if value else None
 
 
 def _sweep(report: SweepReport, *, schedule_ahead: bool, batch_size: int) -> None:

@@ -2,12 +2,14 @@
 
 from functools import wraps
 
+from allauth.account import views as allauth_views
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 
 from portal import views
+from portal.account_views import local_password_only
 from portal.admin import admin_site_has_permission
 
 
@@ -38,6 +40,9 @@ portal_patterns = [
     path("help/", views.help_page, name="help"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("health/", views.health, name="health"),
+    path("ready/", views.ready, name="ready"),
+    # The same check where Kubernetes-style probes look for it.
+    path("readyz", views.ready, name="readyz"),
 ]
 
 urlpatterns = [
@@ -47,6 +52,13 @@ urlpatterns = [
     path("accounts/signup/", views.page_not_found),
     path("accounts/3rdparty/signup/", views.page_not_found),
     path("accounts/email/", views.page_not_found),
+    # With Entra ID on, only break-glass accounts keep a local password to set or change.
+    path("accounts/password/change/", local_password_only(allauth_views.password_change)),
+    path("accounts/password/set/", local_password_only(allauth_views.password_set)),
+    path(
+        "admin/password_change/",
+        local_password_only(admin.site.admin_view(admin.site.password_change, cacheable=True), back_to="admin:index"),
+    ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("policy/", include("policy.urls")),
@@ -58,6 +70,7 @@ urlpatterns = [
 # Nothing serves MEDIA_ROOT, in any configuration: uploads (incident attachments) are private and
 # only ever leave through their app's permission-checked download view.
 
+handler400 = "portal.views.bad_request"
 handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"

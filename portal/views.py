@@ -1,17 +1,22 @@
-"""The portal shell's pages: home, notifications, help, health check and error pages."""
+"""The portal shell's pages: home, notifications, help, health and readiness checks, error pages."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from devices import leaver_selectors
+from devices import permissions as devices_permissions
 from devices import selectors as devices_selectors
 from incidents import permissions as incident_permissions
 from incidents.selectors import incidents_home_panel
 from policy import selectors as policy_selectors
-from portal import permissions, selectors, services
+from portal import permissions, readiness, selectors, services
 from portal.models import SecurityEvent
 
 
@@ -31,6 +36,8 @@ class HomeView(TemplateView):
             team_size=selectors.team_of(supervisor=user).count() if permissions.is_supervisor(user) else 0,
             latest_notifications=selectors.notifications_for(user=user)[:5],
             my_kit=devices_selectors.assignments_open_for(user=user),
+            my_leaver_case=leaver_selectors.leaver_case_open_for(person=user),
+            may_see_leavers=devices_permissions.can_view_leaver_list(user),
             policies_to_accept=policy_selectors.policies_to_accept(user=user),
             incidents_panel=incidents_home_panel(user=user),
         )
@@ -65,6 +72,22 @@ def health(request):
 
 
 @login_not_required
+def ready(request):
+    """For the load balancer or orchestrator: can this process do its work. 503 names the part
+    that failed; the body lists every part either way."""
+    parts = readiness.check_all()
+    failed = [part.name for part in parts if not part.ok]
+    body = {
+        "status": "ok" if not failed else "unavailable",
+        "failed": failed,
+        "checks": {part.name: {"ok": part.ok, "detail": part.detail} for part in parts},
+    }
+    response = JsonResponse(body, status=503 if failed else 200)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_not_required
 def help_page(request):
     return render(request, "portal/help.html", {"page_title": "Help and contacts"})
 
@@ -72,6 +95,24 @@ def help_page(request):
 @login_not_required
 def accessibility(request):
     return render(request, "portal/accessibility.html", {"page_title": "Accessibility statement"})
+
+
+@login_not_required
+def bad_request(request, exception=None):
+    """A request Django refused before any view saw it: a body over DATA_UPLOAD_MAX_MEMORY_SIZE,
+    too many fields or files, a malformed request. The page says why; Back keeps what was typed."""
+    if isinstance(exception, RequestDataTooBig):
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        reason = (
+            f"What you sent is too large: the limit is {limit}, not counting attached files. "
+            "Shorten the text, or send large content as an attachment."
+        )
+    elif isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
+        reason = "What you sent has too many parts (fields or files) to be accepted in one go."
+    else:
+        reason = "The request could not be understood."
+    context = {"page_title": "Your request could not be accepted", "reason": reason}
+    return render(request, "400.html", context, status=400)
 
 
 @login_not_required

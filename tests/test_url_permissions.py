@@ -17,6 +17,12 @@ def only(*roles, status=200, others=403):
     return {r: (status if r in roles else others) for r in ROLE_FIXTURES if r != "anonymous"}
 
 
+def _a_sweep_ran(get):
+    from portal import timers
+
+    timers.sweep(schedule_ahead=False)  # /ready/ is 503 until beat has swept
+
+
 def _policy_in_force(get):
     from tests.policy.factories import published_version
 
@@ -134,6 +140,16 @@ def _a_stocktake(get) -> dict:
     return {"pk": Stocktake.objects.create(tech_bar=bar, started_by=get("tech_bar_staff")).pk}
 
 
+def _tech_bar_staffs_import_job(get) -> dict:
+    """A large MDM import started by the `tech_bar_staff` fixture: theirs and Portal admins' only."""
+    from devices import import_jobs
+
+    job = import_jobs.device_import_job_start(
+        actor=get("tech_bar_staff"), file_name="intune.csv", data=b"Asset tag\r\n", tech_bar=None
+    )
+    return {"pk": job.pk}
+
+
 def _officers_payroll(get) -> dict:
     return {"payroll": get("officer").payroll_number}
 
@@ -150,6 +166,50 @@ def _officers_phone_tag(get) -> dict:
 
     return {"asset_tag": Device.objects.get(pk=_officers_phone(get)["pk"]).asset_tag}
 
+
+def _officers_leaver_case(get) -> dict:
+    """The `officer` fixture, in the `supervisor` fixture's team, leaving in two weeks: their case."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from devices import leavers
+    from devices.models import LeaverCase
+
+    officer, supervisor = get("officer"), get("supervisor")
+    officer.supervisor = supervisor
+    officer.save(update_fields=["supervisor"])
+    case = leavers.leaver_date_set(
+        person=officer,
+        leaving_date=timezone.localdate() + timedelta(days=14),
+        actor=supervisor,
+        source=LeaverCase.Source.SUPERVISOR,
+    )
+    return {"pk": case.pk}
+
+
+def _officers_leaver_line(get) -> dict:
+    from devices.models import LeaverCase
+
+    kwargs = _officers_leaver_case(get)
+    return {**kwargs, "line_pk": LeaverCase.objects.get(pk=kwargs["pk"]).lines.order_by("pk").first().pk}
+
+
+def _officers_leaver_counter_line(get) -> dict:
+    kwargs = _officers_leaver_line(get)
+    return {"payroll": get("officer").payroll_number, "line_pk": kwargs["line_pk"]}
+
+
+def _team_members_payroll(get) -> dict:
+    officer = get("officer")
+    officer.supervisor = get("supervisor")
+    officer.save(update_fields=["supervisor"])
+    return {"payroll": officer.payroll_number}
+
+
+# The leaver, their supervisor, Tech Bar staff and Portal admins see a case; others do not find it.
+LEAVER_CASE = {"officer": 200, "supervisor": 200, "tech_bar_staff": 200, "data_office": 404, "portal_admin": 200}
+COUNTER = {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}
 
 # Someone else's incident is not found (404); a page their role may not use is refused (403).
 REPORTER_AND_OFFICE = {
@@ -169,6 +229,8 @@ ROUTES = [
     ("portal:help", None, {**ALL_SIGNED_IN, "anonymous": 200}),
     ("portal:accessibility", None, {**ALL_SIGNED_IN, "anonymous": 200}),
     ("portal:health", None, {**ALL_SIGNED_IN, "anonymous": 200}),
+    ("portal:ready", _a_sweep_ran, {**ALL_SIGNED_IN, "anonymous": 200}),
+    ("portal:readyz", _a_sweep_ran, {**ALL_SIGNED_IN, "anonymous": 200}),
     # notification_read is POST-only and per-recipient: tested in tests/portal/test_views.py
     # the admin hands its sign-in to allauth and refuses signed-in people without an admin role;
     # what each role may do there is in tests/test_admin_permissions.py
@@ -186,10 +248,40 @@ ROUTES = [
         _officers_receipt,
         {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN},
     ),
+    # a leaver's case at the counter: POST only (405 to a GET) for property received; a write-off is
+    # for Tech Bar leads (the fixture is not one) and Portal admins
+    (
+        "admin:devices_counter_leaver_receive",
+        _officers_leaver_counter_line,
+        {**COUNTER, "tech_bar_staff": 405, "portal_admin": 405},
+    ),
+    ("admin:devices_counter_leaver_lost", _officers_leaver_counter_line, COUNTER),
+    (
+        "admin:devices_counter_leaver_write_off",
+        _officers_leaver_counter_line,
+        {**only("portal_admin"), "anonymous": LOGIN},
+    ),
     # stock and stocktakes (admin views): Tech Bar staff and Portal admins only
     ("admin:devices_stock", None, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
     ("admin:devices_stocktake_start", None, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
     ("admin:devices_stocktake_count", _a_stocktake, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
+    # a large MDM import's job page, its progress and its confirmation (POST only): the person who
+    # started it and Portal admins; other admin users are told it does not exist
+    (
+        "admin:devices_device_import_job",
+        _tech_bar_staffs_import_job,
+        {**only("tech_bar_staff", "portal_admin"), "data_office": 404, "anonymous": LOGIN},
+    ),
+    (
+        "admin:devices_device_import_job_progress",
+        _tech_bar_staffs_import_job,
+        {**only("tech_bar_staff", "portal_admin"), "data_office": 404, "anonymous": LOGIN},
+    ),
+    (
+        "admin:devices_device_import_job_confirm",
+        _tech_bar_staffs_import_job,
+        {**only("tech_bar_staff", "portal_admin", status=405), "data_office": 404, "anonymous": LOGIN},
+    ),
     # --- devices ---
     ("devices:my_kit", None, ALL_SIGNED_IN),
     # a receipt: the person's own, and any for Tech Bar staff and Portal admins; others' are not found
@@ -243,6 +335,19 @@ ROUTES = [
     ("api:assignment_list", None, API_ONLY),
     ("api:policy_list", None, API_ONLY),
     ("api:policy_compliance", _policy_slug, API_ONLY),
+    # --- leavers ---
+    ("devices:my_team", None, only("supervisor", "portal_admin")),
+    ("devices:leaving_date", _team_members_payroll, only("supervisor", "portal_admin")),
+    ("devices:leaver_list", None, only("supervisor", "tech_bar_staff", "portal_admin")),
+    ("devices:leaver_case", _officers_leaver_case, LEAVER_CASE),
+    # POST only: those who find the case get a 405 to a GET
+    (
+        "devices:leaver_line_handed",
+        _officers_leaver_line,
+        {**LEAVER_CASE, "officer": 405, "supervisor": 405, "tech_bar_staff": 405, "portal_admin": 405},
+    ),
+    # the supervisor's (and a Portal admin's); the leaver and Tech Bar staff may not sign off
+    ("devices:leaver_case_sign_off", _officers_leaver_case, {**LEAVER_CASE, "officer": 403, "tech_bar_staff": 403}),
 ]
 NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read"}
 CHECKED_NAMESPACES = {"portal", "policy", "incidents", "devices", "api"}

@@ -13,15 +13,6 @@ def _show_service_errors(form, error: services.IncidentError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-class BadInputMixin:
-    """A form sent back with errors is bad input: the page shows why, with a 400."""
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
-
-
 class IncidentObjectMixin(RoleRequiredMixin):
     """Loads `self.incident` (404 if the user may not see it), then checks `object_permission`."""
 

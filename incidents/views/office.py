@@ -15,8 +15,9 @@ from incidents.forms import (
     TriageForm,
 )
 from incidents.tables import IncidentTable
-from incidents.views.common import BadInputMixin, IncidentObjectMixin, _show_service_errors
+from incidents.views.common import IncidentObjectMixin, _show_service_errors
 from portal.tables import FilteredTableView
+from portal.views_mixins import BadInputMixin
 
 logger = logging.getLogger(__name__)
 

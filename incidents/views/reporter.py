@@ -23,9 +23,10 @@ from incidents.forms import (
     IncidentUpdateForm,
     posted_draft_version,
 )
-from incidents.views.common import BadInputMixin, IncidentObjectMixin, _show_service_errors
+from incidents.views.common import IncidentObjectMixin, _show_service_errors
 from portal.localtime import local_time
 from portal.permissions import RoleRequiredMixin
+from portal.views_mixins import BadInputMixin
 
 
 class IncidentStartView(BadInputMixin, RoleRequiredMixin, FormView):

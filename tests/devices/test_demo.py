@@ -19,7 +19,9 @@ def test_the_demo_officer_reports_their_phone_stolen(client, frozen):
     call_command("seed_demo", stdout=io.StringIO())
     officer = User.objects.get(payroll_number="OFF001")
     assert not policy_selectors.has_accepted_current(officer)  # the gate would stop most pages
-    held = Assignment.objects.select_related("device").get(holder=officer, returned_at__isnull=True)
+    held = Assignment.objects.select_related("device").get(
+        holder=officer, returned_at__isnull=True, device__model__kind="smartphone"
+    )
     assert held.device.phone_number and held.device.mdm_enrolment_id
 
     client.force_login(officer)

@@ -1,9 +1,6 @@
 """Counter services: issue and return, the state machine, and the conditions-of-use check."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from devices.models import Assignment, Device, DeviceEvent, DeviceModel, TechBar
 from devices.services import DeviceError, DeviceNotAvailable, HolderNotEligible, device_issue, device_return
@@ -73,30 +70,3 @@ def test_kit_is_not_issued_to_someone_who_has_not_accepted_the_current_condition
 def test_inactive_people_are_not_issued_kit(phone, bar, tech_bar_staff):
     with pytest.raises(HolderNotEligible):
         device_issue(device=phone, holder=UserFactory(is_active=False), actor=tech_bar_staff, tech_bar=bar)
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_two_counters_issuing_one_phone_at_once_issue_it_once(phone, bar, tech_bar_staff):
-    holders = [UserFactory(), UserFactory()]
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def counter(holder):
-        try:
-            barrier.wait()
-            device_issue(device=phone, holder=holder, actor=tech_bar_staff, tech_bar=bar)
-            outcomes.append("issued")
-        except DeviceNotAvailable:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=counter, args=(h,)) for h in holders]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert sorted(outcomes) == ["issued", "refused"]
-    assert Assignment.objects.filter(device=phone, returned_at__isnull=True).count() == 1

@@ -1,9 +1,12 @@
 """Triage: every outcome of a returned device, the edges refused, back from repair, and a disposed
 device never reissued (the counter refuses it with its certificate)."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
 
 from devices import selectors, triage
 from devices.losses import device_found, device_report_lost
@@ -166,3 +169,63 @@ def test_a_retired_model_is_not_issued_from_stock(frozen, make_device, phone_mod
         device_issue(device=phone, holder=officer, actor=tech_bar_staff, tech_bar=bar)
     phone.refresh_from_db()
     assert phone.status == Device.Status.IN_STOCK
+
+
+def test_a_disposed_device_scanned_at_the_counter_is_refused_on_the_page_with_its_reference(
+    returned, counter_client, make_device, officer, tech_bar_staff
+):
+    phone = returned()
+    triage.triage_dispose(device=phone, actor=tech_bar_staff, disposal_reference="WEEE-2026-0077")
+    spare = make_device()
+    url = reverse("admin:devices_counter_person", kwargs={"payroll": officer.payroll_number})
+
+    for code in (phone.asset_tag, phone.imei, phone.serial_number):
+        r = counter_client.post(url, {"give": spare.asset_tag, "code": code})
+        assert r.status_code == 400, code
+        assert f"{phone.asset_tag} has been disposed of (disposal certificate WEEE-2026-0077)" in r.text
+        assert re.findall(r'name="give" value="([^"]*)"', r.text) == [spare.asset_tag]  # the basket is kept
+    phone.refresh_from_db()
+    assert phone.status == Device.Status.DISPOSED and not phone.assignments.filter(returned_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "message"),
+    [
+        ("to_repair", {}, "Enter the repairer&#x27;s reference"),
+        ("to_repair", {"supplier_reference": "R" * 101}, "at most 100 characters"),
+        ("dispose", {"disposal_reference": "W" * 101}, "at most 100 characters"),
+        ("to_stock", {"wiped_and_checked": "on", "checked_by": "999999"}, "Select a valid choice"),
+    ],
+)
+def test_a_triage_outcome_with_bad_input_is_asked_again_and_nothing_changes(
+    returned, client, tech_bar_staff, action, data, message
+):
+    phone = returned()
+    events = DeviceEvent.objects.count()
+    client.force_login(tech_bar_staff)
+    r = client.post(
+        "/admin/devices/triagedevice/", {"action": action, ACTION_CHECKBOX_NAME: [phone.pk], "apply": "1", **data}
+    )
+    assert r.status_code == 400 and message in r.text
+    for value in data.values():
+        if len(value) > 50:  # what was typed is on the page again
+            assert f'value="{value}"' in r.text
+    phone.refresh_from_db()
+    assert phone.status == Device.Status.RETURNED and DeviceEvent.objects.count() == events
+    assert not DeviceTriage.objects.exists()
+
+
+def test_a_device_already_given_an_outcome_elsewhere_is_not_triaged_twice(returned, client, tech_bar_staff):
+    """Two staff working the queue: the second to act on the same phone changes nothing."""
+    phone = returned()
+    client.force_login(tech_bar_staff)
+    triage.triage_to_repair(device=phone, actor=tech_bar_staff, supplier_reference="RMA-1")
+    r = client.post(
+        "/admin/devices/triagedevice/",
+        {"action": "dispose", ACTION_CHECKBOX_NAME: [phone.pk], "apply": "1", "disposal_reference": "WEEE-1"},
+        follow=True,
+    )
+    assert r.status_code == 200
+    phone.refresh_from_db()
+    assert phone.status == Device.Status.IN_REPAIR
+    assert list(DeviceTriage.objects.values_list("outcome", flat=True)) == ["repair"]

@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from devices import services as device_services
+from devices.leavers import leaver_date_set
 from devices.models import Assignment, Device, DeviceEvent, DeviceModel, TechBar
 from incidents import services as incident_services
 from tests.conftest import WCAG_22_AA_TAGS, sign_in
@@ -30,6 +31,7 @@ class Kit:
     event: DeviceEvent
     incident: object
     person: object
+    leaver_case: object
 
 
 @pytest.fixture
@@ -54,7 +56,11 @@ def kit(tech_bar_staff, portal_admin, data_office, officer):
         personal_data_involved="yes",
         device_involved="yes",
     )
+    leaver_case = leaver_date_set(
+        person=officer, leaving_date=timezone.localdate(), actor=portal_admin, source="admin"
+    )  # a leaver holding the phone, with the demo's property list
     return Kit(
+        leaver_case=leaver_case,
         policy_version=version,
         draft=draft,
         tech_bar=tech_bar,
@@ -96,6 +102,10 @@ def counter_pages(kit: Kit) -> list[str]:
         "/admin/devices/stocktake/start/",
         "/admin/devices/triagedevice/",  # the triage queue
         "/admin/devices/triagedevice/?queue=in_repair",
+        "/admin/devices/leavercase/",  # leaver cases, read here (worked on their own pages)
+        f"/admin/devices/leavercase/{kit.leaver_case.pk}/change/",  # lines, steps and timeline inline
+        "/admin/devices/leaverpropertykind/",
+        "/admin/devices/commandunitlead/",
     ]
     if admin.site.is_registered(Assignment):
         assignment = Assignment.objects.get(device=kit.device)
@@ -116,6 +126,9 @@ def portal_admin_pages(kit: Kit) -> list[str]:
         "/admin/devices/techbar/add/",
         f"/admin/devices/techbar/{kit.tech_bar.pk}/change/",  # opening hours inline, staff selector
         "/admin/devices/devicemodel/add/",
+        "/admin/devices/leaverpropertykind/",  # order and "active" edited in the list
+        "/admin/devices/leaverpropertykind/add/",
+        "/admin/devices/commandunitlead/add/",  # the lead by autocomplete
         "/admin/policy/policy/",
         "/admin/policy/policy/add/",  # the split date and time inputs
         f"/admin/policy/policy/{kit.policy_version.policy.pk}/change/",

@@ -98,3 +98,59 @@ def test_tech_bar_staff_cannot_change_who_is_break_glass(client, tech_bar_staff,
     assert client.post(url, {"local_sign_in_allowed": "on"}).status_code == 403
     officer.refresh_from_db()
     assert officer.local_sign_in_allowed is False
+
+
+OWN_PASSWORD_PAGES = ["/accounts/password/change/", "/accounts/password/set/"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", OWN_PASSWORD_PAGES)
+def test_with_entra_people_without_a_local_password_cannot_set_or_change_one(client, officer, password, entra_on, url):
+    client.force_login(officer)  # as after an Entra ID sign-in
+    response = client.get(url, follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert "Your account signs in through Entra ID: change your password there" in response.content.decode()
+
+    response = client.post(
+        url, {"oldpassword": password, "password1": "N3w-pass-phrase!", "password2": "N3w-pass-phrase!"}
+    )
+    assert response.status_code == 302 and response.url == "/"
+    officer.refresh_from_db()
+    assert officer.check_password(password) and not officer.check_password("N3w-pass-phrase!")
+
+
+@pytest.mark.django_db
+def test_with_entra_the_admins_password_change_is_refused_too(client, tech_bar_staff, password, entra_on):
+    client.force_login(tech_bar_staff)
+    response = client.post(
+        "/admin/password_change/",
+        {"old_password": password, "new_password1": "N3w-pass-phrase!", "new_password2": "N3w-pass-phrase!"},
+        follow=True,
+    )
+    assert response.redirect_chain == [("/admin/", 302)]
+    assert "change your password there" in response.content.decode()
+    tech_bar_staff.refresh_from_db()
+    assert tech_bar_staff.check_password(password)
+
+
+@pytest.mark.django_db
+def test_a_break_glass_account_changes_its_password_here(client, break_glass, password, entra_on):
+    client.force_login(break_glass)
+    assert client.get("/accounts/password/change/").status_code == 200
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": password, "password1": "N3w-pass-phrase!", "password2": "N3w-pass-phrase!"},
+    )
+    assert response.status_code == 302
+    break_glass.refresh_from_db()
+    assert break_glass.check_password("N3w-pass-phrase!")
+
+
+@pytest.mark.django_db
+def test_without_entra_everyone_keeps_the_password_pages(client, officer, tech_bar_staff):
+    client.force_login(officer)
+    assert client.get("/accounts/password/change/").status_code == 200
+    client.force_login(tech_bar_staff)
+    assert client.get("/admin/password_change/").status_code == 200
+    client.force_login(officer)  # the admin's page stays the admin's: not for an officer
+    assert client.get("/admin/password_change/", follow=True).status_code == 403

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from devices.models import TechBar
-from devices.resources import COLUMNS, TECH_BAR_COLUMN
+from devices.resources import COLUMNS, PROGRESS_EVERY, TECH_BAR_COLUMN
 from devices.services import devices_import
 from portal.models import User
 
@@ -24,6 +24,18 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="actor", required=True, help="Payroll number of the person importing.")
         parser.add_argument("--dry-run", action="store_true", help="Check the file and report; change nothing.")
 
+    _progress_shown = False
+
+    def _progress(self, done: int, total: int) -> None:
+        """Progress on stderr, "12,000 of 40,000 rows": one line rewritten in place on a terminal, else (a log)
+        a line at each tenth of the file."""
+        if self.stderr.isatty():
+            self._progress_shown = True
+            self.stderr.write(f"\r{done:,} of {total:,} rows", ending="")
+            self.stderr.flush()
+        elif done * 10 // total > (done - PROGRESS_EVERY) * 10 // total:
+            self.stderr.write(f"{done:,} of {total:,} rows")
+
     def handle(self, *args, csv_file: Path, tech_bar: str | None, actor: str, dry_run: bool, **options):
         try:
             data = csv_file.read_bytes()
@@ -37,7 +49,9 @@ class Command(BaseCommand):
             bar = TechBar.objects.filter(code=tech_bar, is_active=True).first()
             if bar is None:
                 raise CommandError(f"No open Tech Bar has the code {tech_bar}.")
-        report = devices_import(data=data, actor=person, tech_bar=bar, dry_run=dry_run)
+        report = devices_import(data=data, actor=person, tech_bar=bar, dry_run=dry_run, progress=self._progress)
+        if self._progress_shown:
+            self.stderr.write("")  # end the progress line
         if not report.ok:
             for error in report.errors[:200]:
                 self.stderr.write(error)

@@ -1,6 +1,6 @@
 """Stock at each Tech Bar: low-stock levels, transfers between Tech Bars and stocktakes.
 
-Imported by `devices.models` (so they are the devices app's models); written only by
+Re-exported by `devices.models`; written only by
 `devices.stock` and `devices.stocktake`.
 
 Where a device is while it travels between Tech Bars: its status stays "in stock", its Tech Bar

@@ -1,0 +1,90 @@
+"""The leaver's case at the Tech Bar counter (admin views beside devices.counter): tick off force
+property received, mark a line lost, write one off (Tech Bar leads and Portal admins). Devices
+come back through the counter's own scan list; the return service ends their lines."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from devices import leaver_selectors, leavers, selectors
+from devices import permissions as device_permissions
+from devices.counter import _context, _require_counter, current_tech_bar
+from devices.leaver_forms import LineLostForm, LineWriteOffForm
+
+
+def _person_and_line(request, payroll, line_pk):
+    _require_counter(request)
+    person = selectors.person_by_payroll_number(payroll_number=payroll)
+    if person is None:
+        raise Http404("Nobody has this payroll or warrant number.")
+    case = leaver_selectors.leaver_case_open_for(person=person)
+    line = case.lines.select_related("assignment__device", "property_kind").filter(pk=line_pk).first() if case else None
+    if line is None:
+        raise Http404(f"{person.get_full_name()} has no open leaver case with this line.")
+    return person, line
+
+
+def _back(person):
+    return redirect("admin:devices_counter_person", payroll=person.payroll_number)
+
+
+def _line_page(request, *, person, line, title, form=None, action="", errors=(), status=200):
+    context = _context(request, title, person=person, line=line, form=form, action=action, errors=list(errors))
+    return TemplateResponse(request, "admin/devices/counter/leaver_line.html", context, status=status)
+
+
+def counter_leaver_receive(request, payroll, line_pk):
+    """A property item (warrant card, radio...) handed over the counter: ends its line RETURNED."""
+    _require_counter(request)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    person, line = _person_and_line(request, payroll, line_pk)
+    tech_bar = current_tech_bar(request)
+    if tech_bar is None:
+        return redirect("admin:devices_counter")
+    try:
+        leavers.leaver_line_property_receive(line=line, actor=request.user, tech_bar=tech_bar)
+    except leavers.LeaverError as error:
+        return _line_page(
+            request, person=person, line=line, title=f"{line.description}", errors=[str(error)], status=409
+        )
+    messages.success(request, f"Received {line.description} from {person.get_full_name()} at {tech_bar}.")
+    return _back(person)
+
+
+def counter_leaver_lost(request, payroll, line_pk):
+    """A line that cannot come back: lost (a device goes through the loss flow and its incident)."""
+    person, line = _person_and_line(request, payroll, line_pk)
+    title = f"Mark {line.description} lost"
+    form = LineLostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            leavers.leaver_line_lost(line=line, actor=request.user, details=form.cleaned_data["details"].strip())
+        except leavers.LeaverError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{line.description} is recorded as lost for {person.get_full_name()}.")
+            return _back(person)
+    status = 400 if request.method == "POST" else 200
+    return _line_page(request, person=person, line=line, title=title, form=form, action="lost", status=status)
+
+
+def counter_leaver_write_off(request, payroll, line_pk):
+    """Write a line off with a reason: a Tech Bar lead or Portal admin approves it by doing so."""
+    person, line = _person_and_line(request, payroll, line_pk)
+    if not device_permissions.can_write_off(request.user):
+        raise PermissionDenied("Only a Tech Bar lead or a Portal admin writes an item off.")
+    title = f"Write off {line.description}"
+    form = LineWriteOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            leavers.leaver_line_write_off(line=line, actor=request.user, reason=form.cleaned_data["reason"])
+        except leavers.LeaverError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{line.description} is written off for {person.get_full_name()}.")
+            return _back(person)
+    status = 400 if request.method == "POST" else 200
+    return _line_page(request, person=person, line=line, title=title, form=form, action="write_off", status=status)

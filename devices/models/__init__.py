@@ -1,0 +1,55 @@
+"""The devices app's models, one module per area; every name is re-exported here, so
+`from devices.models import X` is the way to import them.
+
+- catalogue: Tech Bars, their opening hours, device models
+- device: devices, assignments and the custody history (DeviceEvent)
+- remote: lost and stolen reports, SIM blocks and remote wipes
+- counter: counter visits and their receipt lines
+- triage: the triage queue (proxy) and triage outcomes
+- stock: stock levels, transfers between Tech Bars, stocktakes
+- import_job: large MDM imports run by a worker
+- leavers: leaver cases, their lines, steps and timeline; property kinds; command unit leads
+"""
+
+from devices.models.catalogue import DeviceModel, TechBar, TechBarOpeningHours
+from devices.models.counter import CounterLine, CounterVisit
+from devices.models.device import Assignment, Device, DeviceEvent
+from devices.models.import_job import DeviceImportJob
+from devices.models.leavers import (
+    CommandUnitLead,
+    LeaverCase,
+    LeaverEvent,
+    LeaverLine,
+    LeaverPropertyKind,
+    LeaverStep,
+)
+from devices.models.remote import DeviceLoss, RemoteAction
+from devices.models.stock import StockLevel, Stocktake, StocktakeMissing, StocktakeScan, StockTransfer
+from devices.models.triage import DeviceTriage, TriageDevice
+
+__all__ = [
+    "Assignment",
+    "CommandUnitLead",
+    "CounterLine",
+    "CounterVisit",
+    "Device",
+    "DeviceEvent",
+    "DeviceImportJob",
+    "DeviceLoss",
+    "DeviceModel",
+    "DeviceTriage",
+    "LeaverCase",
+    "LeaverEvent",
+    "LeaverLine",
+    "LeaverPropertyKind",
+    "LeaverStep",
+    "RemoteAction",
+    "StockLevel",
+    "StockTransfer",
+    "Stocktake",
+    "StocktakeMissing",
+    "StocktakeScan",
+    "TechBar",
+    "TechBarOpeningHours",
+    "TriageDevice",
+]
