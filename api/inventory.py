@@ -60,10 +60,15 @@ def _wording(message: str) -> str:
     return str(message).replace("rows of this file", "items of this batch").replace("this file", "this batch")
 
 
-def _run(resource, dataset, indices: list[int], error_keys: dict, outcome: BatchOutcome, *, dry_run: bool):
+def _run(resource, dataset, indices: list[int], error_keys: dict, outcome: BatchOutcome, *, dry_run: bool, actor):
     """Import the dataset; errors land on the items (`indices[n]` is dataset row n's item)."""
     result = resource.import_data(
-        dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True, raise_errors=False
+        dataset,
+        dry_run=dry_run,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+        raise_errors=False,
+        user=actor,
     )
     for error in result.base_errors:
         outcome.add(indices[0] if indices else 0, "non_field_errors", _wording(error.error))
@@ -171,7 +176,13 @@ def devices_upsert(*, items: list[dict], actor: User) -> BatchOutcome:
             dataset.append([row[c] for c in dataset.headers])
         with set_actor(actor):
             result = _run(
-                DeviceResource(actor=actor), dataset, indices, _DEVICE_ERROR_KEYS, outcome, dry_run=not outcome.ok
+                DeviceResource(actor=actor),
+                dataset,
+                indices,
+                _DEVICE_ERROR_KEYS,
+                outcome,
+                dry_run=not outcome.ok,
+                actor=actor,
             )
         if outcome.ok:
             outcome.results = [
@@ -182,7 +193,7 @@ def devices_upsert(*, items: list[dict], actor: User) -> BatchOutcome:
 
 
 # --- people -----------------------------------------------------------------------------------------
-PERSON_FIELDS = [c for c in HR_COLUMNS if c != "leaving_date"]  # leaving dates: the leaver cases' own path
+PERSON_FIELDS = [c for c in HR_COLUMNS if c != "leaving_date"]
 
 
 def _person_row(item: dict, person: User | None) -> dict[str, str]:
@@ -192,6 +203,8 @@ def _person_row(item: dict, person: User | None) -> dict[str, str]:
         row["supervisor_payroll_number"] = person.supervisor.payroll_number if person.supervisor_id else ""
         row["leaving_date"] = person.leaving_date.isoformat() if person.leaving_date else ""
     row.update({c: str(item[c]) for c in PERSON_FIELDS if item.get(c) is not None})
+    if "leaving_date" in item:  # null clears it
+        row["leaving_date"] = item["leaving_date"].isoformat() if item["leaving_date"] else ""
     return row
 
 
@@ -199,7 +212,8 @@ def _person_row(item: dict, person: User | None) -> dict[str, str]:
 def people_upsert(*, items: list[dict], actor: User) -> BatchOutcome:
     """People from the HR system, by payroll number, as the HR feed's CSV import writes them (the
     same checks, supervisors linked after every item is in). Fields an item leaves out keep their
-    values; leaving dates are not set here."""
+    values. A leaving date set, moved or cleared opens, moves or cancels the person's leaver case
+    (devices.leavers, through the import's `leaving_date_changed`), in the service account's name."""
     outcome = BatchOutcome()
     payrolls = [str(i.get("payroll_number") or "").strip().upper() for i in items]
     people = {
@@ -223,7 +237,7 @@ def people_upsert(*, items: list[dict], actor: User) -> BatchOutcome:
             dataset.append([row[c] for c in HR_COLUMNS])
         keys = {NON_FIELD_ERRORS: "non_field_errors"}
         with set_actor(actor):
-            result = _run(PersonResource(), dataset, indices, keys, outcome, dry_run=not outcome.ok)
+            result = _run(PersonResource(), dataset, indices, keys, outcome, dry_run=not outcome.ok, actor=actor)
         if outcome.ok:
             outcome.results = [
                 {"index": index, "payroll_number": row["payroll_number"].upper(), "result": _OUTCOMES[r.import_type]}

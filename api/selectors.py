@@ -4,7 +4,7 @@ import datetime
 
 from django.db.models import Q, QuerySet
 
-from devices.models import Assignment, Device
+from devices.models import Assignment, Device, LeaverCase
 from policy import selectors as policy_selectors
 from policy.models import Policy
 from portal.models import User
@@ -44,4 +44,14 @@ def policy_compliance_everyone(*, policy: Policy, now: datetime.datetime | None 
     people = policy_selectors.people_covered(policy=policy)
     return policy_selectors.with_compliance(people, policy=policy, current=current, required=required).order_by(
         "payroll_number"
+    )
+
+
+def leaver_cases_ready_for_account_closure() -> QuerySet[LeaverCase]:
+    """Closed cases (everything back or ended, signed off): the person's accounts may be closed.
+    Newest first, so a system polling with `since` sees what is new."""
+    return (
+        LeaverCase.objects.filter(status=LeaverCase.Status.CLOSED, ready_for_account_closure_at__isnull=False)
+        .select_related("person")
+        .order_by("-ready_for_account_closure_at", "-pk")
     )

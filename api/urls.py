@@ -22,5 +22,10 @@ urlpatterns = [
     path("v1/devices/<str:asset_tag>/", reads.DeviceDetailView.as_view(), name="device_detail"),
     path("v1/assignments/", reads.AssignmentListView.as_view(), name="assignment_list"),
     path("v1/policies/", reads.PolicyListView.as_view(), name="policy_list"),
+    path(
+        "v1/leaver-cases/ready-for-account-closure/",
+        reads.LeaverCasesReadyView.as_view(),
+        name="leaver_cases_ready",
+    ),
     path("v1/policies/<slug:slug>/compliance/", reads.PolicyComplianceView.as_view(), name="policy_compliance"),
 ]

@@ -335,6 +335,7 @@ ROUTES = [
     ("api:assignment_list", None, API_ONLY),
     ("api:policy_list", None, API_ONLY),
     ("api:policy_compliance", _policy_slug, API_ONLY),
+    ("api:leaver_cases_ready", None, API_ONLY),
     # --- leavers ---
     ("devices:my_team", None, only("supervisor", "portal_admin")),
     ("devices:leaving_date", _team_members_payroll, only("supervisor", "portal_admin")),

@@ -15,6 +15,12 @@ class PersonSerializer(StrictSerializer):
     command_unit = serializers.CharField(max_length=100, required=False, allow_blank=True)
     team = serializers.CharField(max_length=100, required=False, allow_blank=True)
     supervisor_payroll_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    leaving_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Set or move it (opens or moves their leaver case), null to clear it (cancels the case); "
+        "left out: unchanged.",
+    )
 
 
 class PeopleBatchSerializer(StrictSerializer):

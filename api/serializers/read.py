@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from devices.models import Assignment, Device
+from devices.models import Assignment, Device, LeaverCase
 from policy.models import ComplianceStatus
 
 
@@ -91,3 +91,11 @@ class PersonComplianceSerializer(serializers.Serializer):
     up_to_date = serializers.BooleanField(help_text="Has accepted the version that must be accepted, or a later one.")
     last_accepted_version = serializers.IntegerField(source="last_accepted_number", allow_null=True)
     last_accepted_at = serializers.DateTimeField(allow_null=True)
+
+
+class LeaverCaseSerializer(serializers.ModelSerializer):
+    person = HolderSerializer()
+
+    class Meta:
+        model = LeaverCase
+        fields = ["id", "person", "leaving_date", "closed_at", "ready_for_account_closure_at", "deactivated_at"]

@@ -7,10 +7,16 @@ from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 
 from api import selectors
-from api.serializers.read import AssignmentSerializer, DeviceSerializer, PersonComplianceSerializer, PolicySerializer
+from api.serializers.read import (
+    AssignmentSerializer,
+    DeviceSerializer,
+    LeaverCaseSerializer,
+    PersonComplianceSerializer,
+    PolicySerializer,
+)
 from api.views.base import ApiListView, ApiRetrieveView, Page
 from devices.filters import DeviceFilterSet
-from devices.models import Assignment
+from devices.models import Assignment, LeaverCase
 from devices.selectors import device_list
 from policy.models import Policy
 from portal.models import User
@@ -109,3 +115,29 @@ class PolicyComplianceView(ApiListView):
         if people is None:
             raise Http404("No version of this policy is in effect yet.")
         return people
+
+
+class LeaverCaseFilterSet(django_filters.FilterSet):
+    since = django_filters.DateFilter(
+        field_name="ready_for_account_closure_at",
+        lookup_expr="date__gte",
+        help_text="Only cases ready on or after this date (UTC).",
+    )
+    payroll_number = django_filters.CharFilter(field_name="person__payroll_number", lookup_expr="iexact", max_length=20)
+
+    class Meta:
+        model = LeaverCase
+        fields = ["since", "payroll_number"]
+
+
+class LeaverCasesReadyView(ApiListView):
+    """Leavers whose case is closed (every item back or ended, signed off): close their accounts."""
+
+    required_scope = "read"
+    serializer_class = LeaverCaseSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = LeaverCaseFilterSet
+    pagination_class = Page
+
+    def get_queryset(self):
+        return selectors.leaver_cases_ready_for_account_closure()

@@ -18,6 +18,7 @@ ENDPOINTS = [
     ("read", "get", "api:assignment_list", None, None),
     ("read", "get", "api:policy_list", None, None),
     ("read", "get", "api:policy_compliance", {"slug": "conditions-of-use"}, None),
+    ("read", "get", "api:leaver_cases_ready", None, None),
 ]
 SCOPES = ["mdm", "hr", "read"]
 

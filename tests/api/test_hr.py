@@ -94,10 +94,10 @@ def test_a_new_person_needs_a_name_and_email(hr):
     assert not User.objects.filter(payroll_number="PC2001").exists()
 
 
-def test_unknown_fields_and_leaving_dates_are_refused(hr):
-    response = hr.post(URL, {"people": [_person("PC2001", leaving_date="2026-08-01")]}, format="json")
+def test_unknown_fields_are_refused(hr):
+    response = hr.post(URL, {"people": [_person("PC2001", leaving_on="2026-08-01")]}, format="json")
     assert response.status_code == 400
-    assert response.json()["people"] == [{"leaving_date": ["Unknown field."]}]
+    assert response.json()["people"] == [{"leaving_on": ["Unknown field."]}]
     assert not User.objects.filter(payroll_number="PC2001").exists()
 
 
@@ -115,3 +115,37 @@ def test_an_email_another_person_has_is_refused_not_a_crash(hr):
     assert response.status_code == 400
     assert "already exists" in str(response.json()["people"][0])
     assert not User.objects.filter(payroll_number="PC2001").exists()
+
+
+# --- leaving dates: the leaver cases' own services, as the HR import and the pages use them -------
+def test_a_leaving_date_by_api_opens_a_leaver_case_and_clearing_it_cancels_it(hr):
+    from devices.models import LeaverCase
+
+    person = UserFactory(payroll_number="PC2001")
+    set_date = {"people": [{"payroll_number": "PC2001", "leaving_date": "2026-07-31"}]}
+    response = hr.post(URL, set_date, format="json")
+    assert response.status_code == 200, response.content
+    case = LeaverCase.objects.get(person=person)
+    assert case.status == LeaverCase.Status.OPEN and case.leaving_date == datetime.date(2026, 7, 31)
+    assert case.source == LeaverCase.Source.HR_IMPORT and case.opened_by == hr.token.service_account
+    # the same again: nothing new
+    assert hr.post(URL, set_date, format="json").json()["people"][0]["result"] == "unchanged"
+    assert LeaverCase.objects.filter(person=person).count() == 1
+    # moved
+    hr.post(URL, {"people": [{"payroll_number": "PC2001", "leaving_date": "2026-08-14"}]}, format="json")
+    case.refresh_from_db()
+    assert case.leaving_date == datetime.date(2026, 8, 14) and case.status == LeaverCase.Status.OPEN
+    # cleared (null): the case is cancelled, with the HR import's reason
+    cleared = hr.post(URL, {"people": [{"payroll_number": "PC2001", "leaving_date": None}]}, format="json")
+    assert cleared.status_code == 200
+    case.refresh_from_db()
+    person.refresh_from_db()
+    assert person.leaving_date is None and case.status == LeaverCase.Status.CANCELLED
+    assert "HR import" in case.cancel_reason
+
+
+def test_a_bad_leaving_date_is_a_field_error(hr):
+    UserFactory(payroll_number="PC2001")
+    response = hr.post(URL, {"people": [{"payroll_number": "PC2001", "leaving_date": "31/07"}]}, format="json")
+    assert response.status_code == 400
+    assert "leaving_date" in response.json()["people"][0]

@@ -128,3 +128,34 @@ def test_compliance_of_an_unknown_or_unpublished_policy_is_404(reader):
 def test_devices_count_matches_the_database(reader, make_device):
     make_device()
     assert reader.get("/api/v1/devices/").json()["count"] == Device.objects.count()
+
+
+def test_leaver_cases_ready_for_account_closure(reader, portal_admin):
+    import datetime
+
+    from devices import leavers
+    from devices.models import LeaverCase
+
+    done, pending = UserFactory(payroll_number="PC3001"), UserFactory(payroll_number="PC3002")
+    for person in (done, pending):
+        leavers.leaver_date_set(
+            person=person, leaving_date=datetime.date(2026, 6, 30), actor=portal_admin, source="admin"
+        )
+    case = LeaverCase.objects.get(person=done)
+    for line in case.lines.all():  # the property kinds every case lists: written off here
+        leavers.leaver_line_write_off(line=line, actor=portal_admin, reason="Handed in at HQ reception")
+    leavers.leaver_case_sign_off(case=case, actor=portal_admin)
+    case.refresh_from_db()
+    assert case.ready_for_account_closure_at is not None
+    few, body = _queries(reader, "/api/v1/leaver-cases/ready-for-account-closure/")
+    assert [c["person"]["payroll_number"] for c in body["results"]] == ["PC3001"]
+    assert body["results"][0]["leaving_date"] == "2026-06-30"
+    assert reader.get("/api/v1/leaver-cases/ready-for-account-closure/", {"since": "2099-01-01"}).json()["count"] == 0
+    assert reader.get("/api/v1/leaver-cases/ready-for-account-closure/", {"since": "soon"}).status_code == 400
+    # the other closes too: listed, at the same cost
+    case = LeaverCase.objects.get(person=pending)
+    for line in case.lines.all():
+        leavers.leaver_line_write_off(line=line, actor=portal_admin, reason="Handed in at HQ reception")
+    leavers.leaver_case_sign_off(case=case, actor=portal_admin)
+    many, body = _queries(reader, "/api/v1/leaver-cases/ready-for-account-closure/")
+    assert body["count"] == 2 and many == few

@@ -22,6 +22,7 @@ def test_the_schema_is_valid_openapi_without_warnings(tmp_path):
         "/api/v1/assignments/",
         "/api/v1/policies/",
         "/api/v1/policies/{slug}/compliance/",
+        "/api/v1/leaver-cases/ready-for-account-closure/",
     }
     assert schema["components"]["securitySchemes"]["ApiToken"] == {
         "type": "http",
