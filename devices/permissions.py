@@ -62,3 +62,22 @@ def can_write_off(user) -> bool:
 
 def can_deactivate_people(user) -> bool:
     return _signed_in(user) and is_portal_admin(user)
+
+
+# --- Kit requests -------------------------------------------------------------------------------
+def can_request_for(user, person) -> bool:
+    """Anyone signed in asks for themselves; a supervisor for their team (as HR names it)."""
+    if not _signed_in(user) or person is None:
+        return False
+    return person.pk == user.pk or (person.supervisor_id is not None and person.supervisor_id == user.pk)
+
+
+def can_decide(user, request) -> bool:
+    """The step the request waits for: the requester's supervisor (or a Portal admin), then a
+    Portal admin for an approval-required model; never on one's own request."""
+    raise NotImplementedError
+
+
+def can_reserve(user) -> bool:
+    """Tech Bar staff (and Portal admins) reserve devices for approved requests."""
+    return _signed_in(user) and is_tech_bar(user)
