@@ -81,3 +81,9 @@ def can_decide(user, request) -> bool:
 def can_reserve(user) -> bool:
     """Tech Bar staff (and Portal admins) reserve devices for approved requests."""
     return _signed_in(user) and is_tech_bar(user)
+
+
+def can_view_kit_gaps(user) -> bool:
+    """Who lacks standard kit: Tech Bar staff and the Data Office (everyone), supervisors (their
+    team, as the selector narrows it). Portal admins included."""
+    return _signed_in(user) and (is_tech_bar(user) or is_data_office(user) or has_role(user, Role.SUPERVISOR))
