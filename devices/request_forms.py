@@ -6,6 +6,7 @@ from django import forms
 
 from devices.models import DeviceModel, DeviceRequest, TechBar
 from devices.selectors import with_opening_hours
+from portal.models import User
 
 MAX_TEXT = 1000
 
@@ -85,7 +86,7 @@ class DeviceRequestForm(forms.Form):
         self.user = user
         people = [user.pk, *(person.pk for person in (team or []))]
         field = self.fields["requester"]
-        field.queryset = type(user).objects.filter(pk__in=people, is_active=True).order_by("last_name", "first_name")
+        field.queryset = User.objects.filter(pk__in=people, is_active=True).order_by("last_name", "first_name")
         if not team:
             # Asking for oneself: nothing to choose.
             field.widget = forms.HiddenInput()
