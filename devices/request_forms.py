@@ -84,13 +84,13 @@ class DeviceRequestForm(forms.Form):
     def __init__(self, *args, user, team=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        people = [user.pk, *(person.pk for person in (team or []))]
-        field = self.fields["requester"]
-        field.queryset = User.objects.filter(pk__in=people, is_active=True).order_by("last_name", "first_name")
-        if not team:
-            # Asking for oneself: nothing to choose.
-            field.widget = forms.HiddenInput()
-            field.initial = user.pk
+        if team:
+            people = [user.pk, *(person.pk for person in team)]
+            self.fields["requester"].queryset = User.objects.filter(pk__in=people, is_active=True).order_by(
+                "last_name", "first_name"
+            )
+        else:
+            del self.fields["requester"]  # asking for oneself: nothing to choose
         self.fields["collect_at"].queryset = with_opening_hours(TechBar.objects.filter(is_active=True))
 
     @property
@@ -102,6 +102,8 @@ class DeviceRequestForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if "requester" not in self.fields:
+            cleaned["requester"] = self.user
         model, kind = cleaned.get("device_model"), cleaned.get("kind")
         if model is not None and kind and model.kind != kind:
             self.add_error(

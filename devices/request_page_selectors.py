@@ -8,12 +8,11 @@ from django.db.models import Q, QuerySet
 
 from devices.models import Device, DeviceRequest, TechBar
 from devices.selectors import with_opening_hours
-from portal import permissions
 
 
 def _with_people(requests: QuerySet[DeviceRequest]) -> QuerySet[DeviceRequest]:
     return requests.select_related(
-        "requester", "submitted_by", "device_model", "collect_at", "reserved_device", "reserved_device__model"
+        "requester", "submitted_by", "device_model", "collect_at", "reserved_device__model", "assignment__device"
     )
 
 
@@ -22,21 +21,6 @@ def device_requests_of(*, user) -> QuerySet[DeviceRequest]:
     return _with_people(DeviceRequest.objects.filter(Q(requester=user) | Q(submitted_by=user))).order_by(
         "-created_at", "-pk"
     )
-
-
-def device_requests_awaiting_decision_by(*, user) -> QuerySet[DeviceRequest]:
-    """Submitted requests waiting for this user's decision, oldest first: a supervisor's team's
-    (their step comes first), and for a Portal admin the requests for approval-required models
-    whose supervisor step is done."""
-    waiting = DeviceRequest.objects.filter(status=DeviceRequest.Status.SUBMITTED)
-    supervisor_step = Q(needs_approval=True, supervisor_decision_at__isnull=True)
-    mine = supervisor_step & Q(requester__supervisor=user)
-    if permissions.is_portal_admin(user):
-        # A Portal admin stands in for a supervisor the HR record does not name.
-        mine |= supervisor_step & Q(requester__supervisor__isnull=True)
-        supervisor_done = Q(needs_approval=False) | Q(supervisor_decision_at__isnull=False)
-        mine |= Q(needs_admin_approval=True, admin_decision_at__isnull=True) & supervisor_done
-    return _with_people(waiting.filter(mine).exclude(requester=user)).order_by("created_at", "pk")
 
 
 def tech_bars_for_queue(*, user) -> QuerySet[TechBar]:
@@ -141,23 +125,8 @@ def counter_request_context(*, person) -> dict:
     """What the counter shows first for a person: their open requests, and the devices reserved."""
     from devices.request_selectors import device_requests_open_for
 
-    open_requests = list(
-        device_requests_open_for(person=person).select_related(
-            "device_model", "collect_at", "reserved_device", "reserved_device__model"
-        )
-    )
+    open_requests = list(device_requests_open_for(person=person))
     return {
         "open_requests": open_requests,
         "reserved_requests": [r for r in open_requests if r.reserved_device_id],
     }
-
-
-def people_for_kit_gaps(*, user):
-    """Whose gaps the user may see (for the filters' choices): everyone active for Tech Bar staff
-    and the Data Office, a supervisor's own team otherwise."""
-    from portal.models import User
-
-    people = User.objects.filter(is_active=True)
-    if permissions.is_tech_bar(user) or permissions.is_data_office(user):
-        return people
-    return people.filter(supervisor=user)

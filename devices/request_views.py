@@ -129,7 +129,7 @@ class ApprovalQueueView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             page_title="Requests to approve",
-            requests=page_selectors.device_requests_awaiting_decision_by(user=self.request.user)[:200],
+            requests=request_selectors.device_requests_awaiting_decision_by(user=self.request.user)[:200],
             **kwargs,
         )
 
@@ -289,7 +289,7 @@ class KitGapsView(FilteredTableView):
 
     def get_queryset(self):
         # The people the user may see, for the filters' choices; the filter set asks kit_gaps.
-        return page_selectors.people_for_kit_gaps(user=self.request.user)
+        return request_selectors.kit_gaps_visible_people(user=self.request.user)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

@@ -370,13 +370,22 @@ ROUTES = [
     # --- kit requests ---
     ("devices:request_list", None, ALL_SIGNED_IN),
     ("devices:request_new", None, ALL_SIGNED_IN),
-    ("devices:request_detail", _officers_request, ALL_SIGNED_IN),
+    # the requester, their supervisor, Tech Bar staff and Portal admins; the Data Office does not find it
+    ("devices:request_detail", _officers_request, {**ALL_SIGNED_IN, "data_office": 404}),
     ("devices:request_approvals", None, only("supervisor", "portal_admin")),
     # the requester's supervisor (or a Portal admin standing in); never the requester
-    ("devices:request_decide", _officers_request, only("supervisor", "portal_admin")),
+    ("devices:request_decide", _officers_request, {**only("supervisor", "portal_admin"), "data_office": 404}),
     ("devices:request_tech_bar", None, only("tech_bar_staff", "portal_admin")),
-    ("devices:request_reserve", _officers_approved_request, only("tech_bar_staff", "portal_admin")),
-    ("devices:request_release", _officers_ready_request, only("tech_bar_staff", "portal_admin")),
+    (
+        "devices:request_reserve",
+        _officers_approved_request,
+        {**only("tech_bar_staff", "portal_admin"), "data_office": 404},
+    ),
+    (
+        "devices:request_release",
+        _officers_ready_request,
+        {**only("tech_bar_staff", "portal_admin"), "data_office": 404},
+    ),
     ("devices:kit_gaps", None, only("supervisor", "tech_bar_staff", "data_office", "portal_admin")),
 ]
 NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read"}

@@ -47,8 +47,10 @@ def test_people_missing_kit_are_listed_and_a_retired_model_counts_as_missing(
     issued(make_device(), no_laptop)
     old_laptop = UserFactory(last_name="Oldlaptop")
     issued(make_device(), old_laptop)
-    retired = DeviceModel.objects.create(make="Dell", model_name="E7470", kind="laptop", retired=True)
+    retired = DeviceModel.objects.create(make="Dell", model_name="E7470", kind="laptop")
     issued(make_device(model=retired), old_laptop)
+    retired.retired = True  # issued while current, retired since: it no longer counts
+    retired.save(update_fields=["retired"])
     client.force_login(tech_bar_staff)
     response = client.get(GAPS)
     assert response.status_code == 200
@@ -96,6 +98,11 @@ def test_filters_narrow_the_list_and_bad_input_is_a_400(client, data_office, mak
     names = _names(client.get(GAPS, {"team": "Response 1"}))
     assert north.get_full_name() in names and south.get_full_name() not in names
     names = _names(client.get(GAPS, {"kind": "smartphone"}))
+    assert north.get_full_name() in names and south.get_full_name() not in names
+    # Missing since: their gap began (joined, or last handed one back) on or before the date.
+    north.date_joined = north.date_joined.replace(year=2025)
+    north.save(update_fields=["date_joined"])
+    names = _names(client.get(GAPS, {"since": north.date_joined.date().replace(month=12, day=31).isoformat()}))
     assert north.get_full_name() in names and south.get_full_name() not in names
     assert client.get(GAPS, {"kind": "typewriter"}).status_code == 400
     response = client.get(GAPS, {"since": "31/02/2026"})
