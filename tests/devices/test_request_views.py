@@ -301,3 +301,23 @@ def test_the_counter_shows_open_requests_and_the_reserved_device_first(
     assert "Device requests (2 open)" in page
     assert f"Reserved for {escape(officer.get_full_name())}" in page and laptop.asset_tag in page
     assert page.index("Device requests (2 open)") < page.index("Holds now")
+
+
+def test_issuing_the_reserved_device_at_the_counter_completes_the_request(
+    counter_client, tech_bar_staff, officer, bar, make_device, laptop_model, approved_laptop
+):
+    laptop = make_device(model=laptop_model)
+    kit_requests.device_request_reserve(request=approved_laptop, device=laptop, actor=tech_bar_staff, tech_bar=bar)
+    someone_else = UserFactory()
+    other_page = reverse("admin:devices_counter_person", args=[someone_else.payroll_number])
+    refused = counter_client.post(other_page, {"code": laptop.asset_tag})
+    assert refused.status_code == 400 and "reserved" in refused.text
+    person_page = reverse("admin:devices_counter_person", args=[officer.payroll_number])
+    response = counter_client.post(person_page, {"give": laptop.asset_tag, "action": "confirm", "confirmed": "yes"})
+    assert response.status_code == 302, response.text
+    approved_laptop.refresh_from_db()
+    assert approved_laptop.status == DeviceRequest.Status.COLLECTED
+    assert approved_laptop.assignment.device == laptop and approved_laptop.assignment.holder == officer
+    counter_client.force_login(officer)
+    page = counter_client.get(reverse("devices:request_detail", args=[approved_laptop.pk])).text
+    assert "Collected" in page and f"Collected: {laptop.asset_tag}" in page
