@@ -9,7 +9,7 @@ from devices import kit_requests, services
 from devices.kit_requests import RequestError
 from devices.models import Assignment, Device, DeviceRequest
 from devices.request_selectors import device_requests_open_for, kit_gaps
-from tests.devices.request_helpers import boss, member, submit, tablet_model  # noqa: F401
+from tests.devices.request_helpers import submit
 
 pytestmark = pytest.mark.django_db
 S = DeviceRequest.Status
@@ -31,7 +31,7 @@ def _visit(person, device, staff, bar):
 
 
 def test_the_counter_lists_ready_requests_first(ready, member, bar, tablet_model):
-    request, device = ready
+    request, _device = ready
     later = submit(member, kind="tablet", reason="specialist", details="Drones", collect_at=bar)
     assert list(device_requests_open_for(person=member)) == [request, later]
 
@@ -54,7 +54,9 @@ def test_issuing_the_reserved_device_at_the_counter_completes_the_request(ready,
 
 def test_a_reserved_device_is_refused_to_anyone_else(ready, officer, bar, tech_bar_staff, member):
     request, device = ready
-    with pytest.raises(RequestError, match=f"is reserved for {re.escape(str(member))}.*cannot be issued to anyone else"):
+    with pytest.raises(
+        RequestError, match=f"is reserved for {re.escape(str(member))}.*cannot be issued to anyone else"
+    ):
         _visit(officer, device, tech_bar_staff, bar)
     with pytest.raises(RequestError, match="cannot be issued to anyone else"):
         services.device_issue(device=device, holder=officer, actor=tech_bar_staff, tech_bar=bar)

@@ -11,7 +11,6 @@ from devices.models import DeviceModel, KitEntitlement
 from devices.request_selectors import gaps_of, kit_gaps
 from devices.services import device_issue, device_return
 from portal.models import Role
-from tests.devices.request_helpers import boss, member, old_laptop  # noqa: F401
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from devices import kit_requests, request_ladder
 from devices.models import DeviceRequest, DeviceRequestStep
 from portal import timers
 from portal.models import Notification
-from tests.devices.request_helpers import boss, member, submit  # noqa: F401
+from tests.devices.request_helpers import submit
 
 pytestmark = pytest.mark.django_db
 LONDON = request_ladder.zone()

@@ -44,7 +44,9 @@ def test_two_tech_bars_never_reserve_one_device_twice(make_device, bar, laptop_m
             t.join()
 
         assert sorted(outcomes) == ["refused", "reserved"], f"round {round_number}: {outcomes}"
-        statuses = sorted(DeviceRequest.objects.filter(pk__in=[r.pk for r in requests]).values_list("status", flat=True))
+        statuses = sorted(
+            DeviceRequest.objects.filter(pk__in=[r.pk for r in requests]).values_list("status", flat=True)
+        )
         assert statuses == ["approved", "ready"]
         assert DeviceRequest.objects.filter(reserved_device=device).count() == 1
     assert len(refusals) == ROUNDS

@@ -9,16 +9,7 @@ from devices.models import DeviceModel, DeviceRequest, KitEntitlement, TechBar
 from devices.permissions import can_decide, can_request_for
 from devices.services import device_issue
 from portal.models import Notification, OutboundEmail
-from tests.devices.request_helpers import (  # noqa: F401
-    admin_one,
-    admin_two,
-    boss,
-    macbook,
-    member,
-    old_laptop,
-    submit,
-    tablet_model,
-)
+from tests.devices.request_helpers import submit
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +152,9 @@ def test_a_supervisor_who_asked_for_their_team_member_does_not_approve_it(member
     with pytest.raises(RequestError, match="your own request"):
         kit_requests.device_request_decide(request=asked, actor=boss, approve=True, why="")
     # A Portal admin takes the supervisor's step instead.
-    assert kit_requests.device_request_decide(request=asked, actor=admin_one, approve=True, why="OK").status == S.APPROVED
+    assert (
+        kit_requests.device_request_decide(request=asked, actor=admin_one, approve=True, why="OK").status == S.APPROVED
+    )
 
 
 def test_nobody_else_decides(waiting, officer, tech_bar_staff, data_office):
@@ -279,9 +272,12 @@ def test_a_release_needs_a_reason_and_frees_the_device_for_another_request(
     assert released.status == S.APPROVED and released.reserved_device is None
     assert released.steps.filter(cancelled_at__isnull=False).count() == 2
     other = submit(officer, kind="laptop", collect_at=bar)
-    assert kit_requests.device_request_reserve(
-        request=other, device=device, actor=tech_bar_staff, tech_bar=bar
-    ).reserved_device == device
+    assert (
+        kit_requests.device_request_reserve(
+            request=other, device=device, actor=tech_bar_staff, tech_bar=bar
+        ).reserved_device
+        == device
+    )
     # Reserved again later: the ladder's steps start a second round.
     kit_requests.device_request_reserve(request=released, device=make_device(model=laptop_model),
                                         actor=tech_bar_staff, tech_bar=bar)  # fmt: skip
