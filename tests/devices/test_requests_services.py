@@ -60,6 +60,15 @@ def test_holding_a_retired_model_leaves_the_request_standard(member, bar, make_d
     assert submit(member, kind="laptop", reason="replacement", collect_at=bar).status == S.APPROVED
 
 
+def test_a_particular_model_is_a_preference_the_supervisor_approves(member, bar, laptop_model):
+    request = submit(member, kind="laptop", model=laptop_model, collect_at=bar)
+    assert request.status == S.SUBMITTED and request.needs_approval and not request.needs_admin_approval
+
+
+def test_the_model_gives_the_kind_when_none_is_chosen(member, bar, laptop_model):
+    assert submit(member, kind="", model=laptop_model, collect_at=bar).kind == "laptop"
+
+
 def test_an_approval_required_model_needs_both_steps_even_within_the_entitlement(member, bar, macbook):
     request = submit(member, kind="laptop", model=macbook, reason="specialist", details="iOS builds", collect_at=bar)
     assert request.status == S.SUBMITTED and request.needs_approval and request.needs_admin_approval
