@@ -97,7 +97,7 @@ def add_working_days(start: datetime.datetime, count: int) -> datetime.datetime:
     becomes 08:00 that day, after 18:00 becomes 08:00 the next working day). Working days are
     never the Sundays the clocks change on, so the local time always exists once."""
     local = start.astimezone(zone())
-    day, at = local.date(), local.time().replace(tzinfo=None)
+    day, at = local.date(), local.time().replace(second=0, microsecond=0, tzinfo=None)  # to the minute
     for _ in range(count):
         day = next_working_day(day)
     if at < WORKING_DAY_STARTS:

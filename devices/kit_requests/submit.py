@@ -65,9 +65,10 @@ def device_request_submit(
     """A request by `submitted_by` (the requester or their supervisor) for `requester`.
 
     A retired or unknown model is refused, and so is a second open request for the same kind.
-    Standard kit within the entitlement (counting devices held and of a working model) is approved
-    at once; anything else waits for the supervisor, and a model marked approval required for a
-    Portal admin as well. Refusals are `RequestError`s with the reason in words."""
+    Standard kit (any model of a kind, within the entitlement, counting devices held of a working
+    model) is approved at once; anything else, a particular model included, waits for the
+    supervisor, and a model marked approval required for a Portal admin as well. Refusals are
+    `RequestError`s with the reason in words."""
     details = (details or "").strip()
     kind = device_model.kind if device_model is not None and not kind else kind
     _check(
@@ -89,7 +90,9 @@ def device_request_submit(
             f"{requester} already has an open request for a {already.get_kind_display().lower()} "
             f"(request {already.pk}, {already.get_status_display().lower()})."
         )
-    within_standard = entitlements.held(requester, kind) < entitlements.entitled(requester, kind)
+    # Standard kit is a device of an entitled kind, the model the Tech Bar has: asking for a
+    # particular model is a preference beyond it, which the supervisor approves.
+    within_standard = model is None and entitlements.held(requester, kind) < entitlements.entitled(requester, kind)
     needs_admin = bool(model and model.approval_required)
     request = DeviceRequest(
         requester=requester,

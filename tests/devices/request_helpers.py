@@ -41,7 +41,9 @@ def macbook(db):
 
 @pytest.fixture
 def old_laptop(db):
-    return DeviceModel.objects.create(make="Dell", model_name="Latitude E7470", kind=DeviceModel.Kind.LAPTOP, retired=True)
+    return DeviceModel.objects.create(
+        make="Dell", model_name="Latitude E7470", kind=DeviceModel.Kind.LAPTOP, retired=True
+    )
 
 
 @pytest.fixture

@@ -9,16 +9,7 @@ from devices.models import DeviceModel, DeviceRequest, KitEntitlement, TechBar
 from devices.permissions import can_decide, can_request_for
 from devices.services import device_issue
 from portal.models import Notification, OutboundEmail
-from tests.devices.request_helpers import (  # noqa: F401
-    admin_one,
-    admin_two,
-    boss,
-    macbook,
-    member,
-    old_laptop,
-    submit,
-    tablet_model,
-)
+from tests.devices.request_helpers import submit
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +58,15 @@ def test_holding_a_retired_model_leaves_the_request_standard(member, bar, make_d
     device_issue(device=device, holder=member, actor=tech_bar_staff, tech_bar=bar)
     DeviceModel.objects.filter(pk=old_laptop.pk).update(retired=True)
     assert submit(member, kind="laptop", reason="replacement", collect_at=bar).status == S.APPROVED
+
+
+def test_a_particular_model_is_a_preference_the_supervisor_approves(member, bar, laptop_model):
+    request = submit(member, kind="laptop", model=laptop_model, collect_at=bar)
+    assert request.status == S.SUBMITTED and request.needs_approval and not request.needs_admin_approval
+
+
+def test_the_model_gives_the_kind_when_none_is_chosen(member, bar, laptop_model):
+    assert submit(member, kind="", model=laptop_model, collect_at=bar).kind == "laptop"
 
 
 def test_an_approval_required_model_needs_both_steps_even_within_the_entitlement(member, bar, macbook):
@@ -161,7 +161,9 @@ def test_a_supervisor_who_asked_for_their_team_member_does_not_approve_it(member
     with pytest.raises(RequestError, match="your own request"):
         kit_requests.device_request_decide(request=asked, actor=boss, approve=True, why="")
     # A Portal admin takes the supervisor's step instead.
-    assert kit_requests.device_request_decide(request=asked, actor=admin_one, approve=True, why="OK").status == S.APPROVED
+    assert (
+        kit_requests.device_request_decide(request=asked, actor=admin_one, approve=True, why="OK").status == S.APPROVED
+    )
 
 
 def test_nobody_else_decides(waiting, officer, tech_bar_staff, data_office):
@@ -279,9 +281,12 @@ def test_a_release_needs_a_reason_and_frees_the_device_for_another_request(
     assert released.status == S.APPROVED and released.reserved_device is None
     assert released.steps.filter(cancelled_at__isnull=False).count() == 2
     other = submit(officer, kind="laptop", collect_at=bar)
-    assert kit_requests.device_request_reserve(
-        request=other, device=device, actor=tech_bar_staff, tech_bar=bar
-    ).reserved_device == device
+    assert (
+        kit_requests.device_request_reserve(
+            request=other, device=device, actor=tech_bar_staff, tech_bar=bar
+        ).reserved_device
+        == device
+    )
     # Reserved again later: the ladder's steps start a second round.
     kit_requests.device_request_reserve(request=released, device=make_device(model=laptop_model),
                                         actor=tech_bar_staff, tech_bar=bar)  # fmt: skip

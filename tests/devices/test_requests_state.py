@@ -7,7 +7,6 @@ from devices import kit_requests
 from devices.kit_requests import RequestError
 from devices.models import DeviceRequest
 from devices.services import device_issue
-from tests.devices.request_helpers import boss, member, request_in, tablet_model  # noqa: F401
 
 S = DeviceRequest.Status
 ACTIONS = ["approve", "refuse", "reserve", "release", "cancel"]
@@ -45,16 +44,16 @@ def _act(action, request, *, boss, member, tech_bar_staff, bar, make_device, lap
 def test_every_state_and_action(
     status, action, request_in, boss, member, tech_bar_staff, bar, make_device, laptop_model, tablet_model
 ):
-    request, device = request_in(status)
-    kwargs = dict(
-        boss=boss,
-        member=member,
-        tech_bar_staff=tech_bar_staff,
-        bar=bar,
-        make_device=make_device,
-        laptop_model=laptop_model,
-        tablet_model=tablet_model,
-    )
+    request, _device = request_in(status)
+    kwargs = {
+        "boss": boss,
+        "member": member,
+        "tech_bar_staff": tech_bar_staff,
+        "bar": bar,
+        "make_device": make_device,
+        "laptop_model": laptop_model,
+        "tablet_model": tablet_model,
+    }
     before = DeviceRequest.objects.filter(pk=request.pk).values().get()
     if (status, action) in ALLOWED:
         _act(action, request, **kwargs)
