@@ -191,3 +191,19 @@ class ReleaseForm(forms.Form):
 
     def clean_why(self):
         return _strip_required(self.cleaned_data["why"], "Enter why the device is released")
+
+
+class CancelForm(forms.Form):
+    why = forms.CharField(
+        label="Why cancel the request?",
+        max_length=MAX_TEXT,
+        help_text="For example “No longer needed” or “Moved to another team”. A device kept for it goes back to stock.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Enter why the request is cancelled",
+            "max_length": f"Keep the reason to {MAX_TEXT} characters or fewer",
+        },
+    )
+
+    def clean_why(self):
+        return _strip_required(self.cleaned_data["why"], "Enter why the request is cancelled")

@@ -15,7 +15,7 @@ from devices import permissions as device_permissions
 from devices import request_page_selectors as page_selectors
 from devices.models import DeviceRequest
 from devices.request_filters import KitGapFilterSet
-from devices.request_forms import DecisionForm, DeviceRequestForm, ReleaseForm, ReserveForm
+from devices.request_forms import CancelForm, DecisionForm, DeviceRequestForm, ReleaseForm, ReserveForm
 from devices.request_tables import KitGapTable
 from portal import permissions
 from portal.permissions import RoleRequiredMixin
@@ -109,6 +109,7 @@ class DeviceRequestMixin(RoleRequiredMixin):
             "may_decide": device_permissions.can_decide(user, req),
             "may_reserve": device_permissions.can_reserve(user)
             and req.status in (DeviceRequest.Status.APPROVED, DeviceRequest.Status.READY),
+            "may_cancel": device_permissions.can_cancel_device_request(user, req),
             **kwargs,
         }
 
@@ -275,6 +276,41 @@ class DeviceRequestReleaseView(StatusRequiredMixin, BadInputMixin, DeviceRequest
             return self.form_invalid(form)
         messages.success(self.request, f"Released: {req.requester.get_full_name()}'s request waits for a device.")
         return redirect("devices:request_tech_bar")
+
+
+class DeviceRequestCancelView(BadInputMixin, DeviceRequestMixin, FormView):
+    """Cancel an open request (with the reason): whoever may see it."""
+
+    template_name = "devices/requests/cancel.html"
+    form_class = CancelForm
+
+    def _ended(self):
+        req = self.device_request
+        if req.is_open:
+            return None
+        messages.info(self.request, f"Request {req.pk} is {req.get_status_display().lower()}: it has ended.")
+        return redirect("devices:request_detail", pk=req.pk)
+
+    def get(self, request, *args, **kwargs):
+        return self._ended() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._ended() or super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = self.request_context(**kwargs)
+        context["page_title"] = f"Cancel device request {self.device_request.pk}"
+        return super().get_context_data(**context)
+
+    def form_valid(self, form):
+        req = self.device_request
+        try:
+            kit_requests.device_request_cancel(request=req, actor=self.request.user, why=form.cleaned_data["why"])
+        except kit_requests.RequestError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, f"Request {req.pk} is cancelled.")
+        return redirect("devices:request_detail", pk=req.pk)
 
 
 class KitGapsView(FilteredTableView):

@@ -30,6 +30,7 @@ urlpatterns = [
     path("requests/<int:pk>/decide/", request_views.DeviceRequestDecideView.as_view(), name="request_decide"),
     path("requests/<int:pk>/reserve/", request_views.DeviceRequestReserveView.as_view(), name="request_reserve"),
     path("requests/<int:pk>/release/", request_views.DeviceRequestReleaseView.as_view(), name="request_release"),
+    path("requests/<int:pk>/cancel/", request_views.DeviceRequestCancelView.as_view(), name="request_cancel"),
     path("kit-gaps/", request_views.KitGapsView.as_view(), name="kit_gaps"),
     path("", views.DeviceListView.as_view(), name="device_list"),
     path("<int:pk>/", views.DeviceDetailView.as_view(), name="device_detail"),

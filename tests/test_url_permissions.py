@@ -386,6 +386,8 @@ ROUTES = [
         _officers_ready_request,
         {**only("tech_bar_staff", "portal_admin"), "data_office": 404},
     ),
+    # whoever finds an open request may cancel it
+    ("devices:request_cancel", _officers_request, {**ALL_SIGNED_IN, "data_office": 404}),
     ("devices:kit_gaps", None, only("supervisor", "tech_bar_staff", "data_office", "portal_admin")),
 ]
 NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read"}

@@ -131,6 +131,25 @@ def test_a_supervisor_asks_for_a_team_member_and_nobody_else(client, supervisor,
     assert reverse("devices:request_detail", args=[request.pk]) in client.get(MINE).text
 
 
+def test_the_requester_cancels_with_a_reason(client, team_member, bar):
+    request = submit(team_member, bar)
+    cancel = reverse("devices:request_cancel", args=[request.pk])
+    client.force_login(UserFactory())
+    assert client.get(cancel).status_code == 404
+    client.force_login(team_member)
+    assert cancel in client.get(reverse("devices:request_detail", args=[request.pk])).text
+    response = client.post(cancel, {"why": " "})
+    assert response.status_code == 400 and "Enter why the request is cancelled" in response.text
+    response = client.post(cancel, {"why": "No longer needed"})
+    assert response.status_code == 302 and response.url == reverse("devices:request_detail", args=[request.pk])
+    request.refresh_from_db()
+    assert request.status == DeviceRequest.Status.CANCELLED and request.cancelled_by == team_member
+    page = client.get(response.url).text
+    assert "No longer needed" in page and cancel not in page
+    again = client.post(cancel, {"why": "twice"})
+    assert again.status_code == 302 and again.url == reverse("devices:request_detail", args=[request.pk])
+
+
 # --- Decisions ----------------------------------------------------------------------------------
 def test_the_supervisor_approves_from_their_queue(client, supervisor, team_member, bar):
     request = submit(team_member, bar)
