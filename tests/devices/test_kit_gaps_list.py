@@ -128,6 +128,9 @@ def test_the_export_is_every_gap_as_csv(client, data_office):
     assert rows[0][:2] == ["Name", "Payroll number"]
     exported = {row[1] for row in rows[1:]}
     assert {p.payroll_number for p in people} <= exported
+    assert all(row[4] == "Smartphone; Laptop" for row in rows[1:] if row[1] in exported)
+    xlsx = client.get(GAPS, {"_export": "xlsx"})
+    assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")  # a zip: the XLSX workbook
 
 
 def _people_with_gaps(count, *, make_device, issued):
