@@ -39,9 +39,10 @@ def device_requests_at_tech_bars(*, tech_bars) -> QuerySet[DeviceRequest]:
     ).order_by("status", "created_at", "pk")
 
 
-def reservable_devices_for(*, request: DeviceRequest) -> QuerySet[Device]:
+def reservable_devices_for(*, request: DeviceRequest, limit: int | None = None) -> QuerySet[Device]:
     """In-stock devices at the collection Tech Bar of the model (or kind) asked for, not retired and
-    not reserved for another request."""
+    not reserved for another request: the first `limit` of them by make and asset tag (a Tech Bar
+    with hundreds in stock offers a short list; any other is scanned)."""
     devices = Device.objects.filter(
         status=Device.Status.IN_STOCK, tech_bar_id=request.collect_at_id, model__retired=False
     ).select_related("model")
@@ -49,7 +50,10 @@ def reservable_devices_for(*, request: DeviceRequest) -> QuerySet[Device]:
         devices = devices.filter(model_id=request.device_model_id)
     else:
         devices = devices.filter(model__kind=request.kind)
-    return devices.filter(reserved_for__isnull=True).order_by("model__make", "asset_tag")
+    devices = devices.filter(reserved_for__isnull=True).order_by("model__make", "asset_tag")
+    if limit is not None:
+        devices = devices.filter(pk__in=list(devices.values_list("pk", flat=True)[:limit]))
+    return devices
 
 
 def collection_bar(request: DeviceRequest) -> TechBar:

@@ -24,6 +24,8 @@ from portal.views_mixins import BadInputMixin
 
 logger = logging.getLogger(__name__)
 
+MAX_OFFERED = 30  # devices offered to choose from when reserving; any other in stock is scanned
+
 
 def _signed_in(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
@@ -223,9 +225,8 @@ class DeviceRequestReserveView(StatusRequiredMixin, BadInputMixin, DeviceRequest
     elsewhere = "only an approved request waiting for a device has one reserved."
 
     def get_form(self, form_class=None):
-        return ReserveForm(
-            **self.get_form_kwargs(), candidates=page_selectors.reservable_devices_for(request=self.device_request)
-        )
+        offered = page_selectors.reservable_devices_for(request=self.device_request, limit=MAX_OFFERED)
+        return ReserveForm(**self.get_form_kwargs(), candidates=offered)
 
     def get_context_data(self, **kwargs):
         context = self.request_context(**kwargs)
