@@ -205,6 +205,8 @@ def test_an_approval_required_model_waits_for_a_portal_admin_after_the_superviso
     client.post(decide, {"decision": "approve", "why": "Agreed with occupational health"})
     request.refresh_from_db()
     assert request.status == DeviceRequest.Status.SUBMITTED and request.waiting_for_admin
+    detail = client.get(reverse("devices:request_detail", args=[request.pk])).text
+    assert "waiting for a Portal admin's approval" in detail
     client.force_login(portal_admin)
     assert decide in client.get(APPROVALS).text
     client.post(decide, {"decision": "approve", "why": ""})
