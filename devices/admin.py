@@ -6,11 +6,12 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from devices import (  # noqa: F401  (triage_admin and leaver_admin register their pages)
+from devices import (  # noqa: F401  (triage_admin, leaver_admin and request_admin register their pages)
     counter,
     labels,
     leaver_admin,
     remote,
+    request_admin,
     services,
     triage_admin,
 )

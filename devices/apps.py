@@ -10,11 +10,15 @@ class DevicesConfig(AppConfig):
 
         from devices import checks, leaver_hooks  # noqa: F401 - checks registers the ladder check
         from devices.incident_links import incident_devices_section
+        from devices.kit_requests import device_request_step_fire
         from devices.leavers import leaver_step_fire
         from devices.models import (
             CommandUnitLead,
             Device,
             DeviceModel,
+            DeviceRequest,
+            DeviceRequestStep,
+            KitEntitlement,
             LeaverCase,
             LeaverLine,
             LeaverPropertyKind,
@@ -25,8 +29,19 @@ class DevicesConfig(AppConfig):
         from portal import timers
         from portal.signals import leaving_date_changed
 
-        for model in (TechBar, DeviceModel, Device, LeaverCase, LeaverLine, LeaverPropertyKind, CommandUnitLead):
+        for model in (
+            TechBar,
+            DeviceModel,
+            Device,
+            LeaverCase,
+            LeaverLine,
+            LeaverPropertyKind,
+            CommandUnitLead,
+            KitEntitlement,
+            DeviceRequest,
+        ):
             auditlog.register(model)
         incident_page_sections.connect(incident_devices_section, dispatch_uid="devices.incident_devices_section")
         timers.register(LeaverStep, owner_field="case", fire=leaver_step_fire)
+        timers.register(DeviceRequestStep, owner_field="request", fire=device_request_step_fire)
         leaving_date_changed.connect(leaver_hooks.on_leaving_date_changed, dispatch_uid="devices.leaving_date_changed")

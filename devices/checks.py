@@ -1,8 +1,8 @@
-"""System checks: a mistyped leaver ladder or working hour in settings stops the site starting."""
+"""System checks: a mistyped leaver or request ladder or working hour in settings stops the site starting."""
 
 from django.core.checks import Error, register
 
-from devices import leaver_ladder
+from devices import leaver_ladder, request_ladder
 
 
 @register()
@@ -10,4 +10,12 @@ def check_leaver_ladder(app_configs, **kwargs):
     return [
         Error(f"Leaver case ladder: {problem}.", id="devices.E001", hint="See devices/leaver_ladder.py.")
         for problem in leaver_ladder.problems()
+    ]
+
+
+@register()
+def check_request_ladder(app_configs, **kwargs):
+    return [
+        Error(f"Kit request ladder: {problem}.", id="devices.E002", hint="See devices/request_ladder.py.")
+        for problem in request_ladder.problems()
     ]

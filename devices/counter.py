@@ -21,6 +21,7 @@ from devices.forms import TAKE_BACK_REASONS, CounterLossForm, PersonLookupForm, 
 from devices.leaver_page_selectors import counter_leaver_context
 from devices.losses import REQUESTED_WORDS
 from devices.models import Assignment, Device, DeviceLoss, TechBar
+from devices.request_page_selectors import counter_request_context
 from incidents import services as incident_services
 from policy import selectors as policy_selectors
 from policy.forms import AcceptForm, shown_version_token
@@ -226,6 +227,8 @@ def counter_person(request, payroll):
         reasons=TAKE_BACK_REASONS,
         faq_device=faq_device,
         **leaver,
+        # Open requests and the devices reserved for them come first on the screen.
+        **counter_request_context(person=person),
     )
     fragment = request.headers.get("X-Counter-Fragment") == "1"
     template = "admin/devices/counter/_basket.html" if fragment else "admin/devices/counter/person.html"

@@ -72,3 +72,63 @@ def can_write_off(user) -> bool:
 
 def can_deactivate_people(user) -> bool:
     return _signed_in(user) and is_portal_admin(user)
+
+
+# --- Kit requests -------------------------------------------------------------------------------
+def can_request_for(user, person) -> bool:
+    """Anyone signed in asks for themselves; a supervisor for their team (as HR names it)."""
+    if not _signed_in(user) or person is None:
+        return False
+    return person.pk == user.pk or (person.supervisor_id is not None and person.supervisor_id == user.pk)
+
+
+def decision_refusal(user, request) -> str:
+    """Why `user` may not decide the step `request` waits for, or "" when they may: the
+    requester's supervisor (or a Portal admin) the first step, then a Portal admin (another
+    person) the second, for a model marked approval required; never on one's own request."""
+    if not _signed_in(user):
+        return "Sign in to decide on a request."
+    if request.status != request.Status.SUBMITTED:
+        return f"Request {request.pk} is {request.get_status_display().lower()}: it waits for no decision."
+    if user.pk in (request.requester_id, request.submitted_by_id):
+        return "You cannot decide on your own request: your supervisor or a Portal admin does."
+    if request.supervisor_decision_at is None:
+        if is_portal_admin(user) or request.requester.supervisor_id == user.pk:
+            return ""
+        return f"Only {request.requester}'s supervisor or a Portal admin approves this request."
+    if not is_portal_admin(user):
+        return "This request waits for a Portal admin's approval."
+    if request.supervisor_decision_by_id == user.pk:
+        return "You approved the first step: another Portal admin approves the second."
+    return ""
+
+
+def can_decide(user, request) -> bool:
+    """May `user` decide the step the request waits for (see decision_refusal)."""
+    return decision_refusal(user, request) == ""
+
+
+def can_reserve(user) -> bool:
+    """Tech Bar staff (and Portal admins) reserve devices for approved requests."""
+    return _signed_in(user) and is_tech_bar(user)
+
+
+def can_view_device_request(user, request) -> bool:
+    """The requester, who asked for them, their supervisor, Tech Bar staff and Portal admins."""
+    if not _signed_in(user):
+        return False
+    if is_tech_bar(user):  # Portal admins included
+        return True
+    return user.pk in (request.requester_id, request.submitted_by_id) or request.requester.supervisor_id == user.pk
+
+
+def can_cancel_device_request(user, request) -> bool:
+    """Whoever may see an open request may cancel it (the requester no longer needs it, the Tech
+    Bar cannot supply it)."""
+    return request.is_open and can_view_device_request(user, request)
+
+
+def can_view_kit_gaps(user) -> bool:
+    """Who lacks standard kit: Tech Bar staff and the Data Office (everyone), supervisors (their
+    team, as the selector narrows it). Portal admins included."""
+    return _signed_in(user) and (is_tech_bar(user) or is_data_office(user) or has_role(user, Role.SUPERVISOR))

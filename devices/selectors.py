@@ -12,6 +12,7 @@ from devices.models import (
     Device,
     DeviceEvent,
     DeviceLoss,
+    DeviceRequest,
     DeviceTriage,
     RemoteAction,
     TechBar,
@@ -255,6 +256,15 @@ def scan_classify(*, code: str, person: User, tech_bar) -> Scan:
     if status == Device.Status.IN_STOCK:
         if device.model.retired:
             message = f"{device.asset_tag} is a {device.model}, a retired model: it is not issued."
+            return Scan(code, Scan.REFUSED, message, device)
+        # Kept for someone's request: said at the scan (the issue service refuses it too).
+        reserved = DeviceRequest.objects.filter(reserved_device=device).exclude(requester=person)
+        reserved = reserved.select_related("requester").first()
+        if reserved is not None:
+            message = (
+                f"{device.asset_tag} is reserved for {reserved.requester} (request {reserved.pk}): "
+                "choose another device, or release the reservation first."
+            )
             return Scan(code, Scan.REFUSED, message, device)
         if device.tech_bar_id in (None, tech_bar.pk):
             return Scan(code, Scan.HAND_OVER, device=device)

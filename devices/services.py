@@ -172,10 +172,15 @@ def device_issue(
         raise DeviceError(f"{device.asset_tag} is in stock at {device.tech_bar}, not at {tech_bar}.")
     if device.tech_bar_id is None and device.transfers.filter(received_at__isnull=True).exists():
         raise DeviceError(f"{device.asset_tag} is on its way to another Tech Bar: receive it there first.")
+    from devices.kit_requests import device_request_collected, device_request_issue_check
+
+    reserved_for = device_request_issue_check(device=device, holder=holder)  # someone else's: refused
     from_status = _transition(device, Device.Status.ISSUED)
     device.tech_bar = None
     device.save(update_fields=["status", "tech_bar", "updated_at"])
     assignment = Assignment.objects.create(device=device, holder=holder, issued_by=actor, issued_at_tech_bar=tech_bar)
+    if reserved_for is not None:
+        device_request_collected(request=reserved_for, assignment=assignment, actor=actor)
     DeviceEvent.objects.create(
         device=device,
         kind=DeviceEvent.Kind.ISSUED,

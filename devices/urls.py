@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from devices import leaver_views, views
+from devices import leaver_views, request_views, views
 
 app_name = "devices"
 
@@ -22,6 +22,16 @@ urlpatterns = [
         name="leaver_line_handed",
     ),
     path("leavers/<int:pk>/sign-off/", leaver_views.LeaverCaseSignOffView.as_view(), name="leaver_case_sign_off"),
+    path("requests/", request_views.MyRequestsView.as_view(), name="request_list"),
+    path("requests/new/", request_views.DeviceRequestCreateView.as_view(), name="request_new"),
+    path("requests/approvals/", request_views.ApprovalQueueView.as_view(), name="request_approvals"),
+    path("requests/tech-bar/", request_views.TechBarRequestsView.as_view(), name="request_tech_bar"),
+    path("requests/<int:pk>/", request_views.DeviceRequestDetailView.as_view(), name="request_detail"),
+    path("requests/<int:pk>/decide/", request_views.DeviceRequestDecideView.as_view(), name="request_decide"),
+    path("requests/<int:pk>/reserve/", request_views.DeviceRequestReserveView.as_view(), name="request_reserve"),
+    path("requests/<int:pk>/release/", request_views.DeviceRequestReleaseView.as_view(), name="request_release"),
+    path("requests/<int:pk>/cancel/", request_views.DeviceRequestCancelView.as_view(), name="request_cancel"),
+    path("kit-gaps/", request_views.KitGapsView.as_view(), name="kit_gaps"),
     path("", views.DeviceListView.as_view(), name="device_list"),
     path("<int:pk>/", views.DeviceDetailView.as_view(), name="device_detail"),
 ]

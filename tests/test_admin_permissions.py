@@ -62,6 +62,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "devices.LeaverPropertyKind": {"tech_bar_staff": "v", "portal_admin": "vca", "superuser": "vca"},
     "devices.CommandUnitLead": {"tech_bar_staff": "v", **PORTAL_ADMIN_MANAGES},
     "devices.LeaverCase": COUNTER_READS,
+    # Kit requests: the standard kit per role is the Portal admins'; requests are worked on their pages.
+    "devices.KitEntitlement": {"tech_bar_staff": "v", **PORTAL_ADMIN_MANAGES},
+    "devices.DeviceRequest": COUNTER_READS,
 }
 
 

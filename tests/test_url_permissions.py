@@ -188,6 +188,46 @@ def _officers_leaver_case(get) -> dict:
     return {"pk": case.pk}
 
 
+def _officers_request(get, *, kind="tablet") -> dict:
+    """The `officer` fixture (in the `supervisor` fixture's team) asks for a device at a Tech Bar: a
+    tablet is outside the standard kit (waits for the supervisor); a laptop is standard kit."""
+    from devices import kit_requests
+    from devices.models import DeviceRequest, TechBar
+
+    officer, supervisor = get("officer"), get("supervisor")
+    officer.supervisor = supervisor
+    officer.save(update_fields=["supervisor"])
+    bar, _ = TechBar.objects.get_or_create(code="perm", defaults={"name": "Permissions Tech Bar"})
+    request = kit_requests.device_request_submit(
+        requester=officer,
+        submitted_by=officer,
+        kind=kind,
+        reason=DeviceRequest.Reason.WORKPLACE_ADJUSTMENT,
+        details="Needs assessment recommends a tablet",
+        collect_at=bar,
+    )
+    return {"pk": request.pk}
+
+
+def _officers_approved_request(get) -> dict:
+    return _officers_request(get, kind="laptop")
+
+
+def _officers_ready_request(get) -> dict:
+    """The officer's standard-kit laptop request with a laptop reserved for it."""
+    from devices import kit_requests
+    from devices.models import Device, DeviceModel, DeviceRequest
+
+    kwargs = _officers_approved_request(get)
+    request = DeviceRequest.objects.get(pk=kwargs["pk"])
+    model = DeviceModel.objects.create(make="Dell", model_name="Latitude 7450", kind=DeviceModel.Kind.LAPTOP)
+    laptop = Device.objects.create(asset_tag="KBPERM9", model=model, tech_bar=request.collect_at)
+    kit_requests.device_request_reserve(
+        request=request, device=laptop, actor=get("tech_bar_staff"), tech_bar=request.collect_at
+    )
+    return kwargs
+
+
 def _officers_leaver_line(get) -> dict:
     from devices.models import LeaverCase
 
@@ -349,6 +389,28 @@ ROUTES = [
     ),
     # the supervisor's (and a Portal admin's); the leaver and Tech Bar staff may not sign off
     ("devices:leaver_case_sign_off", _officers_leaver_case, {**LEAVER_CASE, "officer": 403, "tech_bar_staff": 403}),
+    # --- kit requests ---
+    ("devices:request_list", None, ALL_SIGNED_IN),
+    ("devices:request_new", None, ALL_SIGNED_IN),
+    # the requester, their supervisor, Tech Bar staff and Portal admins; the Data Office does not find it
+    ("devices:request_detail", _officers_request, {**ALL_SIGNED_IN, "data_office": 404}),
+    ("devices:request_approvals", None, only("supervisor", "portal_admin")),
+    # the requester's supervisor (or a Portal admin standing in); never the requester
+    ("devices:request_decide", _officers_request, {**only("supervisor", "portal_admin"), "data_office": 404}),
+    ("devices:request_tech_bar", None, only("tech_bar_staff", "portal_admin")),
+    (
+        "devices:request_reserve",
+        _officers_approved_request,
+        {**only("tech_bar_staff", "portal_admin"), "data_office": 404},
+    ),
+    (
+        "devices:request_release",
+        _officers_ready_request,
+        {**only("tech_bar_staff", "portal_admin"), "data_office": 404},
+    ),
+    # whoever finds an open request may cancel it
+    ("devices:request_cancel", _officers_request, {**ALL_SIGNED_IN, "data_office": 404}),
+    ("devices:kit_gaps", None, only("supervisor", "tech_bar_staff", "data_office", "portal_admin")),
 ]
 NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read"}
 CHECKED_NAMESPACES = {"portal", "policy", "incidents", "devices", "api"}

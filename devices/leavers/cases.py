@@ -80,7 +80,15 @@ def _open(person: User, leaving_date: datetime.date, *, actor: User | None, sour
     LeaverLine.objects.bulk_create(lines)
     label = LeaverCase.Source(source).label
     by = label[:1].lower() + label[1:]
-    event(case, LeaverEvent.Kind.OPENED, actor, f"Leaving on {_day(leaving_date)}; set by {by}. {len(lines)} items.")
+    from devices.kit_requests import device_requests_cancel_for_leaver  # requests build on the leaver cases
+
+    cancelled = device_requests_cancel_for_leaver(
+        person=person, actor=actor, reason=f"{person.get_full_name()} leaves on {_day(leaving_date)}."
+    )
+    note = f"Leaving on {_day(leaving_date)}; set by {by}. {len(lines)} items."
+    if cancelled:
+        note += f" {cancelled} open device request{'s' if cancelled != 1 else ''} cancelled."
+    event(case, LeaverEvent.Kind.OPENED, actor, note)
     _arm_steps(case)
     timers.fire_due(case.steps.all())
     case.refresh_from_db()

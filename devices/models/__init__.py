@@ -9,6 +9,7 @@
 - stock: stock levels, transfers between Tech Bars, stocktakes
 - import_job: large MDM imports run by a worker
 - leavers: leaver cases, their lines, steps and timeline; property kinds; command unit leads
+- requests: kit entitlements (standard kit per role), device requests and their ladder steps
 """
 
 from devices.models.catalogue import DeviceModel, TechBar, TechBarOpeningHours
@@ -24,6 +25,7 @@ from devices.models.leavers import (
     LeaverStep,
 )
 from devices.models.remote import DeviceLoss, RemoteAction
+from devices.models.requests import DeviceRequest, DeviceRequestStep, KitEntitlement
 from devices.models.stock import StockLevel, Stocktake, StocktakeMissing, StocktakeScan, StockTransfer
 from devices.models.triage import DeviceTriage, TriageDevice
 
@@ -37,7 +39,10 @@ __all__ = [
     "DeviceImportJob",
     "DeviceLoss",
     "DeviceModel",
+    "DeviceRequest",
+    "DeviceRequestStep",
     "DeviceTriage",
+    "KitEntitlement",
     "LeaverCase",
     "LeaverEvent",
     "LeaverLine",

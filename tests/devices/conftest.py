@@ -106,3 +106,16 @@ def counter_client(client, tech_bar_staff, bar):
     session[SESSION_KEY] = bar.pk
     session.save()
     return client
+
+
+# The kit request tests' fixtures (a team, catalogue models, a request in any state).
+from tests.devices.request_helpers import (  # noqa: E402, F401
+    admin_one,
+    admin_two,
+    boss,
+    macbook,
+    member,
+    old_laptop,
+    request_in,
+    tablet_model,
+)

@@ -9,8 +9,9 @@ from django.test import Client
 from django.utils import timezone
 
 from devices import services as device_services
+from devices.kit_requests import device_request_submit
 from devices.leavers import leaver_date_set
-from devices.models import Assignment, Device, DeviceEvent, DeviceModel, TechBar
+from devices.models import Assignment, Device, DeviceEvent, DeviceModel, KitEntitlement, TechBar
 from incidents import services as incident_services
 from tests.conftest import WCAG_22_AA_TAGS, sign_in
 from tests.policy.factories import PolicyVersionFactory, accept, published_version
@@ -32,6 +33,7 @@ class Kit:
     incident: object
     person: object
     leaver_case: object
+    device_request: object
 
 
 @pytest.fixture
@@ -56,11 +58,20 @@ def kit(tech_bar_staff, portal_admin, data_office, officer):
         personal_data_involved="yes",
         device_involved="yes",
     )
+    device_request = device_request_submit(
+        requester=portal_admin,
+        submitted_by=portal_admin,
+        kind="tablet",
+        reason="specialist",
+        details="Site surveys",
+        collect_at=tech_bar,
+    )  # waiting for approval, with its reminder step inline
     leaver_case = leaver_date_set(
         person=officer, leaving_date=timezone.localdate(), actor=portal_admin, source="admin"
     )  # a leaver holding the phone, with the demo's property list
     return Kit(
         leaver_case=leaver_case,
+        device_request=device_request,
         policy_version=version,
         draft=draft,
         tech_bar=tech_bar,
@@ -106,6 +117,10 @@ def counter_pages(kit: Kit) -> list[str]:
         f"/admin/devices/leavercase/{kit.leaver_case.pk}/change/",  # lines, steps and timeline inline
         "/admin/devices/leaverpropertykind/",
         "/admin/devices/commandunitlead/",
+        "/admin/devices/kitentitlement/",  # the standard kit per role, read here (Portal admins edit it)
+        f"/admin/devices/kitentitlement/{KitEntitlement.objects.order_by('pk').first().pk}/change/",
+        "/admin/devices/devicerequest/",  # requests, read here (worked on their own pages)
+        f"/admin/devices/devicerequest/{kit.device_request.pk}/change/",
     ]
     if admin.site.is_registered(Assignment):
         assignment = Assignment.objects.get(device=kit.device)
@@ -129,6 +144,8 @@ def portal_admin_pages(kit: Kit) -> list[str]:
         "/admin/devices/leaverpropertykind/",  # order and "active" edited in the list
         "/admin/devices/leaverpropertykind/add/",
         "/admin/devices/commandunitlead/add/",  # the lead by autocomplete
+        "/admin/devices/kitentitlement/",
+        "/admin/devices/kitentitlement/add/",
         "/admin/policy/policy/",
         "/admin/policy/policy/add/",  # the split date and time inputs
         f"/admin/policy/policy/{kit.policy_version.policy.pk}/change/",

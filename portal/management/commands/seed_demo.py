@@ -44,6 +44,8 @@ DEMO_LOGINS = [
     ("TB001", "Tariq", "Bar", "ICT Technician", [Role.OFFICER, Role.TECH_BAR], True),
     ("DO001", "Dana", "Office", "Data Protection Officer", [Role.OFFICER, Role.DATA_OFFICE], True),
     ("ADM001", "Ada", "Admin", "ICT Service Manager", [Role.OFFICER, Role.PORTAL_ADMIN], True),
+    # A new starter in SUP001's team with a phone but no laptop: the kit request walk.
+    ("OFF002", "Noor", "Newman", "Police Constable", [Role.OFFICER], False),
 ]
 UNITS = {
     "North": ["Response 1", "Response 2", "Neighbourhood"],
@@ -90,7 +92,7 @@ class Command(BaseCommand):
                 people=people,
                 # The demo officer and sergeant still have version 2 to accept: sign in as them to see the gate.
                 outstanding=[by_payroll["OFF001"], by_payroll["SUP001"], *people[20:26]],
-                up_to_date=[by_payroll["TB001"], by_payroll["DO001"], by_payroll["ADM001"]],
+                up_to_date=[by_payroll[p] for p in ("TB001", "DO001", "ADM001", "OFF002")],
             )
             seed_incidents_demo(
                 people=[p for p in people if p.payroll_number != "DO001"], data_office=by_payroll["DO001"]
@@ -140,14 +142,17 @@ class Command(BaseCommand):
     def _people(self, rng):
         people = []
         for payroll, first, last, rank, roles, staff in DEMO_LOGINS:
-            unit, team = ("North", "Response 1") if payroll in ("OFF001", "SUP001") else ("Headquarters", "ICT")
+            unit, team = (
+                ("North", "Response 1") if payroll in ("OFF001", "SUP001", "OFF002") else ("Headquarters", "ICT")
+            )
             if payroll == "DO001":
                 team = "Data Office"
             people.append(self._person(payroll, first, last, rank, unit, team, roles=roles, staff=staff))
         sergeant = people[1]
-        if people[0].supervisor_id != sergeant.pk:
-            people[0].supervisor = sergeant
-            people[0].save(update_fields=["supervisor"])
+        for officer in (people[0], people[5]):  # OFF001 and OFF002
+            if officer.supervisor_id != sergeant.pk:
+                officer.supervisor = sergeant
+                officer.save(update_fields=["supervisor"])
         n = 0
         for unit, teams in UNITS.items():
             for team in teams:

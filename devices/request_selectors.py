@@ -1,0 +1,175 @@
+"""Reads of kit entitlements and requests: kit gaps, and the requests a user may see."""
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from devices import entitlements
+from devices.models import Assignment, DeviceModel, DeviceRequest
+from devices.permissions import can_view_device_request
+from portal.models import Role, User
+from portal.permissions import has_role, is_data_office, is_tech_bar
+
+KIND_LABELS = dict(DeviceModel.Kind.choices)
+
+
+def _signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def kit_gaps_visible_people(*, user) -> QuerySet[User]:
+    """Whose kit `user` may look at: everyone for Tech Bar staff, Data Office reviewers and
+    Portal admins; a supervisor's own team (people whose supervisor they are); nobody else."""
+    people = User.objects.filter(is_active=True)
+    if not _signed_in(user):
+        return people.none()
+    if is_tech_bar(user) or is_data_office(user):
+        return people
+    if has_role(user, Role.SUPERVISOR):
+        return people.filter(supervisor=user)
+    return people.none()
+
+
+def _last_return(kind: str):
+    """When the outer person last handed back a device of `kind` (None if never)."""
+    returns = (
+        Assignment.objects.filter(holder=OuterRef("pk"), returned_at__isnull=False, device__model__kind=kind)
+        .order_by()
+        .values("holder")
+        .annotate(at=Max("returned_at"))
+        .values("at")
+    )
+    return Subquery(returns)
+
+
+def kit_gaps(*, user, filters: Mapping | None = None) -> QuerySet[User]:
+    """People who lack part of their standard kit, of those `user` may see (see
+    kit_gaps_visible_people), still here (no leaving date passed). Each row carries, per kind in
+    any entitlement, `entitled_<kind>`, `held_<kind>` (working devices: a retired model is a
+    gap) and `since_<kind>` (their last hand-back of one, else when they joined); `gaps_of(row)`
+    lists them. Two queries whatever the number of people: the entitlements, then the list.
+
+    filters (all optional): kind (lacking that kind), team, command_unit, q (name or number)."""
+    filters = filters or {}
+    table = entitlements.load()
+    kinds = [kind for kind in entitlements.KINDS if table.get(kind)]
+    only = filters.get("kind") or ""
+    if only:
+        kinds = [kind for kind in kinds if kind == only]
+    people = kit_gaps_visible_people(user=user).exclude(leaving_date__lt=timezone.localdate())
+    if not kinds:
+        return people.none()
+    for field in ("team", "command_unit"):
+        if filters.get(field):
+            people = people.filter(**{field: filters[field]})
+    if filters.get("q"):
+        words = str(filters["q"]).split()
+        for word in words:
+            people = people.filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(payroll_number__iexact=word)
+            )
+    annotations = {}
+    lacking = Q()
+    for kind in kinds:
+        annotations[f"entitled_{kind}"] = entitlements.entitled_expression(table, kind)
+        annotations[f"held_{kind}"] = entitlements.held_expression(kind)
+        annotations[f"since_{kind}"] = Coalesce(_last_return(kind), F("date_joined"))
+        lacking |= Q(**{f"entitled_{kind}__gt": F(f"held_{kind}")})
+    return (
+        people.annotate(**annotations)
+        .filter(lacking)
+        .select_related("supervisor")
+        .order_by("last_name", "first_name", "payroll_number")
+    )
+
+
+@dataclass(frozen=True)
+class KitGap:
+    kind: str
+    label: str
+    missing: int
+    since: datetime.datetime
+
+
+def gaps_of(person: User) -> list[KitGap]:
+    """What a row of `kit_gaps` lacks, kind by kind (reads its annotations: no query)."""
+    found = []
+    for kind in entitlements.KINDS:
+        entitled = getattr(person, f"entitled_{kind}", None)
+        if entitled is None:
+            continue
+        missing = entitled - getattr(person, f"held_{kind}")
+        if missing > 0:
+            found.append(KitGap(kind, KIND_LABELS[kind], missing, getattr(person, f"since_{kind}")))
+    return found
+
+
+# --- Requests -----------------------------------------------------------------------------------
+def _requests() -> QuerySet[DeviceRequest]:
+    return DeviceRequest.objects.select_related(
+        "requester__supervisor",
+        "submitted_by",
+        "device_model",
+        "collect_at",
+        "reserved_device__model",
+        "assignment__device",
+        "supervisor_decision_by",
+        "admin_decision_by",
+    )
+
+
+def device_requests_visible_to(*, user) -> QuerySet[DeviceRequest]:
+    """Tech Bar staff and Portal admins: every request; anyone else: their own (as requester or as
+    the one who asked), and their team's (people whose supervisor they are)."""
+    queryset = _requests()
+    if not _signed_in(user):
+        return queryset.none()
+    if is_tech_bar(user):
+        return queryset
+    return queryset.filter(Q(requester=user) | Q(submitted_by=user) | Q(requester__supervisor=user))
+
+
+def device_request_for_user(*, user, pk) -> DeviceRequest:
+    """The request, or Http404 when it does not exist or `user` may not see it."""
+    try:
+        request = _requests().get(pk=int(pk))
+    except (DeviceRequest.DoesNotExist, TypeError, ValueError):
+        raise Http404("No such request.") from None
+    if not can_view_device_request(user, request):
+        raise Http404("No such request.")
+    return request
+
+
+def device_requests_open_for(*, person: User) -> QuerySet[DeviceRequest]:
+    """A person's open requests, the ready ones (a device kept for them) first: for the counter."""
+    return (
+        _requests()
+        .filter(requester=person, status__in=DeviceRequest.OPEN_STATUSES)
+        .order_by(F("reserved_device").asc(nulls_last=True), "created_at", "pk")
+    )
+
+
+def device_requests_awaiting_decision_by(*, user) -> QuerySet[DeviceRequest]:
+    """The requests waiting for `user`'s decision: their team's first steps, and for a Portal
+    admin every first step of people without a supervisor and every second step."""
+    queryset = (
+        _requests().filter(status=DeviceRequest.Status.SUBMITTED).exclude(requester=user).exclude(submitted_by=user)
+    )
+    if not _signed_in(user):
+        return queryset.none()
+    mine = Q(requester__supervisor=user, supervisor_decision_at__isnull=True)
+    if has_role(user, Role.PORTAL_ADMIN):
+        mine |= Q(supervisor_decision_at__isnull=True) | (
+            Q(needs_admin_approval=True, admin_decision_at__isnull=True) & ~Q(supervisor_decision_by=user)
+        )
+    return queryset.filter(mine).order_by("created_at", "pk")
+
+
+def device_requests_to_reserve(*, tech_bar) -> QuerySet[DeviceRequest]:
+    """Approved requests to be collected at a Tech Bar, waiting for a device: oldest first."""
+    return _requests().filter(status=DeviceRequest.Status.APPROVED, collect_at=tech_bar).order_by("created_at", "pk")
