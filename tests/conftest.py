@@ -9,6 +9,7 @@ means the same at 14:00 and at 23:30, on a clock-change night and on New Year's 
 """
 
 import datetime
+import importlib
 import os
 import shutil
 import socket
@@ -117,12 +118,26 @@ def _celery_broker_for_tests():
     yield
 
 
+def _restore_seeded_rows():
+    """Rows that migrations seed (the leaver property kinds, the standard kit) are emptied by the
+    flush that ends every transactional test; Django's post_migrate restores only the roles. Put
+    them back (idempotently) so a transactional test sees the database as migrations left it."""
+    from django.apps import apps
+
+    for module, seed in (("0009_leavers", "seed_property_kinds"), ("0010_kit_requests", "seed_standard_kit")):
+        getattr(importlib.import_module(f"devices.migrations.{module}"), seed)(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache(request):
     # Rate limits live in the cache, which (without REDIS_URL) is a database table.
-    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker or {"db", "transactional_db"} & set(request.fixturenames)
     if uses_db:
-        request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+        transactional = "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
+        request.getfixturevalue("transactional_db" if transactional else "db")
+        if transactional:
+            _restore_seeded_rows()
         cache.clear()
     yield
 
