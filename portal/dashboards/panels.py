@@ -36,8 +36,10 @@ class Panel:
 
     @property
     def empty(self) -> bool:
-        """No non-zero figure in the chart's first series."""
-        return not any(any(ch in "123456789" for ch in row.cells[0]) for row in self.chart.table.rows if row.cells)
+        """No non-zero figure in any of the chart's series (the table's extra columns aside)."""
+        series = len(self.chart.legend) or 1
+        cells = (cell for row in self.chart.table.rows for cell in row.cells[:series])
+        return not any(ch in "123456789" for cell in cells for ch in cell)
 
 
 def list_url(name: str, *, kwargs: dict | None = None, **query) -> str:
