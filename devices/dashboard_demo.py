@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from devices.leavers.cases import leaver_date_set
 from devices.losses import device_report_lost
-from devices.models import Device, DeviceLoss, DeviceModel, LeaverCase
+from devices.models import Device, DeviceLoss, DeviceModel, LeaverCase, TechBar
+from devices.services import device_issue
 from portal.models import User
 
 # (make, model): (unit cost in pounds, expected life in months)
@@ -25,7 +26,9 @@ PRICES = {
 OLD_LAPTOPS = 4
 
 
-def seed_dashboards_demo(*, people: Sequence[User], admin: User) -> None:
+def seed_dashboards_demo(*, people: Sequence[User], admin: User, issuer: User, tech_bar: TechBar) -> None:
+    """`people[50:]` hold no kit from the counter demo: one of them is issued a phone at `tech_bar`
+    and has it stolen (so the counter demo, which gives `people[:50]` a phone each, stays as it is)."""
     for (make, name), (cost, months) in PRICES.items():
         DeviceModel.objects.filter(make=make, model_name=name, unit_cost__isnull=True).update(
             unit_cost=cost, expected_life_months=months
@@ -40,21 +43,22 @@ def seed_dashboards_demo(*, people: Sequence[User], admin: User) -> None:
         Device.objects.filter(pk__in=[d.pk for d in old]).update(
             purchase_date=datetime.date(2021, 9, 1), end_of_life_date=datetime.date(2025, 9, 1)
         )
+    phone = (
+        Device.objects.filter(status=Device.Status.IN_STOCK, tech_bar=tech_bar, model__kind=DeviceModel.Kind.SMARTPHONE)
+        .order_by("-asset_tag")
+        .first()
+    )
+    if not DeviceLoss.objects.exists() and len(people) > 50 and phone is not None:
+        holder = people[-1]
+        device_issue(device=phone, holder=holder, actor=issuer, tech_bar=tech_bar)
+        device_report_lost(
+            device=phone,
+            actor=holder,
+            kind=DeviceLoss.Kind.STOLEN,
+            noticed_at=timezone.now() - datetime.timedelta(hours=2),
+            where="Taken from a locker at the South Command Hub",
+        )
     candidates = [p for p in people[30:50] if p.is_active]
-    if not DeviceLoss.objects.exists():
-        for person in candidates:
-            assignment = person.assignments.filter(
-                returned_at__isnull=True, device__model__kind=DeviceModel.Kind.SMARTPHONE
-            ).first()
-            if assignment is not None:
-                device_report_lost(
-                    device=assignment.device,
-                    actor=person,
-                    kind=DeviceLoss.Kind.STOLEN,
-                    noticed_at=timezone.now() - datetime.timedelta(hours=2),
-                    where="Taken from a locker at the North Command Hub",
-                )
-                break
     if not LeaverCase.objects.exists():
         leavers = [p for p in candidates if p.leaving_date is None][-2:]
         for person, days in zip(leavers, (-5, 12), strict=False):

@@ -97,7 +97,9 @@ class Command(BaseCommand):
                 people=[p for p in people if p.payroll_number != "DO001"], data_office=by_payroll["DO001"]
             )
             # A stolen phone, leaver cases, prices and old stock: every dashboard panel has figures.
-            seed_dashboards_demo(people=people, admin=by_payroll["ADM001"])
+            seed_dashboards_demo(
+                people=people, admin=by_payroll["ADM001"], issuer=by_payroll["TB001"], tech_bar=tech_bars[-1]
+            )
 
     def _drop_seed_emails(self, *, after: int) -> None:
         queued = OutboundEmail.objects.filter(pk__gt=after, status=OutboundEmail.Status.QUEUED)
