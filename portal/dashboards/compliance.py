@@ -45,7 +45,6 @@ def _policy_panels(policy: Policy, compliance, scope: Scope, now: datetime.datet
     units = selectors.compliance_by_command_unit(compliance=compliance)
     total = selectors.compliance_total(units)
     rows = [total, *units]
-    percent = lambda part, whole: selectors._percent(part, whole)  # noqa: E731 - the compliance page's rounding
     by_unit = Panel(
         id=f"{policy.slug}-units",
         title=f"{policy.name}: accepted {version}",
@@ -54,7 +53,7 @@ def _policy_panels(policy: Policy, compliance, scope: Scope, now: datetime.datet
             title=f"{policy.name}: accepted {version}",
             description=f"Share of people who have accepted {version}, overall and by command unit.",
             categories=[r.command_unit for r in rows],
-            series=[Series(f"Accepted {version}", [percent(r.accepted_current, r.people) for r in rows])],
+            series=[Series(f"Accepted {version}", [r.percent_accepted_current for r in rows])],
             category_label="Command unit",
             value_label="Accepted",
             unit="%",

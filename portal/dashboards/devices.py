@@ -14,7 +14,7 @@ MOST_DAYS = 92
 NOW_NOTE = "The estate now; the date range does not apply."
 
 
-def _estate_panel(devices, field, *, chart_id, title, category_label, names, scope, link_field) -> Panel:
+def _estate_panel(devices, field, *, chart_id, title, category_label, names, scope) -> Panel:
     counts = numbers.estate_by(devices, field)
     return Panel(
         id=chart_id,
@@ -47,7 +47,6 @@ def device_panels(scope: Scope, *, today: datetime.date) -> list[Panel]:
             category_label="Status",
             names=dict(Device.Status.choices),
             scope=scope,
-            link_field="status",
         ),
         _estate_panel(
             devices,
@@ -57,7 +56,6 @@ def device_panels(scope: Scope, *, today: datetime.date) -> list[Panel]:
             category_label="Kind",
             names=dict(DeviceModel.Kind.choices),
             scope=scope,
-            link_field="kind",
         ),
         _estate_panel(
             devices,
@@ -67,7 +65,6 @@ def device_panels(scope: Scope, *, today: datetime.date) -> list[Panel]:
             category_label="Model",
             names={},
             scope=scope,
-            link_field="model",
         ),
     ]
 

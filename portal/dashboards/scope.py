@@ -1,6 +1,7 @@
 """Who is looking and at what: the filter bar (date range, command unit) and the viewer's slice."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 import django_filters
@@ -85,7 +86,9 @@ class Scope:
 
     def cache_key(self, section: str) -> str:
         who = "all" if self.supervisor is None else f"team-{self.supervisor.pk}"
-        return f"dashboard:{section}:{who}:{self.start:%Y%m%d}:{self.end:%Y%m%d}:{self.unit}"
+        # A unit's name may hold spaces or anything else: hashed, the key suits every cache backend.
+        unit = hashlib.sha256(self.unit.encode()).hexdigest()[:16] if self.unit else "any"
+        return f"dashboard:{section}:{who}:{self.start:%Y%m%d}:{self.end:%Y%m%d}:{unit}"
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
@@ -99,11 +102,10 @@ def default_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 def scope_for(*, user: User, filterset: DashboardFilterSet, today: datetime.date) -> Scope:
     """The scope of a valid filterset for this viewer (blank dates take the last 12 months)."""
     data = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
-    start, end = default_range(today)
-    start = data.get("date_from") or (
-        start if not data.get("date_to") else data["date_to"] - datetime.timedelta(days=DEFAULT_DAYS - 1)
-    )
-    end = data.get("date_to") or max(end, start)
+    start, end = data.get("date_from"), data.get("date_to")
+    # A missing end is today (or the start, if that is later); a missing start, a year before the end.
+    end = end or max(today, start or today)
+    start = start or default_range(end)[0]
     return Scope(
         start=start,
         end=end,
