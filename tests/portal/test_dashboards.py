@@ -213,3 +213,18 @@ def test_aggregates_are_cached_per_scope(client_as, incidents, settings):
     assert _table(client.get(url, {"unit": "North"}), "incidents-clock")["On time"] == ["3"]  # A, D and the new one
     # The supervisor's slice is a different key.
     assert _table(client_as("supervisor").get(url), "incidents-clock")["On time"] == ["2"]
+
+
+def test_an_unknown_panel_to_download_is_a_400_with_a_message(client_as, incidents):
+    response = client_as("data_office").get(reverse("portal:dashboard", args=["incidents"]), {"export": "nothing"})
+    assert response.status_code == 400
+    assert "There is no such table to download" in response.content.decode()
+
+
+def test_the_index_and_home_page_offer_what_each_role_may_open(client_as):
+    office = client_as("data_office").get(reverse("portal:dashboards"))
+    assert [name for _, name in office.context["sections"]] == ["Incidents", "Conditions of use", "Devices", "Leavers"]
+    team = client_as("supervisor").get(reverse("portal:dashboards"))
+    assert [name for _, name in team.context["sections"]] == ["Incidents", "Conditions of use", "Leavers"]
+    assert reverse("portal:dashboards") in client_as("portal_admin").get(reverse("portal:home")).content.decode()
+    assert reverse("portal:dashboards") not in client_as("officer").get(reverse("portal:home")).content.decode()
