@@ -37,13 +37,11 @@ def _leads_unit(user, command_unit: str) -> bool:
 
 
 def can_view_leaver_list(user) -> bool:
-    """The list of open cases: Tech Bar staff and Portal admins (all), supervisors (their team's),
-    command unit leads (their unit's)."""
-    if not _signed_in(user):
-        return False
-    if is_tech_bar(user) or has_role(user, Role.SUPERVISOR):
-        return True
-    return CommandUnitLead.objects.filter(lead=user).exists()
+    """The list of open cases: Tech Bar staff and Portal admins (all), supervisors (their team's and,
+    for a command unit's lead, the unit's). Asked on every page for the navigation, so it reads only
+    the roles already loaded: a lead who is not a supervisor opens their unit's cases from the
+    escalations that link to them."""
+    return _signed_in(user) and (is_tech_bar(user) or has_role(user, Role.SUPERVISOR))
 
 
 def can_set_leaving_date(user, person) -> bool:

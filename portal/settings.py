@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "policy",
     "incidents",
     "devices",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files (no CDN)
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -407,6 +411,7 @@ POLICY_GATE_EXEMPT_PATHS = env.list(
         "/notifications/",
         "/incidents/report/",
         "/devices/report/",
+        "/api/",  # service accounts' tokens; people's sessions never authenticate the API
     ],
 )
 # Reminders (a daily task): to the person once outstanding this many days, and to their
@@ -419,6 +424,36 @@ POLICY_ACCEPT_FORM_MAX_AGE = env.int("POLICY_ACCEPT_FORM_MAX_AGE", default=24 * 
 CELERY_BEAT_SCHEDULE["policy-send-reminders"] = {
     "task": "policy.tasks.send_policy_reminders",
     "schedule": crontab(hour=env.int("POLICY_REMINDER_HOUR", default=8), minute=0),  # daily, local time
+}
+
+# --- Integration API (api/) ----------------------------------------------------------------
+REST_FRAMEWORK = {
+    # Service accounts' tokens only: a person's session never authenticates the API (so no CSRF).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasTokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiTokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# Requests per token, by its scope ("1000/hour", "60/min"); empty: no limit.
+KITBAG_API_RATES = {
+    "mdm": env.str("KITBAG_API_RATE_MDM", default="120/min"),
+    "hr": env.str("KITBAG_API_RATE_HR", default="120/min"),
+    "read": env.str("KITBAG_API_RATE_READ", default="600/min"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kitbag integration API",
+    "DESCRIPTION": "For the MDM and HR systems and read-only reporting. Each token has one scope: "
+    "mdm, hr or read. Batches are all or none; unknown fields are refused.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],  # the portal's sign-in guards the docs
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Audit ---------------------------------------------------------------------------------

@@ -67,6 +67,7 @@ urlpatterns = [
     path("policy/", include("policy.urls")),
     path("incidents/", include("incidents.urls")),
     path("devices/", include("devices.urls")),
+    path("api/", include("api.urls")),
 ]
 
 # Nothing serves MEDIA_ROOT, in any configuration: uploads (incident attachments) are private and

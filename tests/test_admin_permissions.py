@@ -55,6 +55,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "devices.RemoteAction": {"tech_bar_staff": "vc", "portal_admin": "vc", "superuser": "vc"},
     # The triage queue: outcomes given by the admin's actions (a change), never added or deleted.
     "devices.TriageDevice": {"tech_bar_staff": "vc", "portal_admin": "vc", "superuser": "vc"},
+    # Integration API tokens: created and revoked (a change) by Portal admins, never deleted.
+    "api.ApiToken": {"portal_admin": "vca", "superuser": "vca"},
     # Leavers: the property list and command unit leads are the Portal admins'; a property kind on
     # a case is retired (untick active), never deleted. Cases are worked on their own pages.
     "devices.LeaverPropertyKind": {"tech_bar_staff": "v", "portal_admin": "vca", "superuser": "vca"},

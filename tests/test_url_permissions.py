@@ -158,6 +158,15 @@ def _officers_payroll_and_phone(get) -> dict:
     return {**_officers_payroll(get), **_officers_phone(get)}
 
 
+API_ONLY = {"anonymous": 401, **only(others=401)}
+
+
+def _officers_phone_tag(get) -> dict:
+    from devices.models import Device
+
+    return {"asset_tag": Device.objects.get(pk=_officers_phone(get)["pk"]).asset_tag}
+
+
 def _officers_leaver_case(get) -> dict:
     """The `officer` fixture, in the `supervisor` fixture's team, leaving in two weeks: their case."""
     from datetime import timedelta
@@ -324,6 +333,19 @@ ROUTES = [
     ("devices:device_report_faulty", _officers_phone, HOLDER_ONLY),
     ("devices:device_detail", _officers_phone, only("tech_bar_staff", "data_office", "portal_admin")),
     ("devices:device_list", None, only("tech_bar_staff", "data_office", "portal_admin")),
+    # --- integration API: the schema and its docs for anyone signed in (no data in them); every
+    # endpoint answers only a service account's token, so a person's session gets 401 ---
+    ("api:schema", None, ALL_SIGNED_IN),
+    ("api:docs", None, ALL_SIGNED_IN),
+    ("api:mdm_devices", None, API_ONLY),
+    ("api:mdm_remote_actions", None, API_ONLY),
+    ("api:hr_people", None, API_ONLY),
+    ("api:device_list", None, API_ONLY),
+    ("api:device_detail", _officers_phone_tag, API_ONLY),
+    ("api:assignment_list", None, API_ONLY),
+    ("api:policy_list", None, API_ONLY),
+    ("api:policy_compliance", _policy_slug, API_ONLY),
+    ("api:leaver_cases_ready", None, API_ONLY),
     # --- leavers ---
     ("devices:my_team", None, only("supervisor", "portal_admin")),
     ("devices:leaving_date", _team_members_payroll, only("supervisor", "portal_admin")),
@@ -339,7 +361,7 @@ ROUTES = [
     ("devices:leaver_case_sign_off", _officers_leaver_case, {**LEAVER_CASE, "officer": 403, "tech_bar_staff": 403}),
 ]
 NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read"}
-CHECKED_NAMESPACES = {"portal", "policy", "incidents", "devices"}
+CHECKED_NAMESPACES = {"portal", "policy", "incidents", "devices", "api"}
 
 
 def _cases():

@@ -112,13 +112,11 @@ def test_a_command_unit_lead_sees_the_cases_of_their_unit_only(cases):
     leaver_a.command_unit = "Eastern"
     leaver_a.save(update_fields=["command_unit"])
     lead = UserFactory(command_unit="Eastern")
-    assert not permissions.can_view_leaver_list(lead)
     CommandUnitLead.objects.create(command_unit="Eastern", lead=lead)
     case_a.refresh_from_db()
     case_b.refresh_from_db()
     assert permissions.can_view_leaver_case(lead, case_a)
     assert not permissions.can_view_leaver_case(lead, case_b)
-    assert permissions.can_view_leaver_list(lead)
     assert list(selectors.leaver_cases_visible_to(user=lead)) == [case_a]
     assert selectors.leaver_case_for_user(user=lead, pk=case_a.pk) == case_a
     with pytest.raises(Http404):

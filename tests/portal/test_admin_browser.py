@@ -139,6 +139,8 @@ def portal_admin_pages(kit: Kit) -> list[str]:
         f"/admin/policy/policyversion/{kit.policy_version.pk}/change/",  # published: read-only
         "/admin/policy/acknowledgement/",  # date hierarchy
         "/admin/portal/securityevent/",
+        "/admin/api/apitoken/",
+        "/admin/api/apitoken/add/",
     ]
 
 

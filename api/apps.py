@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "api"
+    verbose_name = "Integration API"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        import api.schema  # noqa: F401  (registers the token scheme with drf-spectacular)
+        from api.models import ApiToken
+
+        auditlog.register(ApiToken, exclude_fields=["key_hash", "last_used_at"])

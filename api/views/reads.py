@@ -1,0 +1,143 @@
+"""The `read` scope: devices, assignments, policies and compliance per person. Paginated; each
+page costs the same number of queries however many rows it holds."""
+
+import django_filters
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+
+from api import selectors
+from api.serializers.read import (
+    AssignmentSerializer,
+    DeviceSerializer,
+    LeaverCaseSerializer,
+    PersonComplianceSerializer,
+    PolicySerializer,
+)
+from api.views.base import ApiListView, ApiRetrieveView, Page
+from devices.filters import DeviceFilterSet
+from devices.models import Assignment, LeaverCase
+from devices.selectors import device_list
+from policy.models import Policy
+from portal.models import User
+
+
+class DeviceListView(ApiListView):
+    required_scope = "read"
+    serializer_class = DeviceSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DeviceFilterSet
+    pagination_class = Page
+
+    def get_queryset(self):
+        return device_list()
+
+
+class DeviceDetailView(ApiRetrieveView):
+    required_scope = "read"
+    serializer_class = DeviceSerializer
+    lookup_field = "asset_tag"
+
+    def get_queryset(self):
+        if "\x00" in self.kwargs.get("asset_tag", ""):  # PostgreSQL refuses NUL in text: no such tag
+            raise Http404
+        return device_list()
+
+
+_YES_NO = [("true", "true"), ("false", "false")]  # anything else is a 400, not silently ignored
+
+
+class AssignmentFilterSet(django_filters.FilterSet):
+    holder = django_filters.CharFilter(field_name="holder__payroll_number", lookup_expr="iexact", max_length=20)
+    asset_tag = django_filters.CharFilter(field_name="device__asset_tag", lookup_expr="iexact", max_length=30)
+    open = django_filters.ChoiceFilter(
+        choices=_YES_NO, method="filter_open", help_text="Still held (true) or returned."
+    )
+    issued_from = django_filters.DateFilter(
+        field_name="issued_at", lookup_expr="date__gte", help_text="Issued on or after this date (UTC)."
+    )
+
+    class Meta:
+        model = Assignment
+        fields = ["holder", "asset_tag", "open", "issued_from"]
+
+    def filter_open(self, queryset, name, value):
+        return queryset.filter(returned_at__isnull=value == "true")
+
+
+class AssignmentListView(ApiListView):
+    required_scope = "read"
+    serializer_class = AssignmentSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AssignmentFilterSet
+    pagination_class = Page
+
+    def get_queryset(self):
+        return selectors.assignments_for_api()
+
+
+class PolicyListView(ApiListView):
+    required_scope = "read"
+    serializer_class = PolicySerializer
+    pagination_class = Page
+
+    def get_queryset(self):
+        return selectors.policies_in_force()
+
+
+class ComplianceFilterSet(django_filters.FilterSet):
+    payroll_number = django_filters.CharFilter(field_name="payroll_number", lookup_expr="iexact", max_length=20)
+    command_unit = django_filters.CharFilter(field_name="command_unit", lookup_expr="iexact", max_length=100)
+    up_to_date = django_filters.ChoiceFilter(choices=_YES_NO, method="filter_up_to_date")
+
+    class Meta:
+        model = User
+        fields = ["payroll_number", "command_unit", "up_to_date"]
+
+    def filter_up_to_date(self, queryset, name, value):
+        return queryset.filter(up_to_date=value == "true")
+
+
+class PolicyComplianceView(ApiListView):
+    """Everyone the policy covers and where they stand with it (404 before a version is in effect)."""
+
+    required_scope = "read"
+    serializer_class = PersonComplianceSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ComplianceFilterSet
+    pagination_class = Page
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator
+            return User.objects.none()
+        policy = get_object_or_404(Policy, slug=self.kwargs["slug"])
+        people = selectors.policy_compliance_everyone(policy=policy)
+        if people is None:
+            raise Http404("No version of this policy is in effect yet.")
+        return people
+
+
+class LeaverCaseFilterSet(django_filters.FilterSet):
+    since = django_filters.DateFilter(
+        field_name="ready_for_account_closure_at",
+        lookup_expr="date__gte",
+        help_text="Only cases ready on or after this date (UTC).",
+    )
+    payroll_number = django_filters.CharFilter(field_name="person__payroll_number", lookup_expr="iexact", max_length=20)
+
+    class Meta:
+        model = LeaverCase
+        fields = ["since", "payroll_number"]
+
+
+class LeaverCasesReadyView(ApiListView):
+    """Leavers whose case is closed (every item back or ended, signed off): close their accounts."""
+
+    required_scope = "read"
+    serializer_class = LeaverCaseSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = LeaverCaseFilterSet
+    pagination_class = Page
+
+    def get_queryset(self):
+        return selectors.leaver_cases_ready_for_account_closure()

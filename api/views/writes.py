@@ -1,0 +1,107 @@
+"""The MDM's and HR's writes: each validates the payload, then calls one service."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from api import inventory, selectors, services
+from api.serializers.hr import PeopleBatchResultSerializer, PeopleBatchSerializer
+from api.serializers.mdm import (
+    MdmDeviceBatchResultSerializer,
+    MdmDeviceBatchSerializer,
+    RemoteActionReportSerializer,
+    RemoteActionSerializer,
+)
+from api.views.base import ApiView
+from devices.services import DeviceError
+
+_BAD = OpenApiResponse(description="Field errors, per item for a batch (item order kept, {} for a good item).")
+
+
+def _per_item(errors: dict[int, dict], count: int) -> list[dict]:
+    return [errors.get(index, {}) for index in range(count)]
+
+
+def _invalid(payload, key: str) -> Response:
+    """The serializer's errors, a batch's as one entry per item ({} for a good one), as the
+    services' errors are given."""
+    errors = dict(payload.errors)
+    items = errors.get(key)
+    if isinstance(items, dict) and all(isinstance(index, int) for index in items):
+        count = len(payload.initial_data.get(key) or [])
+        errors[key] = _per_item(items, count)
+    return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+
+
+class MdmDeviceBatchView(ApiView):
+    required_scope = "mdm"
+
+    @extend_schema(
+        request=MdmDeviceBatchSerializer,
+        responses={200: MdmDeviceBatchResultSerializer, 400: _BAD},
+        summary="Upsert devices from the MDM inventory (all or none)",
+    )
+    def post(self, request):
+        payload = MdmDeviceBatchSerializer(data=request.data)
+        if not payload.is_valid():
+            return _invalid(payload, "devices")
+        items = payload.validated_data["devices"]
+        outcome = inventory.devices_upsert(items=items, actor=request.user)
+        if not outcome.ok:
+            return Response({"devices": _per_item(outcome.errors, len(items))}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"devices": outcome.results})
+
+
+class MdmRemoteActionView(ApiView):
+    required_scope = "mdm"
+
+    @extend_schema(
+        request=RemoteActionReportSerializer,
+        responses={
+            200: RemoteActionSerializer,
+            400: _BAD,
+            409: inline_serializer("NothingWaiting", {"detail": serializers.CharField()}),
+        },
+        summary="Report a remote wipe or SIM block carried out (or failed): ends the open request",
+    )
+    def post(self, request):
+        payload = RemoteActionReportSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        devices = selectors.device_by_identity(
+            mdm_device_id=data.get("mdm_device_id", ""),
+            serial_number=data.get("serial_number", ""),
+            imei=data.get("imei", ""),
+            asset_tag=data.get("asset_tag", ""),
+        )
+        if len(devices) != 1:
+            problem = "No device has these identifiers." if not devices else "These identify more than one device."
+            return Response({"non_field_errors": [problem]}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            action, _changed = services.remote_action_report(
+                device=devices[0], kind=data["kind"], outcome=data["outcome"], note=data["note"], actor=request.user
+            )
+        except services.NothingToReport as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        except DeviceError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response(RemoteActionSerializer(action).data)
+
+
+class HrPeopleBatchView(ApiView):
+    required_scope = "hr"
+
+    @extend_schema(
+        request=PeopleBatchSerializer,
+        responses={200: PeopleBatchResultSerializer, 400: _BAD},
+        summary="Upsert people from the HR system (all or none)",
+    )
+    def post(self, request):
+        payload = PeopleBatchSerializer(data=request.data)
+        if not payload.is_valid():
+            return _invalid(payload, "people")
+        items = payload.validated_data["people"]
+        outcome = inventory.people_upsert(items=items, actor=request.user)
+        if not outcome.ok:
+            return Response({"people": _per_item(outcome.errors, len(items))}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"people": outcome.results})
