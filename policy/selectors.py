@@ -279,6 +279,10 @@ class UnitSummary:
     def percent_up_to_date(self) -> int:
         return _percent(self.up_to_date, self.people)
 
+    @property
+    def percent_accepted_current(self) -> int:
+        return _percent(self.accepted_current, self.people)
+
 
 def _percent(part: int, whole: int) -> int:
     """Rounded down, so 99.6% never shows as a reassuring 100%."""

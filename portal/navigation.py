@@ -28,6 +28,7 @@ NAV: list[tuple[str, str, object]] = [
     ("Leavers", "devices:leaver_list", device_permissions.can_view_leaver_list),
     ("My policies", "policy:my_policies", _everyone),
     ("Compliance", "policy:compliance_index", permissions.can_view_compliance),
+    ("Dashboards", "portal:dashboards", permissions.is_data_office),
 ]
 
 

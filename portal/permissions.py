@@ -90,3 +90,15 @@ class RoleRequiredMixin(AccessMixin):
         if self.permission_check is not None and not type(self).permission_check(request.user):
             raise PermissionDenied("You do not have the role this page needs.")
         return super().dispatch(request, *args, **kwargs)
+
+
+def can_view_dashboards(user) -> bool:
+    """Data Office reviewers and Portal admins see everyone's numbers; supervisors their team's."""
+    return is_data_office(user) or is_supervisor(user)
+
+
+def can_view_dashboard(user, section: str) -> bool:
+    """The Devices dashboard is the estate's, not a team's: Data Office and Portal admins only."""
+    if section == "devices":
+        return is_data_office(user)
+    return can_view_dashboards(user)

@@ -390,6 +390,8 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "govuk-table"}
 # Days people may keep using the portal after a version takes effect before the gate sends them to
 # accept it. A version may set its own grace period, which wins over this default.
 POLICY_GRACE_PERIOD_DAYS = env.int("POLICY_GRACE_PERIOD_DAYS", default=0)
+# How long the dashboards keep their aggregates (seconds; never more than 60, so never a minute stale).
+DASHBOARD_CACHE_SECONDS = min(env.int("DASHBOARD_CACHE_SECONDS", default=30), 60)
 # The gate never blocks these path prefixes: signing in and out, the policy pages themselves,
 # static files, the health check, help, notifications and every incident-reporting page.
 # The admin (/admin/) is gated like any other page: Tech Bar counters handle people's data and kit,

@@ -11,6 +11,7 @@ from django.urls import include, path
 from portal import views
 from portal.account_views import local_password_only
 from portal.admin import admin_site_has_permission
+from portal.dashboards import views as dashboard_views
 
 
 def _refuse_signed_in_without_admin_role(login_view):
@@ -37,6 +38,8 @@ portal_patterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("notifications/<int:pk>/read/", views.NotificationReadView.as_view(), name="notification_read"),
+    path("dashboards/", dashboard_views.DashboardIndexView.as_view(), name="dashboards"),
+    path("dashboards/<slug:section>/", dashboard_views.DashboardView.as_view(), name="dashboard"),
     path("help/", views.help_page, name="help"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("health/", views.health, name="health"),

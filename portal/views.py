@@ -38,6 +38,8 @@ class HomeView(TemplateView):
             my_kit=devices_selectors.assignments_open_for(user=user),
             my_leaver_case=leaver_selectors.leaver_case_open_for(person=user),
             may_see_leavers=devices_permissions.can_view_leaver_list(user),
+            may_see_dashboards=permissions.can_view_dashboards(user),
+            sees_all_dashboards=permissions.is_data_office(user),
             policies_to_accept=policy_selectors.policies_to_accept(user=user),
             incidents_panel=incidents_home_panel(user=user),
         )

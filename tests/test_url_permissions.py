@@ -332,6 +332,16 @@ ROUTES = [
     ("policy:version", _policy_version, ALL_SIGNED_IN),
     ("policy:receipt", _policy_receipt, ALL_SIGNED_IN),  # someone else's receipt: 404, see tests/policy
     ("policy:compliance_index", None, only("supervisor", "data_office", "portal_admin")),
+    # --- dashboards: the Data Office and Portal admins; supervisors their team's slice, not the estate ---
+    ("portal:dashboards", None, only("supervisor", "data_office", "portal_admin")),
+    ("portal:dashboard", lambda get: {"section": "incidents"}, only("supervisor", "data_office", "portal_admin")),
+    (
+        "portal:dashboard",
+        lambda get: {"section": "conditions-of-use"},
+        only("supervisor", "data_office", "portal_admin"),
+    ),
+    ("portal:dashboard", lambda get: {"section": "devices"}, only("data_office", "portal_admin")),
+    ("portal:dashboard", lambda get: {"section": "leavers"}, only("supervisor", "data_office", "portal_admin")),
     ("policy:compliance", _policy_slug, only("supervisor", "data_office", "portal_admin")),
     # --- incidents ---
     ("incidents:incident_start", None, ALL_SIGNED_IN),

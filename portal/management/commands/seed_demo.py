@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
+from devices.dashboard_demo import seed_dashboards_demo
 from devices.demo import counter_demo_hint, demo_imei, seed_devices_demo
 from devices.models import Device, DeviceModel, TechBar
 from incidents.demo import seed_incidents_demo
@@ -96,6 +97,10 @@ class Command(BaseCommand):
             )
             seed_incidents_demo(
                 people=[p for p in people if p.payroll_number != "DO001"], data_office=by_payroll["DO001"]
+            )
+            # A stolen phone, leaver cases, prices and old stock: every dashboard panel has figures.
+            seed_dashboards_demo(
+                people=people, admin=by_payroll["ADM001"], issuer=by_payroll["TB001"], tech_bar=tech_bars[-1]
             )
 
     def _drop_seed_emails(self, *, after: int) -> None:

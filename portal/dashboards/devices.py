@@ -1,0 +1,243 @@
+"""The Devices and Leavers dashboards' panels."""
+
+import datetime
+
+from devices import dashboard_selectors as numbers
+from devices.models import Device, DeviceModel, RemoteAction
+from portal.charts import Series, bar_chart, line_chart
+from portal.dashboards.panels import Panel, list_url, range_text
+from portal.dashboards.scope import Scope
+from portal.formats import local_date, local_datetime
+
+# The daily chart shows at most this many days, the last of the range.
+MOST_DAYS = 92
+NOW_NOTE = "The estate now; the date range does not apply."
+
+
+def _estate_panel(devices, field, *, chart_id, title, category_label, names, scope) -> Panel:
+    counts = numbers.estate_by(devices, field)
+    return Panel(
+        id=chart_id,
+        title=title,
+        chart=bar_chart(
+            chart_id=chart_id,
+            title=title,
+            description=f"Devices by {category_label.lower()}.",
+            categories=[names.get(value, value) for value, _ in counts],
+            series=[Series("Devices", [n for _, n in counts])],
+            category_label=category_label,
+            value_label="Devices",
+            horizontal=True,
+        ),
+        list_url=list_url("devices:device_list", unit=scope.unit),
+        list_label="the device list",
+        list_kind="devices",
+        note=NOW_NOTE,
+    )
+
+
+def device_panels(scope: Scope, *, today: datetime.date) -> list[Panel]:
+    devices = numbers.devices_for_dashboard(**scope.people())
+    panels = [
+        _estate_panel(
+            devices,
+            "status",
+            chart_id="devices-status",
+            title="The estate by status",
+            category_label="Status",
+            names=dict(Device.Status.choices),
+            scope=scope,
+        ),
+        _estate_panel(
+            devices,
+            "model__kind",
+            chart_id="devices-kind",
+            title="The estate by kind",
+            category_label="Kind",
+            names=dict(DeviceModel.Kind.choices),
+            scope=scope,
+        ),
+        _estate_panel(
+            devices,
+            "model",
+            chart_id="devices-model",
+            title="The estate by model",
+            category_label="Model",
+            names={},
+            scope=scope,
+        ),
+    ]
+
+    first = max(scope.start, scope.end - datetime.timedelta(days=MOST_DAYS - 1))
+    daily = numbers.issues_and_returns_by_day(
+        start=max(scope.start_at, Scope(first, first, "", None).start_at), end=scope.end_at, **scope.people()
+    )
+    days = [first + datetime.timedelta(days=i) for i in range((scope.end - first).days + 1)]
+    bars = sorted({bar for _, bar in daily})
+    total = lambda day, which: sum(daily.get((day, bar), (0, 0))[which] for bar in bars)  # noqa: E731
+    columns = []
+    for bar in bars:
+        columns.append((f"Issues at {bar}", [daily.get((d, bar), (0, 0))[0] for d in days]))
+        columns.append((f"Returns at {bar}", [daily.get((d, bar), (0, 0))[1] for d in days]))
+    panels.append(
+        Panel(
+            id="devices-daily",
+            title="Issues and returns per day",
+            chart=line_chart(
+                chart_id="devices-daily",
+                title="Issues and returns per day",
+                description="Devices issued and returned at the Tech Bars each day.",
+                caption="All Tech Bars; the table has each Tech Bar's figures.",
+                dates=days,
+                series=[Series("Issues", [total(d, 0) for d in days]), Series("Returns", [total(d, 1) for d in days])],
+                date_label="Day",
+                value_label="Devices",
+                extra_columns=columns,
+            ),
+            list_url=list_url("devices:device_list", status="issued", unit=scope.unit),
+            list_label="issued devices",
+            list_kind="devices",
+            note=f"Days from {range_text(first, scope.end)}" + (" (the last 92)." if first > scope.start else "."),
+        )
+    )
+
+    past = numbers.past_end_of_life_by_model(devices, today=today)
+    panels.append(
+        Panel(
+            id="devices-end-of-life",
+            title="Devices past end of life",
+            chart=bar_chart(
+                chart_id="devices-end-of-life",
+                title="Devices past end of life",
+                description="Devices still in the estate whose end-of-life date has passed, by model.",
+                categories=["All", *(name for name, _ in past)],
+                series=[Series("Devices", [sum(n for _, n in past), *(n for _, n in past)])],
+                category_label="Model",
+                value_label="Devices",
+                horizontal=True,
+            ),
+            list_url=list_url("devices:device_list", end_of_life_before=today.isoformat(), unit=scope.unit),
+            list_label="devices past end of life",
+            list_kind="devices",
+            note=f"End of life before {local_date(today)}; the date range does not apply.",
+        )
+    )
+
+    actions = numbers.open_remote_actions_by_age(start=scope.start_at, end=scope.end_at, **scope.people())
+    kinds = RemoteAction.Kind.choices
+    panels.append(
+        Panel(
+            id="devices-remote",
+            title="Open SIM-block and wipe requests by age",
+            chart=bar_chart(
+                chart_id="devices-remote",
+                title="Open SIM-block and wipe requests by age",
+                description="SIM blocks and remote wipes requested or sent but not yet done, by how long ago.",
+                categories=[label for _, label in kinds],
+                series=[Series(band, [actions[k][band] for k, _ in kinds]) for band, _, _ in numbers.AGE_BANDS],
+                category_label="Request",
+                value_label="Open requests",
+                horizontal=True,
+                stacked=True,
+                extra_columns=[("Oldest requested", [local_datetime(actions[k]["oldest"]) or "—" for k, _ in kinds])],
+            ),
+            list_url=list_url("devices:device_list", status="lost", unit=scope.unit),
+            list_label="lost devices",
+            list_kind="devices",
+            note=f"Requested from {range_text(scope.start, scope.end)}.",
+        )
+    )
+
+    forecast = numbers.refresh_forecast(devices, today=today)
+    years = list(forecast.years)
+    panels.append(
+        Panel(
+            id="devices-forecast",
+            title="Refresh forecast by financial year",
+            chart=bar_chart(
+                chart_id="devices-forecast",
+                title="Refresh forecast by financial year",
+                description="Devices due for replacement in each financial year (April to March), and their cost.",
+                caption=(
+                    "Due at the end-of-life date, or at purchase plus the model's expected life; anything overdue "
+                    f"counts this year. {forecast.not_forecast} devices have no cost, expected life or dates."
+                ),
+                categories=[f"{y}–{str(y + 1)[-2:]}" for y in years],
+                series=[Series("Devices due", [forecast.years[y][0] for y in years])],
+                category_label="Financial year",
+                value_label="Devices due",
+                extra_columns=[("Cost", [f"£{forecast.years[y][1]:,.2f}" for y in years])],
+            ),
+            list_url=list_url("devices:device_list", unit=scope.unit),
+            list_label="the device list",
+            list_kind="devices",
+            note=NOW_NOTE,
+        )
+    )
+    return panels
+
+
+def leaver_panels(scope: Scope, *, today: datetime.date) -> list[Panel]:
+    cases = numbers.leaver_cases_for_dashboard(start=scope.start_at, end=scope.end_at, **scope.people())
+    note = f"Open cases opened from {range_text(scope.start, scope.end)}."
+    leavers = list_url("devices:leaver_list", unit=scope.unit)
+    bands = numbers.open_cases_by_leaving_date(cases, today=today)
+    labels = [label for label, _, _ in numbers.LEAVING_BANDS]
+    overdue = numbers.overdue_cases_by_unit(cases, today=today)
+    items = numbers.items_outstanding_by_kind(cases)
+    return [
+        Panel(
+            id="leavers-dates",
+            title="Open leaver cases by leaving date",
+            chart=bar_chart(
+                chart_id="leavers-dates",
+                title="Open leaver cases by leaving date",
+                description="Open leaver cases by how soon the person leaves.",
+                categories=labels,
+                series=[Series("Open cases", [bands[b] for b in labels])],
+                category_label="Leaving date",
+                value_label="Open cases",
+                horizontal=True,
+            ),
+            list_url=leavers,
+            list_label="the leaver list",
+            list_kind="leavers",
+            note=note,
+        ),
+        Panel(
+            id="leavers-overdue",
+            title="Overdue leaver cases",
+            chart=bar_chart(
+                chart_id="leavers-overdue",
+                title="Overdue leaver cases",
+                description="Open cases whose leaving date has passed with items still out, by command unit.",
+                categories=["All", *(u or "(none recorded)" for u, _ in overdue)],
+                series=[Series("Overdue cases", [sum(n for _, n in overdue), *(n for _, n in overdue)])],
+                category_label="Command unit",
+                value_label="Overdue cases",
+                horizontal=True,
+            ),
+            list_url=list_url("devices:leaver_list", unit=scope.unit, overdue="true"),
+            list_label="overdue cases",
+            list_kind="leavers",
+            note=note,
+        ),
+        Panel(
+            id="leavers-items",
+            title="Items outstanding by kind",
+            chart=bar_chart(
+                chart_id="leavers-items",
+                title="Items outstanding by kind",
+                description="Devices and other property still to come back on open leaver cases.",
+                categories=["All", *(k for k, _ in items)],
+                series=[Series("Items outstanding", [sum(n for _, n in items), *(n for _, n in items)])],
+                category_label="Kind",
+                value_label="Items",
+                horizontal=True,
+            ),
+            list_url=leavers,
+            list_label="the leaver list",
+            list_kind="leavers",
+            note=note,
+        ),
+    ]
