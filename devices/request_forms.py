@@ -207,3 +207,16 @@ class CancelForm(forms.Form):
 
     def clean_why(self):
         return _strip_required(self.cleaned_data["why"], "Enter why the request is cancelled")
+
+
+class TechBarQueueForm(forms.Form):
+    """Which Tech Bar's requests to show: the staff member's own by default, any open one on
+    request (covering another counter)."""
+
+    tech_bar = forms.ModelChoiceField(
+        queryset=TechBar.objects.filter(is_active=True),
+        required=False,
+        empty_label="My Tech Bars",
+        label="Show requests collected at",
+        error_messages={"invalid_choice": "Choose one of the listed Tech Bars."},
+    )

@@ -15,7 +15,14 @@ from devices import permissions as device_permissions
 from devices import request_page_selectors as page_selectors
 from devices.models import DeviceRequest
 from devices.request_filters import KitGapFilterSet
-from devices.request_forms import CancelForm, DecisionForm, DeviceRequestForm, ReleaseForm, ReserveForm
+from devices.request_forms import (
+    CancelForm,
+    DecisionForm,
+    DeviceRequestForm,
+    ReleaseForm,
+    ReserveForm,
+    TechBarQueueForm,
+)
 from devices.request_tables import KitGapTable
 from portal import permissions
 from portal.permissions import RoleRequiredMixin
@@ -184,12 +191,18 @@ class TechBarRequestsView(RoleRequiredMixin, TemplateView):
     permission_check = device_permissions.can_reserve
     template_name = "devices/requests/tech_bar.html"
 
-    def get_context_data(self, **kwargs):
-        bars = page_selectors.tech_bars_for_queue(user=self.request.user)
-        requests = list(page_selectors.device_requests_at_tech_bars(tech_bars=bars)[:200])
+    def get(self, request, *args, **kwargs):
+        form = TechBarQueueForm(request.GET or None)
+        chosen = form.cleaned_data["tech_bar"] if form.is_bound and form.is_valid() else None
+        bars = [chosen] if chosen else page_selectors.tech_bars_for_queue(user=request.user)
+        context = self.get_context_data(form=form, tech_bars=bars, **kwargs)
+        return self.render_to_response(context, status=400 if form.is_bound and form.errors else 200)
+
+    def get_context_data(self, *, tech_bars, **kwargs):
+        requests = list(page_selectors.device_requests_at_tech_bars(tech_bars=tech_bars)[:200])
         return super().get_context_data(
             page_title="Requests at my Tech Bars",
-            tech_bars=bars,
+            tech_bars=tech_bars,
             waiting=[r for r in requests if r.status == DeviceRequest.Status.APPROVED],
             ready=[r for r in requests if r.status == DeviceRequest.Status.READY],
             **kwargs,

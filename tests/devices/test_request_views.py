@@ -342,3 +342,17 @@ def test_issuing_the_reserved_device_at_the_counter_completes_the_request(
     counter_client.force_login(officer)
     page = counter_client.get(reverse("devices:request_detail", args=[approved_laptop.pk])).text
     assert "Collected" in page and f"Collected: {laptop.asset_tag}" in page
+
+
+def test_tech_bar_staff_choose_another_tech_bar_to_cover_its_requests(
+    client, tech_bar_staff, bar, other_bar, approved_laptop
+):
+    other_bar.staff.add(tech_bar_staff)  # works elsewhere: the request is collected at `bar`
+    reserve = reverse("devices:request_reserve", args=[approved_laptop.pk])
+    client.force_login(tech_bar_staff)
+    own = client.get(TECH_BAR)
+    assert own.status_code == 200 and reserve not in own.text and "My Tech Bars" in own.text
+    covering = client.get(TECH_BAR, {"tech_bar": bar.pk})
+    assert covering.status_code == 200 and reserve in covering.text
+    refused = client.get(TECH_BAR, {"tech_bar": "999999"})
+    assert refused.status_code == 400 and "Choose one of the listed Tech Bars." in refused.text
