@@ -153,9 +153,16 @@ def devices_import(
 
 @transaction.atomic
 def device_issue(
-    *, device: Device, holder: User, actor: User, tech_bar: TechBar, visit: CounterVisit | None = None
+    *,
+    device: Device,
+    holder: User,
+    actor: User,
+    tech_bar: TechBar,
+    visit: CounterVisit | None = None,
+    replaces: DeviceEvent | None = None,
 ) -> Assignment:
-    """Hand a device in stock to a holder at a Tech Bar counter."""
+    """Hand a device in stock to a holder at a Tech Bar counter; in a swap, `replaces` is the
+    "taken back" event of the device it replaces."""
     device = Device.objects.select_for_update().get(pk=device.pk)
     if device.status != Device.Status.IN_STOCK:
         raise DeviceNotAvailable(device)
@@ -190,6 +197,8 @@ def device_issue(
         from_status=from_status,
         to_status=device.status,
         counter_visit=visit,
+        replaces=replaces,
+        note=f"Replaces {replaces.device.asset_tag} (swap)." if replaces is not None else "",
     )
     from devices.stock import stock_level_check  # stock builds on this module's custody services
 
@@ -209,9 +218,11 @@ def device_return(
     reason: str,
     condition: str = "",
     visit: CounterVisit | None = None,
+    swapped_for: Device | None = None,
 ) -> Assignment:
     """Take a device back at a counter: it waits for triage. A lost or stolen device that turns
-    up comes back the same way, as found, and the incident about its loss is told."""
+    up comes back the same way, as found, and the incident about its loss is told. `swapped_for`:
+    its replacement in a swap at the same visit (named on the event)."""
     from devices.leavers.lines import leaver_case_is_open, refuse_leaver_device_returned_twice
 
     device = Device.objects.select_for_update().get(pk=device.pk)
@@ -248,7 +259,7 @@ def device_return(
         tech_bar=tech_bar,
         from_status=from_status,
         to_status=device.status,
-        note=f"{Assignment.ReturnReason(reason).label}. {condition}".strip()[:500],
+        note=_return_note(reason, condition, swapped_for),
         counter_visit=visit,
     )
     if found:
@@ -390,7 +401,8 @@ def counter_visit_confirm(
         conditions_version=_conditions_version_held(person),
         accepted_here=accepted_here,
     )
-    returned_events = []
+    swaps = _pair_swaps(basket)  # worked out first: events are written once, never changed
+    replaced_events = {}
     for line in basket.take_back:
         assignment = device_return(
             device=line.device,
@@ -399,6 +411,7 @@ def counter_visit_confirm(
             reason=line.reason,
             condition=line.condition,
             visit=visit,
+            swapped_for=swaps.get(line.device.pk),
         )
         if assignment.holder_id != person.pk:
             raise DeviceError(f"{line.device.asset_tag} was held by someone else, not {person.get_full_name()}.")
@@ -415,35 +428,44 @@ def counter_visit_confirm(
             reason=reason,
             condition=line.condition if found else assignment.condition,
         )
-        returned_events.append((line.device, reason, event))
-    issued_events = []
+        if line.device.pk in swaps:
+            replaced_events[swaps[line.device.pk].pk] = event
     for device in basket.hand_over:
-        assignment = device_issue(device=device, holder=person, actor=actor, tech_bar=tech_bar, visit=visit)
+        assignment = device_issue(
+            device=device,
+            holder=person,
+            actor=actor,
+            tech_bar=tech_bar,
+            visit=visit,
+            replaces=replaced_events.get(device.pk),
+        )
         event = visit.events.filter(device=device).latest("pk")
         CounterLine.objects.create(
             visit=visit, direction=CounterLine.Direction.HANDED_OVER, device=device, assignment=assignment, event=event
         )
-        issued_events.append((device, event))
-    _link_swaps(returned_events, issued_events)
     return visit
 
 
-def _link_swaps(returned_events, issued_events) -> None:
-    unpaired = list(issued_events)
-    for old_device, reason, old_event in returned_events:
-        if reason not in SWAP_REASONS:
-            continue
-        match = next((pair for pair in unpaired if _kind_of(pair[0]) == _kind_of(old_device)), None)
-        if match is None:
-            continue
-        unpaired.remove(match)
-        new_device, new_event = match
-        old_event.related_event = new_event
-        old_event.note = f"{old_event.note} Swapped for {new_device.asset_tag}."[:500]
-        old_event.save(update_fields=["related_event", "note"])
-        new_event.related_event = old_event
-        new_event.note = f"Replaces {old_device.asset_tag} (swap)."
-        new_event.save(update_fields=["related_event", "note"])
+def _pair_swaps(basket: CounterBasket) -> dict[int, Device]:
+    """A faulty, damaged or worn-out device taken back, and a device of its kind handed over at
+    the same visit, are a swap: {pk of the device taken back: its replacement}."""
+    unpaired = list(basket.hand_over)
+    swaps = {}
+    for line in basket.take_back:
+        if line.reason not in SWAP_REASONS or line.device.status in (Device.Status.LOST, Device.Status.STOLEN):
+            continue  # a lost or stolen device turning up comes back as found, not swapped
+        match = next((new for new in unpaired if _kind_of(new) == _kind_of(line.device)), None)
+        if match is not None:
+            unpaired.remove(match)
+            swaps[line.device.pk] = match
+    return swaps
+
+
+def _return_note(reason: str, condition: str, swapped_for: Device | None) -> str:
+    note = f"{Assignment.ReturnReason(reason).label}. {condition}".strip()
+    if swapped_for is not None:
+        note = f"{note[:500]} Swapped for {swapped_for.asset_tag}."
+    return note[:500]
 
 
 def _conditions_version_held(person: User) -> PolicyVersion | None:

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.audit_chain import ChainedRecord
 from portal.formats import local_datetime
 from portal.timers import TimerStep
 
@@ -283,7 +284,7 @@ class IncidentStep(TimerStep):
         return f"{self.step} due {local_datetime(self.due_at)}"
 
 
-class IncidentEvent(models.Model):
+class IncidentEvent(ChainedRecord):
     """One line of an incident's timeline. Never changed or deleted."""
 
     class Kind(models.TextChoices):

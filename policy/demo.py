@@ -183,7 +183,13 @@ def seed_policy_demo(
             accepted = v2.starts_at + datetime.timedelta(hours=chance.expovariate(1 / 40))
             if accepted < now:
                 rows.append(_acknowledgement(person, v2, accepted, chance))
-    Acknowledgement.objects.bulk_create(rows, ignore_conflicts=True)
+    # Acknowledgements are chained (insert only): leave out the ones a re-run already made.
+    done = set(
+        Acknowledgement.objects.filter(version__in=[v1, v2], user__in={r.user_id for r in rows}).values_list(
+            "user_id", "version_id"
+        )
+    )
+    Acknowledgement.objects.bulk_create([r for r in rows if (r.user_id, r.version_id) not in done])
 
 
 def _acknowledgement(person: User, version: PolicyVersion, accepted_at, chance: random.Random) -> Acknowledgement:

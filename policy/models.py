@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.audit_chain import ChainedQuerySet, ChainedRecord
 from portal.formats import local_datetime
 
 
@@ -174,7 +175,7 @@ class PolicyVersion(models.Model):
         return datetime.timedelta(days=days)
 
 
-class AcknowledgementQuerySet(models.QuerySet):
+class AcknowledgementQuerySet(ChainedQuerySet):
     def update(self, **kwargs):
         raise ValidationError("An acknowledgement is never changed.")
 
@@ -182,7 +183,7 @@ class AcknowledgementQuerySet(models.QuerySet):
         raise ValidationError("An acknowledgement is never deleted.")
 
 
-class Acknowledgement(models.Model):
+class Acknowledgement(ChainedRecord):
     """One person's acceptance of one version: the record, kept for good, of what they were shown."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="acknowledgements")

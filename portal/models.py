@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.audit_chain import ChainedRecord
 from portal.formats import local_datetime
 
 
@@ -141,7 +142,7 @@ class Notification(models.Model):
         return self.subject
 
 
-class SecurityEvent(models.Model):
+class SecurityEvent(ChainedRecord):
     """Sign-ins, failed sign-ins, sign-outs and refused permissions. Never changed or deleted."""
 
     class Kind(models.TextChoices):

@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from devices.models.catalogue import TechBar
 from devices.models.device import Assignment, Device, DeviceEvent
+from portal.audit_chain import ChainedRecord
 
 
-class CounterVisit(models.Model):
+class CounterVisit(ChainedRecord):
     """One person at one Tech Bar counter: what they handed back and took away, confirmed once,
     printed as a receipt. Written only by `devices.services.counter_visit_confirm`."""
 
@@ -61,7 +62,7 @@ class CounterVisit(models.Model):
         ]
 
 
-class CounterLine(models.Model):
+class CounterLine(ChainedRecord):
     """One device on a counter receipt, handed over or taken back."""
 
     class Direction(models.TextChoices):

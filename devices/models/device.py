@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from devices.models.catalogue import DeviceModel, TechBar
+from portal.audit_chain import ChainedRecord
 from portal.formats import local_datetime
 
 
@@ -115,7 +116,7 @@ class Assignment(models.Model):
         return f"{self.device.asset_tag} to {self.holder_id}"
 
 
-class DeviceEvent(models.Model):
+class DeviceEvent(ChainedRecord):
     """The custody history: one row per change, written by the service that made it."""
 
     class Kind(models.TextChoices):
@@ -147,9 +148,15 @@ class DeviceEvent(models.Model):
     counter_visit = models.ForeignKey(
         "devices.CounterVisit", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
-    # A swap: the device taken back and its replacement point at each other.
-    related_event = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text="The other half of a swap."
+    # A swap: the replacement's "issued" event points at the "taken back" event of the device it
+    # replaces, written with it (events are insert-only); `related_event` reads either half.
+    replaces = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        help_text="In a swap: the event of the device this one replaces.",
     )
 
     class Meta:
@@ -157,3 +164,13 @@ class DeviceEvent(models.Model):
 
     def __str__(self):
         return f"{self.device_id} {self.kind} {local_datetime(self.created_at)}"
+
+    @property
+    def related_event(self) -> "DeviceEvent | None":
+        """The other half of a swap, from either side."""
+        if self.replaces_id is not None:
+            return self.replaces
+        try:
+            return self.replaced_by
+        except DeviceEvent.DoesNotExist:
+            return None

@@ -51,7 +51,6 @@ def test_the_person_screen_shows_who_they_are_and_what_they_hold(
     phone = issued(make_device(), officer)
     damaged = issued(make_device(model=phone.model), UserFactory())
     Assignment.objects.filter(device=damaged).update(holder=officer)
-    DeviceEvent.objects.filter(device=damaged).update(holder=officer)
     from devices import services
 
     services.device_return(device=damaged, actor=tech_bar_staff, tech_bar=bar, reason="damaged", condition="Cracked")
