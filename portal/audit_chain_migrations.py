@@ -36,7 +36,7 @@ def _create_trigger(table: str, may_clear: str | None):
         if schema_editor.connection.vendor != "postgresql":
             return
         argument = f"'{may_clear}'" if may_clear else ""
-        schema_editor.execute(FUNCTION_SQL)
+        schema_editor.execute(FUNCTION_SQL, params=None)  # None: its % are not placeholders
         schema_editor.execute(
             f'CREATE TRIGGER "{trigger_name(table)}" BEFORE UPDATE OR DELETE ON "{table}" '
             f"FOR EACH ROW EXECUTE FUNCTION kitbag_append_only({argument})"
