@@ -219,7 +219,7 @@ if ENTRA_CLIENT_ID and ENTRA_SERVER_URL:
             "name": env.str("ENTRA_BUTTON_LABEL", default="Sign in with your force account"),
             "client_id": ENTRA_CLIENT_ID,
             "secret": ENTRA_CLIENT_SECRET,
-            "settings": {"server_url": ENTRA_SERVER_URL, "token_auth_method": "client_secret_post"},
+            "settings": {"server_url": ENTRA_SERVER_URL, "token_auth_method": "client_secret_post"},  # nosec B105 # OIDC method name
         }
     )
 
