@@ -156,7 +156,10 @@ def device_requests_open_for(*, person: User) -> QuerySet[DeviceRequest]:
 
 def device_requests_awaiting_decision_by(*, user) -> QuerySet[DeviceRequest]:
     """The requests waiting for `user`'s decision: their team's first steps, and for a Portal
-    admin every first step of people without a supervisor and every second step."""
+    admin the first steps of people without a supervisor and, once the first step is approved,
+    every second step (approval-required models) they did not take the first step of. A Portal
+    admin may still step in on any first step (devices.permissions.decision_refusal); the queue
+    lists only the ones nobody else has."""
     queryset = (
         _requests().filter(status=DeviceRequest.Status.SUBMITTED).exclude(requester=user).exclude(submitted_by=user)
     )
@@ -164,8 +167,9 @@ def device_requests_awaiting_decision_by(*, user) -> QuerySet[DeviceRequest]:
         return queryset.none()
     mine = Q(requester__supervisor=user, supervisor_decision_at__isnull=True)
     if has_role(user, Role.PORTAL_ADMIN):
-        mine |= Q(supervisor_decision_at__isnull=True) | (
-            Q(needs_admin_approval=True, admin_decision_at__isnull=True) & ~Q(supervisor_decision_by=user)
+        mine |= Q(requester__supervisor__isnull=True, supervisor_decision_at__isnull=True) | (
+            Q(needs_admin_approval=True, supervisor_decision_at__isnull=False, admin_decision_at__isnull=True)
+            & ~Q(supervisor_decision_by=user)
         )
     return queryset.filter(mine).order_by("created_at", "pk")
 
