@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from devices import entitlements
+from devices.dashboard_selectors import people_in_scope
 from devices.models import Assignment, DeviceModel, DeviceRequest
 from devices.permissions import can_view_device_request
 from portal.models import Role, User
@@ -195,15 +196,6 @@ REQUEST_AGE_BANDS = [
 ]
 
 
-def _dashboard_people(prefix: str, *, unit: str, supervisor: User | None) -> Q:
-    condition = Q()
-    if unit:
-        condition &= Q(**{f"{prefix}command_unit": unit})
-    if supervisor is not None:
-        condition &= Q(**{f"{prefix}supervisor": supervisor})
-    return condition
-
-
 def open_device_requests_by_status_and_age(
     *, start: datetime.datetime, end: datetime.datetime, unit: str = "", supervisor: User | None = None
 ) -> dict[str, dict[str, int]]:
@@ -211,7 +203,7 @@ def open_device_requests_by_status_and_age(
     / the supervisor's team, aged by the timers' clock. One query."""
     now = current_time()
     requests = DeviceRequest.objects.filter(
-        _dashboard_people("requester__", unit=unit, supervisor=supervisor),
+        people_in_scope("requester__", unit=unit, supervisor=supervisor),
         status__in=DeviceRequest.OPEN_STATUSES,
         created_at__gte=start,
         created_at__lt=end,
@@ -237,7 +229,7 @@ def kit_gaps_by_command_unit(*, unit: str = "", supervisor: User | None = None) 
     kinds = [kind for kind in entitlements.KINDS if table.get(kind)]
     if not kinds:
         return []
-    people = User.objects.filter(_dashboard_people("", unit=unit, supervisor=supervisor), is_active=True).exclude(
+    people = User.objects.filter(people_in_scope("", unit=unit, supervisor=supervisor), is_active=True).exclude(
         leaving_date__lt=timezone.localdate()
     )
     per_kind = {kind: Count("pk", filter=Q(**{f"entitled_{kind}__gt": F(f"held_{kind}")})) for kind in kinds}
