@@ -15,6 +15,7 @@ help:
 	@echo "make run    - install, migrate, seed demo data, start web + Celery worker + beat on http://127.0.0.1:8000 (PORT=8001 for another port)"
 	@echo "make test   - install test tools and run the whole test suite"
 	@echo "make lint   - ruff check and ruff format --check"
+	@echo "make bench  - seed a force-scale data set on PostgreSQL (cached) and measure; writes bench/results.md"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +52,13 @@ lint: $(VENV)/.dev-deps
 format: $(VENV)/.dev-deps
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The force-scale benchmark (issue 14): PostgreSQL at BENCH_DATABASE_URL; BENCH_SCALE=0.1 for a quick run.
+# The seed is kept in that database (a marker row), so a second run starts measuring at once.
+bench: export BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kitbag_bench
+bench: $(VENV)/.run-deps
+	@command -v wrk >/dev/null || (apt-get install -y -qq wrk >/dev/null 2>&1 || sudo apt-get install -y -qq wrk >/dev/null 2>&1) || echo "wrk not installed: the HTTP throughput rows are skipped"
+	$(PY) -m bench
 
 # Rebuild static/css/kitbag.css and the GOV.UK Frontend files from npm (needs Node.js).
 assets:
