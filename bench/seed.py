@@ -57,6 +57,7 @@ def seeded(scale: float) -> bool:
 def ensure_seeded(scale: float, log=print) -> dict:
     """Migrate, then seed unless the marker says this database already holds this seed."""
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
     if seeded(scale):
         log(f"seed {SEED_VERSION} at scale {scale} already in the database: measuring at once")
         return {"seed_seconds": None}
@@ -194,7 +195,8 @@ def seed_force(scale: float, log=print) -> dict:
     while len(events) < n["events"]:
         i = k % n["devices"]
         events.append(
-            (dev_ids[i], "remote_action", issuer.pk, None, None, "in_stock", "in_stock", now - timedelta(days=rng.randrange(1, 900)))
+            (dev_ids[i], "remote_action", issuer.pk, None, None, "in_stock", "in_stock",
+             now - timedelta(days=rng.randrange(1, 900)))
         )  # fmt: skip
         k += 1
     copy_rows(
