@@ -16,6 +16,7 @@ help:
 	@echo "make test   - install test tools and run the whole test suite"
 	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make security - manage.py check --deploy with production settings, and bandit (README, Security)"
+	@echo "make bench  - seed a force-scale data set on PostgreSQL (cached) and measure; writes bench/results.md"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +62,12 @@ security: $(VENV)/.dev-deps
 format: $(VENV)/.dev-deps
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The force-scale benchmark (issue 14): PostgreSQL at BENCH_DATABASE_URL; BENCH_SCALE=0.1 for a quick run.
+# The seed is kept in that database (a marker row), so a second run starts measuring at once.
+bench: export BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kitbag_bench
+bench: $(VENV)/.run-deps
+	$(PY) -m bench
 
 # Rebuild static/css/kitbag.css and the GOV.UK Frontend files from npm (needs Node.js).
 assets:
