@@ -9,12 +9,14 @@ export DEBUG ?= 1
 # make run PORT=8001 serves on another port; links in emails follow it.
 PORT ?= 8000
 
-.PHONY: run test lint format migrate seed worker beat bench assets clean help
+.PHONY: run test lint security format migrate seed worker beat bench assets clean help
 
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + Celery worker + beat on http://127.0.0.1:8000 (PORT=8001 for another port)"
 	@echo "make test   - install test tools and run the whole test suite"
 	@echo "make lint   - ruff check and ruff format --check"
+	@echo "make security - manage.py check --deploy with production settings, and bandit (README, Security)"
+	@echo "make bench  - seed a force-scale data set on PostgreSQL (cached) and measure; writes bench/results.md"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -48,9 +50,24 @@ lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Production settings from made-up values (nothing is contacted): the deploy check must report
+# nothing but what settings.SILENCED_SYSTEM_CHECKS lists; bandit's exceptions are # nosec with reasons.
+security: $(VENV)/.dev-deps
+	DEBUG=0 SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  ALLOWED_HOSTS=kitbag.police.example DATABASE_URL=postgres://kitbag@db.police.example:5432/kitbag \
+	  REDIS_URL=redis://redis.police.example:6379/0 CELERY_BROKER_URL=redis://redis.police.example:6379/0 \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+	$(BIN)/bandit -q -c pyproject.toml -r portal devices incidents policy api
+
 format: $(VENV)/.dev-deps
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The force-scale benchmark (issue 14): PostgreSQL at BENCH_DATABASE_URL; BENCH_SCALE=0.1 for a quick run.
+# The seed is kept in that database (a marker row), so a second run starts measuring at once.
+bench: export BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kitbag_bench
+bench: $(VENV)/.run-deps
+	$(PY) -m bench
 
 # Rebuild static/css/kitbag.css and the GOV.UK Frontend files from npm (needs Node.js).
 assets:

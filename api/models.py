@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-TOKEN_PREFIX = "kbt_"
+TOKEN_PREFIX = "kbt_"  # nosec B105 # the tokens' public prefix, not a secret
 
 
 def token_hash(raw: str) -> str:

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views import reads, writes
 
@@ -11,7 +11,7 @@ app_name = "api"
 urlpatterns = [
     # the schema and its browsable docs: for signed-in people (the portal's sign-in), no data in them
     path("schema/", login_required(SpectacularAPIView.as_view()), name="schema"),
-    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
+    path("docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
     # mdm
     path("v1/mdm/devices/", writes.MdmDeviceBatchView.as_view(), name="mdm_devices"),
     path("v1/mdm/remote-actions/", writes.MdmRemoteActionView.as_view(), name="mdm_remote_actions"),

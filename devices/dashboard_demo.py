@@ -1,6 +1,7 @@
 """Demo data the dashboards need beyond the counter's: model prices and lifetimes (the refresh
 forecast), old laptops kept in stock past their end of life, a stolen phone (a loss, its SIM block
-and wipe requests, its incident) and two leaver cases, one overdue. Idempotent."""
+and wipe requests, its incident), two leaver cases, one overdue, and two open device requests.
+Idempotent."""
 
 import datetime
 from collections.abc import Sequence
@@ -8,9 +9,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from devices.kit_requests import device_request_submit
 from devices.leavers.cases import leaver_date_set
 from devices.losses import device_report_lost
-from devices.models import Device, DeviceLoss, DeviceModel, LeaverCase, TechBar
+from devices.models import Device, DeviceLoss, DeviceModel, DeviceRequest, LeaverCase, TechBar
 from devices.services import device_issue
 from portal.models import User
 
@@ -68,4 +70,15 @@ def seed_dashboards_demo(*, people: Sequence[User], admin: User, issuer: User, t
                 actor=admin,
                 source=LeaverCase.Source.ADMIN,
                 reason="Demo: resigning" if days > 0 else "Demo: retired",
+            )
+    # Two people without kit ask for some: a laptop (standard kit, approved at once) and a tablet
+    # (outside it, waiting for approval), so the requests panel has figures.
+    askers = [p for p in people[50:-1] if p.is_active and p.leaving_date is None][:2]
+    if not DeviceRequest.objects.exists() and len(askers) == 2:
+        for person, kind, reason, details in (
+            (askers[0], DeviceModel.Kind.LAPTOP, DeviceRequest.Reason.NEW_STARTER, ""),
+            (askers[1], DeviceModel.Kind.TABLET, DeviceRequest.Reason.OTHER, "Demo: briefings on patrol"),
+        ):
+            device_request_submit(
+                requester=person, submitted_by=person, kind=kind, reason=reason, details=details, collect_at=tech_bar
             )

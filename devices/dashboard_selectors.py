@@ -28,7 +28,8 @@ from portal.timers import current_time
 GONE = [Device.Status.DISPOSED, Device.Status.LOST, Device.Status.STOLEN]
 
 
-def _people(prefix: str, *, unit: str, supervisor: User | None) -> Q:
+def people_in_scope(prefix: str, *, unit: str, supervisor: User | None) -> Q:
+    """People (through `prefix`, e.g. "holder__") in `unit` and/or the supervisor's team."""
     condition = Q()
     if unit:
         condition &= Q(**{f"{prefix}command_unit": unit})
@@ -42,7 +43,9 @@ def devices_for_dashboard(*, unit: str = "", supervisor: User | None = None) -> 
     devices = Device.objects.order_by()
     if unit or supervisor is not None:
         held = Assignment.objects.filter(
-            _people("holder__", unit=unit, supervisor=supervisor), device=OuterRef("pk"), returned_at__isnull=True
+            people_in_scope("holder__", unit=unit, supervisor=supervisor),
+            device=OuterRef("pk"),
+            returned_at__isnull=True,
         )
         devices = devices.filter(Exists(held))
     return devices
@@ -67,7 +70,7 @@ def issues_and_returns_by_day(
         created_at__lt=end,
         kind__in=[DeviceEvent.Kind.ISSUED, DeviceEvent.Kind.RETURNED],
         tech_bar__isnull=False,
-    ).filter(_people("holder__", unit=unit, supervisor=supervisor))
+    ).filter(people_in_scope("holder__", unit=unit, supervisor=supervisor))
     rows = (
         events.annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
         .values("day", "tech_bar__name")
@@ -110,7 +113,7 @@ def open_remote_actions_by_age(
     now = current_time()
     actions = RemoteAction.objects.filter(status__in=OPEN_ACTION, requested_at__gte=start, requested_at__lt=end)
     if unit or supervisor is not None:
-        people = _people("holder__", unit=unit, supervisor=supervisor)
+        people = people_in_scope("holder__", unit=unit, supervisor=supervisor)
         held = Assignment.objects.filter(people, device=OuterRef("device"), returned_at__isnull=True)
         lost_by = DeviceLoss.objects.filter(people, pk=OuterRef("loss"))
         actions = actions.filter(Exists(held) | Exists(lost_by))
@@ -135,7 +138,7 @@ def losses_by_month(
     """{(first of the local month, "lost"/"stolen"): count} of devices reported lost or stolen."""
     rows = (
         DeviceLoss.objects.filter(reported_at__gte=start, reported_at__lt=end)
-        .filter(_people("holder__", unit=unit, supervisor=supervisor))
+        .filter(people_in_scope("holder__", unit=unit, supervisor=supervisor))
         .annotate(month=TruncMonth("reported_at", tzinfo=timezone.get_current_timezone()))
         .values("month", "kind")
         .annotate(n=Count("pk"))
@@ -202,7 +205,7 @@ def leaver_cases_for_dashboard(
 ) -> QuerySet[LeaverCase]:
     """Open leaver cases opened in [start, end), for people in `unit` / the supervisor's team."""
     cases = LeaverCase.objects.filter(status=LeaverCase.Status.OPEN, opened_at__gte=start, opened_at__lt=end)
-    return cases.filter(_people("person__", unit=unit, supervisor=supervisor)).order_by()
+    return cases.filter(people_in_scope("person__", unit=unit, supervisor=supervisor)).order_by()
 
 
 # Leaving date against today, in days: (label, from, to); None is unbounded.

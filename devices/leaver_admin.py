@@ -12,7 +12,8 @@ class LeaverPropertyKindAdmin(admin.ModelAdmin):
     """Untick "is active" to stop adding a kind to new cases: a kind on a case is never deleted."""
 
     list_display = ("name", "order", "is_active")
-    list_editable = ("order", "is_active")
+    # No list_editable: the admin's inline list inputs have no labels (axe, WCAG 1.3.1/4.1.2); a
+    # kind is changed on its own page, where every field is labelled.
     search_fields = ("name",)
 
     def has_delete_permission(self, request, obj=None):

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from portal.timers import describe_actions
+
 DEFAULT_LEAVER_LADDER = [
     {"step": "reminder_14d", "days": -14, "actions": ["remind_leaver", "remind_supervisor"]},
     {"step": "reminder_3d", "days": -3, "actions": ["remind_leaver", "remind_supervisor"]},
@@ -40,9 +42,7 @@ class Rung:
 
     @property
     def description(self) -> str:
-        words = [ACTIONS.get(a, a) for a in self.actions]
-        text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-        return text[:1].upper() + text[1:]
+        return describe_actions(self.actions, ACTIONS)
 
 
 def ladder() -> list[Rung]:

@@ -1,7 +1,7 @@
 """Lost, stolen and faulty reports from the holder, and a lost device that turns up again.
 
 Services in the house shape (keyword-only, one transaction, a custody event each). They sit
-beside `devices/services.py` (the counter's) so both can grow without treading on each other.
+beside `devices/services/` (the counter's) so both can grow without treading on each other.
 """
 
 from datetime import datetime

@@ -56,7 +56,7 @@ class IntuneAdapter:
         self.graph = settings.INTUNE_GRAPH_URL.rstrip("/")
         self.login = settings.INTUNE_LOGIN_URL.rstrip("/")
         self.session = session or requests.Session()
-        self._token = ""
+        self._token = ""  # nosec B105 # no token yet: fetched from Entra on first use
 
     # --- the one thing the rest of Kitbag calls ---
     def send(self, action: RemoteAction) -> Outcome:

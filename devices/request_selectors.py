@@ -4,16 +4,18 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from devices import entitlements
+from devices.dashboard_selectors import people_in_scope
 from devices.models import Assignment, DeviceModel, DeviceRequest
 from devices.permissions import can_view_device_request
 from portal.models import Role, User
 from portal.permissions import has_role, is_data_office, is_tech_bar
+from portal.timers import current_time
 
 KIND_LABELS = dict(DeviceModel.Kind.choices)
 
@@ -73,19 +75,24 @@ def kit_gaps(*, user, filters: Mapping | None = None) -> QuerySet[User]:
             people = people.filter(
                 Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(payroll_number__iexact=word)
             )
+    return (
+        _lacking_kit(people, table, kinds)
+        .annotate(**{f"since_{kind}": Coalesce(_last_return(kind), F("date_joined")) for kind in kinds})
+        .select_related("supervisor")
+        .order_by("last_name", "first_name", "payroll_number")
+    )
+
+
+def _lacking_kit(people: QuerySet[User], table, kinds: list[str]) -> QuerySet[User]:
+    """`people` who hold fewer working devices of one of `kinds` than they are entitled to, each
+    annotated `entitled_<kind>` and `held_<kind>`."""
     annotations = {}
     lacking = Q()
     for kind in kinds:
         annotations[f"entitled_{kind}"] = entitlements.entitled_expression(table, kind)
         annotations[f"held_{kind}"] = entitlements.held_expression(kind)
-        annotations[f"since_{kind}"] = Coalesce(_last_return(kind), F("date_joined"))
         lacking |= Q(**{f"entitled_{kind}__gt": F(f"held_{kind}")})
-    return (
-        people.annotate(**annotations)
-        .filter(lacking)
-        .select_related("supervisor")
-        .order_by("last_name", "first_name", "payroll_number")
-    )
+    return people.annotate(**annotations).filter(lacking)
 
 
 @dataclass(frozen=True)
@@ -156,7 +163,10 @@ def device_requests_open_for(*, person: User) -> QuerySet[DeviceRequest]:
 
 def device_requests_awaiting_decision_by(*, user) -> QuerySet[DeviceRequest]:
     """The requests waiting for `user`'s decision: their team's first steps, and for a Portal
-    admin every first step of people without a supervisor and every second step."""
+    admin the first steps of people without a supervisor and, once the first step is approved,
+    every second step (approval-required models) they did not take the first step of. A Portal
+    admin may still step in on any first step (devices.permissions.decision_refusal); the queue
+    lists only the ones nobody else has."""
     queryset = (
         _requests().filter(status=DeviceRequest.Status.SUBMITTED).exclude(requester=user).exclude(submitted_by=user)
     )
@@ -164,8 +174,9 @@ def device_requests_awaiting_decision_by(*, user) -> QuerySet[DeviceRequest]:
         return queryset.none()
     mine = Q(requester__supervisor=user, supervisor_decision_at__isnull=True)
     if has_role(user, Role.PORTAL_ADMIN):
-        mine |= Q(supervisor_decision_at__isnull=True) | (
-            Q(needs_admin_approval=True, admin_decision_at__isnull=True) & ~Q(supervisor_decision_by=user)
+        mine |= Q(requester__supervisor__isnull=True, supervisor_decision_at__isnull=True) | (
+            Q(needs_admin_approval=True, supervisor_decision_at__isnull=False, admin_decision_at__isnull=True)
+            & ~Q(supervisor_decision_by=user)
         )
     return queryset.filter(mine).order_by("created_at", "pk")
 
@@ -173,3 +184,55 @@ def device_requests_awaiting_decision_by(*, user) -> QuerySet[DeviceRequest]:
 def device_requests_to_reserve(*, tech_bar) -> QuerySet[DeviceRequest]:
     """Approved requests to be collected at a Tech Bar, waiting for a device: oldest first."""
     return _requests().filter(status=DeviceRequest.Status.APPROVED, collect_at=tech_bar).order_by("created_at", "pk")
+
+
+# --- Dashboard aggregates (counts only: no request's details, which may be health information) ---
+# Age of an open request, in days since it was made: (label, from, to); None is unbounded.
+REQUEST_AGE_BANDS = [
+    ("Under 3 days", 0, 3),
+    ("3 to 10 days", 3, 10),
+    ("10 to 30 days", 10, 30),
+    ("30 days or more", 30, None),
+]
+
+
+def open_device_requests_by_status_and_age(
+    *, start: datetime.datetime, end: datetime.datetime, unit: str = "", supervisor: User | None = None
+) -> dict[str, dict[str, int]]:
+    """{open status: {age band label: count}} for requests made in [start, end) by people in `unit`
+    / the supervisor's team, aged by the timers' clock. One query."""
+    now = current_time()
+    requests = DeviceRequest.objects.filter(
+        people_in_scope("requester__", unit=unit, supervisor=supervisor),
+        status__in=DeviceRequest.OPEN_STATUSES,
+        created_at__gte=start,
+        created_at__lt=end,
+    )
+    counts = {}
+    for i, (_label, low, high) in enumerate(REQUEST_AGE_BANDS):
+        condition = Q(created_at__lte=now - datetime.timedelta(days=low))
+        if high is not None:
+            condition &= Q(created_at__gt=now - datetime.timedelta(days=high))
+        counts[f"band_{i}"] = Count("pk", filter=condition)
+    rows = {r["status"]: r for r in requests.order_by().values("status").annotate(**counts)}
+    return {
+        status: {label: rows.get(status, {}).get(f"band_{i}", 0) for i, (label, _, _) in enumerate(REQUEST_AGE_BANDS)}
+        for status in DeviceRequest.OPEN_STATUSES
+    }
+
+
+def kit_gaps_by_command_unit(*, unit: str = "", supervisor: User | None = None) -> list[tuple[str, dict[str, int]]]:
+    """[(command unit, {"people": n, <kind>: n lacking that kind})], units by name ("" last for
+    none recorded), of the people still here lacking part of their standard kit, as `kit_gaps`
+    counts them. Two queries whatever the numbers: the entitlements, then the counts."""
+    table = entitlements.load()
+    kinds = [kind for kind in entitlements.KINDS if table.get(kind)]
+    if not kinds:
+        return []
+    people = User.objects.filter(people_in_scope("", unit=unit, supervisor=supervisor), is_active=True).exclude(
+        leaving_date__lt=timezone.localdate()
+    )
+    per_kind = {kind: Count("pk", filter=Q(**{f"entitled_{kind}__gt": F(f"held_{kind}")})) for kind in kinds}
+    rows = _lacking_kit(people, table, kinds).order_by().values("command_unit").annotate(people=Count("pk"), **per_kind)
+    found = [(r["command_unit"], {"people": r["people"], **{kind: r[kind] for kind in kinds}}) for r in rows]
+    return sorted(found, key=lambda pair: (pair[0] == "", pair[0]))

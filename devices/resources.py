@@ -349,7 +349,7 @@ def update_from_values(devices: list[Device], field_names: list[str], batch_size
             ]
             # Names from the model's meta only; every value is a parameter.
             sql = (
-                f"WITH v ({', '.join(names)}) AS (VALUES {', '.join([row] * len(batch))}) "  # noqa: S608
+                f"WITH v ({', '.join(names)}) AS (VALUES {', '.join([row] * len(batch))}) "  # noqa: S608 # nosec B608 # names from meta; values are params
                 f"UPDATE {table} SET {assignments} FROM v WHERE {table}.{quote(meta.pk.column)} = v.c0"
             )
             cursor.execute(sql, params)

@@ -3,7 +3,8 @@
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from devices.models import (
     Assignment,
@@ -292,26 +293,33 @@ def disposal_reference_of(device: Device) -> str:
 def device_list() -> QuerySet[Device]:
     """Every device with its model, Tech Bar and current holder (name, payroll, command unit) in one
     query, so the list costs the same at 10 devices or 50,000."""
-    open_assignment = Assignment.objects.filter(device=OuterRef("pk"), returned_at__isnull=True)
+    # A join, not five correlated subqueries: at most one open assignment per device (a partial
+    # unique index), so it adds no rows, and PostgreSQL no longer runs five subqueries for every row
+    # an OFFSET skips (page 500 of 60,000 devices: 2.2 s -> 0.6 s on a loaded 2-core box, issue 14).
     return (
         Device.objects.select_related("model", "tech_bar")
+        .annotate(open_assignment=FilteredRelation("assignments", condition=Q(assignments__returned_at__isnull=True)))
         .annotate(
-            holder_id=Subquery(open_assignment.values("holder_id")[:1]),
-            holder_first_name=Subquery(open_assignment.values("holder__first_name")[:1]),
-            holder_last_name=Subquery(open_assignment.values("holder__last_name")[:1]),
-            holder_payroll=Subquery(open_assignment.values("holder__payroll_number")[:1]),
-            holder_unit=Subquery(open_assignment.values("holder__command_unit")[:1]),
+            holder_id=F("open_assignment__holder_id"),
+            holder_first_name=F("open_assignment__holder__first_name"),
+            holder_last_name=F("open_assignment__holder__last_name"),
+            holder_payroll=F("open_assignment__holder__payroll_number"),
+            holder_unit=F("open_assignment__holder__command_unit"),
         )
         .order_by("asset_tag")
     )
 
 
 def holder_command_units() -> list[str]:
-    """The command units of people who hold a device now (the list's unit filter)."""
-    return list(
-        User.objects.exclude(command_unit="")
-        .filter(assignments__returned_at__isnull=True)
-        .values_list("command_unit", flat=True)
-        .distinct()
-        .order_by("command_unit")
+    """The command units of people who hold a device now (the list's unit filter).
+
+    The few units first, then one EXISTS per unit: joining every open assignment and taking DISTINCT
+    took 350 ms at force scale (36,000 open assignments, issue 14); this takes about 40 ms."""
+    sql = (
+        "SELECT units.command_unit FROM (SELECT DISTINCT command_unit FROM portal_user WHERE command_unit <> '') units "
+        "WHERE EXISTS (SELECT 1 FROM devices_assignment a JOIN portal_user p ON a.holder_id = p.id "
+        "WHERE a.returned_at IS NULL AND p.command_unit = units.command_unit) ORDER BY 1"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [row[0] for row in cursor.fetchall()]

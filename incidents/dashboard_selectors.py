@@ -11,7 +11,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from incidents.models import BreachKind, Incident
-from incidents.selectors import Timeliness, _with_deadlines
+from incidents.selectors import Timeliness, incidents_with_deadlines
 from portal.models import User
 from portal.timers import current_time
 
@@ -32,7 +32,7 @@ def incidents_for_dashboard(
 def open_by_timeliness(incidents: QuerySet[Incident]) -> dict[str, int]:
     """Open incidents by where they stand against their next deadline (the queue's own states)."""
     rows = (
-        _with_deadlines(incidents.exclude(status=Incident.Status.CLOSED))
+        incidents_with_deadlines(incidents.exclude(status=Incident.Status.CLOSED))
         .order_by()
         .values("timeliness")
         .annotate(n=Count("pk"))

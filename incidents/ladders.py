@@ -10,6 +10,8 @@ from datetime import timedelta
 
 from django.conf import settings
 
+from portal.timers import describe_actions
+
 # The force's rule (ICT conditions of use, FAQ 19): report within 12 hours of becoming aware.
 REPORT_DEADLINE = timedelta(hours=12)
 # UK GDPR art. 33 and DPA 2018 s.67: decide on telling the Information Commissioner within 72 hours.
@@ -53,9 +55,7 @@ class Rung:
 
     @property
     def description(self) -> str:
-        words = [ACTIONS.get(a, a) for a in self.actions]
-        text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-        return text[:1].upper() + text[1:]
+        return describe_actions(self.actions, ACTIONS)
 
 
 def _rungs(ladder: str, raw: list[dict]) -> list[Rung]:

@@ -44,7 +44,7 @@ class DeadlineKind(models.TextChoices):
     DECISION = "decision", "72-hour decision"
 
 
-def _with_deadlines(queryset: QuerySet[Incident], *, decision_clock: bool = True) -> QuerySet[Incident]:
+def incidents_with_deadlines(queryset: QuerySet[Incident], *, decision_clock: bool = True) -> QuerySet[Incident]:
     """Annotate the next deadline (the report's while it is awaited, then the 72-hour decision's),
     which clock it is on, the decision clock while it runs, and the timeliness state, all measured
     by the timers' clock so the queue agrees with the sweep.
@@ -95,7 +95,7 @@ def incident_queue(*, user: User) -> QuerySet[Incident]:
     if not permissions.can_review(user):
         return Incident.objects.none()
     return (
-        _with_deadlines(Incident.objects.all())
+        incidents_with_deadlines(Incident.objects.all())
         .annotate(
             closed_last=Case(When(status=Incident.Status.CLOSED, then=Value(1)), default=Value(0)),
             untriaged_first=Case(When(triaged_at__isnull=True, then=Value(0)), default=Value(1)),
@@ -116,7 +116,7 @@ def incident_with_deadlines(*, user: User, pk: int) -> Incident:
     """One incident the user may see, with its next deadline and timeliness (404s otherwise)."""
     from django.shortcuts import get_object_or_404
 
-    queryset = _with_deadlines(
+    queryset = incidents_with_deadlines(
         incidents_visible_to(user=user), decision_clock=permissions.can_review(user)
     ).select_related("reporter__supervisor", "owner", "decision", "triaged_by")
     return get_object_or_404(queryset, pk=pk)
@@ -164,7 +164,7 @@ class HomePanel:
 def incidents_home_panel(*, user: User, recent: int = 5) -> HomePanel:
     """For the home page: my reports still waiting for their full report (with deadlines), and my
     most recent reports with their status."""
-    mine = _with_deadlines(incidents_reported_by(user=user), decision_clock=False)
+    mine = incidents_with_deadlines(incidents_reported_by(user=user), decision_clock=False)
     open_reports = list(
         mine.filter(submitted_at__isnull=True).exclude(status=Incident.Status.CLOSED).order_by("due_at")
     )

@@ -173,7 +173,7 @@ def seed_policy_demo(
 
     rows = []
     for person in {admin_user, *people}:
-        chance = random.Random(f"kitbag-policy-demo-{person.payroll_number}")
+        chance = random.Random(f"kitbag-policy-demo-{person.payroll_number}")  # nosec B311 # demo data, repeatable on purpose
         required = person.pk in outstanding_pks
         if required or chance.random() < 0.9:
             accepted = v1.starts_at + datetime.timedelta(hours=min(chance.expovariate(1 / 120), 100 * 24))

@@ -290,29 +290,36 @@ def _percent(part: int, whole: int) -> int:
 
 
 def compliance_by_command_unit(*, compliance: Compliance) -> list[UnitSummary]:
-    """One row per command unit (one query, however many people)."""
+    """One row per command unit (one query, however many people).
+
+    Grouped by (unit, status, up to date) and folded here: the status (correlated subqueries on
+    the acknowledgements) is then computed once per person, not once per COUNT ... FILTER; at
+    50,000 people that halves the query (issue 14)."""
     rows = (
-        compliance.people.order_by()
-        .values("command_unit")
-        .annotate(
-            total=Count("pk"),
-            current=Count("pk", filter=Q(status=ComplianceStatus.ACCEPTED_CURRENT)),
-            older=Count("pk", filter=Q(status=ComplianceStatus.ACCEPTED_OLDER)),
-            never=Count("pk", filter=Q(status=ComplianceStatus.NEVER)),
-            ok=Count("pk", filter=Q(up_to_date=True)),
-        )
-        .order_by("command_unit")
+        compliance.people.order_by().values("command_unit", "status", "up_to_date").annotate(n=Count("pk")).order_by()
     )
+    units: dict[str, dict[str, int]] = {}
+    for row in rows:
+        unit = units.setdefault(row["command_unit"], {"total": 0, "current": 0, "older": 0, "never": 0, "ok": 0})
+        unit["total"] += row["n"]
+        if row["status"] == ComplianceStatus.ACCEPTED_CURRENT:
+            unit["current"] += row["n"]
+        elif row["status"] == ComplianceStatus.ACCEPTED_OLDER:
+            unit["older"] += row["n"]
+        elif row["status"] == ComplianceStatus.NEVER:
+            unit["never"] += row["n"]
+        if row["up_to_date"]:
+            unit["ok"] += row["n"]
     return [
         UnitSummary(
-            command_unit=row["command_unit"] or "(none recorded)",
-            people=row["total"],
-            accepted_current=row["current"],
-            accepted_older=row["older"],
-            never=row["never"],
-            up_to_date=row["ok"],
+            command_unit=name or "(none recorded)",
+            people=c["total"],
+            accepted_current=c["current"],
+            accepted_older=c["older"],
+            never=c["never"],
+            up_to_date=c["ok"],
         )
-        for row in rows
+        for name, c in sorted(units.items())
     ]
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.urls import path
 from import_export.admin import ImportExportMixin
 
 from portal import permissions
@@ -110,6 +111,19 @@ class UserAdmin(ImportExportMixin, DjangoUserAdmin):
 
     def get_search_fields(self, request):
         return self.counter_search_fields if self._is_counter_only(request) else super().get_search_fields(request)
+
+    def get_urls(self):
+        from portal.admin_sessions import person_sessions
+
+        return [
+            path("<int:pk>/sessions/", self.admin_site.admin_view(person_sessions), name="portal_user_sessions"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The person's page links to their signed-in sessions, for those who may end them.
+        extra_context = {**(extra_context or {}), "may_end_sessions": permissions.can_manage_people(request.user)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_import_permission(self, request):
         # django-import-export lets anyone who can open the admin import unless told otherwise; the

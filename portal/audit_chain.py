@@ -112,6 +112,11 @@ def _lock_and_last_hash(model, using: str) -> str:
     return last or GENESIS
 
 
+def last_hash(model, *, using: str = "default") -> str:
+    """Lock the table's chain (until the transaction ends) and return its last row_hash."""
+    return _lock_and_last_hash(model, using)
+
+
 def seal(obj, *, using: str = "default") -> None:
     """Set a new row's prev_hash and row_hash. Call inside the transaction that inserts it, just
     before the insert: the table stays locked (PostgreSQL) until that transaction ends."""

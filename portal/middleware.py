@@ -101,3 +101,19 @@ class RequestUserMiddleware:
     def __call__(self, request):
         user_id_var.set(request.user.pk if request.user.is_authenticated else None)
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Every response says Permissions-Policy: the browser features in settings.PERMISSIONS_POLICY
+    are allowed only to the origins listed (none: off), so an injected script cannot ask for them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})" for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response

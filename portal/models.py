@@ -151,6 +151,7 @@ class SecurityEvent(ChainedRecord):
         SIGNED_OUT = "signed_out", "Signed out"
         PERMISSION_DENIED = "permission_denied", "Permission refused"
         SESSION_EXPIRED = "session_expired", "Session expired"
+        SESSIONS_ENDED = "sessions_ended", "Sessions ended by an admin"
 
     kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

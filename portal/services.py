@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import tablib
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from portal import outbox
@@ -144,3 +144,26 @@ def sessions_clear_expired() -> int:
 
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@transaction.atomic
+def sessions_end(*, actor: User, person: User, refs: list[str] | None = None, request=None) -> int:
+    """End some of a person's sessions (by their refs) or, with refs=None, all of them: each
+    browser is signed out at its next request. Recorded as a security event naming the actor and
+    the person. Returns how many ended (0 if they had already ended: nothing is recorded then)."""
+    from portal.selectors import sessions_of_person
+
+    sessions = [s for s, active in sessions_of_person(person=person) if refs is None or active.ref in refs]
+    if not sessions:
+        return 0
+    for session in sessions:
+        session.delete()
+    which = "all" if refs is None else ", ".join(sorted(refs))
+    security_event_record(
+        kind=SecurityEvent.Kind.SESSIONS_ENDED,
+        request=request,
+        user=actor,
+        identifier=person.payroll_number,
+        detail=f"{actor.payroll_number} ended {len(sessions)} session(s) of {person.payroll_number} ({which})",
+    )
+    return len(sessions)

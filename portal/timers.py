@@ -68,6 +68,14 @@ class TimerStep(models.Model):
         ]
 
 
+def describe_actions(actions, names: dict[str, str]) -> str:
+    """A ladder rung's actions as one sentence for pages and the admin: "Remind the reporter and
+    tell the Data Office". Each ladder (incidents, leavers) names its own actions."""
+    words = [names.get(action, action) for action in actions]
+    text = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return text[:1].upper() + text[1:]
+
+
 @dataclass(frozen=True)
 class Timer:
     """A registered step model: whose steps they are and what firing one does."""

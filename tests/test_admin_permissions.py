@@ -229,3 +229,20 @@ def test_portal_admins_do_not_read_incidents_in_the_admin_or_its_audit_log(clien
     assert (
         User.objects.filter(pk=portal_admin.pk, groups__permissions__content_type__app_label="incidents").count() == 0
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_only_portal_admins_see_and_end_a_persons_sessions(client, request, role):
+    person = UserFactory()
+    url = reverse("admin:portal_user_sessions", kwargs={"pk": person.pk})
+    if role != "anonymous":
+        client.force_login(_user(request, role))
+    for response in (client.get(url, follow=True), client.post(url, {"end": "all"}, follow=True)):
+        if role == "anonymous":
+            assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
+        elif role in ("portal_admin", "superuser"):
+            assert response.status_code == 200
+            assert "has no signed-in sessions" in response.content.decode()
+        else:
+            assert response.status_code == 403

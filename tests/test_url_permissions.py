@@ -264,6 +264,12 @@ OFFICE = only("data_office")
 # (URL name, function(request fixture getter) -> URL kwargs or None, {role: expected status})
 ROUTES = [
     # --- portal ---
+    # a person's signed-in sessions (admin view), to end them: Portal admins only
+    (
+        "admin:portal_user_sessions",
+        lambda get: {"pk": get("officer").pk},
+        {**only("portal_admin"), "anonymous": LOGIN},
+    ),
     ("portal:home", None, ALL_SIGNED_IN),
     ("portal:notifications", None, ALL_SIGNED_IN),
     ("portal:help", None, {**ALL_SIGNED_IN, "anonymous": 200}),

@@ -125,14 +125,19 @@ def leaver_line_lost(*, line: LeaverLine, actor: User, details: str = "") -> Lea
     return _end(case, line, outcome=LeaverLine.Outcome.LOST, actor=actor, reason=details)
 
 
-def leaver_assignment_lost(*, assignment: Assignment, actor: User, details: str) -> LeaverLine | None:
-    """A leaver's device reported lost or stolen (by them, at the counter or from their case)
-    ends its line as lost (called by devices.losses inside its transaction, device locked)."""
-    line = (
+def _open_line_of(assignment: Assignment) -> LeaverLine | None:
+    """The open case's line still waiting for this assignment's device, if any."""
+    return (
         LeaverLine.objects.filter(assignment=assignment, ended_at__isnull=True, case__status=LeaverCase.Status.OPEN)
         .only("pk", "case_id")
         .first()
     )
+
+
+def leaver_assignment_lost(*, assignment: Assignment, actor: User, details: str) -> LeaverLine | None:
+    """A leaver's device reported lost or stolen (by them, at the counter or from their case)
+    ends its line as lost (called by devices.losses inside its transaction, device locked)."""
+    line = _open_line_of(assignment)
     if line is None:
         return None
     case, line = _lock_line(line)
@@ -157,11 +162,7 @@ def leaver_line_write_off(*, line: LeaverLine, actor: User, reason: str) -> Leav
 def leaver_assignment_returned(*, assignment: Assignment, actor: User, tech_bar: TechBar) -> LeaverLine | None:
     """A device checked in at a counter ends its line (called by devices.services.device_return,
     inside its transaction, with the device locked)."""
-    line = (
-        LeaverLine.objects.filter(assignment=assignment, ended_at__isnull=True, case__status=LeaverCase.Status.OPEN)
-        .only("pk", "case_id")
-        .first()
-    )
+    line = _open_line_of(assignment)
     if line is None:
         return None
     case, line = _lock_line(line)

@@ -13,7 +13,7 @@ def keep_only_the_replacement_pointing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0005_audit_chain"),
+        ("portal", "0006_audit_chain"),
         ("devices", "0010_kit_requests"),
     ]
 

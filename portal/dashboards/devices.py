@@ -6,6 +6,7 @@ from devices import dashboard_selectors as numbers
 from devices.models import Device, DeviceModel, RemoteAction
 from portal.charts import Series, bar_chart, line_chart
 from portal.dashboards.panels import Panel, list_url, range_text
+from portal.dashboards.requests import request_panels
 from portal.dashboards.scope import Scope
 from portal.formats import local_date, local_datetime
 
@@ -174,7 +175,7 @@ def device_panels(scope: Scope, *, today: datetime.date) -> list[Panel]:
             note=NOW_NOTE,
         )
     )
-    return panels
+    return panels + request_panels(scope)
 
 
 def leaver_panels(scope: Scope, *, today: datetime.date) -> list[Panel]:

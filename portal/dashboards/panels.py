@@ -20,6 +20,8 @@ LIST_PERMISSIONS: dict[str, Callable] = {
     "incidents": incident_permissions.can_review,
     "devices": device_permissions.can_view_device,
     "leavers": device_permissions.can_view_leaver_list,
+    "requests": device_permissions.can_reserve,  # not the Data Office: a request's reason may be health information
+    "kit_gaps": device_permissions.can_view_kit_gaps,
     "compliance": permissions.can_view_compliance,
 }
 

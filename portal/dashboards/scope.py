@@ -16,7 +16,10 @@ LONGEST_RANGE_DAYS = 5 * 366
 
 
 def command_unit_choices() -> list[tuple[str, str]]:
-    units = User.objects.exclude(command_unit="").values_list("command_unit", flat=True).distinct()
+    # order_by: the model's default ordering would put names in the SELECT DISTINCT (one row per person).
+    units = (
+        User.objects.exclude(command_unit="").order_by("command_unit").values_list("command_unit", flat=True).distinct()
+    )
     return [(unit, unit) for unit in sorted(units)]
 
 

@@ -11,7 +11,7 @@ register = template.Library()
 _WIDGET_CLASSES = {
     "text": "govuk-input",
     "email": "govuk-input",
-    "password": "govuk-input",
+    "password": "govuk-input",  # nosec B105 # a CSS class for the password widget
     "number": "govuk-input govuk-input--width-10",
     "url": "govuk-input",
     "tel": "govuk-input govuk-input--width-20",

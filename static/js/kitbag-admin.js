@@ -50,6 +50,14 @@
     });
   }
 
+  // django-import-export's export page wires its "Select all" box with an inline onchange="",
+  // which the Content-Security-Policy refuses: the same handler, attached from here.
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("input.select-toggle") && typeof window.onSelectToggleChange === "function") {
+      window.onSelectToggleChange(event);
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     fix(document);
     new MutationObserver(function () {

@@ -5,6 +5,8 @@ or the Data Office (a workplace adjustment's details are health information)."""
 import pytest
 from django.http import Http404
 
+from devices import kit_requests
+from devices.models import DeviceRequest
 from devices.permissions import can_cancel_device_request, can_reserve, can_view_device_request
 from devices.request_selectors import (
     device_request_for_user,
@@ -75,8 +77,27 @@ def test_only_the_tech_bar_reserves(officer, boss, data_office, tech_bar_staff, 
 
 def test_what_waits_for_whom(adjustment, member, boss, portal_admin, officer, bar):
     assert list(device_requests_awaiting_decision_by(user=boss)) == [adjustment]
-    assert list(device_requests_awaiting_decision_by(user=portal_admin)) == [adjustment]  # may step in
+    assert list(device_requests_awaiting_decision_by(user=portal_admin)) == []  # the supervisor's step
     assert list(device_requests_awaiting_decision_by(user=officer)) == []
     assert list(device_requests_awaiting_decision_by(user=member)) == []  # never one's own
     approved = submit(officer, kind="laptop", collect_at=bar)
     assert list(device_requests_to_reserve(tech_bar=bar)) == [approved]
+
+
+def test_a_portal_admin_is_queued_first_steps_only_without_a_supervisor(
+    adjustment, member, boss, portal_admin, bar, macbook
+):
+    """Docstring of device_requests_awaiting_decision_by: first steps of people with no
+    supervisor, second steps of approval-required models once the supervisor has approved."""
+    loner = UserFactory(team="Response 2")  # no supervisor
+    alone = submit(loner, kind="tablet", reason="other", details="No laptop bag", collect_at=bar)
+    mac = submit(member, kind="laptop", model=macbook, reason="specialist", details="Xcode", collect_at=bar)
+    assert list(device_requests_awaiting_decision_by(user=portal_admin)) == [alone]
+    assert list(device_requests_awaiting_decision_by(user=boss)) == [adjustment, mac]
+    kit_requests.device_request_decide(request=mac, actor=boss, approve=True, why="Needs to build iOS apps")
+    mac.refresh_from_db()
+    assert mac.status == DeviceRequest.Status.SUBMITTED  # waits for the second step
+    assert list(device_requests_awaiting_decision_by(user=portal_admin)) == [alone, mac]
+    assert list(device_requests_awaiting_decision_by(user=boss)) == [adjustment]
+    kit_requests.device_request_decide(request=alone, actor=portal_admin, approve=True, why="Agreed")
+    assert list(device_requests_awaiting_decision_by(user=portal_admin)) == [mac]

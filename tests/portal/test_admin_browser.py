@@ -135,6 +135,7 @@ def portal_admin_pages(kit: Kit) -> list[str]:
         "/admin/portal/user/",
         "/admin/portal/user/add/",
         f"/admin/portal/user/{kit.person.pk}/change/",  # autocomplete supervisor, groups selector
+        f"/admin/portal/user/{kit.person.pk}/sessions/",
         "/admin/portal/user/import/",
         "/admin/devices/device/",
         f"/admin/devices/device/{kit.device.pk}/change/",

@@ -228,3 +228,14 @@ def test_the_index_and_home_page_offer_what_each_role_may_open(client_as):
     assert [name for _, name in team.context["sections"]] == ["Incidents", "Conditions of use", "Leavers"]
     assert reverse("portal:dashboards") in client_as("portal_admin").get(reverse("portal:home")).content.decode()
     assert reverse("portal:dashboards") not in client_as("officer").get(reverse("portal:home")).content.decode()
+
+
+def test_the_unit_filter_lists_each_command_unit_once_however_many_people_are_in_it(client_as, db):
+    """The people's default ordering must not leak into SELECT DISTINCT (it listed one unit per person)."""
+    for first in ("Ann", "Bob", "Cy"):
+        UserFactory(first_name=first, command_unit="North")
+    UserFactory(command_unit="South")
+    response = client_as("data_office").get(reverse("portal:dashboard", args=["devices"]))
+    choices = [value for value, _ in response.context["filter"].form.fields["unit"].choices if value]
+    assert choices.count("North") == 1
+    assert choices.count("South") == 1

@@ -23,7 +23,7 @@ from policy.demo import seed_policy_demo
 from portal import outbox
 from portal.models import OutboundEmail, Role, User
 
-DEMO_PASSWORD = "kitbag-demo-2026"
+DEMO_PASSWORD = "kitbag-demo-2026"  # nosec B105 # the published demo password; seed_demo refuses production
 
 TECH_BARS = [
     ("hq", "Headquarters Tech Bar", "Ground floor, Force Headquarters"),
@@ -67,7 +67,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG and settings.KITBAG_ENVIRONMENT == "production":
             raise CommandError("seed_demo makes accounts with a published password: never in production.")
-        rng = random.Random(2026)  # the same force every time
+        rng = random.Random(2026)  # the same force every time  # nosec B311 # the same demo force every time, not a secret
         # Hashing is deliberately slow; demo accounts share one password, so hash it once.
         self._password_hash = make_password(DEMO_PASSWORD)
         # The demo's history (issued kit, reminders, escalations) would email people who do not

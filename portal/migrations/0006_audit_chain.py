@@ -7,7 +7,7 @@ from portal.audit_chain_migrations import chain_table
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0004_outbound_email"),
+        ("portal", "0005_security_event_sessions_ended"),
     ]
 
     operations = [

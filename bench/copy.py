@@ -1,0 +1,53 @@
+"""Bulk inserts through PostgreSQL COPY: a million rows in seconds, every constraint still checked."""
+
+from django.db import connection
+
+from portal import audit_chain
+
+
+def copy_rows(model, fields: list[str], rows) -> int:
+    """COPY `rows` (tuples in `fields` order, `fields` named by column) into `model`'s table."""
+    table = model._meta.db_table
+    cols = ", ".join(f'"{f}"' for f in fields)
+    n = 0
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+                n += 1
+    return n
+
+
+def reset_sequence(model) -> None:
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT setval(pg_get_serial_sequence(\'"{table}"\', \'{pk}\'), COALESCE(MAX("{pk}"), 1)) FROM "{table}"'  # noqa: S608
+        )
+
+
+def next_id(model) -> int:
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}"')  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def copy_chained_rows(model, fields: list[str], rows) -> int:
+    """COPY into a chained table (portal.audit_chain): each row carries its prev_hash and
+    row_hash, computed as `seal_many` would, continuing the table's chain; the caller's
+    transaction holds the table's chain lock until it commits."""
+    names = audit_chain.hashed_attnames(model)
+    prev = audit_chain.last_hash(model)
+
+    def sealed():
+        nonlocal prev
+        for row in rows:
+            obj = model(**dict(zip(fields, row, strict=True)))
+            row_hash = audit_chain.row_digest(model, {name: getattr(obj, name) for name in names}, prev)
+            yield (*row, prev, row_hash)
+            prev = row_hash
+
+    return copy_rows(model, [*fields, "prev_hash", "row_hash"], sealed())

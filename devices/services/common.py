@@ -1,0 +1,44 @@
+"""What every device service shares: the domain errors, the status transition check, and whether
+a person may be handed kit."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from devices.models import Device
+from portal.models import User
+
+
+class DeviceError(Exception):
+    """A domain error the view turns into a message on the page."""
+
+
+class DeviceNotAvailable(DeviceError):
+    def __init__(self, device: Device):
+        super().__init__(f"{device.asset_tag} is {device.get_status_display().lower()}, not in stock.")
+
+
+class HolderNotEligible(DeviceError):
+    pass
+
+
+def _transition(device: Device, to_status: str) -> str:
+    from_status = device.status
+    if to_status not in Device.TRANSITIONS[Device.Status(from_status)]:
+        raise DeviceError(
+            f"{device.asset_tag} cannot go from {device.get_status_display().lower()} "
+            f"to {Device.Status(to_status).label.lower()}."
+        )
+    device.status = to_status
+    return from_status
+
+
+def holder_refusal(holder: User, *, today: datetime.date | None = None) -> str:
+    """Why kit may not be handed to this person, or '' when it may (conditions of use aside)."""
+    today = today or timezone.localdate()
+    if not holder.is_active:
+        return f"{holder} is no longer active and cannot be issued kit."
+    if holder.leaving_date is not None and holder.leaving_date < today:
+        return f"{holder} left on {date_format(holder.leaving_date, 'j F Y')} and cannot be issued kit."
+    return ""
