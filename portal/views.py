@@ -1,5 +1,7 @@
 """The portal shell's pages: home, notifications, help, health and readiness checks, error pages."""
 
+import sys
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
@@ -16,7 +18,7 @@ from devices import selectors as devices_selectors
 from incidents import permissions as incident_permissions
 from incidents.selectors import incidents_home_panel
 from policy import selectors as policy_selectors
-from portal import permissions, readiness, selectors, services
+from portal import permissions, readiness, selectors, services, unavailable
 from portal.models import SecurityEvent
 
 
@@ -135,4 +137,7 @@ def page_not_found(request, exception=None):
 
 @login_not_required
 def server_error(request):
+    # The database stopped answering before a view ran (the session, the user): say so, with a 503.
+    if unavailable.is_database_unavailable(sys.exc_info()[1]):
+        return unavailable.database_unavailable_response(request)
     return render(request, "500.html", {"page_title": "Sorry, there is a problem with the service"}, status=500)
