@@ -56,11 +56,32 @@ def _service_missing(service: str) -> str:
     return ""
 
 
+# A fault drill (tests/drills) needs both PostgreSQL and Redis, whether or not it says so itself.
+IMPLIED_SERVICES = {"drill": ("postgres", "redis")}
+
+
+def pytest_collection_modifyitems(config, items):
+    """The fault drills run only when asked for (`-m drill`, as `make drills` does): the ordinary
+    runs, SQLite or PostgreSQL, leave them out rather than skip or run them twice."""
+    if "drill" in (config.option.markexpr or ""):
+        return
+    drills = [item for item in items if item.get_closest_marker("drill")]
+    if drills:
+        config.hook.pytest_deselected(items=drills)
+        items[:] = [item for item in items if not item.get_closest_marker("drill")]
+
+
+def _services_needed(node) -> list[str]:
+    needed = [s for s in ("postgres", "redis", "browser") if node.get_closest_marker(s) is not None]
+    for marker, services in IMPLIED_SERVICES.items():
+        if node.get_closest_marker(marker) is not None:
+            needed += [s for s in services if s not in needed]
+    return needed
+
+
 @pytest.fixture(autouse=True)
 def _real_services(request):
-    for service in ("postgres", "redis", "browser"):
-        if request.node.get_closest_marker(service) is None:
-            continue
+    for service in _services_needed(request.node):
         why = _service_missing(service)
         if why:
             if service in REQUIRED:
@@ -71,7 +92,7 @@ def _real_services(request):
 # A Wednesday morning in British Summer Time: far from midnight, month ends and clock changes.
 # Tests about those instants travel to them by name (time_machine.travel inside the test).
 FIXED_NOW = datetime.datetime(2026, 6, 10, 9, 0, tzinfo=datetime.UTC)
-WALL_CLOCK_MARKERS = ("real_clock", "postgres", "redis", "browser")
+WALL_CLOCK_MARKERS = ("real_clock", "postgres", "redis", "browser", "drill")
 
 
 @pytest.fixture(autouse=True)

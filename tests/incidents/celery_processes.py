@@ -132,16 +132,16 @@ class CeleryProcesses:
         process.wait_for_output("ready.")
         return process
 
-    def beat(self) -> Process:
+    def beat(self, name: str = "beat") -> Process:
         process = self._start(
-            "beat",
+            name,
             [
                 CELERY,
                 "-A",
                 "portal",
                 "beat",
                 "--schedule",
-                str(self.tmp_path / "beat-schedule"),
+                str(self.tmp_path / f"{name}-schedule"),
                 "--max-interval",
                 "1",
                 "--loglevel=INFO",
@@ -162,6 +162,10 @@ class CeleryProcesses:
     def stop_all(self) -> None:
         for process in reversed(self.started):
             process.kill()
+
+    def outputs(self) -> list[str]:
+        """Every process's whole log."""
+        return [p.output() for p in self.started]
 
     def logs(self) -> str:
         return "\n".join(f"--- {p.name} ---\n{p.output()[-4000:]}" for p in self.started)
