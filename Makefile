@@ -9,13 +9,14 @@ export DEBUG ?= 1
 # make run PORT=8001 serves on another port; links in emails follow it.
 PORT ?= 8000
 
-.PHONY: run test lint security format migrate seed worker beat bench assets clean help
+.PHONY: run test lint security format migrate seed worker beat bench drills assets clean help
 
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + Celery worker + beat on http://127.0.0.1:8000 (PORT=8001 for another port)"
 	@echo "make test   - install test tools and run the whole test suite"
 	@echo "make lint   - ruff check and ruff format --check"
 	@echo "make security - manage.py check --deploy with production settings, and bandit (README, Security)"
+	@echo "make drills - the fault drills (issue 15) on a private PostgreSQL and Redis; prints the summary table"
 	@echo "make bench  - seed a force-scale data set on PostgreSQL (cached) and measure; writes bench/results.md"
 
 $(PY):
@@ -68,6 +69,13 @@ format: $(VENV)/.dev-deps
 bench: export BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kitbag_bench
 bench: $(VENV)/.run-deps
 	$(PY) -m bench
+
+# The fault drills (issue 15): tests marked `drill`, left out of `make test`, with real Celery
+# workers and beat on a private PostgreSQL that .ci/drills starts (port KITBAG_DRILL_PG_PORT,
+# default 55433) and Redis at CELERY_BROKER_URL; the numbers go to KITBAG_DRILL_RESULTS
+# (var/drills/results.jsonl) and print as a table. PYTEST_ARGS narrows it, e.g. -k burst.
+drills: $(VENV)/.dev-deps
+	PY=$(PY) bash .ci/drills
 
 # Rebuild static/css/kitbag.css and the GOV.UK Frontend files from npm (needs Node.js).
 assets:
