@@ -15,6 +15,7 @@ a new one for the next (settings: CONN_HEALTH_CHECKS), so the retry succeeds onc
 
 import logging
 
+from django.contrib import admin
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -62,6 +63,8 @@ def database_unavailable_response(request: HttpRequest) -> HttpResponse:
         template,
         {
             "title": "The database is unavailable",
+            "site_header": admin.site.site_header,  # set in portal/urls.py; no database needed
+            "site_title": admin.site.site_title,
             "kept": kept_fields(request),
             "retry_url": request.get_full_path(),
             "retry_after": RETRY_AFTER_SECONDS,

@@ -57,7 +57,7 @@ def test_a_view_meeting_a_dead_database_answers_503_and_keeps_the_scan_list(coun
     assert response["Retry-After"] == "10"
     html = response.content.decode()
     assert MESSAGE in html
-    assert 'id="site-name"' in html  # the admin's layout, as at the counter
+    assert 'id="site-name"' in html and "Kitbag administration and Tech Bar counters" in html  # the counter's layout
     kept = hidden(html)
     assert ("give", "KB000002") in kept and ("give", "KB000003") in kept and ("take", "KB000001") in kept
     assert ("confirmed", "yes") in kept and ("action", "confirm") in kept
