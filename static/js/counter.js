@@ -16,9 +16,28 @@
   var busy = false;
   var queue = [];
 
+  // The database is down (the server answers 503, portal/unavailable.py): say so above the form.
+  function showUnavailable(show) {
+    var note = document.getElementById("counter-unavailable");
+    if (!show) {
+      if (note) note.remove();
+      return;
+    }
+    if (!note) {
+      note = document.createElement("p");
+      note.id = "counter-unavailable";
+      note.className = "errornote";
+      note.setAttribute("role", "alert");
+      form.parentNode.insertBefore(note, form);
+    }
+    note.textContent = "The database is unavailable. Try again in a moment: nothing on the list is lost.";
+  }
+
   function send(submitter) {
     var data = new FormData(form);
     if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    var typed = code.value;
+    var down = false;
     code.value = "";
     busy = true;
     return fetch(url, {
@@ -27,8 +46,19 @@
       credentials: "same-origin",
       headers: { "X-Counter-Fragment": "1" },
     })
-      .then(function (response) { return response.text(); })
+      .then(function (response) {
+        if (response.status === 503) {
+          // The list on the page stays as it is; the code goes back in the box to send again.
+          down = true;
+          if (!code.value) code.value = typed;
+          showUnavailable(true);
+          return null;
+        }
+        return response.text();
+      })
       .then(function (html) {
+        if (html === null) return;
+        showUnavailable(false);
         var basket = document.getElementById("counter-basket");
         var holder = document.createElement("div");
         holder.innerHTML = html;
@@ -41,7 +71,7 @@
       })
       .finally(function () {
         busy = false;
-        if (queue.length) {
+        if (queue.length && !down) {
           code.value = queue.shift();
           send(null);
         } else {

@@ -74,3 +74,44 @@ def test_my_kit_and_my_receipt_on_a_phone_are_accessible(phone_page, live_server
     page.wait_for_url("**/devices/receipts/**")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(page)
+
+
+def test_a_scan_while_the_database_is_down_keeps_the_list_and_the_code(
+    page, live_server, tech_bar_staff, officer, bar, make_device, monkeypatch
+):
+    """The server answers 503 (portal/unavailable.py): the page says so, the list stays, the code
+    goes back in the box, and Enter sends it again once the database is back."""
+    from django.db import OperationalError
+
+    from devices import selectors
+
+    first, second = make_device(), make_device()
+    sign_in(page, live_server, tech_bar_staff)
+    page.goto(f"{live_server.url}{reverse('admin:devices_counter')}")
+    page.get_by_label("Which Tech Bar are you working at?").select_option(label=bar.name)
+    page.get_by_role("button", name="Start the counter").click()
+    field = page.get_by_label("Scan or type their payroll or warrant number")
+    field.type(officer.payroll_number)
+    field.press("Enter")
+    page.wait_for_url(f"**{reverse('admin:devices_counter_person', kwargs={'payroll': officer.payroll_number})}")
+    scan(page, first.asset_tag)
+    page.locator("#counter-last-scan", has_text=f"Handing over {first.asset_tag}").wait_for()
+
+    classify = selectors.scan_classify
+
+    def database_down(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(selectors, "scan_classify", database_down)
+    scan(page, second.asset_tag)
+    page.get_by_role("alert").filter(has_text="The database is unavailable").wait_for()
+    code = page.get_by_label("Scan or type an asset tag, IMEI or serial number, then Enter")
+    assert code.input_value() == second.asset_tag
+    assert page.get_by_role("button", name=f"Remove {first.asset_tag}").is_visible()
+    assert_accessible(page)
+
+    monkeypatch.setattr(selectors, "scan_classify", classify)
+    code.press("Enter")
+    page.locator("#counter-last-scan", has_text=f"Handing over {second.asset_tag}").wait_for()
+    assert page.get_by_role("alert").filter(has_text="The database is unavailable").count() == 0
+    assert page.get_by_role("button", name=f"Remove {first.asset_tag}").is_visible()
