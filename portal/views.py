@@ -17,7 +17,6 @@ from incidents import permissions as incident_permissions
 from incidents.selectors import incidents_home_panel
 from policy import selectors as policy_selectors
 from portal import permissions, readiness, selectors, services
-from portal.models import SecurityEvent
 
 
 class HomeView(TemplateView):
@@ -117,19 +116,23 @@ def bad_request(request, exception=None):
     return render(request, "400.html", context, status=400)
 
 
+def _signed_in(request):
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
 @login_not_required
 def permission_denied(request, exception=None):
-    services.security_event_record(
-        kind=SecurityEvent.Kind.PERMISSION_DENIED,
-        request=request,
-        user=request.user if request.user.is_authenticated else None,
-        detail=str(exception or "")[:500],
-    )
+    services.security_refusal_record(request=request, user=_signed_in(request), status=403, reason=str(exception or ""))
     return render(request, "403.html", {"page_title": "You cannot see this page"}, status=403)
 
 
 @login_not_required
 def page_not_found(request, exception=None):
+    if isinstance(exception, permissions.NotYours):  # exists, but not this person's: a refusal
+        services.security_refusal_record(
+            request=request, user=_signed_in(request), status=404, reason=f"not yours: {exception}"
+        )
     return render(request, "404.html", {"page_title": "Page not found"}, status=404)
 
 
