@@ -53,11 +53,13 @@ REFUSALS_PER_WINDOW = 20
 
 def _first_in_window(request, who: str) -> bool:
     path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
+    window = int(timezone.now().timestamp()) // REFUSAL_WINDOW_SECONDS
     try:
         if not cache.add(f"refused:{who}:{path}", 1, REFUSAL_WINDOW_SECONDS):
             return False
-        counter = f"refused:{who}:count"
-        if cache.add(counter, 1, REFUSAL_WINDOW_SECONDS):
+        # A count per fixed window (not all caches keep a key's expiry through incr).
+        counter = f"refused:{who}:count:{window}"
+        if cache.add(counter, 1, 2 * REFUSAL_WINDOW_SECONDS):
             return True
         return cache.incr(counter) <= REFUSALS_PER_WINDOW
     except Exception:  # a cache that is down must not hide a refusal
