@@ -4,8 +4,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.views import View
 from django.views.generic import ListView, TemplateView
@@ -17,6 +17,7 @@ from incidents import permissions as incident_permissions
 from incidents.selectors import incidents_home_panel
 from policy import selectors as policy_selectors
 from portal import permissions, readiness, selectors, services
+from portal.models import Notification
 
 
 class HomeView(TemplateView):
@@ -59,7 +60,10 @@ class NotificationListView(ListView):
 
 class NotificationReadView(View):
     def post(self, request, pk):
-        notification = get_object_or_404(selectors.notifications_for(user=request.user), pk=pk)
+        notification = selectors.notifications_for(user=request.user).filter(pk=pk).first()
+        if notification is None:
+            exists = Notification.objects.filter(pk=pk).exists()
+            raise (permissions.NotYours if exists else Http404)("No such notification.")
         services.notification_mark_read(notification=notification, actor=request.user)
         return redirect(notification.url or "portal:notifications")
 
