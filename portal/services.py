@@ -45,7 +45,7 @@ def security_event_record(
     return event
 
 
-# A refused request is recorded once per (person or address, path) a minute, and at most this
+# A refused request is recorded once per (person or address, path) per clock minute, and at most this
 # many a minute per person or address: a script hammering ids cannot flood the security log.
 REFUSAL_WINDOW_SECONDS = 60
 REFUSALS_PER_WINDOW = 20
@@ -54,10 +54,11 @@ REFUSALS_PER_WINDOW = 20
 def _first_in_window(request, who: str) -> bool:
     path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
     window = int(timezone.now().timestamp()) // REFUSAL_WINDOW_SECONDS
+    # Fixed windows on the application's clock: the same answer whichever cache keeps the keys
+    # (Redis expires them on its own clock; not every cache keeps a key's expiry through incr).
     try:
-        if not cache.add(f"refused:{who}:{path}", 1, REFUSAL_WINDOW_SECONDS):
+        if not cache.add(f"refused:{who}:{path}:{window}", 1, 2 * REFUSAL_WINDOW_SECONDS):
             return False
-        # A count per fixed window (not all caches keep a key's expiry through incr).
         counter = f"refused:{who}:count:{window}"
         if cache.add(counter, 1, 2 * REFUSAL_WINDOW_SECONDS):
             return True
