@@ -45,8 +45,9 @@ class HeldDeviceMixin(RoleRequiredMixin):
                 already = selectors.loss_open_reported_by(user=request.user, device_pk=kwargs["pk"])
                 if already is not None and already.incident_id:
                     return _to_incident(request, already)
-                held_by_another = Device.objects.filter(pk=kwargs["pk"]).exists()
-                raise (NotYours if held_by_another else Http404)("You do not hold this device.")
+                # a device they once held (an old link) is a plain 404; anyone else's is a refusal
+                never_theirs = Device.objects.filter(pk=kwargs["pk"]).exclude(assignments__holder=request.user)
+                raise (NotYours if never_theirs.exists() else Http404)("You do not hold this device.")
             self.device = self.assignment.device
         return super().dispatch(request, *args, **kwargs)
 

@@ -136,3 +136,22 @@ def test_someone_elses_import_job_in_the_admin_is_recorded(client, tech_bar_staf
     assert refusals().get().user == colleague
     assert client.get(reverse("admin:devices_device_import_job", kwargs={"pk": job.pk + 1})).status_code == 404
     assert refusals().count() == 1
+
+
+def test_a_device_once_held_is_a_plain_404_and_anyone_elses_a_refusal(client, officer, tech_bar_staff):
+    from devices.models import Device, DeviceModel, TechBar
+    from devices.services import device_issue, device_return
+
+    bar = TechBar.objects.create(code="ref", name="Refusals Tech Bar")
+    model = DeviceModel.objects.create(make="Samsung", model_name="Galaxy", kind=DeviceModel.Kind.SMARTPHONE)
+    handed_back = Device.objects.create(asset_tag="KBREF1", model=model, tech_bar=bar)
+    device_issue(device=handed_back, holder=officer, actor=tech_bar_staff, tech_bar=bar)
+    device_return(device=handed_back, actor=tech_bar_staff, tech_bar=bar, reason="faulty")
+    someone_elses = Device.objects.create(asset_tag="KBREF2", model=model, tech_bar=bar)
+    device_issue(device=someone_elses, holder=UserFactory(roles=[Role.OFFICER]), actor=tech_bar_staff, tech_bar=bar)
+
+    client.force_login(officer)
+    assert client.get(reverse("devices:device_report", kwargs={"pk": handed_back.pk})).status_code == 404
+    assert not refusals().exists()  # an old link to their own phone
+    assert client.get(reverse("devices:device_report", kwargs={"pk": someone_elses.pk})).status_code == 404
+    assert refusals().get().detail == "GET 404: not yours: You do not hold this device."
