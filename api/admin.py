@@ -107,7 +107,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         response["Cache-Control"] = "no-store"
         return response
 
-    @admin.action(description="Revoke the selected tokens (they stop working at once)")
+    @admin.action(description="Revoke the selected tokens (they stop working at once)", permissions=["change"])
     def revoke(self, request, queryset):
         for token in queryset:
             services.api_token_revoke(token=token, actor=request.user)

@@ -20,8 +20,10 @@ REFRESH_SECONDS = 3  # the page's own refresh without JavaScript; the script pol
 
 def _job_for(request, pk: int) -> DeviceImportJob:
     job = DeviceImportJob.objects.select_related("actor", "tech_bar").defer("data").filter(pk=pk).first()
-    if job is None or not (job.actor_id == request.user.pk or permissions.is_portal_admin(request.user)):
+    if job is None:
         raise Http404("No such import.")
+    if not (job.actor_id == request.user.pk or permissions.is_portal_admin(request.user)):
+        raise permissions.NotYours("No such import.")
     return job
 
 

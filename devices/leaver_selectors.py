@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from devices.models import CommandUnitLead, LeaverCase, LeaverLine
 from portal.models import User
-from portal.permissions import is_tech_bar
+from portal.permissions import NotYours, is_tech_bar
 
 
 def _lines() -> Prefetch:
@@ -78,5 +78,5 @@ def leaver_case_for_user(*, user, pk) -> LeaverCase:
         .first()
     )
     if case is None:
-        raise Http404("No such leaver case.")
+        raise (NotYours if LeaverCase.objects.filter(pk=pk).exists() else Http404)("No such leaver case.")
     return case

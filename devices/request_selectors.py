@@ -14,7 +14,7 @@ from devices.dashboard_selectors import people_in_scope
 from devices.models import Assignment, DeviceModel, DeviceRequest
 from devices.permissions import can_view_device_request
 from portal.models import Role, User
-from portal.permissions import has_role, is_data_office, is_tech_bar
+from portal.permissions import NotYours, has_role, is_data_office, is_tech_bar
 from portal.timers import current_time
 
 KIND_LABELS = dict(DeviceModel.Kind.choices)
@@ -148,7 +148,7 @@ def device_request_for_user(*, user, pk) -> DeviceRequest:
     except (DeviceRequest.DoesNotExist, TypeError, ValueError):
         raise Http404("No such request.") from None
     if not can_view_device_request(user, request):
-        raise Http404("No such request.")
+        raise NotYours("No such request.")
     return request
 
 

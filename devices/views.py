@@ -15,12 +15,12 @@ from devices import losses, permissions, selectors
 from devices.filters import DeviceFilterSet
 from devices.forms import LossForm, ReportKindForm
 from devices.leaver_selectors import leaver_case_open_for
-from devices.models import DeviceLoss
+from devices.models import CounterVisit, Device, DeviceLoss
 from devices.tables import DeviceTable
 from incidents import permissions as incident_permissions
 from incidents import services as incident_services
 from portal.localtime import local_time
-from portal.permissions import RoleRequiredMixin
+from portal.permissions import NotYours, RoleRequiredMixin
 from portal.tables import FilteredTableView
 from portal.views_mixins import BadInputMixin
 
@@ -45,7 +45,9 @@ class HeldDeviceMixin(RoleRequiredMixin):
                 already = selectors.loss_open_reported_by(user=request.user, device_pk=kwargs["pk"])
                 if already is not None and already.incident_id:
                     return _to_incident(request, already)
-                raise Http404("You do not hold this device.")
+                # a device they once held (an old link) is a plain 404; anyone else's is a refusal
+                never_theirs = Device.objects.filter(pk=kwargs["pk"]).exclude(assignments__holder=request.user)
+                raise (NotYours if never_theirs.exists() else Http404)("You do not hold this device.")
             self.device = self.assignment.device
         return super().dispatch(request, *args, **kwargs)
 
@@ -214,5 +216,5 @@ class CounterReceiptView(TemplateView):
     def get_context_data(self, pk, **kwargs):
         visit = selectors.counter_visit_for_viewer(viewer=self.request.user, pk=pk)
         if visit is None:
-            raise Http404("No such receipt.")
+            raise (NotYours if CounterVisit.objects.filter(pk=pk).exists() else Http404)("No such receipt.")
         return super().get_context_data(page_title=f"Tech Bar receipt {visit.reference}", visit=visit, **kwargs)

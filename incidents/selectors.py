@@ -114,12 +114,17 @@ def incident_queue(*, user: User) -> QuerySet[Incident]:
 
 def incident_with_deadlines(*, user: User, pk: int) -> Incident:
     """One incident the user may see, with its next deadline and timeliness (404s otherwise)."""
-    from django.shortcuts import get_object_or_404
+    from django.http import Http404
+
+    from portal.permissions import NotYours
 
     queryset = incidents_with_deadlines(
         incidents_visible_to(user=user), decision_clock=permissions.can_review(user)
     ).select_related("reporter__supervisor", "owner", "decision", "triaged_by")
-    return get_object_or_404(queryset, pk=pk)
+    incident = queryset.filter(pk=pk).first()
+    if incident is None:
+        raise (NotYours if Incident.objects.filter(pk=pk).exists() else Http404)("No such incident.")
+    return incident
 
 
 def incident_timeline(*, incident: Incident, user: User) -> QuerySet[IncidentEvent]:

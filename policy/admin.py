@@ -106,7 +106,9 @@ class PolicyVersionAdmin(admin.ModelAdmin):
         status = 400 if request.method == "POST" else 200
         return TemplateResponse(request, "admin/policy/policyversion/preview.html", context, status=status)
 
-    @admin.action(description="Start the next version as a draft, from the selected version's text")
+    @admin.action(
+        description="Start the next version as a draft, from the selected version's text", permissions=["add"]
+    )
     def start_next_draft(self, request, queryset):
         for version in queryset.select_related("policy"):
             try:

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -14,7 +13,7 @@ from policy.filters import PersonComplianceFilterSet
 from policy.forms import AcceptForm
 from policy.models import Policy, PolicyVersion
 from policy.tables import PersonComplianceTable
-from portal.net import client_ip
+from portal.net import client_ip, local_redirect_target
 from portal.permissions import RoleRequiredMixin
 from portal.services import user_agent
 from portal.tables import FilteredTableView
@@ -22,10 +21,7 @@ from portal.tables import FilteredTableView
 
 def _safe_next(request) -> str:
     """Where to go on after accepting: the page the gate stopped, if it is one of ours."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
-        return target
-    return ""
+    return local_redirect_target(request, request.POST.get("next") or request.GET.get("next"))
 
 
 class MyPolicyListView(TemplateView):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 from portal.models import SecurityEvent, User
-from portal.net import client_ip
+from portal.net import client_ip, local_redirect_target
 from portal.permissions import may_use_local_password
 from portal.services import security_event_record
 
@@ -38,6 +38,13 @@ class AccountAdapter(DefaultAccountAdapter):
             )
             raise self.validation_error("entra_only")
         return user
+
+    def is_safe_url(self, url):
+        """`next=` after sign-in and sign-out: this host only (allauth's own also trusts every
+        ALLOWED_HOSTS and CSRF_TRUSTED_ORIGINS entry and plain http)."""
+        from allauth.core import context
+
+        return bool(local_redirect_target(context.request, url))
 
     def send_password_reset_mail(self, user, email, context):
         if not may_use_local_password(user):

@@ -1,9 +1,27 @@
 """The caller's network address, worked out once for every record that keeps one: the security
-log, acceptance evidence, the audit log and allauth's sign-in rate limits."""
+log, acceptance evidence, the audit log and allauth's sign-in rate limits. And where a `next=`
+may send the caller: only somewhere on this site."""
 
 import ipaddress
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def local_redirect_target(request, target: str | None) -> str:
+    """`target` if it is a path on this site, else "": never a scheme or a host, so never
+    "https://elsewhere", "//host", "/\\host", "javascript:..." or "http:///host"."""
+    target = target or ""
+    parts = urlsplit(target)
+    if (
+        target.startswith("/")
+        and not parts.scheme
+        and not parts.netloc
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=True)
+    ):
+        return target
+    return ""
 
 
 def _valid_ip(value: str | None) -> str | None:

@@ -7,6 +7,7 @@ predicates; views never test group names themselves.
 from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from portal.models import Role
 
@@ -73,6 +74,11 @@ def may_use_local_password(user) -> bool:
     """With Entra ID on, a local password (sign-in or reset) is only for break-glass accounts, so
     nobody skips Entra ID's MFA. Without it (development, demo) everyone has one."""
     return not entra_id_enabled() or bool(getattr(user, "local_sign_in_allowed", False))
+
+
+class NotYours(Http404):
+    """Someone else's object, asked for by id: answered exactly as a missing one (a plain 404, so
+    ids reveal nothing), and recorded as a refused permission by `portal.views.page_not_found`."""
 
 
 class RoleRequiredMixin(AccessMixin):

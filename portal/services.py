@@ -1,10 +1,12 @@
 """Writes for the portal: notifications and the security log. Every write goes through here."""
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 
 import tablib
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -41,6 +43,45 @@ def security_event_record(
         event.path,
     )
     return event
+
+
+# A refused request is recorded once per (person or address, path) per clock minute, and at most this
+# many a minute per person or address: a script hammering ids cannot flood the security log.
+REFUSAL_WINDOW_SECONDS = 60
+REFUSALS_PER_WINDOW = 20
+
+
+def _first_in_window(request, who: str) -> bool:
+    path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
+    window = int(timezone.now().timestamp()) // REFUSAL_WINDOW_SECONDS
+    # Fixed windows on the application's clock: the same answer whichever cache keeps the keys
+    # (Redis expires them on its own clock; not every cache keeps a key's expiry through incr).
+    try:
+        if not cache.add(f"refused:{who}:{path}:{window}", 1, 2 * REFUSAL_WINDOW_SECONDS):
+            return False
+        counter = f"refused:{who}:count:{window}"
+        if cache.add(counter, 1, 2 * REFUSAL_WINDOW_SECONDS):
+            return True
+        return cache.incr(counter) <= REFUSALS_PER_WINDOW
+    except Exception:  # a cache that is down must not hide a refusal
+        logger.warning("refusal throttle unavailable; recording anyway", exc_info=True)
+        return True
+
+
+def security_refusal_record(*, request, user: User | None, status: int, reason: str = "") -> SecurityEvent | None:
+    """A refused request (403, someone else's object as 404, an API 401/403): one security event
+    with the method, status and reason in its detail, unless the same one was recorded this minute."""
+    user = user if user is not None and getattr(user, "pk", None) else None
+    who = f"u{user.pk}" if user is not None else f"ip{client_ip(request)}"
+    if not _first_in_window(request, who):
+        return None
+    return security_event_record(
+        kind=SecurityEvent.Kind.PERMISSION_DENIED,
+        request=request,
+        user=user,
+        identifier=getattr(user, "payroll_number", "") or "",
+        detail=f"{request.method} {status}: {reason}",
+    )
 
 
 def notify(

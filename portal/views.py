@@ -6,8 +6,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.views import View
 from django.views.generic import ListView, TemplateView
@@ -19,7 +19,7 @@ from incidents import permissions as incident_permissions
 from incidents.selectors import incidents_home_panel
 from policy import selectors as policy_selectors
 from portal import permissions, readiness, selectors, services, unavailable
-from portal.models import SecurityEvent
+from portal.models import Notification
 
 
 class HomeView(TemplateView):
@@ -62,7 +62,10 @@ class NotificationListView(ListView):
 
 class NotificationReadView(View):
     def post(self, request, pk):
-        notification = get_object_or_404(selectors.notifications_for(user=request.user), pk=pk)
+        notification = selectors.notifications_for(user=request.user).filter(pk=pk).first()
+        if notification is None:
+            exists = Notification.objects.filter(pk=pk).exists()
+            raise (permissions.NotYours if exists else Http404)("No such notification.")
         services.notification_mark_read(notification=notification, actor=request.user)
         return redirect(notification.url or "portal:notifications")
 
@@ -119,19 +122,23 @@ def bad_request(request, exception=None):
     return render(request, "400.html", context, status=400)
 
 
+def _signed_in(request):
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
 @login_not_required
 def permission_denied(request, exception=None):
-    services.security_event_record(
-        kind=SecurityEvent.Kind.PERMISSION_DENIED,
-        request=request,
-        user=request.user if request.user.is_authenticated else None,
-        detail=str(exception or "")[:500],
-    )
+    services.security_refusal_record(request=request, user=_signed_in(request), status=403, reason=str(exception or ""))
     return render(request, "403.html", {"page_title": "You cannot see this page"}, status=403)
 
 
 @login_not_required
 def page_not_found(request, exception=None):
+    if isinstance(exception, permissions.NotYours):  # exists, but not this person's: a refusal
+        services.security_refusal_record(
+            request=request, user=_signed_in(request), status=404, reason=f"not yours: {exception}"
+        )
     return render(request, "404.html", {"page_title": "Page not found"}, status=404)
 
 

@@ -2,20 +2,37 @@
 Authentication (tokens only), the rate per token and JSON in and out are REST_FRAMEWORK's defaults
 in settings. DRF's views opt out of the portal's LoginRequiredMiddleware: the API answers 401 itself."""
 
-from rest_framework import generics, pagination
+from rest_framework import exceptions, generics, pagination
 from rest_framework.views import APIView
 
+from portal.services import security_refusal_record
 
-class ApiView(APIView):
+
+class RefusalsRecorded:
+    """A request refused for want of a token (401) or of its scope (403) is a security event."""
+
     required_scope = ""
 
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed, exceptions.PermissionDenied)):
+            user = self.request.user if getattr(self.request.user, "is_authenticated", False) else None
+            security_refusal_record(
+                request=self.request._request, user=user, status=response.status_code, reason=f"api: {exc.detail}"
+            )
+        return response
 
-class ApiListView(generics.ListAPIView):
-    required_scope = ""
+
+class ApiView(RefusalsRecorded, APIView):
+    pass
 
 
-class ApiRetrieveView(generics.RetrieveAPIView):
-    required_scope = ""
+class ApiListView(RefusalsRecorded, generics.ListAPIView):
+    pass
+
+
+class ApiRetrieveView(RefusalsRecorded, generics.RetrieveAPIView):
+    pass
 
 
 class Page(pagination.PageNumberPagination):
