@@ -428,7 +428,8 @@ ROUTES = [
     ("devices:request_cancel", _officers_request, {**ALL_SIGNED_IN, "data_office": 404}),
     ("devices:kit_gaps", None, only("supervisor", "tech_bar_staff", "data_office", "portal_admin")),
 ]
-NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read"}
+# An export's page and download are their requester's own: tested in tests/portal/test_streamed_exports.py.
+NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read", "portal:export_job", "portal:export_download"}
 CHECKED_NAMESPACES = {"portal", "policy", "incidents", "devices", "api"}
 
 
