@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.test import RequestFactory
 from django.urls import resolve
 from django.utils import timezone
@@ -169,17 +170,22 @@ def export_job_run(job_id: str) -> ExportJob:
         if response.status_code != 204:
             raise PermissionError(f"the list page answered {response.status_code}")
         os.replace(partial, job.file)
+    except (PermissionError, PermissionDenied, Http404) as error:
+        return _failed(job, partial, "You may no longer export this list.", error)
     except Exception as error:  # the job page says it failed; the log says why
         logger.exception("xlsx export %s failed", job.id)
-        partial.unlink(missing_ok=True)
-        job.status, job.error = "failed", "The export could not be made. Try again, or filter to fewer rows."
-        if isinstance(error, PermissionError):
-            job.error = "You may no longer export this list."
-        _save(job)
-        return job
+        return _failed(job, partial, "The export could not be made. Try again, or filter to fewer rows.", error)
     job.status, job.rows_done = "done", job.rows_total
     _save(job)
     logger.info("xlsx export %s done: %d bytes", job.id, job.file.stat().st_size)
+    return job
+
+
+def _failed(job: ExportJob, partial: Path, message: str, error: Exception) -> ExportJob:
+    logger.warning("xlsx export %s failed: %s", job.id, error)
+    partial.unlink(missing_ok=True)
+    job.status, job.error = "failed", message
+    _save(job)
     return job
 
 
