@@ -8,7 +8,6 @@ import time
 import openpyxl
 import pytest
 import redis
-from django.conf import settings
 from django.urls import reverse
 
 from devices.models import Device
