@@ -162,6 +162,21 @@ def test_the_admin_people_export_neutralises_formulas(file_format, client, porta
     _assert_neutralised(_csv_cells(response.content) if file_format == "csv" else _xlsx_values(response.content))
 
 
+@pytest.mark.django_db
+def test_a_dashboard_panels_csv_neutralises_formulas(client, portal_admin, data_office):
+    from tests.policy.factories import accept, published_version
+
+    version = published_version(by=portal_admin)
+    accept(data_office, version)
+    for value in HOSTILE:  # units are the panel's rows
+        UserFactory(command_unit=value)
+    client.force_login(data_office)
+    url = reverse("portal:dashboard", kwargs={"section": "conditions-of-use"})
+    response = client.get(url, {"export": f"{version.policy.slug}-units"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    _assert_neutralised(_csv_cells(response.content))
+
+
 def test_numbers_stay_numbers():
     from portal.tables import export_cell
 
