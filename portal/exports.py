@@ -143,12 +143,16 @@ def export_job_start(*, user, path: str, query: str, filename: str, rows_total: 
     return job
 
 
-def export_job_run(job_id: str) -> ExportJob:
+def export_job_run(job_id: str) -> ExportJob | None:
     """The worker's half: replay the list page's request as its owner (the page's own permission
     check, filters and columns) with the workbook's path on the request, then mark the job done."""
     from portal.models import User
 
-    job = ExportJob(**json.loads(_meta(job_id).read_text()))
+    try:
+        job = ExportJob(**json.loads(_meta(job_id).read_text()))
+    except FileNotFoundError:  # cleared before a worker got to it: nobody is waiting any more
+        logger.warning("xlsx export %s is gone: nothing to write", job_id)
+        return None
     owner = User.objects.filter(pk=job.owner, is_active=True).first()
     job.status, job.rows_done = "running", 0
     _save(job)

@@ -145,3 +145,15 @@ def test_a_large_export_costs_the_same_queries_at_any_size(
     client.get(URL, {"_export": "xlsx"})
     with django_assert_max_num_queries(one_device):
         assert exports.export_job_run(queued[-1]).rows_done == 61
+
+
+def test_a_job_cleared_before_the_worker_ran_is_skipped(client, data_office, estate, queued):
+    client.force_login(data_office)
+    client.get(URL, {"_export": "xlsx"})
+    (job_id,) = queued
+    long_ago = exports.time.time() - 2 * 24 * 3600
+    os.utime(exports.exports_dir() / f"{job_id}.json", (long_ago, long_ago))
+    assert exports.export_jobs_clear_expired() == 1
+
+    assert exports.export_job_run(job_id) is None
+    assert list(exports.exports_dir().iterdir()) == []
