@@ -144,7 +144,9 @@ class FilteredTableView(RoleRequiredMixin, ExportMixin, tables.SingleTableMixin,
             progress = getattr(self.request, "export_progress", None)
             exports.write_xlsx(table, target, exclude_columns=self.exclude_columns, progress=progress)
             return HttpResponse(status=204)
-        rows = len(table.data)  # one COUNT
+        data = table.data.data
+        # One COUNT: len() of an unpaged table's data would fetch every row.
+        rows = data.count() if hasattr(data, "count") and not isinstance(data, list) else len(data)
         if rows <= settings.EXPORT_XLSX_SYNC_MAX_ROWS:
             return super().create_export(export_format)
         job = exports.export_job_start(
