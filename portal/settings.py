@@ -414,6 +414,17 @@ CELERY_BEAT_SCHEDULE["devices-deactivate-leavers"] = {
 # portal.resources.SafeExportResource neutralises the other formula starts the same way the
 # portal's tables do (portal.tables.export_cell); this is the backstop for any other resource.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# List pages' exports (portal/exports.py): CSV always streams; an XLSX of more rows than this is
+# written by a worker into EXPORTS_DIR (private: never served but through its owner's download
+# view) and removed after EXPORTS_KEEP_SECONDS by the hourly cleanup.
+EXPORT_XLSX_SYNC_MAX_ROWS = env.int("EXPORT_XLSX_SYNC_MAX_ROWS", default=5000)
+EXPORTS_DIR = env.path("EXPORTS_DIR", default=VAR_DIR / "exports")
+EXPORTS_KEEP_SECONDS = env.int("EXPORTS_KEEP_SECONDS", default=24 * 3600)
+CELERY_BEAT_SCHEDULE["exports-clear-expired"] = {
+    "task": "portal.exports.clear_expired",
+    "schedule": crontab(minute=40),
+    "options": {"expires": 3000},
+}
 
 # A worker whose broker goes away keeps trying to reconnect, however long Redis is down (the
 # default gives up after 100 tries), and cancels acks_late tasks it can no longer acknowledge

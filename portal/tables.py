@@ -3,13 +3,17 @@
 from datetime import datetime
 
 import django_tables2 as tables
+from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django_filters.views import FilterView
 from django_tables2.export import ExportMixin
 
+from portal import exports
 from portal.permissions import RoleRequiredMixin
 
 # The most rows one list page shows (?per_page=); more is bad input, not a bigger page.
@@ -104,6 +108,14 @@ class FilteredTableView(RoleRequiredMixin, ExportMixin, tables.SingleTableMixin,
     filterset_class = None
 
     def get(self, request, *args, **kwargs):
+        export_format = request.GET.get(self.export_trigger_param)
+        if self.export_class.is_valid_format(export_format):
+            # An export needs the filtered rows, not the page around them (summaries, charts).
+            self.filterset = self.get_filterset(self.get_filterset_class())
+            if self.filterset.is_valid():
+                self.object_list = self.filterset.qs
+                return self.create_export(export_format)
+            self.export_refused = True  # the page says which filter is wrong, with a 400
         response = super().get(request, *args, **kwargs)
         # A filter value the form refuses is bad input: say so with a 400 (the form shows why).
         if self.filterset.is_bound and not self.filterset.is_valid():
@@ -112,6 +124,39 @@ class FilteredTableView(RoleRequiredMixin, ExportMixin, tables.SingleTableMixin,
         if getattr(self, "paging_problem", ""):
             response.status_code = 400
         return response
+
+    def render_to_response(self, context, **kwargs):
+        if getattr(self, "export_refused", False):
+            return super(ExportMixin, self).render_to_response(context, **kwargs)
+        return super().render_to_response(context, **kwargs)
+
+    def create_export(self, export_format):
+        """CSV streams; XLSX past EXPORT_XLSX_SYNC_MAX_ROWS rows is a background job whose page
+        has the download link. Subclasses log who took an export, then call this."""
+        table = self.get_table(**self.get_table_kwargs())
+        filename = self.get_export_filename(export_format)
+        if export_format == "csv":
+            return exports.csv_streaming_response(table, filename, exclude_columns=self.exclude_columns)
+        if export_format != "xlsx":
+            return super().create_export(export_format)
+        target = getattr(self.request, "export_xlsx_to", None)
+        if target is not None:  # this is the worker replaying the request (portal.exports)
+            progress = getattr(self.request, "export_progress", None)
+            exports.write_xlsx(table, target, exclude_columns=self.exclude_columns, progress=progress)
+            return HttpResponse(status=204)
+        data = table.data.data
+        # One COUNT: len() of an unpaged table's data would fetch every row.
+        rows = data.count() if hasattr(data, "count") and not isinstance(data, list) else len(data)
+        if rows <= settings.EXPORT_XLSX_SYNC_MAX_ROWS:
+            return super().create_export(export_format)
+        job = exports.export_job_start(
+            user=self.request.user,
+            path=self.request.path,
+            query=self.request.GET.urlencode(),
+            filename=filename,
+            rows_total=rows,
+        )
+        return redirect("portal:export_job", job_id=job.id)
 
     def get_table_pagination(self, table):
         return False  # paged in get_table, after the request's paging is checked

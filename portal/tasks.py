@@ -4,7 +4,7 @@ delivery from the outbox, housekeeping."""
 from celery import shared_task
 from django.utils import timezone
 
-from portal import outbox, services, timers
+from portal import exports, outbox, services, timers
 
 
 @shared_task(name="portal.timers.sweep", ignore_result=True)
@@ -45,3 +45,14 @@ def outbox_deliver(self, ids: list[int]) -> None:
 def outbox_sweep() -> None:
     """Beat runs this every OUTBOX_SWEEP_SECONDS: deliver queued email whose task was lost."""
     outbox.sweep()
+
+
+@shared_task(name="portal.exports.xlsx", ignore_result=True)
+def export_xlsx_run(job_id: str) -> None:
+    """Write one large XLSX export (portal.exports) for its requester to download."""
+    exports.export_job_run(job_id)
+
+
+@shared_task(name="portal.exports.clear_expired", ignore_result=True)
+def exports_clear_expired() -> int:
+    return exports.export_jobs_clear_expired()

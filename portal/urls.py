@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 
-from portal import views
+from portal import export_views, views
 from portal.account_views import local_password_only
 from portal.admin import admin_site_has_permission
 from portal.dashboards import views as dashboard_views
@@ -38,6 +38,8 @@ portal_patterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("notifications/<int:pk>/read/", views.NotificationReadView.as_view(), name="notification_read"),
+    path("exports/<str:job_id>/", export_views.ExportJobView.as_view(), name="export_job"),
+    path("exports/<str:job_id>/download/", export_views.ExportDownloadView.as_view(), name="export_download"),
     path("dashboards/", dashboard_views.DashboardIndexView.as_view(), name="dashboards"),
     path("dashboards/<slug:section>/", dashboard_views.DashboardView.as_view(), name="dashboard"),
     path("help/", views.help_page, name="help"),

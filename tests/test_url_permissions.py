@@ -448,7 +448,8 @@ ROUTES = [
     ("devices:request_cancel", _officers_request, {**ALL_SIGNED_IN, "data_office": 404}),
     ("devices:kit_gaps", None, only("supervisor", "tech_bar_staff", "data_office", "portal_admin")),
 ]
-NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read"}
+# An export's page and download are their requester's own: tested in tests/devices/test_device_exports.py.
+NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read", "portal:export_job", "portal:export_download"}
 CHECKED_NAMESPACES = {"portal", "policy", "incidents", "devices", "api", "admin"}
 # The admin's model pages are in tests/test_admin_permissions.py (per model and role); Django's own
 # admin plumbing (sign-in, sign-out, scripts, the redirect to an object's site page) opens nothing.

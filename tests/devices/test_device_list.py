@@ -77,7 +77,7 @@ def test_csv_and_xlsx_export_the_filtered_list_with_formulas_neutralised(client,
     client.force_login(data_office)
     response = client.get(f"{URL}?status=in_repair&_export=csv")
     assert response.status_code == 200 and "devices-2026-01-14.csv" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert [row["Asset tag"] for row in rows] == [repair.asset_tag]
     assert rows[0]["Serial number"] == "'=HYPERLINK(1)" and rows[0]["IMEI"] == repair.imei
 
@@ -136,7 +136,7 @@ def test_the_list_costs_the_same_at_10_or_5000_devices(
         response = client.get(f"{URL}?unit=South&per_page=100")
     assert response.status_code == 200 and len(response.context["table"].page.object_list) == 100
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert client.get(f"{URL}?_export=csv").content.count(b"\n") == 5001
+        assert client.get(f"{URL}?_export=csv").getvalue().count(b"\n") == 5001
 
 
 def test_the_device_page_shows_every_event_at_the_same_cost_for_1_or_500(

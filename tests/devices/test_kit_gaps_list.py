@@ -124,7 +124,7 @@ def test_the_export_is_every_gap_as_csv(client, data_office):
     client.force_login(data_office)
     response = client.get(GAPS, {"_export": "csv"})
     assert response.status_code == 200 and "kit-gaps-" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert rows[0][:2] == ["Name", "Payroll number"]
     exported = {row[1] for row in rows[1:]}
     assert {p.payroll_number for p in people} <= exported
@@ -153,4 +153,4 @@ def test_the_list_costs_the_same_at_3_or_40_people(
         response = client.get(GAPS, {"command_unit": "East"})
     assert len(response.context["table"].page.object_list) == 40
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert client.get(GAPS, {"command_unit": "East", "_export": "csv"}).content.count(b"\n") == 41
+        assert client.get(GAPS, {"command_unit": "East", "_export": "csv"}).getvalue().count(b"\n") == 41

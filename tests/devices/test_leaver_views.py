@@ -299,7 +299,7 @@ def test_csv_export_of_the_filtered_list(client, cases, tech_bar_staff):
     client.force_login(tech_bar_staff)
     response = client.get(f"{LIST}?unit=North&_export=csv")
     assert response.status_code == 200 and "leaver-cases-2026-01-14.csv" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert sorted(row["Leaver"] for row in rows) == ["Lee Later", "Sam Soon"]
     soon = next(row for row in rows if row["Leaver"] == "Sam Soon")
     assert soon["Payroll number"] == cases["soon"].person.payroll_number
@@ -343,4 +343,4 @@ def test_the_list_costs_the_same_at_2_or_30_cases(
         response = client.get(f"{LIST}?unit=East")
     assert len(response.context["table"].page.object_list) == 30
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert client.get(f"{LIST}?_export=csv").content.count(b"\n") == 31
+        assert client.get(f"{LIST}?_export=csv").getvalue().count(b"\n") == 31

@@ -501,7 +501,7 @@ def test_the_export_carries_the_report_and_defuses_spreadsheet_formulas(
     client.force_login(data_office)
     response = client.get(reverse("incidents:incident_queue") + "?_export=csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert len(rows) == 1
     row = rows[0]
     assert row["Reference"] == incident.reference

@@ -424,7 +424,7 @@ def test_csv_export_has_the_filtered_people_and_their_status(client, data_office
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert f"{people['v2'].policy.slug}-compliance-" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     by_payroll = {row["Payroll number"]: row for row in rows}
     assert {"NC001", "NO001", "NN001", "SGT001"} <= set(by_payroll)
     assert "SC001" not in by_payroll
@@ -458,7 +458,7 @@ def test_a_supervisor_sees_and_exports_their_own_team_only(client, people):
     assert payrolls_in(page) == {"NC001", "NO001"}
     assert "Only your team is shown." in page.content.decode()
     export = client.get(compliance_url(people["v2"].policy, _export="csv"))
-    rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(export.getvalue().decode("utf-8-sig"))))
     assert {row["Payroll number"] for row in rows} == {"NC001", "NO001"}
 
 

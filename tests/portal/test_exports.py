@@ -81,7 +81,7 @@ def compliance_export(client, portal_admin, data_office, hostile_people):
     def _export(file_format):
         response = client.get(f"{url}?_export={file_format}")
         assert response.status_code == 200
-        return response.content
+        return response.getvalue() if response.streaming else response.content
 
     return _export
 
