@@ -290,6 +290,22 @@ def memo(key, compute: Callable[[], object]):
     return cache[key]
 
 
+def step_owner(step: TimerStep, queryset: models.QuerySet) -> models.Model:
+    """The step's owner from `queryset` (the fire function's select_related). In a batch the
+    sweep fires together, the owners of the whole batch are read in one query; each is handed
+    out once, so a second step of the same owner, fired after the first changed it, reads it
+    afresh."""
+    timer = _registry[step._meta.label]
+    owner_id = getattr(step, f"{timer.owner_field}_id")
+    owners = getattr(_batch, "owners", None)
+    if owners is None:
+        return queryset.get(pk=owner_id)
+    key = (queryset.model._meta.label, str(queryset.query))
+    if key not in owners:
+        owners[key] = queryset.in_bulk(list(_batch.owner_ids))
+    return owners[key].pop(owner_id, None) or queryset.get(pk=owner_id)
+
+
 def _fire_batch(timer: Timer, pks: list[int], report: SweepReport) -> list[int]:
     """Fire these steps (those still pending and due, whose owner is free) in one transaction.
     If any step fails, the whole batch rolls back and each of its steps is fired again in a
@@ -316,13 +332,13 @@ def _fire_batch(timer: Timer, pks: list[int], report: SweepReport) -> list[int]:
             # Locked and pending: this transaction fires them (it alone can, until it ends).
             _pending(model.objects.filter(pk__in=[s.pk for s in steps])).update(fired_at=clock())
             fired_at = dict(model.objects.filter(pk__in=[s.pk for s in steps]).values_list("pk", "fired_at"))
-            _batch.memo = {}
+            _batch.memo, _batch.owners, _batch.owner_ids = {}, {}, {owner_of[s.pk] for s in steps}
             try:
                 for step in steps:
                     step.fired_at = fired_at[step.pk]
                     timer.fire(step)
             finally:
-                _batch.memo = None
+                _batch.memo = _batch.owners = _batch.owner_ids = None
     except Exception:
         logger.warning("a batch of %s steps of %s failed; firing them one at a time", len(pks), timer.label)
         return [pk for pk in pks if _fire_logged(timer, pk, report) is Outcome.BUSY]

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 def leaver_step_fire(step: LeaverStep) -> None:
     """Carry out one fired step (called by portal.timers inside the firing transaction, with the
     case locked). Nothing outstanding: nothing is sent, except a supervisor's nudge to sign off."""
-    case = LeaverCase.objects.select_related("person__supervisor").get(pk=step.case_id)
+    case = timers.step_owner(step, LeaverCase.objects.select_related("person__supervisor"))
     rung = leaver_ladder.rung(step.step)
     items = list(outstanding(case))
     if rung is None:
