@@ -103,9 +103,10 @@ def _make(scratch: Scratch, n: int) -> dict[str, int]:
     counts = _split(n)
     now = timezone.now()
     people = _people(scratch, sum(counts.values()))
-    scratch.tech_bar = TechBar.objects.create(code=f"bench-{scratch.tag}", name=f"Bench Tech Bar {scratch.tag}").pk
-    kind, _ = LeaverPropertyKind.objects.get_or_create(name="Warrant card (bench)")
-    scratch.property_kind = kind.pk
+    # bulk_create throughout: no signals, so no audit-log rows for scratch objects.
+    [bar] = TechBar.objects.bulk_create([TechBar(code=f"bench-{scratch.tag}", name=f"Bench Tech Bar {scratch.tag}")])
+    [kind] = LeaverPropertyKind.objects.bulk_create([LeaverPropertyKind(name=f"Warrant card (bench {scratch.tag})")])
+    scratch.tech_bar, scratch.property_kind = bar.pk, kind.pk
 
     # Incidents: aware 80 hours ago, so every report and decision rung is due.
     aware = now - timedelta(hours=80)
@@ -271,8 +272,8 @@ def _clean_up(scratch: Scratch) -> None:
     _delete(User.groups.through.objects.filter(user_id__in=scratch.users))
     User.objects.filter(pk__in=scratch.users).update(supervisor=None)
     _delete(User.objects.filter(pk__in=scratch.users))
-    if scratch.tech_bar:
-        _delete(TechBar.objects.filter(pk=scratch.tech_bar))
+    _delete(TechBar.objects.filter(pk=scratch.tech_bar))
+    _delete(LeaverPropertyKind.objects.filter(pk=scratch.property_kind))
 
 
 def _delete(queryset) -> None:

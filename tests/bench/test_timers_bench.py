@@ -3,9 +3,18 @@ each ladder gets its share, and afterwards the database is as it was, its audit 
 No timings are asserted (machines differ); the bench reports them."""
 
 import pytest
+from auditlog.models import LogEntry
 
 from bench.timers import measure_timers
-from devices.models import DeviceRequest, DeviceRequestStep, LeaverCase, LeaverEvent, LeaverStep, TechBar
+from devices.models import (
+    DeviceRequest,
+    DeviceRequestStep,
+    LeaverCase,
+    LeaverEvent,
+    LeaverPropertyKind,
+    LeaverStep,
+    TechBar,
+)
 from incidents.models import Incident, IncidentEvent, IncidentStep
 from portal import audit_chain
 from portal.models import Notification, OutboundEmail, User
@@ -15,6 +24,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 MODELS = (
     User,
     TechBar,
+    LeaverPropertyKind,
+    LogEntry,
     Incident,
     IncidentStep,
     IncidentEvent,
