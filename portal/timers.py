@@ -248,20 +248,21 @@ def last_sweep_at() -> datetime | None:
 
 def _sweep(report: SweepReport, *, schedule_ahead: bool, batch_size: int) -> None:
     for timer in registered():
-        seen: set[int] = set()
         busy: list[int] = []
+        after: tuple[datetime, int] | None = None
         while True:
-            due = list(
-                _pending(timer.model.objects.filter(due_at__lte=clock()))
-                .exclude(pk__in=seen)
-                .order_by("due_at", "pk")
-                .values_list("pk", flat=True)[:batch_size]
-            )
+            # Onwards from the last step read (keyset, in the order fired): each step is tried
+            # once a sweep however many are due; one left pending waits for the next sweep.
+            due = _pending(timer.model.objects.filter(due_at__lte=clock()))
+            if after is not None:
+                due = due.filter(models.Q(due_at__gt=after[0]) | models.Q(due_at=after[0], pk__gt=after[1]))
+            due = list(due.order_by("due_at", "pk").values_list("pk", "due_at")[:batch_size])
             if not due:
                 break
-            seen.update(due)
-            for start in range(0, len(due), FIRE_BATCH):
-                busy += _fire_batch(timer, due[start : start + FIRE_BATCH], report)
+            after = (due[-1][1], due[-1][0])
+            pks = [pk for pk, _ in due]
+            for start in range(0, len(pks), FIRE_BATCH):
+                busy += _fire_batch(timer, pks[start : start + FIRE_BATCH], report)
         # Steps whose owner was busy get one more try once the rest are done; if it is busy
         # still, another worker has it in hand (and the next sweep is the safety net).
         for pk in busy:
