@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from devices import request_ladder
 from devices.kit_requests.common import approvers, describe, tell, tell_requester
 from devices.models import DeviceRequest, DeviceRequestStep
+from portal import timers
 
 logger = logging.getLogger(__name__)
 
@@ -15,8 +16,8 @@ logger = logging.getLogger(__name__)
 def device_request_step_fire(step: DeviceRequestStep) -> None:
     """Carry out one fired step (called by portal.timers inside the firing transaction, with the
     request locked). A request that has moved on since is left alone."""
-    request = DeviceRequest.objects.select_related("requester__supervisor", "device_model", "collect_at").get(
-        pk=step.request_id
+    request = timers.step_owner(
+        step, DeviceRequest.objects.select_related("requester__supervisor", "device_model", "collect_at")
     )
     rung = request_ladder.rung(step.step)
     if rung is None:

@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from devices import leaver_ladder
 from devices.leavers.common import case_url, event, outstanding
 from devices.models import CommandUnitLead, LeaverCase, LeaverEvent, LeaverStep, TechBar
+from portal import timers
 from portal.models import User
 from portal.services import notify
 
@@ -16,7 +17,7 @@ logger = logging.getLogger(__name__)
 def leaver_step_fire(step: LeaverStep) -> None:
     """Carry out one fired step (called by portal.timers inside the firing transaction, with the
     case locked). Nothing outstanding: nothing is sent, except a supervisor's nudge to sign off."""
-    case = LeaverCase.objects.select_related("person__supervisor").get(pk=step.case_id)
+    case = timers.step_owner(step, LeaverCase.objects.select_related("person__supervisor"))
     rung = leaver_ladder.rung(step.step)
     items = list(outstanding(case))
     if rung is None:
@@ -118,10 +119,15 @@ def _ask_sign_off(case: LeaverCase, step: LeaverStep) -> str:
 def tech_bar_leads_for(case: LeaverCase, items) -> list[User]:
     """The leads of the Tech Bars that issued the outstanding devices, or every lead if none."""
     bars = {line.assignment.issued_at_tech_bar_id for line in items if line.assignment_id is not None}
-    leads = User.objects.filter(tech_bars_led__in=bars, is_active=True).distinct() if bars else User.objects.none()
-    if not leads.exists():
-        leads = User.objects.filter(tech_bars_led__in=TechBar.objects.filter(is_active=True), is_active=True).distinct()
-    return list(leads)
+    leads = list(User.objects.filter(tech_bars_led__in=bars, is_active=True).distinct()) if bars else []
+    # Every lead: the same for a whole batch of steps that the timer sweep fires together.
+    return leads or timers.memo("devices.tech_bar_leads", _every_tech_bar_lead)
+
+
+def _every_tech_bar_lead() -> list[User]:
+    return list(
+        User.objects.filter(tech_bars_led__in=TechBar.objects.filter(is_active=True), is_active=True).distinct()
+    )
 
 
 def _escalate_tech_bar_leads(case: LeaverCase, step: LeaverStep, items) -> str:

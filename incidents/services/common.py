@@ -92,7 +92,9 @@ def _tell_data_office(incident: Incident, *, subject: str, body: str = "", cause
 
 
 def _tell_reviewers(incident: Incident, *, subject: str, body: str = "") -> None:
-    for reviewer in selectors.data_office_reviewers().exclude(pk=incident.reporter_id):
+    # Read once for a whole batch of escalation steps that the timer sweep fires together.
+    reviewers = timers.memo("incidents.data_office_reviewers", lambda: list(selectors.data_office_reviewers()))
+    for reviewer in (r for r in reviewers if r.pk != incident.reporter_id):
         notify(recipient=reviewer, subject=subject, body=body, url=incident.get_review_url(), email=False)
 
 

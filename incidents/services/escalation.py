@@ -21,6 +21,7 @@ from incidents.services.common import (
     _tell_reviewers,
     _when,
 )
+from portal import timers
 from portal.models import User
 from portal.services import notify, notify_address
 
@@ -29,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 def incident_step_fire(step: IncidentStep) -> None:
     """Carry out one fired step (called by portal.timers inside the firing transaction)."""
-    incident = Incident.objects.select_related("reporter__supervisor", "owner").get(pk=step.incident_id)
+    incident = timers.step_owner(step, Incident.objects.select_related("reporter__supervisor", "owner"))
     rung = ladders.rung(step.step)
     if rung is None:
         logger.warning("step %s of %s is not in the configured ladders; nothing sent", step.step, incident.reference)
