@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('portal', '0006_audit_chain'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("portal", "0006_audit_chain"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='user',
-            index=models.Index(fields=['last_name', 'first_name', 'payroll_number'], name='portal_user_name_order'),
+            model_name="user",
+            index=models.Index(fields=["last_name", "first_name", "payroll_number"], name="portal_user_name_order"),
         ),
     ]
