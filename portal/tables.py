@@ -117,12 +117,13 @@ class _NarrowPages:
         narrow = isinstance(queryset, QuerySet) and not queryset.query.distinct and not queryset.query.combinator
         if not (isinstance(key, slice) and narrow):
             return self.rows[key]
+        # The id last: rows that tie on the sort keys keep one order, in the ids and in the page.
+        ordering = [*(queryset.query.order_by or queryset.model._meta.ordering), "pk"]
         ids = queryset
         base = self.base()
-        ordering = queryset.query.order_by or queryset.model._meta.ordering
         if base is not None and not any(str(o).lstrip("-") in queryset.query.annotations for o in ordering):
-            ids = base.order_by(*ordering)
-        page = queryset.filter(pk__in=ids.values("pk")[key])
+            ids = base
+        page = queryset.filter(pk__in=ids.order_by(*ordering).values("pk")[key]).order_by(*ordering)
         return BoundRows(data=page, table=self.rows.table, pinned_data=self.rows.pinned_data)
 
 
