@@ -310,6 +310,12 @@ def device_list() -> QuerySet[Device]:
     )
 
 
+def devices_unjoined() -> QuerySet[Device]:
+    """Every device, without device_list()'s joins: for counting the list when no filter reads the
+    holder (the join adds no rows, but COUNT(*) over it cost 60-80 ms at 60,000 devices)."""
+    return Device.objects.all()
+
+
 def holder_command_units() -> list[str]:
     """The command units of people who hold a device now (the list's unit filter).
 

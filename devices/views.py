@@ -160,6 +160,17 @@ class DeviceListView(FilteredTableView):
     def get_queryset(self):
         return selectors.device_list()
 
+    def unjoined_rows(self):
+        # The holder's join adds no rows (one open assignment per device): unless a filter reads the
+        # holder (search, unit), count and page the devices alone, not the join (issue 14).
+        filters = self.filterset
+        reads_holder = filters.is_bound and (
+            not filters.is_valid() or any(filters.form.cleaned_data.get(f) for f in ("q", "unit"))
+        )
+        if reads_holder:
+            return None
+        return self.filterset_class(filters.data, queryset=selectors.devices_unjoined()).qs
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(page_title="Devices", **kwargs)
 

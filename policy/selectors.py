@@ -10,6 +10,8 @@ import datetime
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -289,26 +291,49 @@ def _percent(part: int, whole: int) -> int:
     return math.floor(100 * part / whole) if whole else 0
 
 
-def compliance_by_command_unit(*, compliance: Compliance) -> list[UnitSummary]:
-    """One row per command unit (one query, however many people).
+def _one_pass_status(people: QuerySet[User], *, compliance: Compliance) -> QuerySet[User]:
+    """`people` annotated with one_pass_status and one_pass_up_to_date, for counting many people.
 
-    Grouped by (unit, status, up to date) and folded here: the status (correlated subqueries on
-    the acknowledgements) is then computed once per person, not once per COUNT ... FILTER; at
-    50,000 people that halves the query (issue 14)."""
+    The same answers as with_compliance's status and up_to_date, but each tests the person's id
+    against the ids of those who accepted (`id IN (SELECT user_id ...)`, not correlated):
+    PostgreSQL reads the acknowledgements once per expression and probes a hash for each person,
+    where the correlated form runs its subqueries once per person (issue 14: 50,000 people)."""
+    accepted = Acknowledgement.objects.filter(
+        version__policy=compliance.policy, version__number__lte=compliance.current.number
+    ).order_by()
+    accepted_current = Q(pk__in=accepted.filter(version=compliance.current).values("user_id"))
+    up_to_date = Q(pk__in=accepted.filter(version__number__gte=compliance.required.number).values("user_id"))
+    return people.annotate(
+        one_pass_up_to_date=up_to_date,
+        one_pass_status=Case(
+            When(accepted_current, then=Value(ComplianceStatus.ACCEPTED_CURRENT)),
+            When(Q(pk__in=accepted.values("user_id")), then=Value(ComplianceStatus.ACCEPTED_OLDER)),
+            default=Value(ComplianceStatus.NEVER),
+            output_field=CharField(),
+        ),
+    )
+
+
+def compliance_by_command_unit(*, compliance: Compliance) -> list[UnitSummary]:
+    """One row per command unit (one query, however many people): grouped by (unit, status,
+    up to date) in one pass over the people (see _one_pass_status) and folded here."""
     rows = (
-        compliance.people.order_by().values("command_unit", "status", "up_to_date").annotate(n=Count("pk")).order_by()
+        _one_pass_status(compliance.people.order_by(), compliance=compliance)
+        .values("command_unit", "one_pass_status", "one_pass_up_to_date")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     units: dict[str, dict[str, int]] = {}
     for row in rows:
         unit = units.setdefault(row["command_unit"], {"total": 0, "current": 0, "older": 0, "never": 0, "ok": 0})
         unit["total"] += row["n"]
-        if row["status"] == ComplianceStatus.ACCEPTED_CURRENT:
+        if row["one_pass_status"] == ComplianceStatus.ACCEPTED_CURRENT:
             unit["current"] += row["n"]
-        elif row["status"] == ComplianceStatus.ACCEPTED_OLDER:
+        elif row["one_pass_status"] == ComplianceStatus.ACCEPTED_OLDER:
             unit["older"] += row["n"]
-        elif row["status"] == ComplianceStatus.NEVER:
+        elif row["one_pass_status"] == ComplianceStatus.NEVER:
             unit["never"] += row["n"]
-        if row["up_to_date"]:
+        if row["one_pass_up_to_date"]:
             unit["ok"] += row["n"]
     return [
         UnitSummary(
@@ -352,21 +377,20 @@ def compliance_over_time(
     version took effect (one query). Long spans are sampled evenly, ending today."""
     today = timezone.localdate(now)
     start = timezone.localdate(compliance.required.starts_at)
-    first_ok = Subquery(
-        Acknowledgement.objects.filter(
-            user=OuterRef("pk"),
-            version__policy=compliance.policy,
-            version__number__gte=compliance.required.number,
-            version__number__lte=compliance.current.number,
-        )
-        .order_by("accepted_at")
-        .values("accepted_at")[:1]
+    in_range = Acknowledgement.objects.filter(
+        version__policy=compliance.policy,
+        version__number__gte=compliance.required.number,
+        version__number__lte=compliance.current.number,
+    ).order_by()
+    # Each person's first acceptance in the range: no earlier one of theirs (ties broken by id).
+    # NOT EXISTS in WHERE is planned as one anti-join, not a subquery per person (issue 14).
+    earlier = in_range.filter(user=OuterRef("user")).filter(
+        Q(accepted_at__lt=OuterRef("accepted_at")) | Q(accepted_at=OuterRef("accepted_at"), pk__lt=OuterRef("pk"))
     )
     per_day = (
-        compliance.people.order_by()
-        .annotate(first_ok=first_ok)
-        .filter(first_ok__isnull=False)
-        .annotate(day=TruncDate("first_ok"))
+        in_range.filter(user__in=compliance.people.order_by().values("pk"))
+        .filter(~Exists(earlier))
+        .annotate(day=TruncDate("accepted_at"))
         .values("day")
         .annotate(n=Count("pk"))
         .values_list("day", "n")
@@ -385,3 +409,39 @@ def compliance_over_time(
             day += datetime.timedelta(days=1)
         points.append(DayCount(day=sample, up_to_date=running, people=people))
     return points
+
+
+# --- Cached for the compliance pages ----------------------------------------------------------
+def _cache_seconds() -> int:
+    # As the dashboards: never stale by more than a minute, whatever the setting says.
+    return max(0, min(int(getattr(settings, "DASHBOARD_CACHE_SECONDS", 30)), 60))
+
+
+def _cached(key: str, compute):
+    seconds = _cache_seconds()
+    if not seconds:
+        return compute()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+def _cache_key(compliance: Compliance, viewer: User) -> str:
+    who = "all" if compliance.everyone else f"team-{viewer.pk}"
+    return f"compliance:{compliance.policy.pk}:{compliance.current.pk}-{compliance.required.pk}:{who}"
+
+
+def compliance_by_command_unit_cached(*, compliance: Compliance, viewer: User) -> list[UnitSummary]:
+    """compliance_by_command_unit for policy_compliance(viewer=viewer, ...), cached for
+    DASHBOARD_CACHE_SECONDS per policy version and viewer scope, as the dashboards' aggregates
+    are: over 50,000 people it is the page's dearest query (issue 14). The table stays live."""
+    return _cached(_cache_key(compliance, viewer), lambda: compliance_by_command_unit(compliance=compliance))
+
+
+def compliance_over_time_cached(*, compliance: Compliance, viewer: User, people: int) -> list[DayCount]:
+    """compliance_over_time for policy_compliance(viewer=viewer, ...), cached as above."""
+    today = timezone.localdate()
+    key = f"{_cache_key(compliance, viewer)}:over-time:{today:%Y%m%d}:{people}"
+    return _cached(key, lambda: compliance_over_time(compliance=compliance, people=people))

@@ -161,7 +161,8 @@ class ComplianceIndexView(RoleRequiredMixin, TemplateView):
         for policy in Policy.objects.order_by("name"):
             compliance = selectors.policy_compliance(viewer=self.request.user, policy=policy)
             if compliance is not None:
-                total = selectors.compliance_total(selectors.compliance_by_command_unit(compliance=compliance))
+                units = selectors.compliance_by_command_unit_cached(compliance=compliance, viewer=self.request.user)
+                total = selectors.compliance_total(units)
                 rows.append((compliance, total))
         return super().get_context_data(page_title="Compliance", rows=rows, **kwargs)
 
@@ -188,10 +189,12 @@ class PersonComplianceListView(FilteredTableView):
 
     def get_context_data(self, **kwargs):
         compliance = self.compliance
-        units = selectors.compliance_by_command_unit(compliance=compliance)
+        units = selectors.compliance_by_command_unit_cached(compliance=compliance, viewer=self.request.user)
         total = selectors.compliance_total(units)
         required = compliance.required
-        points = selectors.compliance_over_time(compliance=compliance, people=total.people)
+        points = selectors.compliance_over_time_cached(
+            compliance=compliance, viewer=self.request.user, people=total.people
+        )
         return super().get_context_data(
             page_title=f"Compliance: {self.policy.name}",
             policy=self.policy,

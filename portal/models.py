@@ -103,6 +103,9 @@ class User(AbstractBaseUser, PermissionsMixin):
                 violation_error_message="A person cannot be their own supervisor.",
             ),
         ]
+        # People lists (compliance, admin) page in this order: read from the index, not a sort of
+        # 50,000 people spilling to disk for every page (issue 14).
+        indexes = [models.Index(fields=["last_name", "first_name", "payroll_number"], name="portal_user_name_order")]
 
     def __str__(self):
         return f"{self.get_full_name()} ({self.payroll_number})"

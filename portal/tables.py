@@ -5,6 +5,7 @@ from datetime import datetime
 import django_tables2 as tables
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django_filters.views import FilterView
 from django_tables2.export import ExportMixin
+from django_tables2.rows import BoundRows
 
 from portal import exports
 from portal.permissions import RoleRequiredMixin
@@ -59,9 +61,10 @@ class BaseTable(tables.Table):
             yield [export_cell(cell) for cell in row]
 
 
-def paginate(table: tables.Table, params, *, max_per_page: int = MAX_PER_PAGE) -> str:
+def paginate(table: tables.Table, params, *, max_per_page: int = MAX_PER_PAGE, unjoined=None) -> str:
     """Page `table` as the query string asks (`page`, `per_page`). A page size or number out of
-    range shows the nearest valid page instead, and the returned text says why ('' if all was well)."""
+    range shows the nearest valid page instead, and the returned text says why ('' if all was well).
+    `unjoined`: see _NarrowPages."""
     problems = []
     per_page = table._meta.per_page
     asked = (params.get(table.prefixed_per_page_field) or "").strip()
@@ -71,7 +74,7 @@ def paginate(table: tables.Table, params, *, max_per_page: int = MAX_PER_PAGE) -
             per_page = size
         else:
             problems.append(f"Rows per page must be a whole number from 1 to {max_per_page}: showing {per_page}.")
-    table.paginator = Paginator(table.rows, per_page)
+    table.paginator = Paginator(_NarrowPages(table.rows, unjoined), per_page)
     number = 1
     asked = (params.get(table.prefixed_page_field) or "").strip()
     if asked:
@@ -85,6 +88,47 @@ def paginate(table: tables.Table, params, *, max_per_page: int = MAX_PER_PAGE) -
             number = last
     table.page = table.paginator.page(number)
     return " ".join(problems)
+
+
+class _NarrowPages:
+    """A table's rows as the Paginator sees them. A page of a queryset is fetched as
+    `WHERE pk IN (the page's ids, ORDER BY ... OFFSET ... LIMIT ...)`: the rows OFFSET skips are
+    read narrowly (ids and the sort keys), and the joins and annotated subqueries the table shows
+    are computed for the page's rows only, not for every row skipped (issue 14: page 500); the
+    planner, expecting one page of rows, also runs a correlated subquery per row rather than
+    hashing a whole table for each (the compliance table's page 1).
+
+    `unjoined`, if given, returns the same rows filtered without the table's joins (or None when a
+    filter needs them): then the COUNT and the page's ids come from it (unless the table is ordered
+    by an annotation), the joins only for the page's rows."""
+
+    def __init__(self, rows: BoundRows, unjoined=None):
+        self.rows = rows
+        self._unjoined = unjoined
+        self._base = False
+
+    def base(self) -> QuerySet | None:
+        if self._base is False:
+            self._base = self._unjoined() if self._unjoined is not None else None
+        return self._base
+
+    def __len__(self):
+        base = self.base()
+        return base.count() if base is not None else len(self.rows)
+
+    def __getitem__(self, key):
+        queryset = getattr(self.rows.data, "data", None)
+        narrow = isinstance(queryset, QuerySet) and not queryset.query.distinct and not queryset.query.combinator
+        if not (isinstance(key, slice) and narrow):
+            return self.rows[key]
+        # The id last: rows that tie on the sort keys keep one order, in the ids and in the page.
+        ordering = [*(queryset.query.order_by or queryset.model._meta.ordering), "pk"]
+        ids = queryset
+        base = self.base()
+        if base is not None and not any(str(o).lstrip("-") in queryset.query.annotations for o in ordering):
+            ids = base
+        page = queryset.filter(pk__in=ids.order_by(*ordering).values("pk")[key]).order_by(*ordering)
+        return BoundRows(data=page, table=self.rows.table, pinned_data=self.rows.pinned_data)
 
 
 def _whole_number(text: str) -> int | None:
@@ -165,8 +209,13 @@ class FilteredTableView(RoleRequiredMixin, ExportMixin, tables.SingleTableMixin,
         table = super().get_table(**kwargs)
         # An export is every row the filters match, never one page.
         if not self.export_class.is_valid_format(self.request.GET.get(self.export_trigger_param)):
-            self.paging_problem = table.paging_problem = paginate(table, self.request.GET)
+            self.paging_problem = table.paging_problem = paginate(table, self.request.GET, unjoined=self.unjoined_rows)
         return table
+
+    def unjoined_rows(self):
+        """The rows the filters match without the queryset's joins, for counting and choosing a
+        page's rows cheaply (_NarrowPages); None (the default): use the table's queryset."""
+        return None
 
     def get_table_kwargs(self):
         return {"exclude": ()}

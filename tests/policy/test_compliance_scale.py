@@ -1,0 +1,105 @@
+"""The compliance aggregates' one-pass forms (issue 14) give the same figures as the per-person
+annotation, and the compliance pages cache them for DASHBOARD_CACHE_SECONDS."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from policy import selectors
+from policy.models import Acknowledgement, ComplianceStatus
+from portal.models import Role
+from tests.factories import UserFactory
+from tests.policy.factories import accept, published_version
+
+pytestmark = pytest.mark.django_db
+HOUR = datetime.timedelta(hours=1)
+
+
+@pytest.fixture
+def mixed(portal_admin):
+    """v1, v2 (needs acceptance again), v3 (does not): people at every stage in three units."""
+    v1 = published_version(by=portal_admin)
+    v2 = published_version(policy=v1.policy, number=2, by=portal_admin)
+    v3 = published_version(policy=v1.policy, number=3, requires_acceptance=False, by=portal_admin)
+    people = [UserFactory(command_unit=unit) for unit in ("North", "South", "East") for _ in range(4)]
+    for person, versions in zip(people, [(v1,), (v2,), (v3,), (v1, v2), (v2, v3), (v1, v3), ()] * 2, strict=False):
+        for version in versions:  # recorded directly: the service accepts only the version in force
+            Acknowledgement.objects.create(user=person, version=version, content_hash=version.content_hash)
+    return {"v1": v1, "v2": v2, "v3": v3, "people": people}
+
+
+def test_the_unit_summary_counts_what_the_table_shows(mixed, data_office):
+    compliance = selectors.policy_compliance(viewer=data_office, policy=mixed["v1"].policy)
+    assert compliance.required == mixed["v2"] and compliance.current == mixed["v3"]
+    expected: dict[str, dict[str, int]] = {}
+    for person in compliance.people:
+        unit = expected.setdefault(person.command_unit or "(none recorded)", dict.fromkeys(ComplianceStatus, 0))
+        unit[person.status] += 1
+        unit["ok"] = unit.get("ok", 0) + int(person.up_to_date)
+    units = selectors.compliance_by_command_unit(compliance=compliance)
+    got = {
+        u.command_unit: {
+            ComplianceStatus.ACCEPTED_CURRENT: u.accepted_current,
+            ComplianceStatus.ACCEPTED_OLDER: u.accepted_older,
+            ComplianceStatus.NEVER: u.never,
+            "ok": u.up_to_date,
+        }
+        for u in units
+    }
+    assert got == {name: {**c, "ok": c.get("ok", 0)} for name, c in expected.items()}
+    assert sum(u.people for u in units) == compliance.people.count()
+    assert any(u.accepted_older for u in units) and any(u.never for u in units)
+
+
+def test_the_chart_counts_each_person_once_from_their_first_acceptance_in_range(data_office, portal_admin):
+    v1 = published_version(by=portal_admin)
+    v2 = published_version(policy=v1.policy, number=2, requires_acceptance=False, by=portal_admin)
+    start = v1.starts_at
+    twice, tied = UserFactory(), UserFactory()
+    for person, version, at in [
+        (twice, v1, start + 1 * HOUR),
+        (twice, v2, start + 50 * HOUR),  # a later version: still up to date from day one, counted once
+        (tied, v1, start + 30 * HOUR),
+        (tied, v2, start + 30 * HOUR),  # the same instant twice: counted once
+    ]:
+        Acknowledgement.objects.create(user=person, version=version, content_hash=version.content_hash, accepted_at=at)
+    compliance = selectors.policy_compliance(viewer=data_office, policy=v1.policy)
+    points = selectors.compliance_over_time(compliance=compliance, people=3, now=start + 72 * HOUR)
+    by_day = {p.day: p.up_to_date for p in points}
+    first = points[0].day
+    assert [by_day[first + datetime.timedelta(days=n)] for n in range(4)][-1] == 2
+    assert by_day[first] == 1
+
+
+def test_a_supervisors_team_has_its_own_summary(mixed, data_office):
+    sergeant = UserFactory(roles=[Role.OFFICER, Role.SUPERVISOR])
+    member = mixed["people"][0]
+    member.supervisor = sergeant
+    member.save()
+    mine = selectors.policy_compliance(viewer=sergeant, policy=mixed["v1"].policy)
+    everyone = selectors.policy_compliance(viewer=data_office, policy=mixed["v1"].policy)
+    team = selectors.compliance_by_command_unit_cached(compliance=mine, viewer=sergeant)
+    force = selectors.compliance_by_command_unit_cached(compliance=everyone, viewer=data_office)
+    assert sum(u.people for u in team) == 1
+    assert sum(u.people for u in force) == everyone.people.count() > 1
+
+
+def test_the_compliance_page_serves_its_summary_from_the_cache(
+    client, mixed, data_office, settings, django_assert_max_num_queries
+):
+    settings.DASHBOARD_CACHE_SECONDS = 30
+    client.force_login(data_office)
+    url = reverse("policy:compliance", kwargs={"slug": mixed["v1"].policy.slug})
+    first = client.get(url)
+    assert first.status_code == 200
+    late = UserFactory(command_unit="North")
+    accept(late, mixed["v3"])  # within the cache's lifetime: the table shows it, the summary not yet
+    with django_assert_max_num_queries(14):
+        again = client.get(url, {"q": late.payroll_number})
+    assert again.status_code == 200
+    assert again.context["total"] == first.context["total"]
+    assert [row.record.pk for row in again.context["table"].page.object_list] == [late.pk]
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    fresh = client.get(url)
+    assert fresh.context["total"].people == first.context["total"].people + 1
