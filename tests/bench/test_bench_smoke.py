@@ -5,7 +5,9 @@ import pytest
 
 from bench import seed
 from bench.run import run
-from devices.models import Assignment, Device, DeviceEvent
+from devices.models import Assignment, Device, DeviceEvent, LeaverCase, LeaverLine, LeaverStep
+from incidents.models import Incident, IncidentEvent, IncidentStep
+from policy.models import Acknowledgement, PolicyVersion
 from portal import audit_chain
 from portal.models import User
 
@@ -25,6 +27,19 @@ def test_the_bench_seeds_once_measures_every_page_and_writes_its_table(tmp_path)
     open_now = Assignment.objects.filter(device__asset_tag__startswith="BN", returned_at=None)
     assert open_now.count() == Device.objects.filter(asset_tag__startswith="BN", status="issued").count()
     assert seed.seeded(SCALE)
+    # Three published versions; the bench people's acknowledgements to the size (rounded per version).
+    assert PolicyVersion.objects.exclude(published_at=None).count() == 3
+    bench_acks = Acknowledgement.objects.filter(user__payroll_number__startswith="B0").count()
+    assert abs(bench_acks - n["acknowledgements"]) <= 2
+    incidents = Incident.objects.filter(summary__startswith="Bench incident")
+    assert incidents.count() == n["incidents"]
+    assert IncidentStep.objects.filter(incident__in=incidents).count() == 4 * n["incidents"]
+    assert IncidentEvent.objects.filter(incident__in=incidents).count() > 4 * n["incidents"]
+    cases = LeaverCase.objects.filter(person__payroll_number__startswith="B0")
+    assert cases.count() == n["leaver_cases"]
+    assert cases.filter(status="open").exists() and cases.filter(status="closed").exists()
+    assert LeaverLine.objects.filter(case__in=cases).count() >= n["leaver_cases"]
+    assert LeaverStep.objects.filter(case__in=cases).count() == 4 * n["leaver_cases"]
     # The COPY continues the audit chains (portal.audit_chain) rather than breaking them.
     assert all(audit_chain.first_break(model)[1] is None for model in audit_chain.chained_models())
 
