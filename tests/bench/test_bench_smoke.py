@@ -5,7 +5,7 @@ import pytest
 
 from bench import seed
 from bench.run import run
-from devices.models import Assignment, Device, DeviceEvent, LeaverCase, LeaverLine, LeaverStep
+from devices.models import Assignment, CounterVisit, Device, DeviceEvent, LeaverCase, LeaverLine, LeaverStep
 from incidents.models import Incident, IncidentEvent, IncidentStep
 from policy.models import Acknowledgement, PolicyVersion
 from portal import audit_chain
@@ -23,7 +23,10 @@ def test_the_bench_seeds_once_measures_every_page_and_writes_its_table(tmp_path)
     n = seed.sizes(SCALE)
     assert User.objects.filter(payroll_number__startswith="B0").count() == n["people"]
     assert Device.objects.filter(asset_tag__startswith="BN").count() == n["devices"]
-    assert DeviceEvent.objects.filter(device__asset_tag__startswith="BN").count() == n["events"]
+    # The counter rounds measured add one event a visit (issue, then return).
+    visits = CounterVisit.objects.filter(person__payroll_number__startswith="B0").count()
+    assert visits > 0
+    assert DeviceEvent.objects.filter(device__asset_tag__startswith="BN").count() == n["events"] + visits
     open_now = Assignment.objects.filter(device__asset_tag__startswith="BN", returned_at=None)
     assert open_now.count() == Device.objects.filter(asset_tag__startswith="BN", status="issued").count()
     assert seed.seeded(SCALE)
@@ -44,8 +47,14 @@ def test_the_bench_seeds_once_measures_every_page_and_writes_its_table(tmp_path)
     assert all(audit_chain.first_break(model)[1] is None for model in audit_chain.chained_models())
 
     assert out.read_text() == text
-    rows = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| page")]
+    page_table = text.split("\n## ")[0]
+    rows = [line for line in page_table.splitlines() if line.startswith("| ") and not line.startswith("| page")]
     assert len(rows) == 22
     assert "HTTP" not in text, text  # every page and every admin baseline answered 200
     assert "| devices list p1 |" in text
     assert "| compliance table p1 |" in text
+    # The flows: the counter rounds all answered as a counter does, the import created every row
+    # and was rolled back (the seed is as measured).
+    assert "| scan-to-issue |" in text and "round(s) failed" not in text, text
+    assert "| 100 | 100 |" in text, text
+    assert not Device.objects.filter(asset_tag__startswith="MDM5").exists()
