@@ -45,12 +45,15 @@ def measure_counter(*, rounds: int = 30, warmup: int = 3, log=print) -> dict:
     people, devices = _counter_people_and_devices(bar, rounds + warmup)
     start = reverse("admin:devices_counter")
     issue_ms, return_ms, failures = [], [], []
+    steps_ms = {"payroll scan (GET + redirect)": [], "device scan (POST)": [], "confirm issue (POST)": []}
     for k, (person, device) in enumerate(zip(people, devices, strict=False)):
         url = reverse("admin:devices_counter_person", kwargs={"payroll": person.payroll_number})
         tag = device.asset_tag
         t0 = time.perf_counter()
         found = client.get(start, {"payroll": person.payroll_number}, follow=True)
+        ta = time.perf_counter()
         scanned = client.post(url, {"code": tag})
+        tb = time.perf_counter()
         issued = client.post(url, {"give": tag, "confirmed": "yes", "action": "confirm"})
         t1 = time.perf_counter()
         back = client.post(
@@ -64,6 +67,8 @@ def measure_counter(*, rounds: int = 30, warmup: int = 3, log=print) -> dict:
         if k >= warmup:
             issue_ms.append((t1 - t0) * 1000)
             return_ms.append((t2 - t1) * 1000)
+            for name, ms in zip(steps_ms, ((ta - t0) * 1000, (tb - ta) * 1000, (t1 - tb) * 1000), strict=True):
+                steps_ms[name].append(ms)
     if failures:
         log(f"  counter: {len(failures)} round(s) failed, e.g. {failures[0]}")
     return {
@@ -73,6 +78,7 @@ def measure_counter(*, rounds: int = 30, warmup: int = 3, log=print) -> dict:
         "return_p50": statistics.median(return_ms) if return_ms else None,
         "return_p95": percentile(return_ms, 0.95) if return_ms else None,
         "failures": failures,
+        "steps_p50": {name: statistics.median(ms) for name, ms in steps_ms.items() if ms},
     }
 
 
