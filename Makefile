@@ -67,7 +67,10 @@ format: $(VENV)/.dev-deps
 # The force-scale benchmark (issue 14): PostgreSQL at BENCH_DATABASE_URL; BENCH_SCALE=0.1 for a quick run.
 # The seed is kept in that database (a marker row), so a second run starts measuring at once.
 bench: export BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kitbag_bench
+# wrk (Debian's package) drives the HTTP throughput rows; installed here when absent, as .ci/run installs chromium.
 bench: $(VENV)/.run-deps
+	@command -v wrk >/dev/null 2>&1 || { export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(PY) -m bench
 
 # The fault drills (issue 15): tests marked `drill`, left out of `make test`, with real Celery

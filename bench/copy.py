@@ -51,3 +51,33 @@ def copy_chained_rows(model, fields: list[str], rows) -> int:
             prev = row_hash
 
     return copy_rows(model, [*fields, "prev_hash", "row_hash"], sealed())
+
+
+def copy_objects(model, objs, *, chained: bool = False) -> int:
+    """COPY unsaved instances of `model` (a pk set by the caller lets other rows point at them;
+    the rest are numbered on from the table's last, in list order): every concrete column, each
+    value as Django would save it, defaults included. A chained model's rows are sealed as
+    `copy_chained_rows` seals them, in list order."""
+    objs = list(objs)
+    first = next_id(model)
+    for i, obj in enumerate(objs):
+        if obj.pk is None:
+            obj.pk = first + i
+    fields = [f for f in model._meta.concrete_fields if not (chained and f.attname in ("prev_hash", "row_hash"))]
+    names = audit_chain.hashed_attnames(model) if chained else []
+    prev = audit_chain.last_hash(model) if chained else ""
+
+    def rows():
+        nonlocal prev
+        for obj in objs:
+            row = tuple(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields)
+            if chained:
+                row_hash = audit_chain.row_digest(model, {name: getattr(obj, name) for name in names}, prev)
+                row = (*row, prev, row_hash)
+                prev = row_hash
+            yield row
+
+    columns = [f.column for f in fields] + (["prev_hash", "row_hash"] if chained else [])
+    n = copy_rows(model, columns, rows())
+    reset_sequence(model)
+    return n

@@ -12,12 +12,12 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench import seed_cases
 from bench.copy import copy_chained_rows, copy_rows, next_id, reset_sequence
 from devices.models import Assignment, Device, DeviceEvent, DeviceModel, TechBar
-from policy.models import Acknowledgement, PolicyVersion
 from portal.models import User
 
-SEED_VERSION = "bench-1"
+SEED_VERSION = "bench-2"  # 2: three policy versions, incidents, leaver cases
 RANDOM_SEED = 14
 
 SIZES = {
@@ -30,6 +30,9 @@ SIZES = {
     "issued": 36_000,  # devices held now (the FOI answer: 36,746 smartphones)
     "past_assignments": 200_000,
     "events": 1_000_000,
+    "acknowledgements": 120_000,
+    "incidents": 20_000,
+    "leaver_cases": 5_000,
 }
 PASSWORD_HASH = "!bench"  # unusable: bench users sign in through force_login
 
@@ -206,22 +209,24 @@ def seed_force(scale: float, log=print) -> dict:
     )
     log(f"  device events {len(events)} in {time.monotonic() - t:.1f} s")
 
-    # Acknowledgements: most people accepted each published version.
+    # Acknowledgements of three versions, incidents with their ladders, leaver cases (bench.seed_cases).
     t = time.monotonic()
-    acks = []
-    for v in PolicyVersion.objects.exclude(published_at=None).order_by("number"):
-        for pk in people_ids:
-            if rng.random() < 0.8:
-                at = v.published_at + timedelta(hours=rng.randrange(1, 24 * 10))
-                acks.append((pk, v.pk, min(at, now), v.content_hash, "10.0.0.1", "bench"))
-    copy_chained_rows(
-        Acknowledgement, ["user_id", "version_id", "accepted_at", "content_hash", "ip_address", "user_agent"], acks
-    )
-    log(f"  acknowledgements {len(acks)} in {time.monotonic() - t:.1f} s")
+    admin = User.objects.get(payroll_number="ADM001")
+    acks = seed_cases.seed_policy(rng, people_ids, now, admin, n["acknowledgements"])
+    log(f"  acknowledgements {acks} in {time.monotonic() - t:.1f} s")
+    t = time.monotonic()
+    reviewer = User.objects.get(payroll_number="DO001")
+    counts = seed_cases.seed_incidents(rng, people_ids, now, reviewer, n["incidents"])
+    log(f"  {counts} in {time.monotonic() - t:.1f} s")
+    t = time.monotonic()
+    leavers = seed_cases.seed_leavers(rng, people_ids, now, issuer, n["leaver_cases"])
+    log(f"  {leavers} in {time.monotonic() - t:.1f} s")
     return {
         "people": n["people"],
         "devices": n["devices"],
         "assignments": len(a_rows),
         "events": len(events),
-        "acknowledgements": len(acks),
+        "acknowledgements": acks,
+        **counts,
+        **leavers,
     }
