@@ -11,6 +11,7 @@ from django.urls import path
 from import_export.admin import ImportExportMixin
 
 from portal import permissions
+from portal.admin_input import SafeAutocompleteMixin
 from portal.models import Notification, SecurityEvent, User
 from portal.resources import PersonResource
 from portal.signals import leaving_date_changed
@@ -43,7 +44,7 @@ class PersonChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(ImportExportMixin, DjangoUserAdmin):
+class UserAdmin(SafeAutocompleteMixin, ImportExportMixin, DjangoUserAdmin):
     resource_classes = [PersonResource]
     form = PersonChangeForm
     list_display = ("payroll_number", "last_name", "first_name", "email", "command_unit", "team", "is_active")
