@@ -51,3 +51,15 @@ class SafeActionsMixin:
             self.message_user(request, "The selection was not understood: tick the items again.", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset)
+
+
+class ImportRefusalMixin:
+    """For a django-import-export admin: a refused file answers 400 with its reason on the form
+    (the library shows the reason but answers 200)."""
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        form = (getattr(response, "context_data", None) or {}).get("form")
+        if request.method == "POST" and form is not None and form.is_bound and form.errors:
+            response.status_code = 400
+        return response
