@@ -7,7 +7,7 @@ is forgotten: people's names, Tech Bar names, incident text, reasons, notes, con
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models
+from django.db import DatabaseError, models, transaction
 from django.urls import reverse
 
 from tests.security.hostile import SCRIPT, STATE_APPS
@@ -74,9 +74,16 @@ def poison_every_free_text_field() -> int:
             if model._meta.proxy or not model.objects.exists():
                 continue
             values = {f.name: SCRIPT[: f.max_length] if f.max_length else SCRIPT for f in _free_text_fields(model)}
-            if values:
-                model._base_manager.update(**values)
-                written += len(values)
+            if not values:
+                continue
+            try:
+                with transaction.atomic():
+                    model._base_manager.update(**values)
+            except DatabaseError:
+                # PostgreSQL's triggers keep the audit chains append-only: those rows keep their
+                # text here (the SQLite run writes the payload into them too)
+                continue
+            written += len(values)
     return written
 
 
