@@ -12,7 +12,7 @@ from hypothesis import settings as examples
 from tests.security import hostile
 from tests.security.endpoints import FORMS
 
-EXAMPLES = 25
+EXAMPLES = 30
 
 
 def _fields_of(client, endpoint, kwargs) -> dict[str, list[str]]:
