@@ -32,6 +32,7 @@ from devices.models import (
 from devices.services import DeviceError
 from portal import permissions
 from portal.admin import ReadOnlyAdmin, UserAdmin
+from portal.admin_input import SafeActionsMixin
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -76,7 +77,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Device)
-class DeviceAdmin(DeviceImportMixin, admin.ModelAdmin):
+class DeviceAdmin(SafeActionsMixin, DeviceImportMixin, admin.ModelAdmin):
     """Custody (status, Tech Bar, holder) moves only through the counter services: read-only on an
     existing device, set by `device_receive` on a new one. A device is disposed, never deleted."""
 

@@ -17,7 +17,10 @@ from devices import import_job_admin, import_jobs
 from devices.models import TechBar
 from devices.resources import MAX_BYTES, TECH_BAR_COLUMN, DeviceResource
 from portal import permissions
+from portal.admin_input import ImportRefusalMixin
+from portal.uploads import clean_csv_upload
 
+_ADVICE = "export the devices from the MDM as CSV."
 _TECH_BAR_HELP = f"Where new devices go into stock, unless the file has a {TECH_BAR_COLUMN} column."
 
 
@@ -35,22 +38,11 @@ class MdmImportForm(ImportForm):
     tech_bar = _tech_bar_field()
 
     def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
-        if upload.size > MAX_BYTES:
-            size = upload.size / 1024 / 1024
-            raise forms.ValidationError(
-                f"The file is {size:.1f} MB: the largest accepted is {MAX_BYTES // 1024 // 1024} MB."
-            )
-        upload.seek(0)
-        head = upload.read(8192)
-        upload.seek(0)
-        if b"\x00" in head or not upload.name.lower().endswith((".csv", ".txt")):
-            raise forms.ValidationError("This is not a CSV file: export the devices from the MDM as CSV.")
-        try:
-            head.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            if error.start < len(head) - 4:  # not merely a character cut at the 8 KB boundary
-                raise forms.ValidationError("This is not a UTF-8 CSV file: save it as CSV UTF-8.") from error
+        # What the file is, from its bytes; the name is only a second hint (an .xlsx renamed .csv is
+        # still refused by its content).
+        upload = clean_csv_upload(self.cleaned_data["import_file"], max_bytes=MAX_BYTES, advice=_ADVICE)
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(f"This is not a CSV file: {_ADVICE}")
         return upload
 
 
@@ -58,7 +50,7 @@ class MdmConfirmImportForm(ConfirmImportForm):
     tech_bar = _tech_bar_field(widget=forms.HiddenInput())
 
 
-class DeviceImportMixin(ImportMixin):
+class DeviceImportMixin(ImportRefusalMixin, ImportMixin):
     resource_classes = [DeviceResource]
     import_form_class = MdmImportForm
     confirm_form_class = MdmConfirmImportForm

@@ -141,7 +141,10 @@ class Basket:
                 basket.add(
                     selectors.scan_classify(code=code, person=person, tech_bar=tech_bar),
                     reason=data.get(f"reason-{code}", ""),
-                    condition=data.get(f"condition-{code}", "").strip()[:200],
+                    # control characters (NUL) are never typed, and PostgreSQL refuses NUL in text
+                    condition="".join(c for c in data.get(f"condition-{code}", "") if c >= " " or c in "\n\t").strip()[
+                        :200
+                    ],
                 )
         for code in data.getlist("give")[:MAX_LINES]:
             if code != removed:

@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from devices.models import CommandUnitLead, LeaverCase, LeaverEvent, LeaverLine, LeaverPropertyKind, LeaverStep
 from portal.admin import ReadOnlyAdmin
+from portal.admin_input import SafeAutocompleteMixin
 
 
 @admin.register(LeaverPropertyKind)
@@ -21,7 +22,7 @@ class LeaverPropertyKindAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommandUnitLead)
-class CommandUnitLeadAdmin(admin.ModelAdmin):
+class CommandUnitLeadAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ("command_unit", "lead")
     search_fields = ("command_unit", "lead__payroll_number", "lead__last_name")
     autocomplete_fields = ("lead",)

@@ -58,7 +58,7 @@ def counter_leaver_lost(request, payroll, line_pk):
     """A line that cannot come back: lost (a device goes through the loss flow and its incident)."""
     person, line = _person_and_line(request, payroll, line_pk)
     title = f"Mark {line.description} lost"
-    form = LineLostForm(request.POST or None)
+    form = LineLostForm(request.POST if request.method == "POST" else None)  # an empty post is bound too
     if request.method == "POST" and form.is_valid():
         try:
             leavers.leaver_line_lost(line=line, actor=request.user, details=form.cleaned_data["details"].strip())
@@ -77,7 +77,7 @@ def counter_leaver_write_off(request, payroll, line_pk):
     if not device_permissions.can_write_off(request.user):
         raise PermissionDenied("Only a Tech Bar lead or a Portal admin writes an item off.")
     title = f"Write off {line.description}"
-    form = LineWriteOffForm(request.POST or None)
+    form = LineWriteOffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             leavers.leaver_line_write_off(line=line, actor=request.user, reason=form.cleaned_data["reason"])

@@ -20,6 +20,7 @@ from devices import services
 from devices.models import Device, DeviceModel, TechBar
 from devices.selectors import imei_check_digit_ok
 from portal.resources import control_character_problem
+from portal.uploads import csv_problem
 
 # The columns of the export, as its header names them (any case, any spacing). "Tech Bar" is
 # optional: without it, the Tech Bar is chosen for the whole file.
@@ -51,20 +52,11 @@ def _clean(value) -> str:
 
 def read_csv(data: bytes) -> tablib.Dataset:
     """The file as a dataset, or ValueError saying why it is not a CSV this import reads."""
-    if len(data) > MAX_BYTES:
-        raise ValueError(
-            f"The file is {len(data) / 1024 / 1024:.1f} MB: the largest accepted is {MAX_BYTES // 1024 // 1024} MB."
-        )
-    if b"\x00" in data[:8192]:
-        raise ValueError("This is not a CSV file (it holds binary data): export the devices from the MDM as CSV.")
+    problem = csv_problem(data, max_bytes=MAX_BYTES, advice="export the devices from the MDM as CSV.")
+    if problem:
+        raise ValueError(problem)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValueError(
-            f"This is not a UTF-8 CSV file (byte {error.start} cannot be read): save it as CSV UTF-8."
-        ) from error
-    try:
-        return tablib.Dataset().load(text, format="csv")
+        return tablib.Dataset().load(data.decode("utf-8-sig"), format="csv")
     except Exception as error:  # tablib raises a variety of parser errors
         raise ValueError(f"The file is not a readable CSV: {error}") from error
 

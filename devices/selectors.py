@@ -152,7 +152,7 @@ def counter_visit_for_viewer(*, viewer: User, pk: int) -> CounterVisit | None:
 # --- The counter: a person -------------------------------------------------------------------------
 def person_by_payroll_number(*, payroll_number: str) -> User | None:
     code = (payroll_number or "").strip().upper()
-    if not code:
+    if not code or unreadable_code(code):
         return None
     return User.objects.filter(payroll_number=code).first()
 
@@ -192,10 +192,16 @@ def looks_like_imei(code: str) -> bool:
     return len(code) == 15 and code.isdigit()
 
 
+def unreadable_code(code: str) -> bool:
+    """A code holding control characters (NUL, escapes): no scanner sends one, and PostgreSQL
+    refuses NUL in a query, so it is answered "not found" before it reaches the database."""
+    return any(ord(c) < 32 or ord(c) == 127 for c in code)
+
+
 def device_by_code(*, code: str) -> Device | None:
     """The device with this asset tag, IMEI or serial number (as scanned or typed)."""
     code = (code or "").strip()
-    if not code:
+    if not code or unreadable_code(code):
         return None
     match = Q(asset_tag=code.upper()) | Q(serial_number=code)
     if code != code.upper():
@@ -229,6 +235,8 @@ def scan_classify(*, code: str, person: User, tech_bar) -> Scan:
     code = (code or "").strip()
     if not code:
         return Scan(code, Scan.REFUSED, "Scan or type an asset tag, IMEI or serial number.")
+    if unreadable_code(code):
+        return Scan(code, Scan.REFUSED, "That code holds characters no scanner sends: scan it again.")
     device = device_by_code(code=code)
     if device is None:
         if looks_like_imei(code) and not imei_check_digit_ok(code):

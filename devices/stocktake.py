@@ -92,6 +92,8 @@ def stocktake_scan(*, stocktake: Stocktake, codes: list[str], actor: User) -> li
         raise DeviceError("Scan or type at least one asset tag, IMEI or serial number.")
     if len(codes) > MAX_BATCH:
         raise DeviceError(f"At most {MAX_BATCH} codes at once.")
+    if any(selectors.unreadable_code(c) for c in codes):
+        raise DeviceError("A code holds characters no scanner sends: nothing was recorded. Scan them again.")
     counted = set(
         stocktake.scans.filter(outcome__in=[StocktakeScan.Outcome.FOUND, StocktakeScan.Outcome.UNEXPECTED])
         .exclude(device=None)

@@ -14,6 +14,7 @@ from devices import triage
 from devices.models import Device, DeviceEvent, TriageDevice
 from devices.services import DeviceError
 from portal import permissions
+from portal.admin_input import SafeActionsMixin
 from portal.models import Role, User
 
 
@@ -80,7 +81,7 @@ class BackFromRepairForm(forms.Form):
 
 
 @admin.register(TriageDevice)
-class TriageDeviceAdmin(admin.ModelAdmin):
+class TriageDeviceAdmin(SafeActionsMixin, admin.ModelAdmin):
     """Tech Bar staff work this queue; nothing is added, edited or deleted here."""
 
     list_display = ("asset_tag_link", "model", "tech_bar", "status", "waiting_since_display")

@@ -9,11 +9,14 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.urls import path
 from import_export.admin import ImportExportMixin
+from import_export.forms import ImportForm
 
 from portal import permissions
+from portal.admin_input import ImportRefusalMixin, SafeAutocompleteMixin
 from portal.models import Notification, SecurityEvent, User
 from portal.resources import PersonResource
 from portal.signals import leaving_date_changed
+from portal.uploads import PEOPLE_MAX_BYTES, clean_csv_upload
 
 
 def admin_site_has_permission(request) -> bool:
@@ -42,9 +45,19 @@ class PersonChangeForm(UserChangeForm):
         return cleaned
 
 
+class PersonImportForm(ImportForm):
+    """The HR file, checked by what its bytes are before a row is read."""
+
+    def clean_import_file(self):
+        return clean_csv_upload(
+            self.cleaned_data["import_file"], max_bytes=PEOPLE_MAX_BYTES, advice="export the people from HR as CSV."
+        )
+
+
 @admin.register(User)
-class UserAdmin(ImportExportMixin, DjangoUserAdmin):
+class UserAdmin(SafeAutocompleteMixin, ImportRefusalMixin, ImportExportMixin, DjangoUserAdmin):
     resource_classes = [PersonResource]
+    import_form_class = PersonImportForm
     form = PersonChangeForm
     list_display = ("payroll_number", "last_name", "first_name", "email", "command_unit", "team", "is_active")
     list_filter = ("is_active", "is_staff", "local_sign_in_allowed", "groups", "command_unit")
