@@ -9,8 +9,10 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
+        from django.contrib import admin
 
         from portal import signals  # noqa: F401 - connects the receivers
+        from portal.admin_input import make_actions_safe
         from portal.logging import clear_request_context
         from portal.models import User
         from portal.roles import sync_role_permissions
@@ -19,3 +21,5 @@ class PortalConfig(AppConfig):
         # After the response is finished (Django logs 4xx/5xx just before): the ids go with the request.
         request_finished.connect(clear_request_context, dispatch_uid="kitbag_clear_request_context")
         auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})
+        # The admin modules are loaded (django.contrib.admin autodiscovers before this app is ready).
+        make_actions_safe(admin.site)

@@ -1,6 +1,7 @@
 """What the hostile-input tests found, each pinned by one plain example."""
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 
 from devices import stocktake
@@ -47,3 +48,40 @@ def test_a_code_with_nul_is_found_nowhere_and_recorded_nowhere(officer, tech_bar
     with pytest.raises(DeviceError, match="no scanner sends"):
         stocktake.stocktake_scan(stocktake=taken, codes=["KB1", "KB\x002"], actor=tech_bar_staff)
     assert not StocktakeScan.objects.exists()
+
+
+def _actions_by_model():
+    """Every registered admin's actions the superuser is offered (delete_selected included where
+    deleting is allowed), as (label, action) pairs."""
+    from django.contrib import admin
+
+    from tests.factories import UserFactory
+
+    superuser = UserFactory.build(is_staff=True, is_superuser=True)
+    pairs = []
+    for model, model_admin in admin.site._registry.items():
+        request = RequestFactory().get("/admin/")
+        request.user = superuser
+        for name in model_admin.get_actions(request):
+            pairs.append((model._meta.label, name))
+    return sorted(pairs)
+
+
+@pytest.mark.parametrize(("label", "action"), _actions_by_model())
+@pytest.mark.parametrize("selected", [["abc"], ["1", ":"], ["9" * 30]])
+def test_every_admin_action_refuses_a_selection_that_names_nothing_without_a_server_error(
+    client, django_user_model, label, action, selected
+):
+    """A tampered `_selected_action` (not a key, or out of range) on any admin list: the admin's own
+    message, never a 500, and nothing changed."""
+    from django.apps import apps
+
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    model = apps.get_model(label)
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    before = model._default_manager.count()
+    response = client.post(url, {"action": action, "_selected_action": selected, "index": "0"}, follow=True)
+    assert response.status_code < 500
+    assert model._default_manager.count() == before
