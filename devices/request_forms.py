@@ -177,36 +177,44 @@ class ReserveForm(forms.Form):
         return cleaned
 
 
-class ReleaseForm(forms.Form):
-    why = forms.CharField(
-        label="Why release the device?",
+class _ReasonForm(forms.Form):
+    """One required reason, told to the requester."""
+
+    required_message = ""
+
+    def clean_why(self):
+        return _strip_required(self.cleaned_data["why"], self.required_message)
+
+
+def _reason_field(label: str, help_text: str, required_message: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
         max_length=MAX_TEXT,
-        help_text="The requester is told; the request goes back to waiting for a device.",
+        help_text=help_text,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={
-            "required": "Enter why the device is released",
+            "required": required_message,
             "max_length": f"Keep the reason to {MAX_TEXT} characters or fewer",
         },
     )
 
-    def clean_why(self):
-        return _strip_required(self.cleaned_data["why"], "Enter why the device is released")
 
-
-class CancelForm(forms.Form):
-    why = forms.CharField(
-        label="Why cancel the request?",
-        max_length=MAX_TEXT,
-        help_text="For example “No longer needed” or “Moved to another team”. A device kept for it goes back to stock.",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={
-            "required": "Enter why the request is cancelled",
-            "max_length": f"Keep the reason to {MAX_TEXT} characters or fewer",
-        },
+class ReleaseForm(_ReasonForm):
+    required_message = "Enter why the device is released"
+    why = _reason_field(
+        "Why release the device?",
+        "The requester is told; the request goes back to waiting for a device.",
+        required_message,
     )
 
-    def clean_why(self):
-        return _strip_required(self.cleaned_data["why"], "Enter why the request is cancelled")
+
+class CancelForm(_ReasonForm):
+    required_message = "Enter why the request is cancelled"
+    why = _reason_field(
+        "Why cancel the request?",
+        "For example “No longer needed” or “Moved to another team”. A device kept for it goes back to stock.",
+        required_message,
+    )
 
 
 class TechBarQueueForm(forms.Form):

@@ -292,7 +292,7 @@ def bar_chart(
             base += value
 
     x_label, y_label = (value_label, category_label) if horizontal else (category_label, value_label)
-    return Chart(
+    return _framed(
         id=chart_id,
         title=title,
         description=description,
@@ -300,15 +300,25 @@ def bar_chart(
         width=width,
         height=height,
         x_label=x_label,
-        x_title=(round((x0 + x1) / 2, 2), height - 4),
         y_label=y_label,
-        y_title=(12, round((y0 + y1) / 2, 2)),
-        axes=plot,
+        plot=plot,
         ticks=ticks,
         marks=marks,
         table=_table(title, category_label, categories, series, unit, extra_columns),
         legend=_legend(series, fills),
         patterns=patterns,
+    )
+
+
+def _framed(*, plot: tuple[float, float, float, float], height: int, **fields) -> Chart:
+    """A chart whose axis titles sit centred beside its plot area."""
+    x0, y0, x1, y1 = plot
+    return Chart(
+        axes=plot,
+        height=height,
+        x_title=(round((x0 + x1) / 2, 2), height - 4),
+        y_title=(12, round((y0 + y1) / 2, 2)),
+        **fields,
     )
 
 
@@ -387,7 +397,7 @@ def line_chart(
         if many:
             legend.append(LegendItem(name=s.name, fill=style.colour, colour=style.colour, dash=style.dash))
 
-    return Chart(
+    return _framed(
         id=chart_id,
         title=title,
         description=description,
@@ -395,10 +405,8 @@ def line_chart(
         width=width,
         height=height,
         x_label=date_label,
-        x_title=(round((x0 + x1) / 2, 2), height - 4),
         y_label=value_label,
-        y_title=(12, round((y0 + y1) / 2, 2)),
-        axes=plot,
+        plot=plot,
         ticks=ticks,
         marks=marks,
         lines=lines,

@@ -1,6 +1,6 @@
 """The MDM's and HR's writes: each validates the payload, then calls one service."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -33,23 +33,40 @@ def _invalid(payload, key: str) -> Response:
     return Response(errors, status=status.HTTP_400_BAD_REQUEST)
 
 
-class MdmDeviceBatchView(ApiView):
-    required_scope = "mdm"
+class _BatchUpsertView(ApiView):
+    """A batch of items upserted all or none: the serializer checks each item, then one service
+    writes them (errors per item, in the items' order)."""
 
-    @extend_schema(
+    serializer_class: type[serializers.Serializer]
+    key = ""  # the payload's list of items
+
+    @staticmethod
+    def upsert(*, items, actor):
+        raise NotImplementedError
+
+    def post(self, request):
+        payload = self.serializer_class(data=request.data)
+        if not payload.is_valid():
+            return _invalid(payload, self.key)
+        items = payload.validated_data[self.key]
+        outcome = self.upsert(items=items, actor=request.user)
+        if not outcome.ok:
+            return Response({self.key: _per_item(outcome.errors, len(items))}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({self.key: outcome.results})
+
+
+@extend_schema_view(
+    post=extend_schema(
         request=MdmDeviceBatchSerializer,
         responses={200: MdmDeviceBatchResultSerializer, 400: _BAD},
         summary="Upsert devices from the MDM inventory (all or none)",
     )
-    def post(self, request):
-        payload = MdmDeviceBatchSerializer(data=request.data)
-        if not payload.is_valid():
-            return _invalid(payload, "devices")
-        items = payload.validated_data["devices"]
-        outcome = inventory.devices_upsert(items=items, actor=request.user)
-        if not outcome.ok:
-            return Response({"devices": _per_item(outcome.errors, len(items))}, status=status.HTTP_400_BAD_REQUEST)
-        return Response({"devices": outcome.results})
+)
+class MdmDeviceBatchView(_BatchUpsertView):
+    required_scope = "mdm"
+    serializer_class = MdmDeviceBatchSerializer
+    key = "devices"
+    upsert = staticmethod(inventory.devices_upsert)
 
 
 class MdmRemoteActionView(ApiView):
@@ -88,20 +105,15 @@ class MdmRemoteActionView(ApiView):
         return Response(RemoteActionSerializer(action).data)
 
 
-class HrPeopleBatchView(ApiView):
-    required_scope = "hr"
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         request=PeopleBatchSerializer,
         responses={200: PeopleBatchResultSerializer, 400: _BAD},
         summary="Upsert people from the HR system (all or none)",
     )
-    def post(self, request):
-        payload = PeopleBatchSerializer(data=request.data)
-        if not payload.is_valid():
-            return _invalid(payload, "people")
-        items = payload.validated_data["people"]
-        outcome = inventory.people_upsert(items=items, actor=request.user)
-        if not outcome.ok:
-            return Response({"people": _per_item(outcome.errors, len(items))}, status=status.HTTP_400_BAD_REQUEST)
-        return Response({"people": outcome.results})
+)
+class HrPeopleBatchView(_BatchUpsertView):
+    required_scope = "hr"
+    serializer_class = PeopleBatchSerializer
+    key = "people"
+    upsert = staticmethod(inventory.people_upsert)
