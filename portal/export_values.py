@@ -67,13 +67,17 @@ class _ColumnGetter:
         # Mirrors BoundRow._get_and_render_with, with value=None and default=None.
         record = row.record
         value = None
-        penultimate, remainder = self.accessor.penultimate(record)
-        if isinstance(penultimate, models.Model) and self._has_choices(record):
-            display = getattr(penultimate, f"get_{remainder}_display", None)
-            if display:
-                value = display()
-                remainder = None
-        if remainder:
+        resolve = True
+        # Only a field with choices needs the second-last object (for get_FOO_display), and
+        # whether the field has choices depends on the record's model: skip the walk otherwise.
+        if self._has_choices(record):
+            penultimate, remainder = self.accessor.penultimate(record)
+            if isinstance(penultimate, models.Model):
+                display = getattr(penultimate, f"get_{remainder}_display", None)
+                if display:
+                    value = display()
+                    resolve = False
+        if resolve:
             try:
                 value = self.accessor.resolve(record)
             except Exception:
