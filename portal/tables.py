@@ -15,7 +15,7 @@ from django_filters.views import FilterView
 from django_tables2.export import ExportMixin
 from django_tables2.rows import BoundRows
 
-from portal import exports
+from portal import export_values, exports
 from portal.permissions import RoleRequiredMixin
 
 # The most rows one list page shows (?per_page=); more is bad input, not a bigger page.
@@ -57,7 +57,8 @@ class BaseTable(tables.Table):
             self.caption = capfirst(model._meta.verbose_name_plural) if model else "Results"
 
     def as_values(self, exclude_columns=None):
-        for row in super().as_values(exclude_columns=exclude_columns):
+        # export_values.table_values gives what super().as_values() would, ~Nx faster (issue 14).
+        for row in export_values.table_values(self, exclude_columns or ()):
             yield [export_cell(cell) for cell in row]
 
 
