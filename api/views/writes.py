@@ -1,5 +1,7 @@
 """The MDM's and HR's writes: each validates the payload, then calls one service."""
 
+from collections.abc import Callable
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -39,10 +41,7 @@ class _BatchUpsertView(ApiView):
 
     serializer_class: type[serializers.Serializer]
     key = ""  # the payload's list of items
-
-    @staticmethod
-    def upsert(*, items, actor):
-        raise NotImplementedError
+    upsert: Callable  # the service, a staticmethod: upsert(items=..., actor=...) -> its outcome
 
     def post(self, request):
         payload = self.serializer_class(data=request.data)
