@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from api import services
 from devices.models import DeviceModel, TechBar
+from portal.resources import HR_COLUMNS
 from tests.security import hostile
 
 json_scalar = st.one_of(
@@ -42,17 +43,7 @@ MDM_DEVICE = [
     "enrolled_on",
 ]
 REMOTE_ACTION = ["mdm_device_id", "serial_number", "imei", "asset_tag", "kind", "outcome", "note"]
-PERSON = [
-    "payroll_number",
-    "first_name",
-    "last_name",
-    "email",
-    "rank_or_grade",
-    "command_unit",
-    "team",
-    "supervisor_payroll_number",
-    "leaving_date",
-]
+PERSON = HR_COLUMNS  # the HR file's columns are the API's person fields
 
 
 def item(fields: list[str], good: dict | None):
