@@ -128,8 +128,8 @@ def device_report_faulty(*, device: Device, actor: User, description: str = "") 
 
 @transaction.atomic
 def device_found(*, device: Device, actor: User, tech_bar: TechBar, note: str = "") -> DeviceLoss:
-    """A lost or stolen device is back at a counter: it waits for triage there, and its incident's
-    timeline says so. Remote actions still under way carry on (a wipe is wanted before reissue)."""
+    """A lost or stolen device is back at a Tech Bar: it waits for triage there, and its incident's
+    timeline says so. Its remote actions not done end as "device found" (`loss_close_found`)."""
     device = Device.objects.select_for_update().get(pk=device.pk)
     if (
         device.status not in (Device.Status.LOST, Device.Status.STOLEN)
@@ -157,7 +157,10 @@ def device_found(*, device: Device, actor: User, tech_bar: TechBar, note: str = 
 def loss_close_found(*, device: Device, actor: User, tech_bar: TechBar, note: str = "") -> DeviceLoss | None:
     """The open loss report of a device that has turned up is closed, and its incident's timeline
     says so. The caller holds the device's lock and moves its status (`device_found`, or the
-    counter's `device_return`). None when nothing was reported open."""
+    counter's `device_return`). Its SIM block and wipe requests not done end as "device found":
+    a found device may be reissued, and a wipe sent later would wipe its next holder's phone.
+    None when nothing was reported open."""
+    remote.remote_actions_end_found(device=device, actor=actor)
     loss = DeviceLoss.objects.select_for_update().filter(device=device, found_at__isnull=True).first()
     if loss is None:
         return None

@@ -1,6 +1,8 @@
 """Remote actions (SIM block, remote wipe): every change of their state, each with a custody event.
 
 requested -> sent -> done, or failed at any point before done; a failed one may be asked again.
+When the device turns up, whatever is not done ends as "device found" (`remote_actions_end_found`,
+called by the one found service), so nothing wipes it once it is reissued.
 Sending happens after commit in a Celery task (`devices.tasks`), through the MDM adapter that
 `KITBAG_MDM_ADAPTER` names (`devices.mdm`).
 """
@@ -15,6 +17,8 @@ from devices.models import Device, DeviceEvent, DeviceLoss, RemoteAction
 from devices.services import DeviceError
 from incidents import services as incident_services
 from portal.models import User
+
+LOST_STATUSES = (Device.Status.LOST, Device.Status.STOLEN)
 
 
 def _needs_sim_block(device: Device) -> bool:
@@ -140,9 +144,16 @@ def remote_action_fail(*, action: RemoteAction, actor: User, reason: str) -> Rem
 
 @transaction.atomic
 def remote_action_retry(*, action: RemoteAction, actor: User) -> RemoteAction:
-    """Ask again for one that failed: it is sent afresh after commit."""
+    """Ask again for one that failed: it is sent afresh after commit, only while the device is
+    still lost or stolen (a found device may be with someone else by now)."""
     action = _locked(action)
     _move(action, RemoteAction.Status.REQUESTED)
+    if action.device.status not in LOST_STATUSES:
+        raise DeviceError(
+            f"{action.device.asset_tag} is no longer lost or stolen (it is "
+            f"{action.device.get_status_display().lower()}): its {action.get_kind_display().lower()} "
+            "is not asked again."
+        )
     if RemoteAction.objects.filter(device=action.device, kind=action.kind, status__in=RemoteAction.OPEN).exists():
         raise DeviceError(f"A newer {action.get_kind_display().lower()} for {action.device.asset_tag} is under way.")
     action.completed_at, action.completed_by, action.failure_reason, action.sent_at = None, None, "", None
@@ -150,6 +161,25 @@ def remote_action_retry(*, action: RemoteAction, actor: User) -> RemoteAction:
     _event(action, actor, f"asked again by {actor.get_full_name()}.")
     _send_after_commit(action)
     return action
+
+
+@transaction.atomic
+def remote_action_end_found(*, action: RemoteAction, actor: User) -> RemoteAction:
+    """The device turned up: this action, not done yet, is no longer wanted."""
+    action = _locked(action)
+    _move(action, RemoteAction.Status.FOUND)
+    action.completed_at = timezone.now()
+    action.completed_by = actor
+    action.save(update_fields=["status", "completed_at", "completed_by"])
+    _event(action, actor, "ended, device found.")
+    return action
+
+
+def remote_actions_end_found(*, device: Device, actor: User) -> list[RemoteAction]:
+    """Called inside the found service's transaction: every action of the device that is not done
+    (requested, sent or failed) ends as "device found"."""
+    pending = RemoteAction.objects.filter(device=device, status__in=[*RemoteAction.OPEN, RemoteAction.Status.FAILED])
+    return [remote_action_end_found(action=action, actor=actor) for action in pending.order_by("pk")]
 
 
 def remote_actions_send_pending(*, older_than: timedelta = timedelta(minutes=2)) -> int:

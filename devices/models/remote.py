@@ -66,12 +66,15 @@ class RemoteAction(models.Model):
         SENT = "sent", "Sent"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
+        FOUND = "found", "Ended: device found"
 
     TRANSITIONS = {
-        Status.REQUESTED: {Status.SENT, Status.DONE, Status.FAILED},  # done: carried out by hand before sending
-        Status.SENT: {Status.DONE, Status.FAILED},
-        Status.FAILED: {Status.REQUESTED},  # asked again
+        # done: carried out by hand before sending; found: the device turned up, so it is not wanted
+        Status.REQUESTED: {Status.SENT, Status.DONE, Status.FAILED, Status.FOUND},
+        Status.SENT: {Status.DONE, Status.FAILED, Status.FOUND},
+        Status.FAILED: {Status.REQUESTED, Status.FOUND},  # asked again
         Status.DONE: set(),
+        Status.FOUND: set(),
     }
     OPEN = (Status.REQUESTED, Status.SENT)
 

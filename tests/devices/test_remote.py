@@ -21,6 +21,9 @@ ALLOWED = {
     (S.SENT, S.DONE),
     (S.SENT, S.FAILED),
     (S.FAILED, S.REQUESTED),
+    (S.REQUESTED, S.FOUND),
+    (S.SENT, S.FOUND),
+    (S.FAILED, S.FOUND),
 }
 
 
@@ -39,6 +42,8 @@ def _move(action, to_status, actor):
         return remote.remote_action_complete(action=action, actor=actor)
     if to_status == S.FAILED:
         return remote.remote_action_fail(action=action, actor=actor, reason="Network refused")
+    if to_status == S.FOUND:
+        return remote.remote_action_end_found(action=action, actor=actor)
     return remote.remote_action_retry(action=action, actor=actor)
 
 
@@ -112,3 +117,52 @@ def test_the_sweep_sends_requests_whose_task_was_lost(wipe, frozen):
     wipe.refresh_from_db()
     assert wipe.status == S.SENT
     assert remote.remote_actions_send_pending() == 0
+
+
+# --- issue 21: a device found ends its remote actions; nothing is asked again for it ------------
+def _found_at_counter(device, holder, actor, bar):
+    from devices import services
+
+    services.counter_visit_confirm(
+        person=holder,
+        actor=actor,
+        tech_bar=bar,
+        basket=services.CounterBasket(take_back=[services.TakeBack(device, "found", "Handed in")]),
+    )
+
+
+def _found_by_service(device, holder, actor, bar):
+    losses.device_found(device=device, actor=actor, tech_bar=bar, note="Handed in")
+
+
+@pytest.mark.parametrize("find", [_found_at_counter, _found_by_service], ids=["counter", "found_service"])
+def test_a_found_device_ends_its_open_remote_actions_as_device_found(
+    find, wipe, officer, tech_bar_staff, bar, django_capture_on_commit_callbacks
+):
+    sim_block = wipe.loss.remote_actions.get(kind=RemoteAction.Kind.SIM_BLOCK)
+    remote.remote_action_send(action=wipe)  # the wipe is "sent", the SIM block failed
+    remote.remote_action_fail(action=sim_block, actor=tech_bar_staff, reason="Network down")
+
+    find(wipe.device, officer, tech_bar_staff, bar)
+
+    for action in (wipe, sim_block):
+        action.refresh_from_db()
+        assert (action.status, action.completed_by, action.completed_at) == (S.FOUND, tech_bar_staff, NOW)
+    notes = DeviceEvent.objects.filter(device=wipe.device, kind=DeviceEvent.Kind.REMOTE_ACTION).values_list(
+        "note", flat=True
+    )
+    assert "Remote wipe: ended, device found." in notes and "SIM block: ended, device found." in notes
+    # Nothing can send it again now: not the task, not "ask again".
+    assert remote.remote_action_send(action=wipe).status == S.FOUND
+    with pytest.raises(DeviceError, match="found"):
+        remote.remote_action_retry(action=sim_block, actor=tech_bar_staff)
+
+
+def test_asking_again_is_refused_for_a_device_no_longer_lost(wipe, officer, tech_bar_staff, bar, make_device):
+    remote.remote_action_fail(action=wipe, actor=tech_bar_staff, reason="No signal")
+    # However the device came back (an older path, or by hand), a failed wipe is not sent again.
+    type(wipe.device).objects.filter(pk=wipe.device.pk).update(status="in_stock", tech_bar=bar)
+    with pytest.raises(DeviceError, match="no longer lost or stolen"):
+        remote.remote_action_retry(action=wipe, actor=tech_bar_staff)
+    wipe.refresh_from_db()
+    assert wipe.status == S.FAILED
