@@ -261,6 +261,16 @@ def scan_classify(*, code: str, person: User, tech_bar) -> Scan:
                 device,
                 found_after_loss=True,
             )
+        from devices.stocktake import stocktake_loss_of  # a loss from stock has no holder to serve
+
+        from_stock = stocktake_loss_of(device)
+        if from_stock is not None:
+            message = (
+                f"{device.asset_tag} was marked lost from stock in stocktake {from_stock.stocktake.reference} at "
+                f"{from_stock.stocktake.tech_bar}: record it found on that stocktake's page "
+                "(Stocktakes in the admin), then triage it."
+            )
+            return Scan(code, Scan.REFUSED, message, device)
         return Scan(code, Scan.REFUSED, f"{device.asset_tag} was reported {status} by someone else.", device)
     if status == Device.Status.IN_STOCK:
         if device.model.retired:

@@ -270,6 +270,19 @@ def stocktake_page(request, pk):
                     request, f"{missing.device.asset_tag} marked lost: security incident {loss.incident.reference}."
                 )
                 return redirect("admin:devices_stocktake_count", pk=taken.pk)
+            elif action == "found":
+                missing = StocktakeMissing.objects.filter(stocktake=taken, pk=request.POST.get("missing") or 0).first()
+                if missing is None:
+                    raise DeviceError("Choose a device listed as missing.")
+                loss = stocktake.stocktake_missing_found(
+                    missing=missing, actor=request.user, tech_bar=current_tech_bar(request) or taken.tech_bar
+                )
+                messages.success(
+                    request,
+                    f"{missing.device.asset_tag} recorded found at {loss.found_at_tech_bar}: it waits for triage "
+                    "there, and its SIM block and wipe requests are ended.",
+                )
+                return redirect("admin:devices_stocktake_count", pk=taken.pk)
             else:
                 raise DeviceError("Unknown action.")
         except DeviceError as error:

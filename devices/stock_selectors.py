@@ -90,6 +90,10 @@ def stocktake_result(*, stocktake: Stocktake) -> dict:
         ]
         missing_rows = []
     else:
-        missing_rows = list(stocktake.missing.select_related("device__model", "marked_lost_by", "loss__incident"))
+        missing_rows = list(
+            stocktake.missing.select_related(
+                "device__model", "marked_lost_by", "loss__incident", "loss__found_by", "loss__found_at_tech_bar"
+            )
+        )
         missing = [m.device for m in missing_rows]
     return {"scans": by_outcome, "missing": missing, "missing_rows": missing_rows}

@@ -7,6 +7,8 @@ who marks it: `Device.TRANSITIONS` has the edge in_stock -> lost for this, the D
 them as holder and reporter, and the security incident opens through
 `incidents.services.incident_open_for_lost_device` with them as reporter (the Data Office sees a
 device lost from stock, not from an officer). The SIM block and wipe requests follow as for any loss.
+Such a device that turns up is recorded found from the stocktake's page (`stocktake_missing_found`,
+through `devices.losses.device_found`): the counter, which serves a person, points there.
 """
 
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from devices import remote, selectors
+from devices.losses import device_found
 from devices.models import (
     Device,
     DeviceEvent,
@@ -199,3 +202,26 @@ def stocktake_mark_lost(*, missing: StocktakeMissing, actor: User) -> DeviceLoss
 
     stock_level_check(tech_bar=tech_bar, device_model=device.model)
     return loss
+
+
+def stocktake_missing_found(*, missing: StocktakeMissing, actor: User, tech_bar: TechBar) -> DeviceLoss:
+    """A device marked lost at a stocktake turned up: `device_found` at `tech_bar` (it waits for
+    triage there; its loss, incident and remote actions are closed as for any found device)."""
+    missing = StocktakeMissing.objects.select_related("device", "stocktake").get(pk=missing.pk)
+    if missing.loss_id is None:
+        raise DeviceError(f"{missing.device.asset_tag} was not marked lost: mark it lost, or count it next time.")
+    return device_found(
+        device=missing.device,
+        actor=actor,
+        tech_bar=tech_bar,
+        note=f"Missing at stocktake {missing.stocktake.reference}, turned up.",
+    )
+
+
+def stocktake_loss_of(device: Device) -> StocktakeMissing | None:
+    """The stocktake row whose "mark lost" is the device's open loss, if it was lost from stock."""
+    return (
+        StocktakeMissing.objects.select_related("stocktake__tech_bar")
+        .filter(device=device, loss__isnull=False, loss__found_at__isnull=True)
+        .first()
+    )

@@ -223,3 +223,39 @@ def test_a_device_lost_from_stock_that_turns_up_goes_back_to_triage(shelf, bar, 
     missing.device.refresh_from_db()
     loss.refresh_from_db()
     assert missing.device.status == Device.Status.RETURNED and loss.found_at is not None
+
+
+def test_a_device_marked_lost_at_a_stocktake_is_found_from_its_page_and_the_counter_says_so(
+    counter_client, shelf, bar, tech_bar_staff, officer
+):
+    """Issue 21: a device lost from stock that turns up was refused at every counter as "reported
+    lost by someone else", and nothing reached `device_found`."""
+    from devices import selectors
+
+    taken = stocktake.stocktake_start(tech_bar=bar, actor=tech_bar_staff)
+    stocktake.stocktake_close(stocktake=taken, actor=tech_bar_staff)
+    missing = taken.missing.order_by("pk").first()
+    loss = stocktake.stocktake_mark_lost(missing=missing, actor=tech_bar_staff)
+    device = missing.device
+    url = reverse("admin:devices_stocktake_count", args=[taken.pk])
+
+    scan = selectors.scan_classify(code=device.asset_tag, person=officer, tech_bar=bar)
+    assert scan.placement == selectors.Scan.REFUSED
+    assert "by someone else" not in scan.message
+    assert f"marked lost from stock in stocktake {taken.reference}" in scan.message
+    assert "record it found on that stocktake's page" in scan.message
+    assert f"Record {device.asset_tag} found" in counter_client.get(url).content.decode()
+
+    response = counter_client.post(url, {"action": "found", "missing": missing.pk})
+    assert response.status_code == 302
+    device.refresh_from_db()
+    loss.refresh_from_db()
+    assert (device.status, device.tech_bar) == (Device.Status.RETURNED, bar)
+    assert loss.found_by == tech_bar_staff
+    assert DeviceEvent.objects.filter(device=device, kind=DeviceEvent.Kind.FOUND).count() == 1
+    assert set(RemoteAction.objects.filter(device=device).values_list("status", flat=True)) == {"found"}
+    page = counter_client.get(url).content.decode()
+    assert "Found by" in page and f"Record {device.asset_tag} found" not in page
+    # A second press (the back button) is a clear refusal, not a 500.
+    response = counter_client.post(url, {"action": "found", "missing": missing.pk})
+    assert response.status_code == 400
