@@ -74,8 +74,8 @@ def counter_leaver_lost(request, payroll, line_pk):
 def counter_leaver_write_off(request, payroll, line_pk):
     """Write a line off with a reason: a Tech Bar lead or Portal admin approves it by doing so."""
     person, line = _person_and_line(request, payroll, line_pk)
-    if not device_permissions.can_write_off(request.user):
-        raise PermissionDenied("Only a Tech Bar lead or a Portal admin writes an item off.")
+    if not device_permissions.can_write_off(request.user, line.case):
+        raise PermissionDenied("Only a Tech Bar lead or a Portal admin writes an item off, never of their own case.")
     title = f"Write off {line.description}"
     form = LineWriteOffForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

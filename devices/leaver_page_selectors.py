@@ -72,5 +72,5 @@ def counter_leaver_context(*, person, user) -> dict:
         "leaver_countdown": leaving_countdown(case.leaving_date),
         "leaver_outstanding": [line for line in lines if line.is_outstanding],
         "leaver_ended": [line for line in lines if not line.is_outstanding],
-        "may_write_off": device_permissions.can_write_off(user),
+        "may_write_off": device_permissions.can_write_off(user, case),
     }

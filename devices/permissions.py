@@ -51,9 +51,15 @@ def can_set_leaving_date(user, person) -> bool:
     return is_portal_admin(user) or (person.supervisor_id is not None and person.supervisor_id == user.pk)
 
 
+def is_own_case(user, case) -> bool:
+    """Nobody approves their own leaver case, whatever their role."""
+    return case is not None and case.person_id == getattr(user, "pk", None)
+
+
 def can_sign_off_leaver_case(user, case) -> bool:
-    """The leaver's supervisor (who also records items handed to them), or a Portal admin."""
-    return can_set_leaving_date(user, case.person)
+    """The leaver's supervisor (who also records items handed to them), or a Portal admin; never
+    the leaver themselves."""
+    return not is_own_case(user, case) and can_set_leaving_date(user, case.person)
 
 
 def can_receive_leaver_items(user) -> bool:
@@ -61,9 +67,10 @@ def can_receive_leaver_items(user) -> bool:
     return _signed_in(user) and is_tech_bar(user)
 
 
-def can_write_off(user) -> bool:
-    """A Tech Bar lead (of any Tech Bar) or a Portal admin approves a write-off."""
-    if not _signed_in(user):
+def can_write_off(user, case=None) -> bool:
+    """A Tech Bar lead (of any Tech Bar) or a Portal admin approves a write-off, never of a line
+    of their own case."""
+    if not _signed_in(user) or is_own_case(user, case):
         return False
     if is_portal_admin(user):
         return True

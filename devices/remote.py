@@ -64,21 +64,35 @@ def _locked(action: RemoteAction) -> RemoteAction:
     )
 
 
-def remote_actions_request_for_loss(*, loss: DeviceLoss, actor: User) -> list[RemoteAction]:
-    """Called inside `device_report_lost`'s transaction: what a lost or stolen device needs."""
-    device = loss.device
+def _request(*, device: Device, actor: User, why: str, loss: DeviceLoss | None = None) -> list[RemoteAction]:
     kinds = ((RemoteAction.Kind.SIM_BLOCK, _needs_sim_block), (RemoteAction.Kind.WIPE, _needs_wipe))
+    under_way = set(
+        RemoteAction.objects.filter(device=device, status__in=RemoteAction.OPEN).values_list("kind", flat=True)
+    )
     actions = []
     for kind, needed in kinds:
-        if not needed(device):
+        if not needed(device) or kind in under_way:
             continue
         action = RemoteAction.objects.create(
-            device=device, kind=kind, loss=loss, incident=loss.incident, requested_by=actor
+            device=device, kind=kind, loss=loss, incident=loss.incident if loss else None, requested_by=actor
         )
-        _event(action, actor, f"requested after the {loss.get_kind_display().lower()} report.")
+        _event(action, actor, f"requested {why}")
         _send_after_commit(action)
         actions.append(action)
     return actions
+
+
+def remote_actions_request_for_loss(*, loss: DeviceLoss, actor: User) -> list[RemoteAction]:
+    """Called inside `device_report_lost`'s transaction: what a lost or stolen device needs."""
+    return _request(
+        device=loss.device, actor=actor, loss=loss, why=f"after the {loss.get_kind_display().lower()} report."
+    )
+
+
+def remote_actions_request_for_write_off(*, device: Device, actor: User, reason: str) -> list[RemoteAction]:
+    """Called inside a leaver line's write-off: a device that will not come back is blocked and
+    wiped like a lost one (it stays issued to the leaver, so "ask again" stays open for it)."""
+    return _request(device=device, actor=actor, why=f"as it was written off: {reason.strip()}")
 
 
 @transaction.atomic
@@ -148,7 +162,8 @@ def remote_action_retry(*, action: RemoteAction, actor: User) -> RemoteAction:
     still lost or stolen (a found device may be with someone else by now)."""
     action = _locked(action)
     _move(action, RemoteAction.Status.REQUESTED)
-    if action.device.status not in LOST_STATUSES:
+    written_off = action.loss_id is None and action.device.status == Device.Status.ISSUED
+    if action.device.status not in LOST_STATUSES and not written_off:
         raise DeviceError(
             f"{action.device.asset_tag} is no longer lost or stolen (it is "
             f"{action.device.get_status_display().lower()}): its {action.get_kind_display().lower()} "

@@ -149,6 +149,8 @@ def leaver_line_write_off(*, line: LeaverLine, actor: User, reason: str) -> Leav
     """End an item that will not come back, with a reason; the actor (a Tech Bar lead or a
     Portal admin) is the approver."""
     reason = (reason or "").strip()
+    if permissions.is_own_case(actor, line.case):
+        raise LeaverNotAllowed("Nobody writes off items of their own leaver case: another lead or admin approves it.")
     if not permissions.can_write_off(actor):
         raise LeaverNotAllowed("Only a Tech Bar lead or a Portal admin writes an item off.")
     if not reason:
@@ -156,7 +158,13 @@ def leaver_line_write_off(*, line: LeaverLine, actor: User, reason: str) -> Leav
     if line.assignment_id is not None:
         Device.objects.select_for_update(of=("self",)).filter(assignments__pk=line.assignment_id).first()
     case, line = _lock_line(line)
-    return _end(case, line, outcome=LeaverLine.Outcome.WRITTEN_OFF, actor=actor, reason=reason, approved_by=actor)
+    line = _end(case, line, outcome=LeaverLine.Outcome.WRITTEN_OFF, actor=actor, reason=reason, approved_by=actor)
+    if line.assignment_id is not None:
+        # It will not come back: what is on it is blocked and wiped as for a lost device.
+        from devices.remote import remote_actions_request_for_write_off  # remote builds on the custody services
+
+        remote_actions_request_for_write_off(device=line.assignment.device, actor=actor, reason=reason)
+    return line
 
 
 def leaver_assignment_returned(*, assignment: Assignment, actor: User, tech_bar: TechBar) -> LeaverLine | None:
@@ -197,6 +205,8 @@ def leaver_case_sign_off(*, case: LeaverCase, actor: User) -> LeaverCase:
     """The supervisor (or a Portal admin) signs the case off. It closes now if every line has
     ended, or when the last one does."""
     case = lock_case(case.pk)
+    if permissions.is_own_case(actor, case):
+        raise LeaverNotAllowed("Nobody signs off their own leaver case: their supervisor or a Portal admin does.")
     if not permissions.can_sign_off_leaver_case(actor, case):
         raise LeaverNotAllowed("Only the leaver's supervisor or a Portal admin signs off a leaver case.")
     if case.status != LeaverCase.Status.OPEN:

@@ -269,3 +269,75 @@ def test_a_line_is_a_device_or_a_property_item_never_both_nor_neither(leaver_wit
         LeaverLine.objects.create(case=case, description="neither")
     with pytest.raises(IntegrityError), transaction.atomic():
         LeaverLine.objects.create(case=case, assignment=device_line.assignment, property_kind=kind, description="both")
+
+
+# --- issue 21: nobody approves their own case; a written-off phone is blocked and wiped -----------
+def test_nobody_signs_off_or_writes_off_their_own_case_whatever_their_role(
+    make_device, bar, tech_bar_staff, portal_admin
+):
+    """A Portal admin closed their own case ("I say so") and kept their phone."""
+    phone = make_device()
+    services.device_issue(device=phone, holder=portal_admin, actor=tech_bar_staff, tech_bar=bar)
+    bar.leads.add(portal_admin)  # a Tech Bar lead too: still not their own approver
+    case = open_case(portal_admin, portal_admin, days=10)
+    line = _line(case, phone.asset_tag)
+
+    with pytest.raises(leavers.LeaverNotAllowed, match="own"):
+        leavers.leaver_line_write_off(line=line, actor=portal_admin, reason="I say so")
+    with pytest.raises(leavers.LeaverNotAllowed, match="own"):
+        leavers.leaver_case_sign_off(case=case, actor=portal_admin)
+    with pytest.raises(leavers.LeaverNotAllowed):
+        leavers.leaver_line_property_receive(line=_line(case, "Radio"), actor=portal_admin)
+    case.refresh_from_db()
+    line.refresh_from_db()
+    assert (case.status, case.signed_off_at, line.ended_at) == (LeaverCase.Status.OPEN, None, None)
+
+    # Another Portal admin may approve it.
+    from portal.models import Role
+    from tests.factories import UserFactory
+
+    colleague = UserFactory(roles=[Role.PORTAL_ADMIN], is_staff=True)
+    leavers.leaver_line_write_off(line=line, actor=colleague, reason="Destroyed, photos kept")
+    leavers.leaver_case_sign_off(case=case, actor=colleague)
+
+
+def test_the_counter_does_not_offer_a_write_off_of_your_own_line(
+    make_device, bar, client, portal_admin, tech_bar_staff
+):
+    from django.urls import reverse
+
+    from devices.counter import SESSION_KEY
+
+    phone = make_device()
+    services.device_issue(device=phone, holder=portal_admin, actor=tech_bar_staff, tech_bar=bar)
+    case = open_case(portal_admin, portal_admin, days=10)
+    line = _line(case, phone.asset_tag)
+    client.force_login(portal_admin)
+    session = client.session
+    session[SESSION_KEY] = bar.pk
+    session.save()
+    url = reverse("admin:devices_counter_leaver_write_off", args=[portal_admin.payroll_number, line.pk])
+    response = client.post(url, {"reason": "I say so"})
+    assert response.status_code == 403
+    line.refresh_from_db()
+    assert line.ended_at is None
+
+
+def test_a_written_off_phone_gets_its_sim_block_and_wipe_requested(
+    leaver_with_kit, bar, tech_bar_staff, django_capture_on_commit_callbacks
+):
+    from devices.models import DeviceEvent, RemoteAction
+
+    _, _, phone, _, case = leaver_with_kit
+    bar.leads.add(tech_bar_staff)
+    with django_capture_on_commit_callbacks() as callbacks:
+        leavers.leaver_line_write_off(line=_line(case, phone.asset_tag), actor=tech_bar_staff, reason="Drowned")
+
+    actions = RemoteAction.objects.filter(device=phone)
+    assert sorted(actions.values_list("kind", "status", "requested_by")) == [
+        ("sim_block", "requested", tech_bar_staff.pk),
+        ("wipe", "requested", tech_bar_staff.pk),
+    ]
+    assert len(callbacks) >= 2  # each sent after commit
+    notes = DeviceEvent.objects.filter(device=phone, kind=DeviceEvent.Kind.REMOTE_ACTION).values_list("note", flat=True)
+    assert any("written off" in note for note in notes)
