@@ -107,8 +107,11 @@ def _move(case: LeaverCase, leaving_date: datetime.date, *, actor: User | None, 
     case.leaving_date = leaving_date
     case.save(update_fields=["leaving_date"])
     note = f"From {_day(before)} to {_day(leaving_date)}." + (f" {reason.strip()}" if reason.strip() else "")
-    event(case, LeaverEvent.Kind.DATE_MOVED, actor, note)
-    _arm_steps(case)
+    event_row = event(case, LeaverEvent.Kind.DATE_MOVED, actor, note)
+    re_armed = _arm_steps(case)
+    if re_armed:
+        event_row.note = f"{note} {re_armed} step{'s' if re_armed != 1 else ''} re-armed for the new date."
+        event_row.save(update_fields=["note"])
     timers.fire_due(case.steps.all())
     case.refresh_from_db()
     return case
@@ -144,18 +147,25 @@ def _closed_case_date(
     return case
 
 
-def _arm_steps(case: LeaverCase) -> None:
-    """Store the ladder's steps for the case's leaving date. Fired steps stay fired. Of the steps
-    already past (late notice, or a date moved nearer), one whose actions a later past step also
-    carries out is cancelled, so nobody hears the same reminder twice at once; the rest fire now."""
+def _arm_steps(case: LeaverCase) -> int:
+    """Store the ladder's steps for the case's leaving date. A step fired or cancelled stays so
+    while its new day is past; one whose new day is in the future (a date corrected later) is armed
+    again. Of the steps already past (late notice, or a date moved nearer), one whose actions a
+    later past step also carries out is cancelled, so nobody hears the same reminder twice at
+    once; the rest fire now. Returns how many fired or cancelled steps were armed again."""
     now = timers.current_time()
     existing = {s.step: s for s in LeaverStep.objects.filter(case=case)}
     rows = []
+    re_armed = 0
     for r in leaver_ladder.ladder():
         row = existing.get(r.step) or LeaverStep(case=case, step=r.step)
+        due = leaver_ladder.due_at(case.leaving_date, r)
         if row.fired_at is not None or (row.pk is not None and row.cancelled_at is not None):
-            continue
-        row.due_at = leaver_ladder.due_at(case.leaving_date, r)
+            if due <= now:
+                continue
+            row.fired_at, row.cancelled_at, row.cancel_reason = None, None, ""
+            re_armed += 1
+        row.due_at = due
         rows.append((row, r))
     past = [(row, r) for row, r in rows if row.due_at <= now]
     for index, (row, r) in enumerate(past):
@@ -163,8 +173,9 @@ def _arm_steps(case: LeaverCase) -> None:
             row.cancelled_at, row.cancel_reason = now, "Already past when the date was set; a later step covers it"
     LeaverStep.objects.bulk_create([row for row, _ in rows if row.pk is None])
     LeaverStep.objects.bulk_update(
-        [row for row, _ in rows if row.pk is not None], ["due_at", "cancelled_at", "cancel_reason"]
+        [row for row, _ in rows if row.pk is not None], ["due_at", "fired_at", "cancelled_at", "cancel_reason"]
     )
+    return re_armed
 
 
 @transaction.atomic

@@ -81,17 +81,41 @@ def _supervisor_message(case: LeaverCase, step: LeaverStep, items, *, escalation
     supervisor = case.person.supervisor
     if supervisor is None or not supervisor.is_active:
         return "no active supervisor on record to tell"
+    if _told_by_a_later_step(case, step):
+        return "their supervisor is told once, by the later step falling due at the same time"
     person = case.person
-    lead = "Escalation: " if escalation else ""
+    if _days_left(case, step) < 0:
+        subject = f"Overdue return: {person.get_full_name()} {_when(case, step)}, with {len(items)} item(s) outstanding"
+    else:
+        lead = "Escalation: " if escalation else ""
+        subject = f"{lead}{person.get_full_name()} {_when(case, step)} with {len(items)} item(s) outstanding"
     notify(
         recipient=supervisor,
-        subject=f"{lead}{person.get_full_name()} {_when(case, step)} with {len(items)} item(s) outstanding",
+        subject=subject,
         body=f"{person} {_when(case, step)}. Still to return:\n{_list(items)}\n\n"
         "Please make sure they come back to a Tech Bar, then sign the case off.",
         url=case_url(case),
         cause=step,
     )
     return f"{'escalated to' if escalation else 'reminded'} their supervisor {supervisor.get_full_name()}"
+
+
+def _told_by_a_later_step(case: LeaverCase, step: LeaverStep) -> bool:
+    """Whether a later rung that also writes to the supervisor is due already (a date entered or
+    moved into the past, or a sweep catching up): it fires in the same breath and says it all, so
+    this one does not write to them too."""
+    this = leaver_ladder.rung(step.step)
+    later = [
+        r.step
+        for r in leaver_ladder.ladder()
+        if this is not None and r.days > this.days and set(r.actions) & leaver_ladder.SUPERVISOR_ACTIONS
+    ]
+    return (
+        bool(later)
+        and LeaverStep.objects.filter(
+            case=case, step__in=later, due_at__lte=step.fired_at, cancelled_at__isnull=True
+        ).exists()
+    )
 
 
 def _remind_supervisor(case, step, items) -> str:

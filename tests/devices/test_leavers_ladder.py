@@ -177,9 +177,10 @@ def test_a_day_late_escalates_to_the_supervisor_and_the_issuing_tech_bars_leads(
     fixed_clock.move_to(case.steps.get(step="escalation_1d").due_at)
     timers.sweep(schedule_ahead=False)
 
-    assert f"Escalation: {officer.get_full_name()} left on 30 June 2026, 1 day ago with 6 item(s) outstanding" in (
-        _subjects(sergeant)
-    )
+    # The sweep fires the past reminders too: the supervisor hears once, that the return is overdue.
+    assert _subjects(sergeant) == [
+        f"Overdue return: {officer.get_full_name()} left on 30 June 2026, 1 day ago, with 6 item(s) outstanding"
+    ]
     assert _subjects(hq_lead) == [
         f"Leaver {officer.get_full_name()} left on 30 June 2026, 1 day ago with 6 item(s) outstanding"
     ]
@@ -227,7 +228,12 @@ def test_late_notice_fires_the_overdue_steps_at_once_and_only_once(fixed_clock):
     assert steps["overdue_7d"].fired_at is None and steps["overdue_7d"].cancelled_at is None
     assert _subjects(officer) == ["You still have 5 items to return"]  # one reminder, not two
     assert "You left on 8 June 2026, 2 days ago." in Notification.objects.get(recipient=officer).body
-    assert len(_subjects(sergeant)) == 2  # the reminder and the escalation
+    # Issue 21: one message to the supervisor, saying the return is overdue (not a reminder and an
+    # escalation in the same second).
+    assert _subjects(sergeant) == [
+        f"Overdue return: {officer.get_full_name()} left on 8 June 2026, 2 days ago, with 5 item(s) outstanding"
+    ]
+    assert "later step" in steps["reminder_3d"].case.events.filter(kind=LeaverEvent.Kind.STEP_FIRED).first().note
     before = Notification.objects.count()
 
     timers.sweep(schedule_ahead=False)
@@ -236,7 +242,7 @@ def test_late_notice_fires_the_overdue_steps_at_once_and_only_once(fixed_clock):
     assert Notification.objects.count() == before
 
 
-def test_a_moved_date_moves_pending_steps_and_fired_ones_stay_fired(fixed_clock):
+def test_a_moved_date_moves_pending_steps_and_re_arms_fired_ones_now_in_the_future(fixed_clock):
     sergeant, officer = team()
     case = _set(officer, sergeant, datetime.date(2026, 6, 20))  # the 14-day reminder fires at once
     fired = case.steps.get(step="reminder_14d").fired_at
@@ -245,7 +251,8 @@ def test_a_moved_date_moves_pending_steps_and_fired_ones_stay_fired(fixed_clock)
     _set(officer, sergeant, datetime.date(2026, 8, 31), reason="Notice extended")
 
     due = {s.step: s for s in case.steps.all()}
-    assert due["reminder_14d"].fired_at == fired and due["reminder_14d"].due_at == _at(2026, 6, 6, 7, 0)
+    # Issue 21: it falls in the future again, so it is armed again for its new day.
+    assert due["reminder_14d"].fired_at is None and due["reminder_14d"].due_at == _at(2026, 8, 17, 7, 0)
     assert due["reminder_3d"].due_at == _at(2026, 8, 28, 7, 0) and due["reminder_3d"].fired_at is None
     assert due["overdue_7d"].due_at == _at(2026, 9, 7, 7, 0)
 
@@ -277,3 +284,23 @@ def test_a_closed_case_sends_nothing_more(fixed_clock):
     fixed_clock.move_to(_at(2026, 8, 1, 9, 0))
     assert timers.sweep(schedule_ahead=False).fired == 0
     assert _subjects(officer) == [] and _subjects(sergeant) == []
+
+
+def test_correcting_a_past_date_to_a_future_one_re_arms_every_step_now_in_the_future(fixed_clock):
+    """Issue 21: moving a date from yesterday to next March left only the +7 d step."""
+    sergeant, officer = team()
+    case = _set(officer, sergeant, datetime.date(2026, 6, 9))  # yesterday: every past step fired or covered
+    assert case.steps.filter(fired_at__isnull=True, cancelled_at__isnull=True).count() == 1  # +7 d
+
+    _set(officer, sergeant, datetime.date(2027, 3, 15), reason="Typed the wrong year")
+
+    steps = {s.step: s for s in case.steps.all()}
+    assert {name: (s.fired_at, s.cancelled_at, s.cancel_reason) for name, s in steps.items()} == dict.fromkeys(
+        ("reminder_14d", "reminder_3d", "escalation_1d", "overdue_7d"), (None, None, "")
+    )
+    assert steps["reminder_14d"].due_at == _at(2027, 3, 1, 8, 0)
+    assert "re-armed" in case.events.filter(kind=LeaverEvent.Kind.DATE_MOVED).get().note
+    before = Notification.objects.count()
+    fixed_clock.move_to(steps["reminder_14d"].due_at)
+    timers.sweep(schedule_ahead=False)
+    assert Notification.objects.count() == before + 2  # the leaver and their supervisor, reminded again
