@@ -1,13 +1,9 @@
 """Input for the leaver pages: a supervisor's leaving date, and the reasons a line ends without
 coming back (lost, written off). The rules themselves are the service's (devices.leavers)."""
 
-from datetime import timedelta
-
 from django import forms
-from django.utils import timezone
 
-# A leaving date this far either side of today is a typing mistake, not a plan.
-MAX_YEARS_AWAY = 5
+from portal.models import leaving_date_problem
 
 
 class LeavingDateForm(forms.Form):
@@ -42,8 +38,9 @@ class LeavingDateForm(forms.Form):
 
     def clean_leaving_date(self):
         leaving_date = self.cleaned_data["leaving_date"]
-        if leaving_date and abs(leaving_date - timezone.localdate()) > timedelta(days=365 * MAX_YEARS_AWAY):
-            raise forms.ValidationError(f"Check the year: a leaving date is within {MAX_YEARS_AWAY} years of today")
+        problem = leaving_date_problem(leaving_date)
+        if problem:
+            raise forms.ValidationError(problem)
         return leaving_date
 
     def clean(self):

@@ -27,6 +27,19 @@ payroll_number_validator = RegexValidator(
     r"^[A-Za-z0-9]{3,20}$", "A payroll or warrant number is 3 to 20 letters and digits."
 )
 
+# A leaving date this far either side of today is a typing mistake, not a plan (1900-01-01 fires
+# every escalation at once): the supervisor's form, the HR CSV import and the HR API refuse it alike.
+LEAVING_DATE_MAX_YEARS_AWAY = 5
+
+
+def leaving_date_problem(value) -> str:
+    """Why a leaving date cannot be right ('' when it may be)."""
+    if value is None:
+        return ""
+    if abs(value - timezone.localdate()).days > 365 * LEAVING_DATE_MAX_YEARS_AWAY:
+        return f"Check the year: a leaving date is within {LEAVING_DATE_MAX_YEARS_AWAY} years of today"
+    return ""
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True

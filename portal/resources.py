@@ -5,6 +5,7 @@ supervisor may appear later in the file than their team, so supervisors are link
 row is in; a supervisor who is neither in the file nor already known makes that row invalid.
 """
 
+import datetime
 import unicodedata
 
 import tablib
@@ -13,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from import_export import fields, resources, widgets
 
-from portal.models import Role, User, payroll_number_validator
+from portal.models import Role, User, leaving_date_problem, payroll_number_validator
 from portal.signals import leaving_date_changed
 from portal.tables import export_cell
 
@@ -114,6 +115,9 @@ class PersonResource(SafeExportResource):
             validate_email(row["email"])
         except ValidationError:
             errors["email"] = [f"“{row['email']}” is not an email address."]
+        problem = self._leaving_date_problem(row)
+        if problem:
+            errors["leaving_date"] = [problem]
         supervisor = _clean(row.get("supervisor_payroll_number")).upper()
         if supervisor:
             if supervisor == row["payroll_number"]:
@@ -127,6 +131,19 @@ class PersonResource(SafeExportResource):
         if errors:
             raise ValidationError(errors)
         self._supervisors[row["payroll_number"]] = supervisor
+
+    def _leaving_date_problem(self, row) -> str:
+        """A new or changed leaving date is bounded as on the supervisor's form; one the person
+        already has (a leaver of long ago, sent in every file) is left alone. An unreadable date
+        is the date widget's to refuse."""
+        text = _clean(row.get("leaving_date"))
+        try:
+            value = datetime.date.fromisoformat(text) if text else None
+        except ValueError:
+            return ""
+        if value == self._leaving_before.get(row["payroll_number"]):
+            return ""
+        return leaving_date_problem(value)
 
     def init_instance(self, row=None):
         person = super().init_instance(row)

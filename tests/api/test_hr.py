@@ -149,3 +149,16 @@ def test_a_bad_leaving_date_is_a_field_error(hr):
     response = hr.post(URL, {"people": [{"payroll_number": "PC2001", "leaving_date": "31/07"}]}, format="json")
     assert response.status_code == 400
     assert "leaving_date" in response.json()["people"][0]
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "2099-12-31"])
+def test_a_leaving_date_out_of_the_supervisor_forms_bounds_is_a_field_error(hr, day):
+    """Issue 21: 1900-01-01 by API fired every escalation of the case at once."""
+    from devices.models import LeaverCase
+
+    person = UserFactory(payroll_number="PC2001")
+    response = hr.post(URL, {"people": [{"payroll_number": "PC2001", "leaving_date": day}]}, format="json")
+    assert response.status_code == 400
+    assert "within 5 years of today" in response.json()["people"][0]["leaving_date"][0]
+    person.refresh_from_db()
+    assert person.leaving_date is None and not LeaverCase.objects.exists()

@@ -273,3 +273,23 @@ def test_the_admins_hr_import_opens_the_case_in_their_name(client, portal_admin)
     assert confirmed.status_code == 302
     case = LeaverCase.objects.get(person=officer)
     assert (case.source, case.opened_by, case.leaving_date) == ("hr_import", portal_admin, leaving_in(25))
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "2099-12-31"])
+def test_the_hr_import_bounds_a_leaving_date_like_the_supervisors_form(day):
+    """Issue 21: a CSV row with 1900-01-01 fired every escalation at once."""
+    sergeant, officer = team()
+    report = people_import(csv_text="\n".join([HEADER, _hr_row(sergeant, ""), _hr_row(officer, day)]))
+    assert not report.ok
+    assert any("within 5 years of today" in error for error in report.errors), report.errors
+    officer.refresh_from_db()
+    assert officer.leaving_date is None and not LeaverCase.objects.exists()
+
+
+def test_the_hr_import_keeps_an_old_leaving_date_it_already_holds():
+    """A leaver of long ago, sent unchanged in every file, is not refused for it."""
+    sergeant, officer = team()
+    old = datetime.date(2019, 3, 31)
+    User.objects.filter(pk=officer.pk).update(leaving_date=old)
+    report = people_import(csv_text="\n".join([HEADER, _hr_row(sergeant, ""), _hr_row(officer, old.isoformat())]))
+    assert report.ok, report.errors
