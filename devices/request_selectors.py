@@ -124,7 +124,7 @@ def _requests() -> QuerySet[DeviceRequest]:
         "device_model",
         "collect_at",
         "reserved_device__model",
-        "assignment__device",
+        "assignment__device__model",
         "supervisor_decision_by",
         "admin_decision_by",
     )

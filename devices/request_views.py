@@ -4,10 +4,12 @@ reserve and release, and the kit gaps list. Each view checks permission, validat
 calls one service of devices.kit_requests."""
 
 import logging
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from devices import kit_requests, request_selectors, selectors
@@ -195,7 +197,9 @@ class TechBarRequestsView(RoleRequiredMixin, TemplateView):
         form = TechBarQueueForm(request.GET or None)
         chosen = form.cleaned_data["tech_bar"] if form.is_bound and form.is_valid() else None
         bars = [chosen] if chosen else page_selectors.tech_bars_for_queue(user=request.user)
-        context = self.get_context_data(form=form, tech_bars=bars, **kwargs)
+        # Reserve and release come back to this Tech Bar's list (`_back_to_tech_bar`).
+        query = f"?{urlencode({'tech_bar': chosen.pk})}" if chosen else ""
+        context = self.get_context_data(form=form, tech_bars=bars, tech_bar_query=query, **kwargs)
         return self.render_to_response(context, status=400 if form.is_bound and form.errors else 200)
 
     def get_context_data(self, *, tech_bars, **kwargs):
@@ -207,6 +211,13 @@ class TechBarRequestsView(RoleRequiredMixin, TemplateView):
             ready=[r for r in requests if r.status == DeviceRequest.Status.READY],
             **kwargs,
         )
+
+
+def _back_to_tech_bar(request):
+    """The Tech Bar's requests page, on the Tech Bar chosen there (carried as ?tech_bar=)."""
+    chosen = request.GET.get("tech_bar", "")
+    url = reverse("devices:request_tech_bar")
+    return redirect(f"{url}?{urlencode({'tech_bar': chosen})}" if chosen.isdecimal() and chosen.isascii() else url)
 
 
 class StatusRequiredMixin:
@@ -264,7 +275,7 @@ class DeviceRequestReserveView(StatusRequiredMixin, BadInputMixin, DeviceRequest
         messages.success(
             self.request, f"{device.asset_tag} is reserved for {req.requester.get_full_name()}, who has been told."
         )
-        return redirect("devices:request_tech_bar")
+        return _back_to_tech_bar(self.request)
 
 
 class DeviceRequestReleaseView(StatusRequiredMixin, BadInputMixin, DeviceRequestMixin, FormView):
@@ -289,7 +300,7 @@ class DeviceRequestReleaseView(StatusRequiredMixin, BadInputMixin, DeviceRequest
             form.add_error(None, str(error))
             return self.form_invalid(form)
         messages.success(self.request, f"Released: {req.requester.get_full_name()}'s request waits for a device.")
-        return redirect("devices:request_tech_bar")
+        return _back_to_tech_bar(self.request)
 
 
 class DeviceRequestCancelView(BadInputMixin, DeviceRequestMixin, FormView):

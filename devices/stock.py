@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from devices.models import Device, DeviceEvent, DeviceModel, StockLevel, StockTransfer, TechBar
+from devices.models import Device, DeviceEvent, DeviceModel, DeviceRequest, StockLevel, StockTransfer, TechBar
 from devices.services import DeviceError
 from devices.stock_selectors import stock_count, tech_bar_staff_for
 from portal import services as portal_services
@@ -58,7 +58,8 @@ def transfer_send(
 ) -> list[StockTransfer]:
     """Send devices in stock at `from_tech_bar` to `to_tech_bar`: each leaves the sender's stock
     and is in transit until received. Anything not in stock there (issued, elsewhere, already on its
-    way) refuses the whole batch."""
+    way) or reserved for a kit request (released first, so the requester is told) refuses the whole
+    batch."""
     if from_tech_bar.pk == to_tech_bar.pk:
         raise DeviceError("Choose another Tech Bar to send to.")
     if not to_tech_bar.is_active:
@@ -69,7 +70,17 @@ def transfer_send(
     in_transit = set(
         StockTransfer.objects.filter(device__in=locked, received_at__isnull=True).values_list("device_id", flat=True)
     )
+    reserved = {
+        r.reserved_device_id: r
+        for r in DeviceRequest.objects.filter(reserved_device__in=locked).select_related("requester", "collect_at")
+    }
     for device in locked:
+        if device.pk in reserved:
+            r = reserved[device.pk]
+            raise DeviceError(
+                f"{device.asset_tag} is reserved for {r.requester.get_full_name()} (request {r.pk}), to collect at "
+                f"{r.collect_at}: release the reservation first (they are told), then send it."
+            )
         if device.pk in in_transit:
             raise DeviceError(f"{device.asset_tag} is already on its way to another Tech Bar.")
         if device.status != Device.Status.IN_STOCK:

@@ -356,3 +356,41 @@ def test_tech_bar_staff_choose_another_tech_bar_to_cover_its_requests(
     assert covering.status_code == 200 and reserve in covering.text
     refused = client.get(TECH_BAR, {"tech_bar": "999999"})
     assert refused.status_code == 400 and "Choose one of the listed Tech Bars." in refused.text
+
+
+# --- issue 21 -------------------------------------------------------------------------------------
+def test_after_reserve_and_release_the_requests_page_stays_on_the_tech_bar_chosen(
+    client, tech_bar_staff, bar, other_bar, make_device, laptop_model, approved_laptop
+):
+    other_bar.staff.add(tech_bar_staff)  # covering `bar`, where the request is collected
+    laptop = make_device(model=laptop_model)
+    client.force_login(tech_bar_staff)
+    covering = client.get(TECH_BAR, {"tech_bar": bar.pk}).text
+    reserve = reverse("devices:request_reserve", args=[approved_laptop.pk]) + f"?tech_bar={bar.pk}"
+    assert reserve in covering
+
+    response = client.post(reserve, {"device": laptop.pk})
+    assert response.status_code == 302 and response.url == f"{TECH_BAR}?tech_bar={bar.pk}"
+    release = reverse("devices:request_release", args=[approved_laptop.pk]) + f"?tech_bar={bar.pk}"
+    assert release in client.get(response.url).text
+    response = client.post(release, {"why": "Screen cracked"})
+    assert response.status_code == 302 and response.url == f"{TECH_BAR}?tech_bar={bar.pk}"
+    # A tech_bar that is not a Tech Bar's number is not carried on.
+    again = reverse("devices:request_reserve", args=[approved_laptop.pk]) + "?tech_bar=x%0d"
+    response = client.post(again, {"device": laptop.pk})
+    assert response.status_code == 302 and response.url == TECH_BAR
+
+
+def test_a_collected_request_shows_the_device_collected(
+    client, officer, bar, tech_bar_staff, make_device, laptop_model
+):
+    from devices import kit_requests
+    from devices.services import device_issue
+
+    approved = submit(officer, bar, kind="laptop", reason=DeviceRequest.Reason.NEW_STARTER)
+    laptop = make_device(model=laptop_model)
+    kit_requests.device_request_reserve(request=approved, device=laptop, actor=tech_bar_staff, tech_bar=bar)
+    device_issue(device=laptop, holder=officer, actor=tech_bar_staff, tech_bar=bar)
+    client.force_login(officer)
+    page = client.get(reverse("devices:request_detail", args=[approved.pk])).text
+    assert f"Collected: {laptop.model}, asset tag {laptop.asset_tag}" in page

@@ -222,3 +222,24 @@ def test_the_action_refuses_an_issued_device_and_sends_nothing(counter_client, m
     )
     assert f"Nothing was sent: {held_phone.asset_tag} is issued, not in stock" in response.content.decode()
     assert not StockTransfer.objects.exists()
+
+
+def test_a_device_reserved_for_a_request_is_not_sent_away_until_its_reservation_is_released(
+    frozen, bar, other_bar, tech_bar_staff, make_device, laptop_model, request_in
+):
+    """Issue 21: a reserved laptop could be sent to another Tech Bar, leaving the requester told to
+    collect it where it no longer is."""
+    from devices import kit_requests
+    from devices.models import DeviceRequest
+
+    request, laptop = request_in(DeviceRequest.Status.READY)
+    with pytest.raises(DeviceError, match=f"reserved for {request.requester.get_full_name()}"):
+        stock.transfer_send(devices=[laptop], from_tech_bar=bar, to_tech_bar=other_bar, actor=tech_bar_staff)
+    laptop.refresh_from_db()
+    assert laptop.tech_bar == bar and not laptop.transfers.exists()
+
+    kit_requests.device_request_release(request=request, actor=tech_bar_staff, why="Needed at North.")
+    assert Notification.objects.filter(recipient=request.requester, subject__contains="no longer reserved").exists()
+    assert (
+        len(stock.transfer_send(devices=[laptop], from_tech_bar=bar, to_tech_bar=other_bar, actor=tech_bar_staff)) == 1
+    )
