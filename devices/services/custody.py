@@ -173,7 +173,10 @@ def device_return(
         loss_close_found(device=device, actor=actor, tech_bar=tech_bar, note=condition)
     else:
         from devices.leavers import leaver_assignment_returned  # leavers build on the custody services
+        from devices.remote import remote_actions_end_found  # remote builds on the custody services
 
+        # A device written off (its SIM block and wipe asked for) that comes back after all.
+        remote_actions_end_found(device=device, actor=actor)
         leaver_assignment_returned(assignment=assignment, actor=actor, tech_bar=tech_bar)
     return assignment
 

@@ -341,3 +341,16 @@ def test_a_written_off_phone_gets_its_sim_block_and_wipe_requested(
     assert len(callbacks) >= 2  # each sent after commit
     notes = DeviceEvent.objects.filter(device=phone, kind=DeviceEvent.Kind.REMOTE_ACTION).values_list("note", flat=True)
     assert any("written off" in note for note in notes)
+
+
+def test_a_written_off_phone_that_comes_back_after_all_ends_its_sim_block_and_wipe(
+    leaver_with_kit, bar, tech_bar_staff
+):
+    from devices.models import RemoteAction
+
+    _, _, phone, _, case = leaver_with_kit
+    bar.leads.add(tech_bar_staff)
+    leavers.leaver_line_write_off(line=_line(case, phone.asset_tag), actor=tech_bar_staff, reason="Thought drowned")
+    services.device_return(device=phone, actor=tech_bar_staff, tech_bar=bar, reason="leaver", condition="Dried out")
+
+    assert set(RemoteAction.objects.filter(device=phone).values_list("status", flat=True)) == {"found"}
