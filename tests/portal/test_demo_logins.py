@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from devices.models import TechBar
 from portal.management.commands.seed_demo import DEMO_LOGINS, DEMO_PASSWORD
+from tests.conftest import assert_accessible
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,9 +23,11 @@ PANEL = 'id="demo-logins"'
 def demo_data():
     """The demo accounts as seed_demo makes them (the whole seed takes a while; these are what count)."""
     for payroll, first, last, rank, roles, staff in DEMO_LOGINS:
-        UserFactory(
+        user = UserFactory(
             payroll_number=payroll, first_name=first, last_name=last, rank_or_grade=rank, roles=roles, is_staff=staff
         )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
     TechBar.objects.create(code="hq", name="Headquarters Tech Bar", location="Ground floor, Force Headquarters")
 
 
@@ -115,3 +118,21 @@ def test_demo_logins_without_demo_data_say_how_to_load_it(officer):
     out = StringIO()
     call_command("demo_logins", stdout=out)
     assert "make seed" in out.getvalue() and DEMO_PASSWORD not in out.getvalue()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_logins_panel_is_accessible_and_fits_a_phone(phone_page, live_server, settings, demo_data):
+    settings.DEBUG = True
+    page = phone_page
+    page.goto(f"{live_server.url}/accounts/login/")
+    panel = page.get_by_role("complementary", name="Demo logins")
+    assert "OFF001" in panel.inner_text() and DEMO_PASSWORD in panel.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling"
+    assert_accessible(page)
+    # Signing in with what the panel shows works.
+    page.get_by_label("Payroll or warrant number, or email address").fill("DO001")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert "/accounts/login/" not in page.url
