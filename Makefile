@@ -40,8 +40,12 @@ seed: migrate
 	@$(PY) manage.py seed_demo
 
 run: export KITBAG_BASE_URL ?= http://127.0.0.1:$(PORT)
+# The demo logins again once the web server answers (portal/management/commands/demo_logins.py),
+# below the worker's start-up output rather than above it; it goes when honcho does.
 run: seed
-	@$(BIN)/honcho start -f Procfile --port $(PORT)
+	@$(PY) manage.py demo_logins --when-ready $(KITBAG_BASE_URL) & logins=$$!; \
+	trap 'kill $$logins 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/honcho start -f Procfile --port $(PORT)
 
 # PYTEST_ARGS narrows a run, e.g. make test PYTEST_ARGS='-m "not browser"'
 test: $(VENV)/.dev-deps

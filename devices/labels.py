@@ -4,6 +4,7 @@ sheet of 3 x 8 labels of 63.5 x 33.9 mm (the Avery L7159 layout; 24 to a sheet).
 Both symbols are drawn by pure-Python libraries (python-barcode, segno): nothing to install on the
 server, no images on disk. The SVG carries only geometry: the asset tag is printed by the template."""
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -55,14 +56,33 @@ def code128_modules(asset_tag: str) -> str:
         ) from error
 
 
+@functools.cache
+def _presentation_svg_writer():
+    """python-barcode's SVG writer, colouring with presentation attributes (fill="black") instead of
+    its inline style="fill:black", which the Content-Security-Policy (style-src 'self') refuses: the
+    bars would fall back to black on a black background, a solid block no scanner reads."""
+    from barcode.writer import SVGWriter
+
+    class PresentationSVGWriter(SVGWriter):
+        def _finish(self):
+            for element in self._document.getElementsByTagName("*"):
+                if element.hasAttribute("style"):
+                    for declaration in filter(None, element.getAttribute("style").split(";")):
+                        name, _, value = declaration.partition(":")
+                        element.setAttribute(name.strip(), value.strip())
+                    element.removeAttribute("style")
+            return super()._finish()
+
+    return PresentationSVGWriter
+
+
 def code128_svg(asset_tag: str) -> SafeString:
     """A Code 128 barcode of the asset tag as an inline <svg> element, BARCODE_WIDTH_MM wide at most."""
     import barcode
-    from barcode.writer import SVGWriter
 
     modules = len(code128_modules(asset_tag))
     module_width = min(MAX_MODULE_MM, int(1000 * BARCODE_WIDTH_MM / (modules + 2 * QUIET_MODULES)) / 1000)
-    symbol = barcode.Code128(asset_tag, writer=SVGWriter())
+    symbol = barcode.Code128(asset_tag, writer=_presentation_svg_writer()())
     svg = symbol.render(
         {
             "module_width": module_width,

@@ -44,6 +44,7 @@ portal_patterns = [
     path("dashboards/<slug:section>/", dashboard_views.DashboardView.as_view(), name="dashboard"),
     path("help/", views.help_page, name="help"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("health/", views.health, name="health"),
     path("ready/", views.ready, name="ready"),
     # The same check where Kubernetes-style probes look for it.

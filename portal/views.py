@@ -1,12 +1,14 @@
 """The portal shell's pages: home, notifications, help, health and readiness checks, error pages."""
 
+import functools
 import sys
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.views import View
@@ -91,6 +93,21 @@ def ready(request):
     }
     response = JsonResponse(body, status=503 if failed else 200)
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@functools.cache
+def _favicon_bytes() -> bytes:
+    with open(finders.find("favicon.ico"), "rb") as icon:
+        return icon.read()
+
+
+@login_not_required
+def favicon(request):
+    """/favicon.ico, where browsers, bookmarks and feed readers look without a <link>: the icon the
+    pages link (static/favicon.ico), answered here rather than a 404."""
+    response = HttpResponse(_favicon_bytes(), content_type="image/vnd.microsoft.icon")
+    response["Cache-Control"] = "public, max-age=86400"
     return response
 
 

@@ -283,6 +283,7 @@ ROUTES = [
     ("portal:notifications", None, ALL_SIGNED_IN),
     ("portal:help", None, {**ALL_SIGNED_IN, "anonymous": 200}),
     ("portal:accessibility", None, {**ALL_SIGNED_IN, "anonymous": 200}),
+    ("portal:favicon", None, {**ALL_SIGNED_IN, "anonymous": 200}),
     ("portal:health", None, {**ALL_SIGNED_IN, "anonymous": 200}),
     ("portal:ready", _a_sweep_ran, {**ALL_SIGNED_IN, "anonymous": 200}),
     ("portal:readyz", _a_sweep_ran, {**ALL_SIGNED_IN, "anonymous": 200}),

@@ -110,6 +110,20 @@ def test_tech_bar_staff_print_an_a4_sheet_of_the_selected_devices(client, tech_b
     assert barcode_modules_from_svg(svgs[1]) == labels.code128_modules(first)
 
 
+def test_the_label_sheet_has_no_inline_style_for_the_policy_to_refuse(client, tech_bar_staff, make_device):
+    devices = [make_device(), make_device(asset_tag="LAP-2026-0042")]
+    client.force_login(tech_bar_staff)
+    response = client.post(
+        CHANGELIST, {"action": "print_labels", "_selected_action": [d.pk for d in devices], "index": 0}
+    )
+    assert response.status_code == 200
+    assert "style-src 'self'" in response["Content-Security-Policy"]
+    page = response.content.decode()
+    assert "style=" not in page and "<style" not in page
+    bars = re.findall(r"<rect [^>]*>", page)
+    assert bars and all('fill="' in bar for bar in bars)
+
+
 def test_too_many_labels_at_once_are_refused(client, tech_bar_staff, make_device, monkeypatch):
     monkeypatch.setattr(labels, "MAX_LABELS", 2)
     devices = [make_device() for _ in range(3)]

@@ -4,6 +4,7 @@ script and style comes from our static files or carries the nonce."""
 import pytest
 from django.core.management import call_command
 
+from devices.models import Device, DeviceModel, TechBar
 from portal.management.commands.seed_demo import DEMO_PASSWORD
 from portal.models import User
 from tests.conftest import sign_in
@@ -52,3 +53,21 @@ def test_the_sign_in_page_and_admin_pages_report_no_csp_violation(page, live_ser
     sign_in(page, live_server, portal_admin)
     for path in ("/admin/", "/admin/portal/user/", f"/admin/portal/user/{portal_admin.pk}/change/", "/api/docs/"):
         _visit(page, f"{live_server.url}{path}", refused)
+
+
+def test_the_label_sheet_reports_no_csp_violation(page, live_server, tech_bar_staff):
+    """The barcodes are coloured by attributes, not inline style the policy would refuse (issue 21)."""
+    bar = TechBar.objects.create(code="hq", name="Headquarters Tech Bar", location="Ground floor, HQ")
+    model = DeviceModel.objects.create(make="Dell", model_name="Latitude 5450", kind=DeviceModel.Kind.LAPTOP)
+    device = Device.objects.create(asset_tag="LAP-2026-0042", model=model, tech_bar=bar)
+    refused = _watch(page)
+    sign_in(page, live_server, tech_bar_staff)
+    _visit(page, f"{live_server.url}/admin/devices/device/", refused)
+    page.locator(f'input[name="_selected_action"][value="{device.pk}"]').check()
+    page.locator('select[name="action"]').select_option("print_labels")
+    with page.expect_navigation():
+        page.locator("#changelist-form button[name=index]").click()
+    page.wait_for_load_state("load")
+    assert page.locator(".kitbag-label__barcode rect").count() > 10
+    assert page.evaluate("window.__violations") == []
+    assert refused == []

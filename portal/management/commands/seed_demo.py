@@ -72,7 +72,7 @@ class Command(BaseCommand):
         self._password_hash = make_password(DEMO_PASSWORD)
         # The demo's history (issued kit, reminders, escalations) would email people who do not
         # exist: its messages go to a mail backend that drops them, so the worker has nothing of
-        # the seed's to print and the logins stay the last thing `make run` prints.
+        # the seed's to print.
         seeded_after = OutboundEmail.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             self._seed(rng)
@@ -210,14 +210,19 @@ class Command(BaseCommand):
         )
 
     def _print_logins(self):
-        self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo logins (payroll number / password):"))
-        for payroll, first, last, _rank, roles, _staff in DEMO_LOGINS:
-            role_names = ", ".join(r.label for r in roles if r != Role.OFFICER) or Role.OFFICER.label
-            self.stdout.write(f"  {payroll:<8} {DEMO_PASSWORD}   {first} {last}: {role_names}")
-        hint = counter_demo_hint(
-            officer=User.objects.get(payroll_number="OFF001"), tech_bar=TechBar.objects.get(code=TECH_BARS[0][0])
-        )
-        if hint:
-            self.stdout.write(hint)
-        self.stdout.write(f"Sign in at {settings.KITBAG_BASE_URL.rstrip('/')}/accounts/login/")
+        print_logins(self.stdout, self.style)
+
+
+def print_logins(stdout, style) -> None:
+    """The demo logins and where to sign in, as `seed_demo` and `demo_logins` print them."""
+    stdout.write("")
+    stdout.write(style.SUCCESS("Demo data is ready. Demo logins (payroll number / password):"))
+    for payroll, first, last, _rank, roles, _staff in DEMO_LOGINS:
+        role_names = ", ".join(r.label for r in roles if r != Role.OFFICER) or Role.OFFICER.label
+        stdout.write(f"  {payroll:<8} {DEMO_PASSWORD}   {first} {last}: {role_names}")
+    hint = counter_demo_hint(
+        officer=User.objects.get(payroll_number="OFF001"), tech_bar=TechBar.objects.get(code=TECH_BARS[0][0])
+    )
+    if hint:
+        stdout.write(hint)
+    stdout.write(f"Sign in at {settings.KITBAG_BASE_URL.rstrip('/')}/accounts/login/")
