@@ -34,6 +34,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import make_msgid
 from django.db import models, transaction
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from portal.models import OutboundEmail
@@ -310,3 +311,59 @@ def _attempt_failed(row: OutboundEmail, exc: Exception, report: DeliveryReport) 
     if report.next_attempt_at is None or next_attempt_at < report.next_attempt_at:
         report.next_attempt_at = next_attempt_at
     logger.warning("email %s to %s not sent (attempt %s), trying again: %s", row.pk, row.to, row.attempts, error)
+
+
+# --- What an operator sees ----------------------------------------------------------------------
+FAILED_WINDOW = timedelta(hours=24)  # failures counted by `manage.py timers` and /ready/
+
+
+@dataclass(frozen=True)
+class Backlog:
+    queued: int  # waiting for a first try or a retry
+    overdue: int  # of those, written longer ago than the threshold: should have gone by now
+    oldest_queued_at: datetime | None
+    failed: int  # given up on in the last FAILED_WINDOW (until resent)
+
+
+def outbox_backlog(*, overdue_after: timedelta, now: datetime | None = None) -> Backlog:
+    """The mail backlog, in two queries that read only the queued and failed rows' indexes."""
+    now = now or timezone.now()
+    queued = OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED).aggregate(
+        queued=Count("pk"),
+        overdue=Count("pk", filter=Q(created_at__lte=now - overdue_after)),
+        oldest_queued_at=Min("created_at"),
+    )
+    # A failed row's next_attempt_at is when its last attempt began (plus one lease).
+    failed = OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.FAILED, next_attempt_at__gt=now - FAILED_WINDOW
+    ).count()
+    return Backlog(failed=failed, **queued)
+
+
+@transaction.atomic
+def emails_resend(*, emails: Iterable[OutboundEmail], actor) -> int:
+    """Queue failed messages again (once the mail server or the address is mended): attempts
+    start afresh, under the same Message-ID. Each resend is in the audit log with who asked.
+    Messages that are not failed are left alone. Returns how many were queued."""
+    from auditlog.models import LogEntry
+
+    failed = list(
+        OutboundEmail.objects.select_for_update()
+        .filter(pk__in=[e.pk for e in emails], status=OutboundEmail.Status.FAILED)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for email in failed:
+        changes = {"status": [email.status, OutboundEmail.Status.QUEUED.value], "attempts": [str(email.attempts), "0"]}
+        email.status, email.attempts, email.next_attempt_at, email.claim = OutboundEmail.Status.QUEUED, 0, now, ""
+        email.save(update_fields=["status", "attempts", "next_attempt_at", "claim"])
+        LogEntry.objects.log_create(
+            email,
+            action=LogEntry.Action.UPDATE,
+            changes=changes,
+            actor=actor,
+            additional_data={"resent": True, "last_error": email.last_error},
+        )
+    if failed:
+        transaction.on_commit(lambda: dispatch([email.pk for email in failed]))
+    return len(failed)

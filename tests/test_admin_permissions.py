@@ -34,6 +34,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "portal.User": {"tech_bar_staff": "v", "portal_admin": "vcade", "superuser": "vcade"},
     "portal.SecurityEvent": PORTAL_ADMIN_READS,
     "portal.Notification": PORTAL_ADMIN_READS,
+    # The outbox: read-only, with a resend action for failed email (Portal admins run the portal).
+    "portal.OutboundEmail": PORTAL_ADMIN_READS,
     "policy.Policy": PORTAL_ADMIN_MANAGES,
     "policy.PolicyVersion": PORTAL_ADMIN_MANAGES,  # drafts only; a published version is read-only
     "policy.Acknowledgement": PORTAL_ADMIN_READS,
