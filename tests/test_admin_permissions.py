@@ -257,6 +257,7 @@ PORTAL_ADMIN_ACTS = ("portal_admin", "superuser")
 ACTIONS: dict[str, tuple[tuple[str, ...], set[str]]] = {
     "account.EmailAddress": (PORTAL_ADMIN_ACTS, {"make_verified"}),
     "api.ApiToken": (PORTAL_ADMIN_ACTS, {"revoke"}),
+    "portal.OutboundEmail": (PORTAL_ADMIN_ACTS, {"resend"}),  # failed email queued again
     "policy.PolicyVersion": (PORTAL_ADMIN_ACTS, {"start_next_draft"}),
     "devices.Device": (TECH_BAR_ACTS, {"print_labels", "send_to_tech_bar"}),
     "devices.RemoteAction": (TECH_BAR_ACTS, {"mark_done", "mark_failed", "ask_again"}),
