@@ -11,9 +11,9 @@ from django.urls import path
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 
-from portal import permissions
+from portal import outbox, permissions
 from portal.admin_input import ImportRefusalMixin, SafeAutocompleteMixin
-from portal.models import Notification, SecurityEvent, User
+from portal.models import Notification, OutboundEmail, SecurityEvent, User
 from portal.resources import PersonResource
 from portal.signals import leaving_date_changed
 from portal.uploads import PEOPLE_MAX_BYTES, clean_csv_upload
@@ -175,6 +175,36 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "recipient", "subject", "read_at")
     search_fields = ("recipient__payroll_number", "subject")
     list_select_related = ("recipient",)
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ReadOnlyAdmin):
+    """The outbox, for whoever runs the portal: what is queued, sent or failed and why, and a
+    resend for failed messages once the mail server (or the address) is mended."""
+
+    list_display = ("created_at", "to", "subject", "status", "attempts", "next_attempt_at", "last_error")
+    list_filter = ("status", "created_at")
+    search_fields = ("to", "subject", "message_id")
+    date_hierarchy = "created_at"
+    readonly_fields = ("cause_type", "cause_id")
+    exclude = ("claim",)
+    actions = ["resend"]
+    show_full_result_count = False  # never deleted: millions of rows in time
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_run_the_outbox(request.user) and super().has_view_permission(request, obj)
+
+    def has_resend_permission(self, request):
+        return permissions.can_run_the_outbox(request.user)
+
+    @admin.action(description="Resend the selected failed email", permissions=["resend"])
+    def resend(self, request, queryset):
+        count = outbox.emails_resend(emails=queryset.filter(status=OutboundEmail.Status.FAILED), actor=request.user)
+        skipped = queryset.count() - count
+        message = f"{count} failed email(s) queued again."
+        if skipped:
+            message += f" {skipped} not failed, left as they were."
+        self.message_user(request, message)
 
 
 # Registered by django-auditlog; replaced so that incident changes (their content is personal

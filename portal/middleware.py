@@ -59,17 +59,31 @@ class AuditlogMiddleware(BaseAuditlogMiddleware):
 
 
 class NoStoreMiddleware:
-    """Pages under settings.NO_STORE_PATHS (incidents: people's personal data) are never kept by
-    the browser's cache or a proxy, so Back after sign-out or a shared terminal shows nothing."""
+    """Every response to a signed-in person (a session or an API token), and every page under
+    settings.NO_STORE_PATHS, is never kept by the browser's cache or a proxy, so Back after
+    sign-out or a shared terminal shows nothing: My kit, receipts, device lists, leaver cases and
+    every export carry people's personal data. Paths under settings.NO_STORE_EXEMPT_PATHS
+    (static files, the same for everyone) may be cached."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        path = request.path_info
+        if path.startswith(tuple(settings.NO_STORE_EXEMPT_PATHS)):
+            return self.get_response(request)
+        # Asked before the view and after it: a DRF view replaces the session's user with its
+        # token's (anonymous when there is no token), even on pages a session may open.
+        signed_in = _authenticated(request)
         response = self.get_response(request)
-        if request.path_info.startswith(tuple(settings.NO_STORE_PATHS)):
+        if signed_in or _authenticated(request) or path.startswith(tuple(settings.NO_STORE_PATHS)):
             add_never_cache_headers(response)
         return response
+
+
+def _authenticated(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
 
 
 class RequestIdMiddleware:

@@ -232,6 +232,10 @@ class OutboundEmail(models.Model):
         indexes = [
             # The delivery sweep's question, "which queued messages are due", reads only this index.
             models.Index(fields=["next_attempt_at"], condition=models.Q(status="queued"), name="portal_outbound_due"),
+            # The operator's question (manage.py timers, /ready/): how many failed lately.
+            models.Index(
+                fields=["next_attempt_at"], condition=models.Q(status="failed"), name="portal_outbound_failed"
+            ),
             models.Index(fields=["cause_type", "cause_id"], name="portal_outbound_cause"),
         ]
 

@@ -8,9 +8,12 @@ Message-ID made when the row is written, so a crash after the server accepted a 
 before the row says so can at worst deliver the same message again, which mail clients and
 servers recognise as one message.
 
-Delivery claims rows with a conditional update (a lease: `next_attempt_at` moves LEASE ahead
-and `claim` names the run), so two workers never send one message at the same time, and a run
-that dies releases its rows when the lease runs out. One SMTP connection serves a whole batch.
+Delivery claims each message just before sending it, with a conditional update (a lease:
+`next_attempt_at` moves ahead by about the SMTP timeout and `claim` names the run), so two workers
+never send one message at the same time, and a run that dies mid-send holds only the message it
+was sending, and only until the lease runs out: the next run (at worst the sweep after next) sends
+it again, under the same Message-ID. Each message is marked sent as soon as the server takes it.
+One SMTP connection serves a whole batch.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import make_msgid
 from django.db import models, transaction
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from portal.models import OutboundEmail
@@ -38,7 +42,7 @@ from portal.models import OutboundEmail
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100  # messages per delivery run, all over one SMTP connection
-LEASE = timedelta(minutes=10)  # how long a run holds its rows before another may take them
+LEASE_MARGIN = timedelta(seconds=15)  # a claim lasts the SMTP timeout plus this (see lease())
 FIRST_RETRY = timedelta(seconds=30)  # then doubling: 30 s, 1 min, 2 min, ... up to LONGEST_WAIT
 LONGEST_WAIT = timedelta(minutes=30)  # below Redis's visibility timeout, so retry tasks stay safe
 SMTP_TIMEOUT = 30  # seconds, when EMAIL_TIMEOUT is not set: a hung server must not hold a worker
@@ -50,6 +54,18 @@ def max_attempts() -> int:
 
 def sweep_period() -> timedelta:
     return timedelta(seconds=float(getattr(settings, "OUTBOX_SWEEP_SECONDS", 60)))
+
+
+def smtp_timeout() -> float:
+    """Seconds one SMTP operation may take before the connection gives up (EMAIL_TIMEOUT)."""
+    return float(getattr(settings, "EMAIL_TIMEOUT", None) or SMTP_TIMEOUT)
+
+
+def lease() -> timedelta:
+    """How long a run holds the one message it is sending before another run may take it: the
+    SMTP timeout (a stalled server answers the DATA within it or the send fails) plus a margin.
+    A send slower than that can be made twice, under one Message-ID."""
+    return timedelta(seconds=smtp_timeout()) + LEASE_MARGIN
 
 
 def backoff(attempts: int) -> timedelta:
@@ -165,52 +181,59 @@ class DeliveryReport:
 
 def deliver(*, ids: Iterable[int] | None = None, limit: int = BATCH_SIZE, overdue_by: timedelta = timedelta(0)):
     """Send queued messages that are due (these `ids`, or any), at most `limit`, over one
-    connection. Each is marked sent only after the mail server has accepted it; a failure
-    counts an attempt and schedules the next one, or gives up after OUTBOX_MAX_ATTEMPTS."""
+    connection. Each is claimed just before it is sent and marked sent as soon as the mail server
+    has accepted it; a failure counts an attempt and schedules the next one, or gives up after
+    OUTBOX_MAX_ATTEMPTS."""
     report = DeliveryReport()
-    rows = _claim(ids=ids, limit=limit, overdue_by=overdue_by)
-    report.claimed = len(rows)
-    if not rows:
+    candidates = _due(ids=ids, overdue_by=overdue_by, now=timezone.now())
+    pks = list(candidates.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+    if not pks:
         return report
-    timeout = {} if getattr(settings, "EMAIL_TIMEOUT", None) else {"timeout": SMTP_TIMEOUT}
-    connection = get_connection(fail_silently=False, **timeout)
+    token = uuid.uuid4().hex
+    connection = get_connection(fail_silently=False, timeout=smtp_timeout())
     try:
         connection.open()
     except Exception as exc:
-        for row in rows:
+        for row in _claim(pks, token=token, overdue_by=overdue_by):
+            report.claimed += 1
             _attempt_failed(row, exc, report)
         return report
-    accepted: list[OutboundEmail] = []
     try:
-        for index, row in enumerate(rows):
+        for index, pk in enumerate(pks):
+            claimed = _claim([pk], token=token, overdue_by=overdue_by)
+            if not claimed:
+                continue  # sent meanwhile, or another run holds it
+            (row,) = claimed
+            report.claimed += 1
             try:
                 if not connection.send_messages([_message(row, connection)]):
                     raise ValueError("the mail backend accepted nothing (no recipient?)")
             except Exception as exc:
                 _attempt_failed(row, exc, report)
                 if isinstance(exc, (smtplib.SMTPServerDisconnected, OSError)):
-                    for rest in rows[index + 1 :]:  # the connection is gone: try these later
+                    # The connection is gone: these are tried again later, each an attempt.
+                    for rest in _claim(pks[index + 1 :], token=token, overdue_by=overdue_by):
+                        report.claimed += 1
                         _attempt_failed(rest, exc, report)
                     break
             else:
-                accepted.append(row)
+                # At once, whoever holds it now: a send that outlasted its lease must not be
+                # followed by a third.
+                OutboundEmail.objects.filter(pk=row.pk, status=OutboundEmail.Status.QUEUED).update(
+                    status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+                )
+                report.sent += 1
     finally:
         with contextlib.suppress(Exception):
             connection.close()
-        # One write for the batch (a commit per message would cost more than sending it). A
-        # crash before it resends at most this batch, each message with its own Message-ID.
-        if accepted:
-            OutboundEmail.objects.filter(pk__in=[r.pk for r in accepted], claim=rows[0].claim).update(
-                status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error=""
-            )
-            report.sent += len(accepted)
     return report
 
 
 def sweep(*, overdue_by: timedelta | None = None, batch_size: int = BATCH_SIZE, max_batches: int = 50):
     """Deliver queued messages whose delivery task was lost (a broker restart, a worker killed)
     or whose retry is due. By default only those overdue by a sweep period, so the sweep does
-    not race the tasks that are on their way."""
+    not race the tasks that are on their way; a message held by a run whose lease has run out
+    (the worker died mid-send) has no task on its way and is taken at once."""
     overdue_by = sweep_period() if overdue_by is None else overdue_by
     total = DeliveryReport()
     for _ in range(max_batches):
@@ -223,18 +246,28 @@ def sweep(*, overdue_by: timedelta | None = None, batch_size: int = BATCH_SIZE, 
     return total
 
 
-def _claim(*, ids: Iterable[int] | None, limit: int, overdue_by: timedelta) -> list[OutboundEmail]:
-    now = timezone.now()
-    due = OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED, next_attempt_at__lte=now - overdue_by)
+def _due(*, ids: Iterable[int] | None, overdue_by: timedelta, now: datetime) -> models.QuerySet[OutboundEmail]:
+    """Queued messages due now: waiting for a first try or a retry for `overdue_by`, or held by
+    a run whose lease has run out (a run that ends, sent or not, releases its hold)."""
+    waited = models.Q(next_attempt_at__lte=now - overdue_by)
+    abandoned = ~models.Q(claim="") & models.Q(next_attempt_at__lte=now)
+    due = OutboundEmail.objects.filter(waited | abandoned, status=OutboundEmail.Status.QUEUED)
     if ids is not None:
         due = due.filter(pk__in=list(ids))
-    pks = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+    return due
+
+
+def _claim(pks: list[int], *, token: str, overdue_by: timedelta) -> list[OutboundEmail]:
+    """Take these messages for one lease, those still due. Conditional: a message another run
+    claimed a moment ago, or sent, no longer matches, so it is not taken twice."""
     if not pks:
         return []
-    token = uuid.uuid4().hex
-    # Conditional: a row another run claimed a moment ago no longer matches, so it is not taken twice.
-    due.filter(pk__in=pks).update(claim=token, attempts=models.F("attempts") + 1, next_attempt_at=now + LEASE)
-    return list(OutboundEmail.objects.filter(pk__in=pks, claim=token).order_by("pk"))
+    now = timezone.now()
+    _due(ids=pks, overdue_by=overdue_by, now=now).update(
+        claim=token, attempts=models.F("attempts") + 1, next_attempt_at=now + lease()
+    )
+    held = OutboundEmail.objects.filter(pk__in=pks, claim=token, status=OutboundEmail.Status.QUEUED)
+    return list(held.order_by("pk"))
 
 
 def _message(row: OutboundEmail, connection) -> EmailMultiAlternatives:
@@ -264,14 +297,73 @@ def _attempt_failed(row: OutboundEmail, exc: Exception, report: DeliveryReport) 
     error = f"{type(exc).__name__}: {exc}"[:500]
     if _permanent(exc) or row.attempts >= max_attempts():
         OutboundEmail.objects.filter(pk=row.pk, claim=row.claim).update(
-            status=OutboundEmail.Status.FAILED, last_error=error
+            status=OutboundEmail.Status.FAILED, last_error=error, claim=""
         )
         report.failed += 1
         logger.error("email %s to %s failed for good after %s attempt(s): %s", row.pk, row.to, row.attempts, error)
         return
     next_attempt_at = now + backoff(row.attempts)
-    OutboundEmail.objects.filter(pk=row.pk, claim=row.claim).update(next_attempt_at=next_attempt_at, last_error=error)
+    # Released (claim cleared): a retry waits its turn like a first try, not as an abandoned hold.
+    OutboundEmail.objects.filter(pk=row.pk, claim=row.claim).update(
+        next_attempt_at=next_attempt_at, last_error=error, claim=""
+    )
     report.retrying.append(row.pk)
     if report.next_attempt_at is None or next_attempt_at < report.next_attempt_at:
         report.next_attempt_at = next_attempt_at
     logger.warning("email %s to %s not sent (attempt %s), trying again: %s", row.pk, row.to, row.attempts, error)
+
+
+# --- What an operator sees ----------------------------------------------------------------------
+FAILED_WINDOW = timedelta(hours=24)  # failures counted by `manage.py timers` and /ready/
+
+
+@dataclass(frozen=True)
+class Backlog:
+    queued: int  # waiting for a first try or a retry
+    overdue: int  # of those, written longer ago than the threshold: should have gone by now
+    oldest_queued_at: datetime | None
+    failed: int  # given up on in the last FAILED_WINDOW (until resent)
+
+
+def outbox_backlog(*, overdue_after: timedelta, now: datetime | None = None) -> Backlog:
+    """The mail backlog, in two queries that read only the queued and failed rows' indexes."""
+    now = now or timezone.now()
+    queued = OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED).aggregate(
+        queued=Count("pk"),
+        overdue=Count("pk", filter=Q(created_at__lte=now - overdue_after)),
+        oldest_queued_at=Min("created_at"),
+    )
+    # A failed row's next_attempt_at is when its last attempt began (plus one lease).
+    failed = OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.FAILED, next_attempt_at__gt=now - FAILED_WINDOW
+    ).count()
+    return Backlog(failed=failed, **queued)
+
+
+@transaction.atomic
+def emails_resend(*, emails: Iterable[OutboundEmail], actor) -> int:
+    """Queue failed messages again (once the mail server or the address is mended): attempts
+    start afresh, under the same Message-ID. Each resend is in the audit log with who asked.
+    Messages that are not failed are left alone. Returns how many were queued."""
+    from auditlog.models import LogEntry
+
+    failed = list(
+        OutboundEmail.objects.select_for_update()
+        .filter(pk__in=[e.pk for e in emails], status=OutboundEmail.Status.FAILED)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for email in failed:
+        changes = {"status": [email.status, OutboundEmail.Status.QUEUED.value], "attempts": [str(email.attempts), "0"]}
+        email.status, email.attempts, email.next_attempt_at, email.claim = OutboundEmail.Status.QUEUED, 0, now, ""
+        email.save(update_fields=["status", "attempts", "next_attempt_at", "claim"])
+        LogEntry.objects.log_create(
+            email,
+            action=LogEntry.Action.UPDATE,
+            changes=changes,
+            actor=actor,
+            additional_data={"resent": True, "last_error": email.last_error},
+        )
+    if failed:
+        transaction.on_commit(lambda: dispatch([email.pk for email in failed]))
+    return len(failed)

@@ -61,6 +61,12 @@ def can_manage_people(user) -> bool:
     return has_role(user, Role.PORTAL_ADMIN)
 
 
+def can_run_the_outbox(user) -> bool:
+    """The outbox in the admin (who was emailed what, and why it failed) and resending failed
+    email: Portal admins run the portal. Tech Bar staff and the Data Office do not see it."""
+    return has_role(user, Role.PORTAL_ADMIN)
+
+
 def can_export_people(user) -> bool:
     """The staff list as a file (45,000 people's names, emails and units): Portal admins only."""
     return has_role(user, Role.PORTAL_ADMIN)

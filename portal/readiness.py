@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.db import connection
 
-from portal import timers
+from portal import outbox, timers
 
 # Every probe gives up after this long: a readiness check that hangs is a failed one.
 TIMEOUT_SECONDS = 2.0
@@ -78,6 +78,22 @@ def check_sweep() -> Part:
     if now - last > SWEEP_MAX_AGE:
         return Part("sweep", False, f"last ran {seconds} s ago, over {int(SWEEP_MAX_AGE.total_seconds())} s")
     return Part("sweep", True, f"last ran {seconds} s ago")
+
+
+# Mail queued this long is reported as overdue (a sweep runs every minute, retries back off).
+OUTBOX_OVERDUE = timedelta(minutes=5)
+
+
+def outbox_backlog() -> dict:
+    """The mail backlog, reported by /ready/ but never failing it: a web process taken out of
+    service, or restarted, mends no mail server, and officers must still reach the portal to
+    report an incident while mail is down. `manage.py timers` exits 2 on it for monitoring."""
+    try:
+        backlog = outbox.outbox_backlog(overdue_after=OUTBOX_OVERDUE)
+    except Exception as exc:
+        return {"error": _failure(exc)}
+    hours = int(outbox.FAILED_WINDOW.total_seconds() // 3600)
+    return {"queued": backlog.queued, "queued_overdue": backlog.overdue, f"failed_last_{hours}h": backlog.failed}
 
 
 def check_all() -> list[Part]:

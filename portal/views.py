@@ -90,6 +90,7 @@ def ready(request):
         "status": "ok" if not failed else "unavailable",
         "failed": failed,
         "checks": {part.name: {"ok": part.ok, "detail": part.detail} for part in parts},
+        "outbox": readiness.outbox_backlog(),  # reported, never a 503 (see there)
     }
     response = JsonResponse(body, status=503 if failed else 200)
     response["Cache-Control"] = "no-store"

@@ -34,6 +34,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "portal.User": {"tech_bar_staff": "v", "portal_admin": "vcade", "superuser": "vcade"},
     "portal.SecurityEvent": PORTAL_ADMIN_READS,
     "portal.Notification": PORTAL_ADMIN_READS,
+    # The outbox: read-only, with a resend action for failed email (Portal admins run the portal).
+    "portal.OutboundEmail": PORTAL_ADMIN_READS,
     "policy.Policy": PORTAL_ADMIN_MANAGES,
     "policy.PolicyVersion": PORTAL_ADMIN_MANAGES,  # drafts only; a published version is read-only
     "policy.Acknowledgement": PORTAL_ADMIN_READS,
@@ -255,6 +257,7 @@ PORTAL_ADMIN_ACTS = ("portal_admin", "superuser")
 ACTIONS: dict[str, tuple[tuple[str, ...], set[str]]] = {
     "account.EmailAddress": (PORTAL_ADMIN_ACTS, {"make_verified"}),
     "api.ApiToken": (PORTAL_ADMIN_ACTS, {"revoke"}),
+    "portal.OutboundEmail": (PORTAL_ADMIN_ACTS, {"resend"}),  # failed email queued again
     "policy.PolicyVersion": (PORTAL_ADMIN_ACTS, {"start_next_draft"}),
     "devices.Device": (TECH_BAR_ACTS, {"print_labels", "send_to_tech_bar"}),
     "devices.RemoteAction": (TECH_BAR_ACTS, {"mark_done", "mark_failed", "ask_again"}),

@@ -483,6 +483,9 @@ def test_url_against_role(client_as, request, url_name, kwargs_factory, role, ex
         assert response.redirect_chain[-1][0].startswith(reverse("account_login")), response.redirect_chain
     else:
         assert response.status_code == expected, f"{role} on {url}: {response.status_code}"
+    if role != "anonymous" and response.status_code == 200:
+        # Personal data in every signed-in page and export: never kept by a browser or proxy cache.
+        assert "no-store" in response.get("Cache-Control", ""), f"{role} on {url}: {response.get('Cache-Control')}"
 
 
 def _named_urls(patterns, namespace=""):

@@ -91,8 +91,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
 ]
 
-# Path prefixes whose responses say Cache-Control: no-store (personal data in every page).
+# Cache-Control: no-store on every response to a signed-in person, and on these path prefixes
+# whoever asks (personal data in every page); never on the exempt ones (the same for everyone).
 NO_STORE_PATHS = ["/incidents/", "/admin/incidents/"]
+NO_STORE_EXEMPT_PATHS = ["/static/", "/favicon.ico"]
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

@@ -216,7 +216,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers on "django" go: its console handler (on under DEBUG) printed every
+        # refusal's whole traceback before ours printed the one line, and its mail_admins handler
+        # would bypass the outbox. Django's records reach the console above through the root.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 # Workers log through the handler above (JSON in production, with the task id) instead of
 # replacing the root logger's handlers with Celery's own.

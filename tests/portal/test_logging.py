@@ -1,5 +1,6 @@
 """The console log: a refused permission is one line, a server error keeps its traceback."""
 
+import io
 import logging
 
 import pytest
@@ -48,6 +49,35 @@ def test_a_403_page_logs_one_line(client, officer, caplog):
     for record in refused:
         RefusalsInOneLine().filter(record)
         assert record.exc_info is None
+
+
+@pytest.mark.django_db
+def test_a_403_writes_one_line_to_the_console_and_no_traceback_even_with_debug_on(client, officer, settings, caplog):
+    """What the console shows, through every handler the record meets (django.request, django,
+    the root): Django's own console handler (on under DEBUG, as `make run` has it) printed the
+    whole traceback before ours printed the line."""
+    settings.DEBUG = True
+    console = io.StringIO()
+    swapped = []
+    for name in ("django.request", "django", ""):
+        for handler in logging.getLogger(name).handlers:
+            if type(handler) is logging.StreamHandler:
+                swapped.append((handler, handler.setStream(console)))
+    client.force_login(officer)
+    try:
+        with caplog.at_level(logging.INFO):
+            response = client.get("/incidents/office/")
+    finally:
+        for handler, stream in swapped:
+            handler.setStream(stream)
+    assert response.status_code == 403 and swapped
+    refused = [r for r in caplog.records if r.name == "django.request"]
+    assert len(refused) == 1  # logged once...
+    written = console.getvalue()
+    assert "Traceback" not in written and "PermissionDenied" not in written
+    assert [line for line in written.splitlines() if "Forbidden" in line] == [  # ...and shown as one line
+        next(line for line in written.splitlines() if "Forbidden (Permission denied): /incidents/office/" in line)
+    ]
 
 
 def test_the_worker_logs_what_tasks_print_as_information():

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
 from django.db import transaction
+from django.utils.timezone import now as timezone_now
 
 from portal import outbox, tasks
 from portal.models import OutboundEmail
@@ -176,3 +177,97 @@ def test_headers_never_carry_a_line_break():
     with transaction.atomic():
         email = outbox.email_queue(to="duty@police.example", subject="Ann\nMarie\r\nSmith\tlate\x00", body="x")
     assert email.subject == "Ann Marie Smith late"
+
+
+class WorkerKilled(BaseException):
+    """The worker process dying mid-send: nothing after it runs, not even `except Exception`."""
+
+
+class DyingBackend(LocmemBackend):
+    """The mail server stalls on DATA and the worker is killed while it waits."""
+
+    def send_messages(self, messages):
+        raise WorkerKilled
+
+
+def test_a_message_held_by_a_dead_worker_goes_again_once_its_lease_of_about_the_smtp_timeout_ends(settings, flaky):
+    settings.EMAIL_TIMEOUT = 20
+    with time_machine.travel(NOW, tick=False) as traveller:
+        first, second = queue(2)
+        settings.EMAIL_BACKEND = "tests.portal.test_outbox.DyingBackend"
+        with pytest.raises(WorkerKilled):
+            outbox.deliver()
+        first.refresh_from_db()
+        second.refresh_from_db()
+        assert (first.status, first.attempts) == ("queued", 1)
+        assert first.next_attempt_at == NOW + timedelta(seconds=20) + outbox.LEASE_MARGIN  # the lease
+        assert (second.attempts, second.claim) == (0, "")  # never claimed: only the message in hand is held
+
+        settings.EMAIL_BACKEND = "tests.portal.test_outbox.FlakyBackend"
+        traveller.move_to(NOW + timedelta(seconds=30))
+        outbox.deliver()  # another run: the lease holds, so the other message goes, the held one waits
+        assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [second.message_id]
+        assert outbox.deliver(ids=[first.pk]).claimed == 0
+
+        traveller.move_to(NOW + timedelta(seconds=36))  # lease over: the next sweep sends it at once
+        tasks.outbox_sweep()
+    first.refresh_from_db()
+    assert (first.status, first.attempts) == ("sent", 2)
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [second.message_id, first.message_id]
+
+
+class RacedBackend(LocmemBackend):
+    """Each send takes `seconds`; meanwhile another worker tries to deliver the message in hand."""
+
+    seconds = 0
+    traveller = None
+    rivals: list[tuple[int, int]] = []  # (what the rival claimed, how many rows say sent)
+    racing = False
+    rival_sweeps = True
+
+    def send_messages(self, messages):
+        sent = super().send_messages(messages)
+        if not RacedBackend.racing:
+            RacedBackend.racing = True
+            try:
+                RacedBackend.traveller.shift(timedelta(seconds=RacedBackend.seconds))
+                in_hand = OutboundEmail.objects.get(message_id=messages[0].extra_headers["Message-ID"])
+                rival = outbox.deliver(ids=[in_hand.pk])
+                if RacedBackend.rival_sweeps:
+                    rival.merge(outbox.sweep(overdue_by=timedelta(0)))
+                RacedBackend.rivals.append((rival.claimed, OutboundEmail.objects.filter(status="sent").count()))
+            finally:
+                RacedBackend.racing = False
+        return sent
+
+
+@pytest.fixture
+def raced(settings):
+    settings.EMAIL_TIMEOUT = 20
+    settings.EMAIL_BACKEND = "tests.portal.test_outbox.RacedBackend"
+    RacedBackend.rivals, RacedBackend.racing, RacedBackend.rival_sweeps = [], False, True
+    mail.outbox = []
+    return RacedBackend
+
+
+def test_a_claimed_message_is_not_sent_twice_while_its_lease_holds(raced):
+    raced.seconds = 30  # within the lease of 20 s + the margin
+    with time_machine.travel(NOW, tick=False) as raced.traveller:
+        (email,) = queue()
+        report = outbox.deliver()
+        assert raced.rivals == [(0, 0)]  # the rival found it held
+        traveller_at = timezone_now()
+        assert outbox.deliver(ids=[email.pk]).claimed == 0  # sent is sent
+    assert report.sent == 1 and traveller_at == NOW + timedelta(seconds=30)
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [email.message_id]
+
+
+def test_each_message_is_marked_sent_as_the_server_takes_it_so_a_long_batch_outlasts_no_lease(raced):
+    raced.seconds = 30  # each send within its lease (20 s + margin), the batch far longer
+    raced.rival_sweeps = False  # (a sweep would rightly take the messages not yet in hand)
+    with time_machine.travel(NOW, tick=False) as raced.traveller:
+        emails = queue(3)
+        report = outbox.deliver(ids=[e.pk for e in emails])
+    # Each message said sent before the next was claimed; a rival never took one already sent.
+    assert report.sent == 3 and len(mail.outbox) == 3
+    assert [sent for _, sent in raced.rivals] == [0, 1, 2]

@@ -66,3 +66,23 @@ def test_the_address_limit_counts_the_client_behind_the_proxy(client, officer, p
     # Everyone else comes through the same proxy, from their own address.
     response = _sign_in(client, officer.payroll_number, password, HTTP_X_FORWARDED_FOR="192.0.2.10", **proxy)
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_stations_shift_change_from_one_address_is_not_refused_before_the_failure_limit(settings, password):
+    """allauth's own limit on every sign-in (30 a minute per address by default) must not bite
+    before the documented limit of failed sign-ins per address."""
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    station = {"REMOTE_ADDR": "10.20.30.40"}
+    officers = UserFactory.create_batch(45)
+    for number, officer in enumerate(officers):
+        client = Client()
+        if number % 9 == 0:  # a few mistype first
+            response = _sign_in(client, officer.payroll_number, "wrong-password", **station)
+            assert response.status_code == 200 and not _signed_in(client)
+        response = _sign_in(client, officer.payroll_number, password, **station)
+        assert response.status_code == 302, f"sign-in {number + 1} from the station refused ({response.status_code})"
+        assert _signed_in(client)
