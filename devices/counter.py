@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 
 from devices import losses, selectors, services
 from devices.forms import TAKE_BACK_REASONS, CounterLossForm, PersonLookupForm, TechBarChoiceForm
@@ -189,6 +190,28 @@ class Basket:
         return [line["device"].asset_tag for line in self.take_back if not line["reason"]]
 
 
+def carried_basket(data) -> list[tuple[str, str]]:
+    """The scan list as the counter form posts it (codes, reasons, conditions): carried through the
+    leaver case's line actions (Received, Mark lost, Write off) and back to the counter screen,
+    so nothing scanned is lost. Checked again on the counter screen like any posted list."""
+    pairs = []
+    for name in ("take", "give", "refused"):
+        for code in data.getlist(name)[:MAX_LINES]:
+            code = code[:100]
+            pairs.append((name, code))
+            for extra in ("reason", "condition") if name == "take" else ():
+                value = data.get(f"{extra}-{code}", "")[:200]
+                if value:
+                    pairs.append((f"{extra}-{code}", value))
+    return pairs
+
+
+def counter_person_url(person, carried: list[tuple[str, str]] = ()) -> str:
+    """The counter screen for this person, with the scan list carried in the query when there is one."""
+    url = reverse("admin:devices_counter_person", kwargs={"payroll": person.payroll_number})
+    return f"{url}?{urlencode(carried)}" if carried else url
+
+
 def _policy_to_accept(person) -> list[PolicyVersion]:
     return [state.current for state in policy_selectors.policies_to_accept(user=person)]
 
@@ -235,6 +258,9 @@ def counter_person(request, payroll):
             if last_scan.placement == scan.REFUSED:
                 status = 400 if scan.device is not None else 404
                 faq_device = basket.faq_device
+    elif any(name in request.GET for name in ("take", "give", "refused")):
+        # Back from a leaver line's action with the list as it was (carried_basket).
+        basket = Basket.from_post(request.GET, person=person, tech_bar=tech_bar)
     else:
         basket = Basket(person=person, tech_bar=tech_bar)
     to_accept = _policy_to_accept(person)
