@@ -192,3 +192,41 @@ def test_a_leavers_lines_keep_the_scan_list(
     card.refresh_from_db()
     radio.refresh_from_db()
     assert (card.outcome, radio.outcome) == ("returned", "lost")
+
+
+def test_without_the_script_enter_on_a_leavers_page_scans(
+    browser, live_server, supervisor, officer, tech_bar_staff, bar, make_device, issued
+):
+    """The case's line buttons post the counter form and come first on the page: Enter in the
+    scan field still adds the code (the form's hidden default button), never "Received"."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from devices import leavers
+    from devices.models import LeaverCase, LeaverPropertyKind
+
+    LeaverPropertyKind.objects.get_or_create(name="Warrant or ID card", defaults={"order": 1})
+    officer.supervisor = supervisor
+    officer.save(update_fields=["supervisor"])
+    phone = issued(make_device(), officer)
+    case = leavers.leaver_date_set(
+        person=officer,
+        leaving_date=timezone.localdate() + timedelta(days=3),
+        actor=supervisor,
+        source=LeaverCase.Source.SUPERVISOR,
+    )
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, tech_bar_staff)
+        page.goto(f"{live_server.url}{reverse('admin:devices_counter')}")
+        page.get_by_label("Which Tech Bar are you working at?").select_option(label=bar.name)
+        page.get_by_role("button", name="Start the counter").click()
+        page.goto(f"{live_server.url}{reverse('admin:devices_counter_person', args=[officer.payroll_number])}")
+        scan(page, phone.asset_tag)
+        page.locator("#counter-last-scan", has_text=f"Taking back {phone.asset_tag}").wait_for()
+        assert page.get_by_role("heading", name="Taking back (1)").is_visible()
+        assert not case.lines.filter(property_kind__isnull=False).exclude(outcome="").exists()
+    finally:
+        context.close()
