@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 
 from devices import losses, selectors, services
 from devices.forms import TAKE_BACK_REASONS, CounterLossForm, PersonLookupForm, TechBarChoiceForm
@@ -100,6 +101,8 @@ class Basket:
         self.hand_over: list[Device] = []
         self.refused: list[selectors.Scan] = []
         self.notice = ""
+        self.faq_device: Device | None = None  # FAQ 7: the device held that stopped the last hand-over
+        self.dropped: list[selectors.Scan] = []  # lines on the posted list that no longer fit
 
     @property
     def device_ids(self) -> set[int]:
@@ -109,16 +112,22 @@ class Basket:
     def is_empty(self) -> bool:
         return not self.take_back and not self.hand_over
 
-    def add(self, scan: selectors.Scan, *, reason: str = "", condition: str = "") -> None:
+    def add(self, scan: selectors.Scan, *, reason: str = "", condition: str = "") -> selectors.Scan:
+        """Place one scan; returns it as placed: refused (saying why), already in the list, or in
+        the column it was classified for. A device is refused for "handing over" by the same rules
+        the confirm applies (services.hand_over_refusal)."""
         if scan.placement == scan.REFUSED:
             self.refused.append(scan)
-            return
+            return scan
         if scan.device.pk in self.device_ids:
-            self.notice = f"{scan.device.asset_tag} is already on the list."
-            return
+            taking = any(line["device"].pk == scan.device.pk for line in self.take_back)
+            where = "taking back" if taking else "handing over"
+            self.notice = f"{scan.device.asset_tag} is already in the list ({where})."
+            return selectors.Scan(scan.code, scan.ALREADY, self.notice, scan.device)
         if len(self.device_ids) >= MAX_LINES:
-            self.refused.append(selectors.Scan(scan.code, scan.REFUSED, f"At most {MAX_LINES} devices in one visit."))
-            return
+            refused = selectors.Scan(scan.code, scan.REFUSED, f"At most {MAX_LINES} devices in one visit.")
+            self.refused.append(refused)
+            return refused
         if scan.placement == scan.TAKE_BACK:
             self.take_back.append(
                 {
@@ -129,8 +138,15 @@ class Basket:
                     "message": scan.message,
                 }
             )
-        else:
-            self.hand_over.append(scan.device)
+            return scan
+        refusal, blocker = services.hand_over_refusal(person=self.person, basket=self.to_service(), device=scan.device)
+        if refusal:
+            self.faq_device = blocker
+            refused = selectors.Scan(scan.code, scan.REFUSED, refusal, scan.device)
+            self.refused.append(refused)
+            return refused
+        self.hand_over.append(scan.device)
+        return scan
 
     @classmethod
     def from_post(cls, data, *, person, tech_bar) -> "Basket":
@@ -138,7 +154,7 @@ class Basket:
         removed = data.get("remove", "")
         for code in data.getlist("take")[:MAX_LINES]:
             if code != removed:
-                basket.add(
+                basket._repost(
                     selectors.scan_classify(code=code, person=person, tech_bar=tech_bar),
                     reason=data.get(f"reason-{code}", ""),
                     # control characters (NUL) are never typed, and PostgreSQL refuses NUL in text
@@ -148,11 +164,21 @@ class Basket:
                 )
         for code in data.getlist("give")[:MAX_LINES]:
             if code != removed:
-                basket.add(selectors.scan_classify(code=code, person=person, tech_bar=tech_bar))
+                basket._repost(selectors.scan_classify(code=code, person=person, tech_bar=tech_bar))
         # A line that no longer fits (another counter took the device meanwhile) moves to refused.
         for code in data.getlist("refused")[-5:]:
-            basket.refused.append(selectors.scan_classify(code=code, person=person, tech_bar=tech_bar))
+            scan = selectors.scan_classify(code=code, person=person, tech_bar=tech_bar)
+            if scan.placement == scan.HAND_OVER:  # refused by the rules, not by where the device is
+                refusal = services.hand_over_refusal(person=person, basket=basket.to_service(), device=scan.device)[0]
+                scan = selectors.Scan(code, scan.REFUSED, refusal, scan.device)
+            basket.refused.append(scan)
         return basket
+
+    def _repost(self, scan: selectors.Scan, **line) -> None:
+        """A line the form carried, placed again: one that no longer fits is kept in `dropped`."""
+        placed = self.add(scan, **line)
+        if placed.placement == scan.REFUSED:
+            self.dropped.append(placed)
 
     def to_service(self) -> services.CounterBasket:
         return services.CounterBasket(
@@ -162,6 +188,28 @@ class Basket:
 
     def missing_reasons(self) -> list[str]:
         return [line["device"].asset_tag for line in self.take_back if not line["reason"]]
+
+
+def carried_basket(data) -> list[tuple[str, str]]:
+    """The scan list as the counter form posts it (codes, reasons, conditions): carried through the
+    leaver case's line actions (Received, Mark lost, Write off) and back to the counter screen,
+    so nothing scanned is lost. Checked again on the counter screen like any posted list."""
+    pairs = []
+    for name in ("take", "give", "refused"):
+        for code in data.getlist(name)[:MAX_LINES]:
+            code = code[:100]
+            pairs.append((name, code))
+            for extra in ("reason", "condition") if name == "take" else ():
+                value = data.get(f"{extra}-{code}", "")[:200]
+                if value:
+                    pairs.append((f"{extra}-{code}", value))
+    return pairs
+
+
+def counter_person_url(person, carried: list[tuple[str, str]] = ()) -> str:
+    """The counter screen for this person, with the scan list carried in the query when there is one."""
+    url = reverse("admin:devices_counter_person", kwargs={"payroll": person.payroll_number})
+    return f"{url}?{urlencode(carried)}" if carried else url
 
 
 def _policy_to_accept(person) -> list[PolicyVersion]:
@@ -202,13 +250,17 @@ def counter_person(request, payroll):
                 return redirect("admin:devices_counter_receipt", pk=visit.pk)
             status = 400
             # FAQ 7: the old one of the kind is still held; offer to report it lost or stolen.
-            faq_device = services.faq_conflict(person=person, basket=basket.to_service())[1]
+            faq_device = basket.faq_device or services.faq_conflict(person=person, basket=basket.to_service())[1]
         elif request.POST.get("code", "").strip():
             code = request.POST["code"].strip()[:100]
-            scan = last_scan = selectors.scan_classify(code=code, person=person, tech_bar=tech_bar)
-            basket.add(scan, reason=Assignment.ReturnReason.LEAVER if leaver["leaver_case"] else "")
-            if scan.placement == scan.REFUSED:
+            scan = selectors.scan_classify(code=code, person=person, tech_bar=tech_bar)
+            last_scan = basket.add(scan, reason=Assignment.ReturnReason.LEAVER if leaver["leaver_case"] else "")
+            if last_scan.placement == scan.REFUSED:
                 status = 400 if scan.device is not None else 404
+                faq_device = basket.faq_device
+    elif any(name in request.GET for name in ("take", "give", "refused")):
+        # Back from a leaver line's action with the list as it was (carried_basket).
+        basket = Basket.from_post(request.GET, person=person, tech_bar=tech_bar)
     else:
         basket = Basket(person=person, tech_bar=tech_bar)
     to_accept = _policy_to_accept(person)
@@ -262,6 +314,8 @@ def _accepted_versions(request, person) -> tuple[services.CounterAcceptance | No
 
 
 def _confirm(request, *, person, tech_bar, basket: Basket):
+    if basket.dropped:  # the list changed since the person read it: they confirm the new one
+        return None, [f"{scan.code} is off the list: {scan.message}" for scan in basket.dropped]
     errors = []
     if basket.is_empty:
         errors.append("Scan at least one device before confirming.")

@@ -221,6 +221,7 @@ class Scan:
     TAKE_BACK = "take_back"
     HAND_OVER = "hand_over"
     REFUSED = "refused"
+    ALREADY = "already"  # scanned again: already in the list, not added twice
 
     code: str
     placement: str

@@ -17,6 +17,8 @@ from devices.services.counter import (
     counter_visit_confirm,
     faq_conflict,
     faq_refusal,
+    hand_over_refusal,
+    leaver_refusal,
 )
 from devices.services.custody import device_issue, device_receive, device_return, devices_receive_bulk
 from devices.services.imports import DeviceImportReport, devices_import
@@ -39,5 +41,7 @@ __all__ = [
     "devices_receive_bulk",
     "faq_conflict",
     "faq_refusal",
+    "hand_over_refusal",
     "holder_refusal",
+    "leaver_refusal",
 ]

@@ -2,12 +2,14 @@
 accepted there) confirmed once, through the custody services."""
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from devices.models import Assignment, CounterLine, CounterVisit, Device, DeviceModel, TechBar
+from devices.models import Assignment, CounterLine, CounterVisit, Device, DeviceModel, LeaverCase, TechBar
 from devices.services.common import DeviceError, HolderNotEligible, holder_refusal
 from devices.services.custody import device_issue, device_return
 from policy import selectors as policy_selectors
@@ -18,6 +20,9 @@ from portal.models import User
 # A device taken back for one of these reasons and a device of the same kind handed over in the
 # same visit are a swap.
 SWAP_REASONS = {Assignment.ReturnReason.FAULTY, Assignment.ReturnReason.DAMAGED, Assignment.ReturnReason.END_OF_LIFE}
+# The only kit handed to a person with an open leaver case: a like-for-like replacement of a device
+# they bring back faulty or damaged in the same visit.
+LEAVER_SWAP_REASONS = {Assignment.ReturnReason.FAULTY, Assignment.ReturnReason.DAMAGED}
 
 
 @dataclass
@@ -84,6 +89,47 @@ def faq_conflict(*, person: User, basket: CounterBasket) -> tuple[str, Device | 
     return "", None
 
 
+def leaver_refusal(*, person: User, basket: CounterBasket) -> str:
+    """Nothing new is handed to a person with an open leaver case, except a like-for-like swap: one
+    device of the kind of each device taken back faulty or damaged in this visit (the replacement
+    joins the case). '' when the basket keeps the rule."""
+    if not basket.hand_over:
+        return ""
+    case = LeaverCase.objects.filter(person=person, status=LeaverCase.Status.OPEN).only("leaving_date").first()
+    if case is None:
+        return ""
+    swappable = Counter(
+        _kind_of(line.device)
+        for line in basket.take_back
+        if line.reason in LEAVER_SWAP_REASONS and line.device.status not in (Device.Status.LOST, Device.Status.STOLEN)
+    )
+    for device in basket.hand_over:
+        kind = _kind_of(device)
+        if swappable[kind]:
+            swappable[kind] -= 1
+            continue
+        label = DeviceModel.Kind(kind).label.lower()
+        return (
+            f"{person.get_full_name()} has an open leaver case (leaves on {date_format(case.leaving_date, 'j F Y')}): "
+            f"nothing new is handed over. {device.asset_tag} can only replace a {label} they bring back faulty "
+            "or damaged in this visit (choose that reason for it)."
+        )
+    return ""
+
+
+def hand_over_refusal(*, person: User, basket: CounterBasket, device: Device) -> tuple[str, Device | None]:
+    """Why `device` may not join the basket's "handing over" (said at the scan, checked again at
+    confirm), with the device still held that stands in the way for FAQ 7; ('', None) when it may."""
+    refusal = holder_refusal(person)
+    if refusal:
+        return refusal, None
+    with_device = CounterBasket(take_back=basket.take_back, hand_over=[*basket.hand_over, device])
+    refusal = leaver_refusal(person=person, basket=with_device)
+    if refusal:
+        return refusal, None
+    return faq_conflict(person=person, basket=with_device)
+
+
 @transaction.atomic
 def counter_visit_confirm(
     *,
@@ -109,9 +155,16 @@ def counter_visit_confirm(
         take_back=[TakeBack(locked[t.device.pk], t.reason, t.condition) for t in basket.take_back],
         hand_over=[locked[d.pk] for d in basket.hand_over],
     )
+    # The holder's row, locked after the devices (the order device_issue and the leaver services
+    # keep): two counters confirming for one person take turns, so the second sees the first's
+    # handover in the FAQ 7 check below, and a leaver case opening now is seen too.
+    locked_person = User.objects.select_for_update().get(pk=person.pk)
     accepted_here = None
     if basket.hand_over:
-        refusal = holder_refusal(person)
+        refusal = holder_refusal(locked_person)  # as it stands now, not as the caller read it
+        if refusal:
+            raise HolderNotEligible(refusal)
+        refusal = leaver_refusal(person=person, basket=basket)
         if refusal:
             raise HolderNotEligible(refusal)
         if acceptance is not None:

@@ -13,6 +13,8 @@
   if (!form || !code || !window.fetch || !window.FormData) return;
   // Not form.action: the form's buttons are named "action", which shadows that property.
   var url = form.getAttribute("action");
+  // Ready for the scanner without scrolling: a leaver's case above the field stays in view.
+  if (document.activeElement !== code) code.focus({ preventScroll: true });
   var busy = false;
   var queue = [];
 
@@ -75,7 +77,7 @@
           code.value = queue.shift();
           send(null);
         } else {
-          code.focus();
+          code.focus({ preventScroll: true });
         }
       });
   }
@@ -83,6 +85,10 @@
   form.addEventListener("submit", function (event) {
     var submitter = event.submitter || null;
     if (submitter && submitter.name === "action" && submitter.value === "confirm") return; // a real post
+    // A leaver line's button (Received, Mark lost, Write off) posts the list to its own page, which
+    // sends it back with the person; Enter in the scan field is a scan, whatever button is default.
+    if (submitter && submitter.hasAttribute("formaction") && document.activeElement !== code) return;
+    if (submitter && submitter.hasAttribute("formaction")) submitter = null;
     event.preventDefault();
     if (busy) {
       // A fast scanner: keep the code and send it when the last one comes back.

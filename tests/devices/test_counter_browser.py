@@ -1,5 +1,7 @@
 """The counter in a real browser, driven by typed scans (code + Enter), and My kit on a phone."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -77,7 +79,7 @@ def test_my_kit_and_my_receipt_on_a_phone_are_accessible(phone_page, live_server
 
 
 def test_a_scan_while_the_database_is_down_keeps_the_list_and_the_code(
-    page, live_server, tech_bar_staff, officer, bar, make_device, monkeypatch
+    page, live_server, tech_bar_staff, officer, bar, make_device, laptop_model, monkeypatch
 ):
     """The server answers 503 (portal/unavailable.py): the page says so, the list stays, the code
     goes back in the box, and Enter sends it again once the database is back."""
@@ -85,7 +87,7 @@ def test_a_scan_while_the_database_is_down_keeps_the_list_and_the_code(
 
     from devices import selectors
 
-    first, second = make_device(), make_device()
+    first, second = make_device(), make_device(model=laptop_model)  # a phone and a laptop (FAQ 7)
     sign_in(page, live_server, tech_bar_staff)
     page.goto(f"{live_server.url}{reverse('admin:devices_counter')}")
     page.get_by_label("Which Tech Bar are you working at?").select_option(label=bar.name)
@@ -115,3 +117,116 @@ def test_a_scan_while_the_database_is_down_keeps_the_list_and_the_code(
     page.locator("#counter-last-scan", has_text=f"Handing over {second.asset_tag}").wait_for()
     assert page.get_by_role("alert").filter(has_text="The database is unavailable").count() == 0
     assert page.get_by_role("button", name=f"Remove {first.asset_tag}").is_visible()
+
+
+def test_a_leavers_lines_keep_the_scan_list(
+    page, live_server, supervisor, officer, tech_bar_staff, bar, make_device, issued
+):
+    """Received and Mark lost on a leaver's case lines come back to the counter with the devices
+    already scanned; the case stays in view while the scan field waits; Confirm is the primary button."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from devices import leavers
+    from devices.models import LeaverCase, LeaverPropertyKind
+
+    for order, name in enumerate(("Warrant or ID card", "Radio", "Access fob"), start=1):
+        LeaverPropertyKind.objects.get_or_create(name=name, defaults={"order": order})
+    officer.supervisor = supervisor
+    officer.save(update_fields=["supervisor"])
+    phone = issued(make_device(), officer)
+    case = leavers.leaver_date_set(
+        person=officer,
+        leaving_date=timezone.localdate() + timedelta(days=3),
+        actor=supervisor,
+        source=LeaverCase.Source.SUPERVISOR,
+    )
+    card, radio = case.lines.filter(property_kind__isnull=False).order_by("pk")[:2]
+    sign_in(page, live_server, tech_bar_staff)
+    page.goto(f"{live_server.url}{reverse('admin:devices_counter')}")
+    page.get_by_label("Which Tech Bar are you working at?").select_option(label=bar.name)
+    page.get_by_role("button", name="Start the counter").click()
+    page.set_viewport_size({"width": 1280, "height": 600})  # a counter's small laptop: the field is below the fold
+    page.goto(f"{live_server.url}{reverse('admin:devices_counter_person', args=[officer.payroll_number])}")
+
+    # The scanner can type at once, and the case above the field has not scrolled away.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'counter-code'")
+    heading = page.get_by_role("heading", name="Leaver: leaves on")
+    assert page.evaluate("window.scrollY") == 0
+    assert heading.bounding_box()["y"] >= 0
+    confirm = page.get_by_role("button", name="Confirm and print receipt")
+    primary = page.evaluate(
+        """() => {
+          const probe = document.createElement("input");
+          probe.type = "submit"; probe.className = "default";
+          document.querySelector(".counter-confirm .submit-row").appendChild(probe);
+          const colour = getComputedStyle(probe).backgroundColor;
+          probe.remove();
+          return colour;
+        }"""
+    )
+    assert confirm.evaluate("b => getComputedStyle(b).backgroundColor") == primary
+    assert page.get_by_role("button", name="Add").evaluate("b => getComputedStyle(b).backgroundColor") != primary
+
+    scan(page, phone.asset_tag)  # Enter in the field scans, whatever button comes first on the page
+    page.locator("#counter-last-scan", has_text=f"Taking back {phone.asset_tag}").wait_for()
+    page.get_by_label("Condition").fill("Scratched back")
+    card.refresh_from_db()
+    assert card.outcome == ""
+
+    page.get_by_role("button", name=re.compile(rf"^Received\W+{card.description}$")).click()
+    page.get_by_text(f"Received {card.description} from {officer.get_full_name()}").wait_for()
+    assert page.get_by_role("heading", name="Taking back (1)").is_visible()
+    assert page.get_by_label("Condition").input_value() == "Scratched back"
+    assert_accessible(page)
+
+    page.get_by_role("button", name=re.compile(rf"^Mark lost\W+{radio.description}$")).click()
+    page.wait_for_url("**/lost/")
+    assert_accessible(page)
+    page.get_by_role("textbox").first.fill("Left in a locker at the old station")
+    page.get_by_role("button", name="Mark it lost").click()
+    page.get_by_text(f"{radio.description} is recorded as lost").wait_for()
+    assert page.get_by_role("heading", name="Taking back (1)").is_visible()
+    assert page.get_by_label("Condition").input_value() == "Scratched back"
+    card.refresh_from_db()
+    radio.refresh_from_db()
+    assert (card.outcome, radio.outcome) == ("returned", "lost")
+
+
+def test_without_the_script_enter_on_a_leavers_page_scans(
+    browser, live_server, supervisor, officer, tech_bar_staff, bar, make_device, issued
+):
+    """The case's line buttons post the counter form and come first on the page: Enter in the
+    scan field still adds the code (the form's hidden default button), never "Received"."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from devices import leavers
+    from devices.models import LeaverCase, LeaverPropertyKind
+
+    LeaverPropertyKind.objects.get_or_create(name="Warrant or ID card", defaults={"order": 1})
+    officer.supervisor = supervisor
+    officer.save(update_fields=["supervisor"])
+    phone = issued(make_device(), officer)
+    case = leavers.leaver_date_set(
+        person=officer,
+        leaving_date=timezone.localdate() + timedelta(days=3),
+        actor=supervisor,
+        source=LeaverCase.Source.SUPERVISOR,
+    )
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, tech_bar_staff)
+        page.goto(f"{live_server.url}{reverse('admin:devices_counter')}")
+        page.get_by_label("Which Tech Bar are you working at?").select_option(label=bar.name)
+        page.get_by_role("button", name="Start the counter").click()
+        page.goto(f"{live_server.url}{reverse('admin:devices_counter_person', args=[officer.payroll_number])}")
+        scan(page, phone.asset_tag)
+        page.locator("#counter-last-scan", has_text=f"Taking back {phone.asset_tag}").wait_for()
+        assert page.get_by_role("heading", name="Taking back (1)").is_visible()
+        assert not case.lines.filter(property_kind__isnull=False).exclude(outcome="").exists()
+    finally:
+        context.close()

@@ -134,13 +134,13 @@ def test_the_counter_shows_a_leavers_case_first(
     card.refresh_from_db()
     assert card.outcome == "returned"
     assert_accessible(page)
-    page.get_by_role("link", name="Mark lost").first.click()
+    page.get_by_role("button", name="Mark lost").first.click()
     page.wait_for_url("**/lost/")
     assert_accessible(page)
 
     bar.leads.add(tech_bar_staff)  # a Tech Bar lead approves write-offs
     page.goto(f"{live_server.url}{reverse('admin:devices_counter_person', args=[team_member.payroll_number])}")
-    page.get_by_role("link", name="Write off").first.click()
+    page.get_by_role("button", name="Write off").first.click()
     page.wait_for_url("**/write-off/")
     page.get_by_role("button", name="Write it off").click()  # no reason: refused, with the reason why
     page.get_by_role("alert").get_by_text("Enter why it is written off").wait_for()

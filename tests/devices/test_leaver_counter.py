@@ -121,3 +121,72 @@ def test_a_device_line_marked_lost_opens_its_security_incident(counter_client, c
     assert line.outcome == LeaverLine.Outcome.LOST
     loss = DeviceLoss.objects.get(device=held_phone)
     assert loss.incident is not None and loss.holder == case.person
+
+
+def _line_url(name, case, line):
+    return reverse(
+        f"admin:devices_counter_leaver_{name}", kwargs={"payroll": case.person.payroll_number, "line_pk": line.pk}
+    )
+
+
+def _scanned(held_phone):
+    """The counter form's scan list as it posts: the leaver's phone taken back, with a condition."""
+    tag = held_phone.asset_tag
+    return {"take": tag, f"reason-{tag}": "leaver", f"condition-{tag}": "Scratched back", "code": ""}
+
+
+def _kept(counter_client, response, held_phone):
+    """Back on the counter screen after the line's action: the scan list as it was."""
+    assert response.status_code == 302
+    page = counter_client.get(response.url)
+    assert page.status_code == 200
+    take_back = page.context["basket"].take_back
+    assert [(t["device"], t["reason"], t["condition"]) for t in take_back] == [(held_phone, "leaver", "Scratched back")]
+    assert "Taking back (1)" in page.text
+
+
+def test_received_keeps_the_devices_already_scanned(counter_client, case, held_phone):
+    card = property_lines(case)[0]
+    response = counter_client.post(_line_url("receive", case, card), _scanned(held_phone))
+    card.refresh_from_db()
+    assert card.outcome == LeaverLine.Outcome.RETURNED
+    _kept(counter_client, response, held_phone)
+
+
+def test_mark_lost_keeps_the_devices_already_scanned(counter_client, case, held_phone):
+    card = property_lines(case)[1]
+    url = _line_url("lost", case, card)
+    # "Mark lost" on the counter screen posts the scan list with it: the form opens, not refused.
+    opened = counter_client.post(url, {**_scanned(held_phone), "line_action": "open"})
+    assert opened.status_code == 200 and "errornote" not in opened.text
+    assert f'name="take" value="{held_phone.asset_tag}"' in opened.text
+    assert "Scratched back" in opened.text
+    response = counter_client.post(url, {**_scanned(held_phone), "details": "Left in a locker"})
+    card.refresh_from_db()
+    assert card.outcome == LeaverLine.Outcome.LOST
+    _kept(counter_client, response, held_phone)
+
+
+def test_write_off_keeps_the_devices_already_scanned(counter_client, case, held_phone, bar, tech_bar_staff):
+    bar.leads.add(tech_bar_staff)
+    card = property_lines(case)[2]
+    url = _line_url("write_off", case, card)
+    refused = counter_client.post(url, {**_scanned(held_phone), "reason": " "})
+    assert refused.status_code == 400 and f'name="take" value="{held_phone.asset_tag}"' in refused.text
+    response = counter_client.post(url, {**_scanned(held_phone), "reason": "Never issued to them"})
+    card.refresh_from_db()
+    assert card.outcome == LeaverLine.Outcome.WRITTEN_OFF
+    _kept(counter_client, response, held_phone)
+
+
+def test_the_line_buttons_post_the_counter_form(counter_client, case, bar, tech_bar_staff):
+    bar.leads.add(tech_bar_staff)
+    page = counter_client.get(_counter_url(case.person)).text
+    leaver = page[page.index('id="leaver-case"') : page.index('id="who"')]
+    for name, line in (("receive", property_lines(case)[0]), ("lost", property_lines(case)[1])):
+        assert f'form="counter-form" formaction="{_line_url(name, case, line)}"' in leaver
+    assert f'formaction="{_line_url("write_off", case, property_lines(case)[2])}"' in leaver
+    # The scan field does not take focus by itself under the case (it would scroll the case away);
+    # the script focuses it without scrolling.
+    assert "autofocus" not in page[page.index('id="counter-code"') - 200 : page.index('id="counter-code"') + 300]
+    assert 'class="button default"' in page[page.index('value="confirm"') - 100 :][:300]
