@@ -91,6 +91,7 @@ def test_sup001_opens_a_leaver_case_the_counter_takes_everything_back_and_sup001
     case = LeaverCase.objects.get(person__payroll_number="OFF001")
     page.get_by_role("link", name="My team", exact=True).first.click()
     page.get_by_role("link", name="Leaver case of Olivia Officer").click()
+    walk.step("case-every-line-ended")
     page.get_by_role("link", name="Sign off this case").click()
     page.get_by_label(re.compile("^I confirm that Olivia Officer has handed back")).check()
     walk.step("sign-off")
@@ -109,6 +110,7 @@ def test_off002_asks_for_a_laptop_sup001_approves_tb001_reserves_and_issues_it(w
 
     page = walk.sign_in("OFF002")
     page.get_by_role("link", name="Device requests", exact=True).first.click()
+    walk.step("my-device-requests")
     page.get_by_role("link", name="Ask for a device").click()
     page.get_by_label("Laptop", exact=True).check()
     # Any laptop is OFF002's standard kit, approved at once; a particular model needs the supervisor.
@@ -130,6 +132,7 @@ def test_off002_asks_for_a_laptop_sup001_approves_tb001_reserves_and_issues_it(w
     walk.step("approvals")
     page.get_by_role("link", name="Decide on Noor Newman's request").click()
     page.get_by_label("Approve").check()
+    walk.step("decide")
     page.get_by_role("button", name="Save decision").click()
     page.get_by_text("Approved: Noor Newman's request.").wait_for()
     walk.step("approved")
