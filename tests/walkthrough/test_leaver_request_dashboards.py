@@ -40,11 +40,6 @@ def scan(page, code: str, expect: str):
     page.locator("#counter-last-scan", has_text=expect).wait_for()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason='issue 21: "Received" on a leaver\'s property line reloads the counter with the scanned devices '
-    'gone ("Taking back (0)"), fixed on branch counter',
-)
 def test_sup001_opens_a_leaver_case_the_counter_takes_everything_back_and_sup001_signs_it_off(walk, demo):
     held = [a.device.asset_tag for a in Assignment.objects.filter(holder__payroll_number="OFF001", returned_at=None)]
     assert len(held) == 2  # "who holds a phone and a laptop"

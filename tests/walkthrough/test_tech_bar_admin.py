@@ -112,11 +112,6 @@ def test_tb001_runs_a_stocktake_at_headquarters_and_marks_the_missing_phone_lost
     assert gone.status == Device.Status.LOST
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 21: the Code 128 barcodes' inline style= is blocked by the CSP (about 90 violations a sheet), "
-    "fixed on branch labels",
-)
 def test_tb001_prints_asset_tag_labels_from_the_device_list(walk, demo):
     tags = list(
         Device.objects.filter(tech_bar__code="hq", status="in_stock")
