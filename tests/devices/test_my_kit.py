@@ -46,7 +46,7 @@ def test_my_kit_offers_a_report_on_each_device_i_hold(client, make_device, issue
     for device in (phone, laptop):
         link = f'href="{reverse("devices:device_report", args=[device.pk])}"'
         assert held.count(link) == 1, f"no report link for {device.asset_tag}"
-        assert f"Report lost, stolen or faulty<span class=\"govuk-visually-hidden\"> for {device.asset_tag}" in held
+        assert f'Report lost, stolen or faulty<span class="govuk-visually-hidden"> for {device.asset_tag}' in held
 
 
 @pytest.mark.django_db
