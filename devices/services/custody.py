@@ -28,7 +28,7 @@ def device_receive(*, device: Device, actor: User, tech_bar: TechBar, note: str 
     )
     from devices.stock import stock_level_check
 
-    stock_level_check(tech_bar=tech_bar, device_model=DeviceModel(pk=device.model_id))  # back at the level: re-arm
+    stock_level_check(tech_bar=tech_bar, device_model=DeviceModel(pk=device.model_id), fell=False)  # may re-arm
     return device
 
 

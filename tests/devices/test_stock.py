@@ -57,6 +57,20 @@ def test_restocked_then_falling_again_is_a_second_alert(level, make_device, bar,
     assert _alerts(tech_bar_staff).count() == 2
 
 
+def test_stock_rising_but_still_below_the_level_sends_no_alert(
+    level, make_device, bar, other_bar, phone_model, tech_bar_staff
+):
+    """Receiving 0 -> 1 -> 2 against a level of 3: stock went up, nothing fell, nobody is told."""
+    device_receive(device=Device(asset_tag="KBNEW1", model=phone_model), actor=tech_bar_staff, tech_bar=bar)
+    [transfer] = stock.transfer_send(
+        devices=[make_device(tech_bar=other_bar)], from_tech_bar=other_bar, to_tech_bar=bar, actor=tech_bar_staff
+    )
+    stock.transfer_receive(transfer=transfer, tech_bar=bar, actor=tech_bar_staff)
+    assert not _alerts(tech_bar_staff).exists()
+    level.refresh_from_db()
+    assert level.alerted_at is None
+
+
 def test_no_level_no_alert_and_officers_are_never_told(make_device, bar, officers, tech_bar_staff):
     device_issue(device=make_device(), holder=officers[0], actor=tech_bar_staff, tech_bar=bar)
     assert not Notification.objects.filter(subject__startswith="Low stock").exists()
