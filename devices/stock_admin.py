@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import urlencode
 
 from devices import stock, stocktake
 from devices.admin import DeviceAdmin
@@ -19,7 +20,7 @@ from devices.counter import current_tech_bar
 from devices.forms import TechBarChoiceForm
 from devices.models import Device, StockLevel, Stocktake, StocktakeMissing, StocktakeScan, StockTransfer, TechBar
 from devices.services import DeviceError
-from devices.stock_selectors import stock_by_tech_bar, stocktake_result
+from devices.stock_selectors import stock_by_tech_bar, stock_in_transit, stocktake_result
 from portal import permissions
 from portal.admin import ReadOnlyAdmin
 
@@ -66,12 +67,27 @@ class StockLevelAdmin(admin.ModelAdmin):
 
 
 def stock_page(request):
-    """Stock at each Tech Bar: how many of each model, against its low-stock level."""
+    """Stock at each Tech Bar: how many of each model, against its low-stock level; what is on its
+    way between Tech Bars; and the ways to send (the device list's action, from the counter's Tech
+    Bar) and to receive (the transfers still open)."""
     _require_tech_bar(request)
-    rows = stock_by_tech_bar()
-    return TemplateResponse(
-        request, "admin/devices/stock/stock.html", _context(request, "Stock at each Tech Bar", rows=rows)
+    bar = current_tech_bar(request)
+    send_url = (
+        reverse("admin:devices_device_changelist")
+        + "?"
+        + urlencode({"status__exact": Device.Status.IN_STOCK, **({"tech_bar__id__exact": bar.pk} if bar else {})})
     )
+    receive_url = reverse("admin:devices_stocktransfer_changelist") + "?received_at__isempty=1"
+    context = _context(
+        request,
+        "Stock at each Tech Bar",
+        rows=stock_by_tech_bar(),
+        in_transit=stock_in_transit(),
+        counter_tech_bar=bar,
+        send_url=send_url,
+        receive_url=receive_url,
+    )
+    return TemplateResponse(request, "admin/devices/stock/stock.html", context)
 
 
 class SendForm(forms.Form):

@@ -106,6 +106,25 @@ def test_stock_page_lists_the_stock(client, tech_bar_staff, level, make_device):
     assert "<strong>Low</strong>" in response.content.decode()
 
 
+def test_stock_page_shows_devices_in_transit_and_links_to_sending_and_receiving(
+    counter_client, tech_bar_staff, make_device, bar, other_bar
+):
+    phones = [make_device() for _ in range(3)]
+    stock.transfer_send(devices=phones[:2], from_tech_bar=bar, to_tech_bar=other_bar, actor=tech_bar_staff)
+    page = counter_client.get(reverse("admin:devices_stock")).content.decode()
+    _, _, in_transit = page.partition("On their way between Tech Bars")
+    assert in_transit, "the page has no in-transit section"
+    assert f"<td>{bar}</td>" in in_transit and f"<td>{other_bar}</td>" in in_transit and "<td>2</td>" in in_transit
+    send = reverse("admin:devices_device_changelist") + f"?status__exact=in_stock&amp;tech_bar__id__exact={bar.pk}"
+    receive = reverse("admin:devices_stocktransfer_changelist") + "?received_at__isempty=1"
+    assert f'href="{send}"' in page and f'href="{receive}"' in page
+    # Both filters are ones those lists know (an unknown one redirects to ?e=1).
+    sending = counter_client.get(send.replace("&amp;", "&"))
+    assert sending.status_code == 200 and phones[2].asset_tag in sending.content.decode()
+    receiving = counter_client.get(receive)
+    assert receiving.status_code == 200 and phones[0].asset_tag in receiving.content.decode()
+
+
 # --- Transfers ----------------------------------------------------------------------------------
 def test_send_then_receive_moves_the_device_with_an_event_each(make_device, bar, other_bar, tech_bar_staff):
     phone = make_device()
