@@ -252,6 +252,25 @@ def stocktake_start(request):
     return TemplateResponse(request, "admin/devices/stock/stocktake_start.html", context, status=status)
 
 
+def _stocktake_confirm(request, taken: Stocktake, *, action: str, missing: StocktakeMissing | None = None):
+    """The question asked before an act that cannot be undone (closing; marking a device lost,
+    which opens a security incident): a page of its own, so it needs no script."""
+    if action == "close":
+        title = f"Close stocktake {taken.reference} at {taken.tech_bar}?"
+    else:
+        title = f"Mark {missing.device.asset_tag} lost?"
+    context = _context(
+        request,
+        title,
+        stocktake=taken,
+        action=action,
+        missing=missing,
+        result=stocktake_result(stocktake=taken) if action == "close" else None,
+        back_url=reverse("admin:devices_stocktake_count", args=[taken.pk]),
+    )
+    return TemplateResponse(request, "admin/devices/stock/stocktake_confirm.html", context)
+
+
 def stocktake_page(request, pk):
     """Scan what is on the shelves (one code at a time, or a pasted batch), close, and act on the
     result: found, missing, unexpected, duplicates, and mark missing devices lost."""
@@ -265,6 +284,7 @@ def stocktake_page(request, pk):
     typed = {"code": "", "codes": ""}
     if request.method == "POST":
         action = request.POST.get("action", "scan")
+        confirmed = request.POST.get("confirmed") == "yes"  # closing and marking lost ask first
         try:
             if action == "scan":
                 typed = {"code": request.POST.get("code", ""), "codes": request.POST.get("codes", "")}
@@ -274,6 +294,8 @@ def stocktake_page(request, pk):
                 if any(r.scan.outcome == StocktakeScan.Outcome.UNKNOWN for r in results):
                     status = 400  # a code no device has; duplicates are a warning, not an error
             elif action == "close":
+                if not confirmed and taken.is_open:
+                    return _stocktake_confirm(request, taken, action="close")
                 stocktake.stocktake_close(stocktake=taken, actor=request.user)
                 messages.success(request, f"Stocktake {taken.reference} closed.")
                 return redirect("admin:devices_stocktake_count", pk=taken.pk)
@@ -281,6 +303,8 @@ def stocktake_page(request, pk):
                 missing = StocktakeMissing.objects.filter(stocktake=taken, pk=request.POST.get("missing") or 0).first()
                 if missing is None:
                     raise DeviceError("Choose a device listed as missing.")
+                if not confirmed and missing.loss_id is None:
+                    return _stocktake_confirm(request, taken, action="lost", missing=missing)
                 loss = stocktake.stocktake_mark_lost(missing=missing, actor=request.user)
                 messages.success(
                     request, f"{missing.device.asset_tag} marked lost: security incident {loss.incident.reference}."
