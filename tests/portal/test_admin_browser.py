@@ -238,3 +238,34 @@ def test_the_admin_on_a_phone_scrolls_in_focusable_regions(phone_page, live_serv
         f"/admin/policy/policy/{kit.policy_version.policy.pk}/change/",
     ]
     assert_accessible_pages(phone_page, live_server, portal_admin, paths)
+
+
+def test_the_tech_bar_lists_fit_a_desktop_screen_with_plain_titles(page, live_server, kit, tech_bar_staff, officer):
+    """Remote actions, triage and devices: every column a Tech Bar needs on a 1280 px screen,
+    nothing scrolled or hidden; titles and breadcrumbs in plain words."""
+    from devices import losses
+
+    Device.objects.filter(pk=kit.device.pk).update(
+        phone_number="07700 900123",
+        serial_number="R58N12345678",
+        mdm_enrolment_id="0f7c0001-aaaa-bbbb-cccc-000000000001",
+    )
+    kit.device.refresh_from_db()
+    losses.device_report_lost(device=kit.device, actor=officer, kind="stolen", noticed_at=timezone.now(), where="Bus")
+    page.context.clear_cookies()
+    sign_in(page, live_server, tech_bar_staff)
+    titles = {
+        "/admin/devices/remoteaction/": "SIM blocks and wipes",
+        "/admin/devices/triagedevice/": "Devices to triage",
+        "/admin/devices/device/": "All devices",
+    }
+    for path, title in titles.items():
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1280, f"{path} is {width} px wide on a 1280 px screen"
+        results = page.locator("#result_list")
+        assert results.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth"), f"{path}: columns scroll"
+        assert page.get_by_role("heading", level=1).inner_text() == title
+        crumbs = page.locator("div.breadcrumbs").inner_text().split("›")
+        assert [c.strip() for c in crumbs].count("Devices") <= 1, f"{path}: {crumbs}"
+    assert "to change" not in page.content()
