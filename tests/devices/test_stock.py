@@ -255,3 +255,17 @@ def test_the_action_refuses_an_issued_device_and_sends_nothing(counter_client, m
     )
     assert f"Nothing was sent: {held_phone.asset_tag} is issued, not in stock" in response.content.decode()
     assert not StockTransfer.objects.exists()
+
+
+def test_history_sentences_end_with_a_full_stop(make_device, bar, other_bar, tech_bar_staff):
+    """What someone typed ends the event's sentence: "Sent to North Hub Tech Bar. For the new team."
+    and never a sentence left hanging ("... For the new team")."""
+    phone = make_device()
+    stock.transfer_send(
+        devices=[phone], from_tech_bar=bar, to_tech_bar=other_bar, actor=tech_bar_staff, note="For the new team"
+    )
+    sent = DeviceEvent.objects.get(device=phone, kind=DeviceEvent.Kind.TRANSFER_SENT)
+    assert sent.note == f"Sent to {other_bar}. For the new team."
+    already = make_device()
+    stock.transfer_send(devices=[already], from_tech_bar=bar, to_tech_bar=other_bar, actor=tech_bar_staff, note="OK!")
+    assert DeviceEvent.objects.get(device=already, kind=DeviceEvent.Kind.TRANSFER_SENT).note.endswith("OK!")
