@@ -82,12 +82,18 @@ class DeviceAdmin(SafeActionsMixin, DeviceImportMixin, admin.ModelAdmin):
     existing device, set by `device_receive` on a new one. A device is disposed, never deleted."""
 
     form = DeviceAdminForm
-    list_display = ("asset_tag", "model", "status", "tech_bar", "phone_number", "imei")
+    # What a Tech Bar reads in a list on a 1280 px screen beside the menus; the IMEI, serial number
+    # and the rest are on the change page (and the search finds a device by any of them).
+    list_display = ("asset_tag", "model", "status", "tech_bar", "phone_number")
+    change_list_template = "admin/devices/device/change_list.html"  # our breadcrumbs, under the import button
     list_filter = ("status", "model__kind", "tech_bar")
     search_fields = ("asset_tag", "serial_number", "imei", "phone_number")
     list_select_related = ("model", "tech_bar")
     inlines = [AssignmentInline]
     actions = [labels.print_labels]
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "All devices", **(extra_context or {})})
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -171,7 +177,9 @@ class RemoteActionAdmin(admin.ModelAdmin):
     """The Tech Bar's queue of SIM blocks and wipes. Changes only through the actions, which call
     `devices.remote`'s services."""
 
-    list_display = ("device", "kind", "status", "requested_at", "requested_by", "adapter", "sent_at", "completed_at")
+    # The queue's columns on a 1280 px screen beside the menus; who asked, the adapter, its reference
+    # and when it was sent or done are on each action's page.
+    list_display = ("device", "kind", "status", "requested_at")
     list_filter = (OpenFilter, "kind", "status")
     search_fields = ("device__asset_tag", "device__phone_number", "device__serial_number")
     list_select_related = ("device__model", "requested_by")
@@ -187,6 +195,9 @@ class RemoteActionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "SIM blocks and wipes", **(extra_context or {})})
 
     def _each(self, request, queryset, change, verb: str) -> None:
         done, refused = 0, []

@@ -18,9 +18,11 @@ from portal.models import User
 
 # --- Low stock ----------------------------------------------------------------------------------
 @transaction.atomic
-def stock_level_check(*, tech_bar: TechBar, device_model: DeviceModel) -> bool:
+def stock_level_check(*, tech_bar: TechBar, device_model: DeviceModel, fell: bool = True) -> bool:
     """After stock of a model at a Tech Bar changed: tell its staff once when it fell below the
-    level, and re-arm the alert once it is back at or above it. True when an alert went out."""
+    level, and re-arm the alert once it is back at or above it. True when an alert went out.
+    `fell=False` after stock went up (received, back from triage or a transfer): that only ever
+    re-arms, so 0 -> 1 -> 2 against a level of 3 tells nobody "1 left"."""
     level = (
         StockLevel.objects.select_for_update(of=("self",))
         .select_related("device_model")
@@ -35,8 +37,8 @@ def stock_level_check(*, tech_bar: TechBar, device_model: DeviceModel) -> bool:
             level.alerted_at = None
             level.save(update_fields=["alerted_at"])
         return False
-    if level.alerted_at is not None:
-        return False  # already told about this crossing
+    if not fell or level.alerted_at is not None:
+        return False  # stock rose, or already told about this crossing
     level.alerted_at = timezone.now()
     level.save(update_fields=["alerted_at"])
     device_model = level.device_model
@@ -145,5 +147,5 @@ def transfer_receive(*, transfer: StockTransfer, tech_bar: TechBar, actor: User)
         note=f"From {transfer.from_tech_bar}.",
         created_at=now,
     )
-    stock_level_check(tech_bar=tech_bar, device_model=DeviceModel(pk=device.model_id))
+    stock_level_check(tech_bar=tech_bar, device_model=DeviceModel(pk=device.model_id), fell=False)
     return transfer

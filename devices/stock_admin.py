@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import urlencode
 
 from devices import stock, stocktake
 from devices.admin import DeviceAdmin
@@ -19,7 +20,7 @@ from devices.counter import current_tech_bar
 from devices.forms import TechBarChoiceForm
 from devices.models import Device, StockLevel, Stocktake, StocktakeMissing, StocktakeScan, StockTransfer, TechBar
 from devices.services import DeviceError
-from devices.stock_selectors import stock_by_tech_bar, stocktake_result
+from devices.stock_selectors import stock_by_tech_bar, stock_in_transit, stocktake_result
 from portal import permissions
 from portal.admin import ReadOnlyAdmin
 
@@ -66,12 +67,27 @@ class StockLevelAdmin(admin.ModelAdmin):
 
 
 def stock_page(request):
-    """Stock at each Tech Bar: how many of each model, against its low-stock level."""
+    """Stock at each Tech Bar: how many of each model, against its low-stock level; what is on its
+    way between Tech Bars; and the ways to send (the device list's action, from the counter's Tech
+    Bar) and to receive (the transfers still open)."""
     _require_tech_bar(request)
-    rows = stock_by_tech_bar()
-    return TemplateResponse(
-        request, "admin/devices/stock/stock.html", _context(request, "Stock at each Tech Bar", rows=rows)
+    bar = current_tech_bar(request)
+    send_url = (
+        reverse("admin:devices_device_changelist")
+        + "?"
+        + urlencode({"status__exact": Device.Status.IN_STOCK, **({"tech_bar__id__exact": bar.pk} if bar else {})})
     )
+    receive_url = reverse("admin:devices_stocktransfer_changelist") + "?received_at__isempty=1"
+    context = _context(
+        request,
+        "Stock at each Tech Bar",
+        rows=stock_by_tech_bar(),
+        in_transit=stock_in_transit(),
+        counter_tech_bar=bar,
+        send_url=send_url,
+        receive_url=receive_url,
+    )
+    return TemplateResponse(request, "admin/devices/stock/stock.html", context)
 
 
 class SendForm(forms.Form):
@@ -236,6 +252,25 @@ def stocktake_start(request):
     return TemplateResponse(request, "admin/devices/stock/stocktake_start.html", context, status=status)
 
 
+def _stocktake_confirm(request, taken: Stocktake, *, action: str, missing: StocktakeMissing | None = None):
+    """The question asked before an act that cannot be undone (closing; marking a device lost,
+    which opens a security incident): a page of its own, so it needs no script."""
+    if action == "close":
+        title = f"Close stocktake {taken.reference} at {taken.tech_bar}?"
+    else:
+        title = f"Mark {missing.device.asset_tag} lost?"
+    context = _context(
+        request,
+        title,
+        stocktake=taken,
+        action=action,
+        missing=missing,
+        result=stocktake_result(stocktake=taken) if action == "close" else None,
+        back_url=reverse("admin:devices_stocktake_count", args=[taken.pk]),
+    )
+    return TemplateResponse(request, "admin/devices/stock/stocktake_confirm.html", context)
+
+
 def stocktake_page(request, pk):
     """Scan what is on the shelves (one code at a time, or a pasted batch), close, and act on the
     result: found, missing, unexpected, duplicates, and mark missing devices lost."""
@@ -249,6 +284,7 @@ def stocktake_page(request, pk):
     typed = {"code": "", "codes": ""}
     if request.method == "POST":
         action = request.POST.get("action", "scan")
+        confirmed = request.POST.get("confirmed") == "yes"  # closing and marking lost ask first
         try:
             if action == "scan":
                 typed = {"code": request.POST.get("code", ""), "codes": request.POST.get("codes", "")}
@@ -258,6 +294,8 @@ def stocktake_page(request, pk):
                 if any(r.scan.outcome == StocktakeScan.Outcome.UNKNOWN for r in results):
                     status = 400  # a code no device has; duplicates are a warning, not an error
             elif action == "close":
+                if not confirmed and taken.is_open:
+                    return _stocktake_confirm(request, taken, action="close")
                 stocktake.stocktake_close(stocktake=taken, actor=request.user)
                 messages.success(request, f"Stocktake {taken.reference} closed.")
                 return redirect("admin:devices_stocktake_count", pk=taken.pk)
@@ -265,6 +303,8 @@ def stocktake_page(request, pk):
                 missing = StocktakeMissing.objects.filter(stocktake=taken, pk=request.POST.get("missing") or 0).first()
                 if missing is None:
                     raise DeviceError("Choose a device listed as missing.")
+                if not confirmed and missing.loss_id is None:
+                    return _stocktake_confirm(request, taken, action="lost", missing=missing)
                 loss = stocktake.stocktake_mark_lost(missing=missing, actor=request.user)
                 messages.success(
                     request, f"{missing.device.asset_tag} marked lost: security incident {loss.incident.reference}."

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Min, QuerySet
 
 from devices.models import Device, DeviceModel, StockLevel, Stocktake, StockTransfer, TechBar
 from portal.models import Role, User
@@ -63,6 +63,40 @@ def stock_by_tech_bar() -> list[StockRow]:
         for bar_id, model_id in set(counts) | set(levels)
     ]
     rows.sort(key=lambda r: (r.tech_bar.name, str(r.device_model)))
+    return rows
+
+
+@dataclass(frozen=True)
+class InTransitRow:
+    from_tech_bar: TechBar
+    to_tech_bar: TechBar
+    device_model: DeviceModel
+    devices: int
+    first_sent_at: object
+
+
+def stock_in_transit() -> list[InTransitRow]:
+    """Devices on their way between Tech Bars (sent, not yet received), counted per route and
+    model (one grouped query, then the few Tech Bars and models it names)."""
+    groups = list(
+        StockTransfer.objects.filter(received_at__isnull=True)
+        .values("from_tech_bar", "to_tech_bar", "device__model")
+        .annotate(n=Count("pk"), first=Min("sent_at"))
+        .order_by()
+    )
+    bars = TechBar.objects.in_bulk({g["from_tech_bar"] for g in groups} | {g["to_tech_bar"] for g in groups})
+    models_ = DeviceModel.objects.in_bulk({g["device__model"] for g in groups})
+    rows = [
+        InTransitRow(
+            from_tech_bar=bars[g["from_tech_bar"]],
+            to_tech_bar=bars[g["to_tech_bar"]],
+            device_model=models_[g["device__model"]],
+            devices=g["n"],
+            first_sent_at=g["first"],
+        )
+        for g in groups
+    ]
+    rows.sort(key=lambda r: (r.from_tech_bar.name, r.to_tech_bar.name, str(r.device_model)))
     return rows
 
 

@@ -73,7 +73,7 @@ def triage_to_stock(*, device: Device, actor: User, checked_by: User, wiped_and_
         checked_by=checked_by,
     )
     if device.tech_bar_id:  # stock went up: a low-stock alert for this model re-arms
-        stock_level_check(tech_bar=device.tech_bar, device_model=device.model)
+        stock_level_check(tech_bar=device.tech_bar, device_model=device.model, fell=False)
     return triage
 
 

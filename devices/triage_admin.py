@@ -105,6 +105,10 @@ class TriageDeviceAdmin(SafeActionsMixin, admin.ModelAdmin):
     def get_ordering(self, request):
         return ["tech_bar__name", "waiting_since", "pk"]  # per Tech Bar, oldest first
 
+    def changelist_view(self, request, extra_context=None):
+        title = "Devices in repair" if request.GET.get("queue") == "in_repair" else "Devices to triage"
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
     @admin.display(description="Asset tag", ordering="asset_tag")
     def asset_tag_link(self, obj):
         return format_html('<a href="{}">{}</a>', reverse("admin:devices_device_change", args=[obj.pk]), obj.asset_tag)

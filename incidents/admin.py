@@ -3,7 +3,11 @@ decision change only through incidents.services (and so onto the incident's time
 Data Office's pages. Portal admins and Tech Bar staff do not see incidents here at all, whatever
 permissions their groups hold: incident content is for the reporter and the Data Office."""
 
+from contextvars import ContextVar
+
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from incidents.models import Incident, IncidentEvent, IncidentStep, RegulatorDecision
 from incidents.permissions import can_use_incidents_admin
@@ -20,6 +24,24 @@ class DataOfficeReadOnlyAdmin(ReadOnlyAdmin):
         return can_use_incidents_admin(request.user) and super().has_view_permission(request, obj)
 
 
+# The request of the change page being rendered, so that a person is linked only for a viewer who
+# may open that person's page (the Data Office may not open the people admin: a link there is a 403).
+_viewer: ContextVar = ContextVar("incidents_admin_viewer", default=None)
+
+
+def person_for_viewer(admin_site, person):
+    """A person's name, linked to their admin page only when the viewer may open it."""
+    if person is None:
+        return "–"
+    request = _viewer.get()
+    person_admin = admin_site._registry.get(type(person))
+    if request is not None and person_admin is not None and person_admin.has_view_permission(request, person):
+        meta = type(person)._meta
+        url = reverse(f"{admin_site.name}:{meta.app_label}_{meta.model_name}_change", args=[person.pk])
+        return format_html('<a href="{}">{}</a>', url, person)
+    return str(person)
+
+
 class IncidentStepInline(admin.TabularInline):
     model = IncidentStep
     fields = ("ladder", "step", "due_at", "fired_at", "cancelled_at", "cancel_reason")
@@ -33,13 +55,17 @@ class IncidentStepInline(admin.TabularInline):
 
 class IncidentEventInline(admin.TabularInline):
     model = IncidentEvent
-    fields = ("at", "kind", "actor", "text", "visible_to_reporter")
+    fields = ("at", "kind", "actor_person", "text", "visible_to_reporter")
     readonly_fields = fields
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Actor")
+    def actor_person(self, obj):
+        return person_for_viewer(self.admin_site, obj.actor)
 
 
 @admin.register(Incident)
@@ -50,6 +76,30 @@ class IncidentAdmin(DataOfficeReadOnlyAdmin):
     list_select_related = ("reporter",)
     date_hierarchy = "created_at"
     inlines = [IncidentStepInline, IncidentEventInline]
+    readonly_fields = ("reporter_person", "owner_person")
+    _PEOPLE = {"reporter": "reporter_person", "owner": "owner_person"}
+
+    def get_fields(self, request, obj=None):
+        fields = [self._PEOPLE.get(name, name) for name in super().get_fields(request, obj)]
+        return list(dict.fromkeys(fields))  # each once, where the model field stood
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        token = _viewer.set(request)
+        try:
+            response = super().change_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()  # while the viewer is known
+            return response
+        finally:
+            _viewer.reset(token)
+
+    @admin.display(description="Reporter")
+    def reporter_person(self, obj):
+        return person_for_viewer(self.admin_site, obj.reporter)
+
+    @admin.display(description="Owner")
+    def owner_person(self, obj):
+        return person_for_viewer(self.admin_site, obj.owner)
 
 
 @admin.register(IncidentStep)

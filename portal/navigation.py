@@ -16,6 +16,7 @@ def _everyone(user) -> bool:
 # (label, URL name, who sees it). Order is the order on screen.
 NAV: list[tuple[str, str, object]] = [
     ("Home", "portal:home", _everyone),
+    ("My kit", "devices:my_kit", _everyone),
     ("Report an incident", "incidents:incident_start", incident_permissions.can_report),
     ("Incident queue", "incidents:incident_queue", incident_permissions.can_review),
     ("Tech Bar", "admin:index", permissions.is_tech_bar),

@@ -116,6 +116,15 @@ class Assignment(models.Model):
         return f"{self.device.asset_tag} to {self.holder_id}"
 
 
+def full_stop(text: str, *, max_length: int) -> str:
+    """A history sentence ends with a full stop (or its own ? ! or closing punctuation), however
+    the note was put together from what someone typed."""
+    text = text.strip()
+    if not text or text[-1] in ".?!…":
+        return text
+    return text[: max_length - 1] + "."
+
+
 class DeviceEvent(ChainedRecord):
     """The custody history: one row per change, written by the service that made it."""
 
@@ -161,6 +170,11 @@ class DeviceEvent(ChainedRecord):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:  # before the row is sealed into its chain
+            self.note = full_stop(self.note, max_length=500)
+        super().save(*args, **kwargs)
 
     def __str__(self):
         return f"{self.device_id} {self.kind} {local_datetime(self.created_at)}"

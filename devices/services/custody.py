@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from devices.models import Assignment, CounterVisit, Device, DeviceEvent, DeviceModel, TechBar
+from devices.models.device import full_stop
 from devices.services.common import DeviceError, DeviceNotAvailable, HolderNotEligible, _transition, holder_refusal
 from policy import selectors as policy_selectors
 from portal.models import User
@@ -28,7 +29,7 @@ def device_receive(*, device: Device, actor: User, tech_bar: TechBar, note: str 
     )
     from devices.stock import stock_level_check
 
-    stock_level_check(tech_bar=tech_bar, device_model=DeviceModel(pk=device.model_id))  # back at the level: re-arm
+    stock_level_check(tech_bar=tech_bar, device_model=DeviceModel(pk=device.model_id), fell=False)  # may re-arm
     return device
 
 
@@ -182,7 +183,7 @@ def device_return(
 
 
 def _return_note(reason: str, condition: str, swapped_for: Device | None) -> str:
-    note = f"{Assignment.ReturnReason(reason).label}. {condition}".strip()
+    note = f"{Assignment.ReturnReason(reason).label}. {full_stop(condition, max_length=400)}".strip()
     if swapped_for is not None:
         note = f"{note[:500]} Swapped for {swapped_for.asset_tag}."
     return note[:500]

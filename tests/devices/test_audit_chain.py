@@ -27,7 +27,7 @@ def test_a_counter_swap_chains_its_visit_lines_and_events_written_once(
     # The swap is written with the replacement's event, so neither event is updated afterwards.
     assert handed.replaces == returned and returned.replaces is None
     assert returned.related_event == handed and handed.related_event == returned
-    assert returned.note == f"Damaged. Cracked screen Swapped for {new.asset_tag}."
+    assert returned.note == f"Damaged. Cracked screen. Swapped for {new.asset_tag}."
     assert handed.note == f"Replaces {old.asset_tag} (swap)."
     assert handed.prev_hash == DeviceEvent.objects.filter(pk__lt=handed.pk).latest("pk").row_hash
     for model in (DeviceEvent, CounterVisit, CounterLine):

@@ -50,7 +50,7 @@ def test_a_tech_bar_day_and_a_data_office_lookup_on_the_demo_data(client, tmp_pa
     count = reverse("admin:devices_stocktake_count", args=[taken.pk])
     scanned = client.post(count, {"action": "scan", "codes": "\n".join(d.asset_tag for d in shelf[:-1])})
     assert scanned.status_code == 200
-    client.post(count, {"action": "close"})
+    client.post(count, {"action": "close", "confirmed": "yes"})
     taken.refresh_from_db()
     assert taken.closed_by == tb001
     assert [m.device for m in taken.missing.all()] == [shelf[-1]]

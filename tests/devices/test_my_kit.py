@@ -38,6 +38,29 @@ def test_the_home_page_panel_links_to_my_kit(client, officer):
 
 
 @pytest.mark.django_db
+def test_my_kit_offers_a_report_on_each_device_i_hold(client, make_device, issued, officer, laptop_model):
+    phone, laptop = issued(make_device(), officer), issued(make_device(model=laptop_model), officer)
+    client.force_login(officer)
+    page = client.get(reverse("devices:my_kit")).content.decode()
+    held, _, _ = page.partition("What I handed back")
+    for device in (phone, laptop):
+        link = f'href="{reverse("devices:device_report", args=[device.pk])}"'
+        assert held.count(link) == 1, f"no report link for {device.asset_tag}"
+        assert f'Report lost, stolen or faulty<span class="govuk-visually-hidden"> for {device.asset_tag}' in held
+
+
+@pytest.mark.django_db
+def test_my_kit_is_in_every_officers_menu(client, officer):
+    from portal.navigation import nav_items_for
+
+    items = nav_items_for(user=officer, path=reverse("devices:my_kit"))
+    assert [(item.label, item.active) for item in items if item.url == reverse("devices:my_kit")] == [("My kit", True)]
+    client.force_login(officer)
+    nav = client.get(reverse("portal:home")).content.decode()
+    assert f'href="{reverse("devices:my_kit")}">My kit<' in nav.replace("\n", "").replace("  ", "")
+
+
+@pytest.mark.django_db
 def test_my_receipt_is_mine_and_someone_elses_is_not_found(client, make_device, issued, officer, tech_bar_staff):
     issued(make_device(), officer)
     visit = officer.counter_visits.get()

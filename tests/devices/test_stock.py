@@ -57,6 +57,20 @@ def test_restocked_then_falling_again_is_a_second_alert(level, make_device, bar,
     assert _alerts(tech_bar_staff).count() == 2
 
 
+def test_stock_rising_but_still_below_the_level_sends_no_alert(
+    level, make_device, bar, other_bar, phone_model, tech_bar_staff
+):
+    """Receiving 0 -> 1 -> 2 against a level of 3: stock went up, nothing fell, nobody is told."""
+    device_receive(device=Device(asset_tag="KBNEW1", model=phone_model), actor=tech_bar_staff, tech_bar=bar)
+    [transfer] = stock.transfer_send(
+        devices=[make_device(tech_bar=other_bar)], from_tech_bar=other_bar, to_tech_bar=bar, actor=tech_bar_staff
+    )
+    stock.transfer_receive(transfer=transfer, tech_bar=bar, actor=tech_bar_staff)
+    assert not _alerts(tech_bar_staff).exists()
+    level.refresh_from_db()
+    assert level.alerted_at is None
+
+
 def test_no_level_no_alert_and_officers_are_never_told(make_device, bar, officers, tech_bar_staff):
     device_issue(device=make_device(), holder=officers[0], actor=tech_bar_staff, tech_bar=bar)
     assert not Notification.objects.filter(subject__startswith="Low stock").exists()
@@ -90,6 +104,25 @@ def test_stock_page_lists_the_stock(client, tech_bar_staff, level, make_device):
     assert response.status_code == 200
     assert "Samsung Galaxy XCover 7" in response.content.decode()
     assert "<strong>Low</strong>" in response.content.decode()
+
+
+def test_stock_page_shows_devices_in_transit_and_links_to_sending_and_receiving(
+    counter_client, tech_bar_staff, make_device, bar, other_bar
+):
+    phones = [make_device() for _ in range(3)]
+    stock.transfer_send(devices=phones[:2], from_tech_bar=bar, to_tech_bar=other_bar, actor=tech_bar_staff)
+    page = counter_client.get(reverse("admin:devices_stock")).content.decode()
+    _, _, in_transit = page.partition("On their way between Tech Bars")
+    assert in_transit, "the page has no in-transit section"
+    assert f"<td>{bar}</td>" in in_transit and f"<td>{other_bar}</td>" in in_transit and "<td>2</td>" in in_transit
+    send = reverse("admin:devices_device_changelist") + f"?status__exact=in_stock&amp;tech_bar__id__exact={bar.pk}"
+    receive = reverse("admin:devices_stocktransfer_changelist") + "?received_at__isempty=1"
+    assert f'href="{send}"' in page and f'href="{receive}"' in page
+    # Both filters are ones those lists know (an unknown one redirects to ?e=1).
+    sending = counter_client.get(send.replace("&amp;", "&"))
+    assert sending.status_code == 200 and phones[2].asset_tag in sending.content.decode()
+    receiving = counter_client.get(receive)
+    assert receiving.status_code == 200 and phones[0].asset_tag in receiving.content.decode()
 
 
 # --- Transfers ----------------------------------------------------------------------------------
@@ -243,3 +276,17 @@ def test_a_device_reserved_for_a_request_is_not_sent_away_until_its_reservation_
     assert (
         len(stock.transfer_send(devices=[laptop], from_tech_bar=bar, to_tech_bar=other_bar, actor=tech_bar_staff)) == 1
     )
+
+
+def test_history_sentences_end_with_a_full_stop(make_device, bar, other_bar, tech_bar_staff):
+    """What someone typed ends the event's sentence: "Sent to North Hub Tech Bar. For the new team."
+    and never a sentence left hanging ("... For the new team")."""
+    phone = make_device()
+    stock.transfer_send(
+        devices=[phone], from_tech_bar=bar, to_tech_bar=other_bar, actor=tech_bar_staff, note="For the new team"
+    )
+    sent = DeviceEvent.objects.get(device=phone, kind=DeviceEvent.Kind.TRANSFER_SENT)
+    assert sent.note == f"Sent to {other_bar}. For the new team."
+    already = make_device()
+    stock.transfer_send(devices=[already], from_tech_bar=bar, to_tech_bar=other_bar, actor=tech_bar_staff, note="OK!")
+    assert DeviceEvent.objects.get(device=already, kind=DeviceEvent.Kind.TRANSFER_SENT).note.endswith("OK!")

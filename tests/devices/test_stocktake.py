@@ -161,12 +161,28 @@ def test_the_pages_run_a_stocktake(counter_client, shelf, bar):
     response = counter_client.post(url, {"action": "scan", "code": "NOPE1"})
     assert response.status_code == 400
     assert "No device has the asset tag, IMEI or serial number NOPE1" in response.content.decode()
+    # Closing asks first, on a page of its own (no script needed); only "Yes" closes.
     response = counter_client.post(url, {"action": "close"})
+    assert response.status_code == 200
+    asked = response.content.decode()
+    assert "Yes, close the stocktake" in asked and 'name="confirmed" value="yes"' in asked
+    assert f"{gone.asset_tag}" in asked  # what will be listed missing
+    taken.refresh_from_db()
+    assert taken.is_open
+    response = counter_client.post(url, {"action": "close", "confirmed": "yes"})
     assert response.status_code == 302
     page = counter_client.get(url).content.decode()
     assert f"Mark {gone.asset_tag} lost" in page
+    # A closed stocktake leads with what needs action: missing, then unexpected, then found.
+    assert page.index("<h2>Missing") < page.index("<h2>Unexpected") < page.index("<h2>Found")
     missing = taken.missing.get()
     response = counter_client.post(url, {"action": "lost", "missing": missing.pk})
+    assert response.status_code == 200
+    asked = response.content.decode()
+    assert f"Yes, mark {gone.asset_tag} lost" in asked and "security incident" in asked
+    missing.refresh_from_db()
+    assert missing.loss is None
+    response = counter_client.post(url, {"action": "lost", "missing": missing.pk, "confirmed": "yes"})
     assert response.status_code == 302
     assert "Marked lost by" in counter_client.get(url).content.decode()
 
@@ -207,7 +223,7 @@ def test_on_the_demo_data_a_stocktake_at_hq_finds_the_one_phone_not_on_the_shelf
     url = reverse("admin:devices_stocktake_count", args=[taken.pk])
     response = client.post(url, {"action": "scan", "codes": "\n".join(d.asset_tag for d in scanned)})
     assert response.status_code == 200
-    client.post(url, {"action": "close"})
+    client.post(url, {"action": "close", "confirmed": "yes"})
     assert [m.device for m in taken.missing.all()] == [not_on_shelf]
     assert taken.scans.filter(outcome=StocktakeScan.Outcome.FOUND).count() == len(scanned)
 

@@ -43,10 +43,16 @@ def test_a_stocktake_by_scanning(page, live_server, tech_bar_staff, bar, other_b
     assert page.locator("#missing").get_by_text(gone.asset_tag).is_visible()  # not scanned yet
 
     page.get_by_role("button", name="Close the stocktake").click()
+    page.get_by_role("button", name="Yes, close the stocktake").wait_for()  # asked first, no script
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, close the stocktake").click()
     page.get_by_role("button", name=f"Mark {gone.asset_tag} lost").wait_for()
     assert page.locator("#unexpected").get_by_text(elsewhere.asset_tag).is_visible()
     assert_accessible(page)
     page.get_by_role("button", name=f"Mark {gone.asset_tag} lost").click()
+    page.get_by_role("button", name=f"Yes, mark {gone.asset_tag} lost").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name=f"Yes, mark {gone.asset_tag} lost").click()
     page.locator("#missing", has_text="Marked lost by").wait_for()
     assert_accessible(page)
     gone.refresh_from_db()

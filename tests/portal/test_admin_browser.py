@@ -156,9 +156,21 @@ def portal_admin_pages(kit: Kit) -> list[str]:
         f"/admin/policy/policyversion/{kit.draft.pk}/preview/",
         f"/admin/policy/policyversion/{kit.policy_version.pk}/change/",  # published: read-only
         "/admin/policy/acknowledgement/",  # date hierarchy
+        *filtered_pages(kit),
         "/admin/portal/securityevent/",
         "/admin/api/apitoken/",
         "/admin/api/apitoken/add/",
+    ]
+
+
+def filtered_pages(kit: Kit) -> list[str]:
+    """Lists narrowed by a search, a filter or a date: the "N results (M total)" link on the grey
+    toolbar, and the date links over the list."""
+    year = timezone.localdate().year
+    return [
+        f"/admin/policy/acknowledgement/?q={kit.person.payroll_number}",
+        f"/admin/policy/acknowledgement/?accepted_at__year={year}",
+        f"/admin/devices/device/?q={kit.device.asset_tag}",
     ]
 
 
@@ -238,3 +250,49 @@ def test_the_admin_on_a_phone_scrolls_in_focusable_regions(phone_page, live_serv
         f"/admin/policy/policy/{kit.policy_version.policy.pk}/change/",
     ]
     assert_accessible_pages(phone_page, live_server, portal_admin, paths)
+
+
+def test_the_tech_bar_lists_fit_a_desktop_screen_with_plain_titles(page, live_server, kit, tech_bar_staff, officer):
+    """Remote actions, triage and devices: every column a Tech Bar needs on a 1280 px screen,
+    nothing scrolled or hidden; titles and breadcrumbs in plain words."""
+    from devices import losses
+
+    Device.objects.filter(pk=kit.device.pk).update(
+        phone_number="07700 900123",
+        serial_number="R58N12345678",
+        mdm_enrolment_id="0f7c0001-aaaa-bbbb-cccc-000000000001",
+    )
+    kit.device.refresh_from_db()
+    losses.device_report_lost(device=kit.device, actor=officer, kind="stolen", noticed_at=timezone.now(), where="Bus")
+    page.context.clear_cookies()
+    sign_in(page, live_server, tech_bar_staff)
+    titles = {
+        "/admin/devices/remoteaction/": "SIM blocks and wipes",
+        "/admin/devices/triagedevice/": "Devices to triage",
+        "/admin/devices/device/": "All devices",
+    }
+    for path, title in titles.items():
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1280, f"{path} is {width} px wide on a 1280 px screen"
+        results = page.locator("#result_list")
+        assert results.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth"), f"{path}: columns scroll"
+        assert page.get_by_role("heading", level=1).inner_text() == title
+        crumbs = page.locator("div.breadcrumbs").inner_text().split("›")
+        assert [c.strip() for c in crumbs].count("Devices") <= 1, f"{path}: {crumbs}"
+    assert "to change" not in page.content()
+
+
+def test_filtered_admin_lists_and_their_date_links_pass_axe(page, live_server, kit, portal_admin):
+    """The "N total" link reads against the toolbar's grey (it failed contrast at 1.18:1), and
+    each date link over the acknowledgements is a target at least 24 px tall (it was 15)."""
+    assert_accessible_pages(page, live_server, portal_admin, filtered_pages(kit))
+    page.goto(f"{live_server.url}/admin/policy/acknowledgement/")
+    links = page.locator(".toplinks a")
+    assert links.count() > 0
+    heights = [links.nth(i).bounding_box()["height"] for i in range(links.count())]
+    assert min(heights) >= 24, heights
+    page.goto(f"{live_server.url}{filtered_pages(kit)[0]}")
+    total = page.locator("#changelist-search .quiet a")
+    assert total.inner_text().endswith("total")
+    assert total.evaluate("a => getComputedStyle(a).textDecorationLine") == "underline"

@@ -79,11 +79,6 @@ def test_tb001_swaps_off001s_faulty_phone_at_the_counter_and_the_receipt_prints(
     assert Assignment.objects.get(device__asset_tag=new, returned_at__isnull=True).holder.payroll_number == "OFF001"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason='issue 21: My kit offers no "Report lost, stolen or faulty" per device (only the home page does), '
-    "fixed on branch pages",
-)
 def test_off001_finds_the_receipt_in_my_kit_and_reports_the_new_phone_stolen(walk, demo):
     _old, new = swap_at_the_counter(walk, demo)
     page = walk.sign_in("OFF001")
