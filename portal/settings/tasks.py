@@ -176,8 +176,9 @@ SPECTACULAR_SETTINGS = {
     "mdm, hr or read. Batches are all or none; unknown fields are refused.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_AUTHENTICATION": [],
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],  # the portal's sign-in guards the docs
+    # Portal admins (their portal session) and any valid token: api.views.docs, api.permissions
+    "SERVE_AUTHENTICATION": ["api.authentication.ApiTokenAuthentication"],
+    "SERVE_PERMISSIONS": ["api.permissions.ReadsTheDocs"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
