@@ -151,10 +151,10 @@ def _device_row(item: dict, device: Device | None) -> dict[str, str]:
 
 
 @transaction.atomic
-def devices_upsert(*, items: list[dict], actor: User) -> BatchOutcome:
+def devices_upsert(*, items: list[dict], actor: User, dry_run: bool = False) -> BatchOutcome:
     """Devices from the MDM inventory, each found by MDM id, serial number, IMEI or asset tag: a new
     one is received into stock at its Tech Bar; a known one has its details brought up to date
-    (never its custody). Fields an item leaves out keep their values."""
+    (never its custody). Fields an item leaves out keep their values. `dry_run`: check, write nothing."""
     outcome = BatchOutcome()
     known = _known_devices(items)
     rows, indices = [], []
@@ -181,10 +181,10 @@ def devices_upsert(*, items: list[dict], actor: User) -> BatchOutcome:
                 indices,
                 _DEVICE_ERROR_KEYS,
                 outcome,
-                dry_run=not outcome.ok,
+                dry_run=dry_run or not outcome.ok,
                 actor=actor,
             )
-        if outcome.ok:
+        if outcome.ok and not dry_run:
             outcome.results = [
                 {"index": index, "asset_tag": row["Asset tag"], "result": _OUTCOMES[r.import_type]}
                 for index, row, r in zip(indices, rows, result.rows, strict=True)
@@ -209,11 +209,12 @@ def _person_row(item: dict, person: User | None) -> dict[str, str]:
 
 
 @transaction.atomic
-def people_upsert(*, items: list[dict], actor: User) -> BatchOutcome:
+def people_upsert(*, items: list[dict], actor: User, dry_run: bool = False) -> BatchOutcome:
     """People from the HR system, by payroll number, as the HR feed's CSV import writes them (the
     same checks, supervisors linked after every item is in). Fields an item leaves out keep their
     values. A leaving date set, moved or cleared opens, moves or cancels the person's leaver case
-    (devices.leavers, through the import's `leaving_date_changed`), in the service account's name."""
+    (devices.leavers, through the import's `leaving_date_changed`), in the service account's name.
+    `dry_run`: check, write nothing."""
     outcome = BatchOutcome()
     payrolls = [str(i.get("payroll_number") or "").strip().upper() for i in items]
     people = {
@@ -237,8 +238,10 @@ def people_upsert(*, items: list[dict], actor: User) -> BatchOutcome:
             dataset.append([row[c] for c in HR_COLUMNS])
         keys = {NON_FIELD_ERRORS: "non_field_errors"}
         with set_actor(actor):
-            result = _run(PersonResource(), dataset, indices, keys, outcome, dry_run=not outcome.ok, actor=actor)
-        if outcome.ok:
+            result = _run(
+                PersonResource(), dataset, indices, keys, outcome, dry_run=dry_run or not outcome.ok, actor=actor
+            )
+        if outcome.ok and not dry_run:
             outcome.results = [
                 {"index": index, "payroll_number": row["payroll_number"].upper(), "result": _OUTCOMES[r.import_type]}
                 for index, row, r in zip(indices, rows, result.rows, strict=True)

@@ -141,6 +141,30 @@ def test_unknown_fields_are_refused(mdm, bar, phone_model, payload, field):
     assert not Device.objects.exists()
 
 
+def test_unknown_fields_and_every_other_items_errors_are_answered_together(mdm, bar, phone_model):
+    batch = {
+        "devices": [
+            {**_new(1), "colour": "black", "enrolled_on": "soon"},
+            _new(2, imei="123456789012345"),
+            _new(3, model="Nokia 3310"),
+            _new(4),
+        ],
+        "dry_run": True,
+    }
+    response = mdm.post(URL, batch, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["dry_run"] == ["Unknown field."]
+    errors = body["devices"]
+    assert len(errors) == 4
+    assert errors[0]["colour"] == ["Unknown field."] and "enrolled_on" in errors[0]
+    assert "not a valid IMEI" in errors[1]["imei"][0]
+    assert "Unknown model" in errors[2]["model"][0]
+    assert errors[3] == {}
+    assert not Device.objects.exists()
+    assert not DeviceEvent.objects.exists()
+
+
 @pytest.mark.parametrize(
     "payload",
     [{}, {"devices": []}, {"devices": [{}]}, {"devices": "KB1"}, [], "x", {"devices": [{"enrolled_on": "soon"}]}],
