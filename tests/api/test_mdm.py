@@ -219,3 +219,14 @@ def test_nothing_waiting_is_409_and_an_unknown_device_400(mdm, held_phone):
     assert mdm.post(ACTIONS, {**body, "asset_tag": held_phone.asset_tag}, format="json").status_code == 409
     assert mdm.post(ACTIONS, {**body, "asset_tag": "NOPE"}, format="json").status_code == 400
     assert mdm.post(ACTIONS, {**body, "asset_tag": "x", "why": 1}, format="json").json() == {"why": ["Unknown field."]}
+
+
+@pytest.mark.parametrize("depth", [100_000, 5_000, 900, 25])
+@pytest.mark.parametrize("url", [URL, ACTIONS, "/api/v1/hr/people/"])
+def test_deeply_nested_json_is_a_400_in_json(api_as, url, depth):
+    client = api_as("hr" if "/hr/" in url else "mdm")
+    body = '{"devices": ' + "[" * depth + "]" * depth + "}"
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400, response.content[:300]
+    assert response["Content-Type"] == "application/json"
+    assert "nested" in response.json()["detail"]
