@@ -19,6 +19,7 @@ from devices.filters import DeviceFilterSet
 from devices.models import Assignment, LeaverCase
 from devices.selectors import device_list
 from policy.models import Policy
+from portal.fields import LocalDateFilter
 from portal.models import User
 
 
@@ -53,7 +54,7 @@ class AssignmentFilterSet(django_filters.FilterSet):
     open = django_filters.ChoiceFilter(
         choices=_YES_NO, method="filter_open", help_text="Still held (true) or returned."
     )
-    issued_from = django_filters.DateFilter(
+    issued_from = LocalDateFilter(
         field_name="issued_at", lookup_expr="date__gte", help_text="Issued on or after this date (UTC)."
     )
 
@@ -118,7 +119,7 @@ class PolicyComplianceView(ApiListView):
 
 
 class LeaverCaseFilterSet(django_filters.FilterSet):
-    since = django_filters.DateFilter(
+    since = LocalDateFilter(
         field_name="ready_for_account_closure_at",
         lookup_expr="date__gte",
         help_text="Only cases ready on or after this date (UTC).",
