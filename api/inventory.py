@@ -14,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.db.models import Q
 
+from api.selectors import service_account_identifiers
 from devices.models import Device
 from devices.resources import COLUMNS as DEVICE_COLUMNS
 from devices.resources import TECH_BAR_COLUMN, DeviceResource
@@ -220,11 +221,7 @@ def people_upsert(*, items: list[dict], actor: User, dry_run: bool = False) -> B
     people = {
         p.payroll_number: p for p in User.objects.select_related("supervisor").filter(payroll_number__in=payrolls)
     }
-    service_accounts = set(
-        User.objects.filter(payroll_number__in=payrolls, api_tokens__isnull=False).values_list(
-            "payroll_number", flat=True
-        )
-    )
+    service_accounts = service_account_identifiers(payrolls)
     rows, indices = [], []
     for index, (item, payroll) in enumerate(zip(items, payrolls, strict=True)):
         if payroll in service_accounts:

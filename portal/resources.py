@@ -88,6 +88,10 @@ class PersonResource(SafeExportResource):
         if missing:
             raise ValueError(f"The file has no column {', '.join(missing)}. Expected: {', '.join(HR_COLUMNS)}.")
         self._payroll_in_file = {_clean(r.get("payroll_number")).upper() for r in dataset.dict}
+        from api.selectors import service_account_identifiers  # the API's rule; api imports portal
+
+        supervisors = {_clean(r.get("supervisor_payroll_number")).upper() for r in dataset.dict}
+        self._service_accounts = service_account_identifiers(self._payroll_in_file | supervisors - {""})
         self._supervisors: dict[str, str] = {}
         # Whose leaving date the file changes is told after the import (see after_import).
         self._leaving_before = dict(
@@ -110,6 +114,8 @@ class PersonResource(SafeExportResource):
             payroll_number_validator(row["payroll_number"])
         except ValidationError as exc:
             errors["payroll_number"] = exc.messages
+        if row["payroll_number"] in self._service_accounts:
+            errors["payroll_number"] = [f"{row['payroll_number']} is an API service account, not a person."]
         try:
             validate_email(row["email"])
         except ValidationError:
@@ -118,6 +124,8 @@ class PersonResource(SafeExportResource):
         if supervisor:
             if supervisor == row["payroll_number"]:
                 errors["supervisor_payroll_number"] = ["A person cannot be their own supervisor."]
+            elif supervisor in self._service_accounts:
+                errors["supervisor_payroll_number"] = [f"{supervisor} is an API service account, not a supervisor."]
             elif (
                 supervisor not in self._payroll_in_file and not User.objects.filter(payroll_number=supervisor).exists()
             ):
