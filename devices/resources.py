@@ -19,7 +19,8 @@ from import_export.instance_loaders import BaseInstanceLoader
 from devices import services
 from devices.models import Device, DeviceModel, TechBar
 from devices.selectors import imei_check_digit_ok
-from portal.resources import control_character_problem
+from portal.fields import EARLIEST_YEAR, LATEST_YEAR
+from portal.resources import ReasonOnlyErrors, control_character_problem
 from portal.uploads import csv_problem
 
 # The columns of the export, as its header names them (any case, any spacing). "Tech Bar" is
@@ -129,7 +130,7 @@ def _text(attribute: str, column: str) -> fields.Field:
     return fields.Field(attribute=attribute, column_name=column, widget=widgets.CharWidget(allow_blank=True))
 
 
-class DeviceResource(resources.ModelResource):
+class DeviceResource(ReasonOnlyErrors, resources.ModelResource):
     asset_tag = _text("asset_tag", "Asset tag")
     serial_number = _text("serial_number", "Serial number")
     imei = _text("imei", "IMEI")
@@ -246,6 +247,8 @@ class DeviceResource(resources.ModelResource):
             parsed = _parse_date(enrolled)
             if parsed is None:
                 errors["Enrolment date"] = [f"“{enrolled}” is not a date (2026-01-14 or 14/01/2026)."]
+            elif not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+                errors["Enrolment date"] = [f"“{enrolled}” is not a date between {EARLIEST_YEAR} and {LATEST_YEAR}."]
             else:
                 row["Enrolment date"] = parsed.isoformat()
         code = _clean(row.get(TECH_BAR_COLUMN))

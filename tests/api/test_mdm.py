@@ -230,3 +230,15 @@ def test_deeply_nested_json_is_a_400_in_json(api_as, url, depth):
     assert response.status_code == 400, response.content[:300]
     assert response["Content-Type"] == "application/json"
     assert "nested" in response.json()["detail"]
+
+
+def test_a_duplicate_key_under_concurrency_is_a_reason_in_json(mdm, bar, phone_model, monkeypatch):
+    from tests.devices.test_mdm_import import _a_concurrent_import_saved_them_first
+
+    _a_concurrent_import_saved_them_first(monkeypatch)
+    response = mdm.post(URL, {"devices": [_new(1)]}, format="json")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "duplicate key" not in body and "IntegrityError" not in body and "/work/" not in body
+    assert "at the same moment" in response.json()["devices"][0]["non_field_errors"][0]
+    assert not Device.objects.exists()
