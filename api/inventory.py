@@ -13,6 +13,7 @@ from auditlog.context import set_actor
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from api.selectors import service_account_identifiers
 from devices.models import Device
@@ -97,14 +98,15 @@ def _known_devices(items: list[dict]) -> dict[str, dict[str, list[Device]]]:
         "imei": "imei",
         "asset_tag": "asset_tag",
     }
+    wanted["asset_tag"] = {tag.upper() for tag in wanted["asset_tag"]}  # one tag whatever its case
     query = Q(pk__in=[])
     for key, values in wanted.items():
         if values:
-            query |= Q(**{f"{columns[key]}__in": values})
+            query |= Q(**{f"{'tag' if key == 'asset_tag' else columns[key]}__in": values})
     found: dict[str, dict[str, list[Device]]] = {key: {} for key in IDENTITY_FIELDS}
-    for device in Device.objects.select_related("model").filter(query):
+    for device in Device.objects.select_related("model").annotate(tag=Upper("asset_tag")).filter(query):
         for key in IDENTITY_FIELDS:
-            value = getattr(device, columns[key])
+            value = device.tag if key == "asset_tag" else getattr(device, columns[key])
             if value in wanted[key]:
                 found[key].setdefault(value, []).append(device)
     return found
@@ -114,6 +116,7 @@ def _device_for(index: int, item: dict, known, outcome: BatchOutcome) -> Device 
     matches: dict[int, tuple[Device, str]] = {}
     for key in IDENTITY_FIELDS:
         value = _squash(item.get(key))
+        value = value.upper() if key == "asset_tag" else value
         devices = known[key].get(value, []) if value else []
         if len(devices) > 1:
             outcome.add(index, key, f"{len(devices)} devices have {value}: identify it by its MDM id or IMEI.")
@@ -163,7 +166,7 @@ def devices_upsert(*, items: list[dict], actor: User, dry_run: bool = False) -> 
         device = _device_for(index, item, known, outcome)
         if index in outcome.errors:
             continue
-        if device is not None and item.get("asset_tag") and item["asset_tag"] != device.asset_tag:
+        if device is not None and item.get("asset_tag") and item["asset_tag"].upper() != device.asset_tag.upper():
             outcome.add(index, "asset_tag", f"This device's asset tag is {device.asset_tag}.")
             continue
         if device is None and not (item.get("asset_tag") or "").strip():

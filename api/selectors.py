@@ -27,7 +27,7 @@ def device_by_identity(*, mdm_device_id="", serial_number="", imei="", asset_tag
         ("mdm_enrolment_id", mdm_device_id),
         ("serial_number", serial_number),
         ("imei", "".join((imei or "").split())),
-        ("asset_tag", asset_tag),
+        ("asset_tag__iexact", asset_tag),  # one tag whatever its case
     ):
         if value:
             query |= Q(**{column: value})

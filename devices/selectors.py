@@ -203,9 +203,9 @@ def device_by_code(*, code: str) -> Device | None:
     code = (code or "").strip()
     if not code or unreadable_code(code):
         return None
-    match = Q(asset_tag=code.upper()) | Q(serial_number=code)
+    match = Q(asset_tag__iexact=code) | Q(serial_number=code)  # a tag is one tag in any case
     if code != code.upper():
-        match |= Q(asset_tag=code) | Q(serial_number=code.upper())
+        match |= Q(serial_number=code.upper())
     if code.isdigit():
         match |= Q(imei=code)
     found = list(Device.objects.filter(match).select_related("model", "tech_bar")[:2])

@@ -38,6 +38,13 @@ class DeviceDetailView(ApiRetrieveView):
     required_scope = "read"
     serializer_class = DeviceSerializer
     lookup_field = "asset_tag"
+    lookup_url_kwarg = "asset_tag"
+
+    def get_object(self):
+        # one tag whatever its case (devices_device_asset_tag_unique_any_case)
+        device = get_object_or_404(self.get_queryset(), asset_tag__iexact=self.kwargs["asset_tag"])
+        self.check_object_permissions(self.request, device)
+        return device
 
     def get_queryset(self):
         if "\x00" in self.kwargs.get("asset_tag", ""):  # PostgreSQL refuses NUL in text: no such tag
