@@ -2,6 +2,7 @@
 page costs the same number of queries however many rows it holds."""
 
 import django_filters
+from django.db.models.functions import Upper
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -42,7 +43,8 @@ class DeviceDetailView(ApiRetrieveView):
 
     def get_object(self):
         # one tag whatever its case (devices_device_asset_tag_unique_any_case)
-        device = get_object_or_404(self.get_queryset(), asset_tag__iexact=self.kwargs["asset_tag"])
+        tag = self.kwargs["asset_tag"].upper()
+        device = get_object_or_404(self.get_queryset().annotate(tag=Upper("asset_tag")), tag=tag)
         self.check_object_permissions(self.request, device)
         return device
 

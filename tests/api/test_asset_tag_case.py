@@ -18,3 +18,7 @@ def test_the_api_finds_a_device_by_its_tag_in_any_case(api_as, make_device):
     assert response.status_code == 200, response.content
     device.refresh_from_db()
     assert device.phone_number == "07700 900999" and Device.objects.count() == 1
+
+
+def test_a_very_long_tag_in_the_url_is_a_404(api_as):
+    assert api_as("read").get("/api/v1/devices/" + "Ǆ" * 30000 + "/").status_code == 404

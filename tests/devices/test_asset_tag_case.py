@@ -44,3 +44,8 @@ def test_one_tag_twice_in_a_file_in_two_cases_is_refused(frozen, tech_bar_staff,
     report = devices_import(data=_csv([_row(1), _row(2, tag="md000001")]), actor=tech_bar_staff, tech_bar=bar)
     assert not report.ok and any("Duplicate asset tag" in e for e in report.errors), report.errors
     assert not Device.objects.exists()
+
+
+def test_a_very_long_code_is_simply_not_found(make_device):
+    make_device()
+    assert device_by_code(code="Ǆ" * 30000) is None  # no LIKE pattern for SQLite to refuse
