@@ -13,7 +13,9 @@ from auditlog.context import set_actor
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Upper
 
+from api.selectors import service_account_identifiers
 from devices.models import Device
 from devices.resources import COLUMNS as DEVICE_COLUMNS
 from devices.resources import TECH_BAR_COLUMN, DeviceResource
@@ -96,14 +98,15 @@ def _known_devices(items: list[dict]) -> dict[str, dict[str, list[Device]]]:
         "imei": "imei",
         "asset_tag": "asset_tag",
     }
+    wanted["asset_tag"] = {tag.upper() for tag in wanted["asset_tag"]}  # one tag whatever its case
     query = Q(pk__in=[])
     for key, values in wanted.items():
         if values:
-            query |= Q(**{f"{columns[key]}__in": values})
+            query |= Q(**{f"{'tag' if key == 'asset_tag' else columns[key]}__in": values})
     found: dict[str, dict[str, list[Device]]] = {key: {} for key in IDENTITY_FIELDS}
-    for device in Device.objects.select_related("model").filter(query):
+    for device in Device.objects.select_related("model").annotate(tag=Upper("asset_tag")).filter(query):
         for key in IDENTITY_FIELDS:
-            value = getattr(device, columns[key])
+            value = device.tag if key == "asset_tag" else getattr(device, columns[key])
             if value in wanted[key]:
                 found[key].setdefault(value, []).append(device)
     return found
@@ -113,6 +116,7 @@ def _device_for(index: int, item: dict, known, outcome: BatchOutcome) -> Device 
     matches: dict[int, tuple[Device, str]] = {}
     for key in IDENTITY_FIELDS:
         value = _squash(item.get(key))
+        value = value.upper() if key == "asset_tag" else value
         devices = known[key].get(value, []) if value else []
         if len(devices) > 1:
             outcome.add(index, key, f"{len(devices)} devices have {value}: identify it by its MDM id or IMEI.")
@@ -151,10 +155,10 @@ def _device_row(item: dict, device: Device | None) -> dict[str, str]:
 
 
 @transaction.atomic
-def devices_upsert(*, items: list[dict], actor: User) -> BatchOutcome:
+def devices_upsert(*, items: list[dict], actor: User, dry_run: bool = False) -> BatchOutcome:
     """Devices from the MDM inventory, each found by MDM id, serial number, IMEI or asset tag: a new
     one is received into stock at its Tech Bar; a known one has its details brought up to date
-    (never its custody). Fields an item leaves out keep their values."""
+    (never its custody). Fields an item leaves out keep their values. `dry_run`: check, write nothing."""
     outcome = BatchOutcome()
     known = _known_devices(items)
     rows, indices = [], []
@@ -162,7 +166,7 @@ def devices_upsert(*, items: list[dict], actor: User) -> BatchOutcome:
         device = _device_for(index, item, known, outcome)
         if index in outcome.errors:
             continue
-        if device is not None and item.get("asset_tag") and item["asset_tag"] != device.asset_tag:
+        if device is not None and item.get("asset_tag") and item["asset_tag"].upper() != device.asset_tag.upper():
             outcome.add(index, "asset_tag", f"This device's asset tag is {device.asset_tag}.")
             continue
         if device is None and not (item.get("asset_tag") or "").strip():
@@ -181,10 +185,10 @@ def devices_upsert(*, items: list[dict], actor: User) -> BatchOutcome:
                 indices,
                 _DEVICE_ERROR_KEYS,
                 outcome,
-                dry_run=not outcome.ok,
+                dry_run=dry_run or not outcome.ok,
                 actor=actor,
             )
-        if outcome.ok:
+        if outcome.ok and not dry_run:
             outcome.results = [
                 {"index": index, "asset_tag": row["Asset tag"], "result": _OUTCOMES[r.import_type]}
                 for index, row, r in zip(indices, rows, result.rows, strict=True)
@@ -209,21 +213,18 @@ def _person_row(item: dict, person: User | None) -> dict[str, str]:
 
 
 @transaction.atomic
-def people_upsert(*, items: list[dict], actor: User) -> BatchOutcome:
+def people_upsert(*, items: list[dict], actor: User, dry_run: bool = False) -> BatchOutcome:
     """People from the HR system, by payroll number, as the HR feed's CSV import writes them (the
     same checks, supervisors linked after every item is in). Fields an item leaves out keep their
     values. A leaving date set, moved or cleared opens, moves or cancels the person's leaver case
-    (devices.leavers, through the import's `leaving_date_changed`), in the service account's name."""
+    (devices.leavers, through the import's `leaving_date_changed`), in the service account's name.
+    `dry_run`: check, write nothing."""
     outcome = BatchOutcome()
     payrolls = [str(i.get("payroll_number") or "").strip().upper() for i in items]
     people = {
         p.payroll_number: p for p in User.objects.select_related("supervisor").filter(payroll_number__in=payrolls)
     }
-    service_accounts = set(
-        User.objects.filter(payroll_number__in=payrolls, api_tokens__isnull=False).values_list(
-            "payroll_number", flat=True
-        )
-    )
+    service_accounts = service_account_identifiers(payrolls)
     rows, indices = [], []
     for index, (item, payroll) in enumerate(zip(items, payrolls, strict=True)):
         if payroll in service_accounts:
@@ -237,8 +238,10 @@ def people_upsert(*, items: list[dict], actor: User) -> BatchOutcome:
             dataset.append([row[c] for c in HR_COLUMNS])
         keys = {NON_FIELD_ERRORS: "non_field_errors"}
         with set_actor(actor):
-            result = _run(PersonResource(), dataset, indices, keys, outcome, dry_run=not outcome.ok, actor=actor)
-        if outcome.ok:
+            result = _run(
+                PersonResource(), dataset, indices, keys, outcome, dry_run=dry_run or not outcome.ok, actor=actor
+            )
+        if outcome.ok and not dry_run:
             outcome.results = [
                 {"index": index, "payroll_number": row["payroll_number"].upper(), "result": _OUTCOMES[r.import_type]}
                 for index, row, r in zip(indices, rows, result.rows, strict=True)

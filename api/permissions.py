@@ -20,6 +20,18 @@ class HasTokenScope(BasePermission):
         return token_has_scope(request.auth, view.required_scope)
 
 
+class ReadsTheDocs(BasePermission):
+    """The schema and its docs: any valid token (whatever its scope), or a Portal admin's session.
+    (The session is the portal's own, vouched for by api.views.docs: it never authenticates the API.)"""
+
+    message = "The API's docs are for Portal admins and token holders."
+
+    def has_permission(self, request, view) -> bool:
+        if isinstance(request.auth, ApiToken):
+            return request.auth.revoked_at is None
+        return can_manage_api_tokens(getattr(request._request, "portal_admin", None))
+
+
 def can_manage_api_tokens(user) -> bool:
     """Creating and revoking service accounts' tokens: Portal admins only."""
     from portal.permissions import is_portal_admin

@@ -10,6 +10,16 @@ from policy.models import Policy
 from portal.models import User
 
 
+def service_account_identifiers(identifiers) -> set[str]:
+    """Which of these payroll-number-like identifiers are API service accounts' (a user with a
+    token, revoked or not): never a person, whichever feed (HR API or CSV) names them."""
+    return set(
+        User.objects.filter(payroll_number__in=identifiers, api_tokens__isnull=False).values_list(
+            "payroll_number", flat=True
+        )
+    )
+
+
 def device_by_identity(*, mdm_device_id="", serial_number="", imei="", asset_tag="") -> list[Device]:
     """The devices any of these name (more than one: they disagree, or a serial is shared)."""
     query = Q(pk__in=[])
@@ -17,7 +27,7 @@ def device_by_identity(*, mdm_device_id="", serial_number="", imei="", asset_tag
         ("mdm_enrolment_id", mdm_device_id),
         ("serial_number", serial_number),
         ("imei", "".join((imei or "").split())),
-        ("asset_tag", asset_tag),
+        ("asset_tag__iexact", asset_tag),  # one tag whatever its case
     ):
         if value:
             query |= Q(**{column: value})

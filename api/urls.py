@@ -1,17 +1,21 @@
 """The integration API under /api/: v1 endpoints by scope, the OpenAPI schema and its docs."""
 
-from django.contrib.auth.decorators import login_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views import reads, writes
+from api.views.docs import for_admins_and_token_holders
 
 app_name = "api"
 
 urlpatterns = [
-    # the schema and its browsable docs: for signed-in people (the portal's sign-in), no data in them
-    path("schema/", login_required(SpectacularAPIView.as_view()), name="schema"),
-    path("docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    # the schema and its browsable docs: for Portal admins (their portal session) and token holders
+    path("schema/", for_admins_and_token_holders(SpectacularAPIView.as_view()), name="schema"),
+    path(
+        "docs/",
+        for_admins_and_token_holders(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
     # mdm
     path("v1/mdm/devices/", writes.MdmDeviceBatchView.as_view(), name="mdm_devices"),
     path("v1/mdm/remote-actions/", writes.MdmRemoteActionView.as_view(), name="mdm_remote_actions"),

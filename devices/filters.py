@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from devices.models import Device, DeviceModel, TechBar
 from devices.selectors import holder_command_units
+from portal.fields import LocalDateFilter
 
 # A search longer than this is not an asset tag, IMEI, serial, number or name.
 MAX_SEARCH = 100
@@ -29,7 +30,7 @@ class DeviceFilterSet(django_filters.FilterSet):
     unit = django_filters.ChoiceFilter(
         label="Holder's command unit", field_name="holder_unit", choices=_unit_choices, empty_label="Any"
     )
-    end_of_life_before = django_filters.DateFilter(
+    end_of_life_before = LocalDateFilter(
         label="End of life before",
         field_name="end_of_life_date",
         lookup_expr="lt",

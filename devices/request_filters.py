@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from devices.models import DeviceModel
+from portal.fields import LocalDateFilter
 from portal.models import User
 
 
@@ -19,7 +20,7 @@ class KitGapFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label="Missing", choices=DeviceModel.Kind.choices, empty_label="Any kind", method="keep"
     )
-    since = django_filters.DateFilter(
+    since = LocalDateFilter(
         label="Missing since on or before",
         method="keep",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

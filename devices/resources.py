@@ -12,6 +12,7 @@ from datetime import date, datetime
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models.functions import Upper
 from django.utils import timezone
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
@@ -19,7 +20,8 @@ from import_export.instance_loaders import BaseInstanceLoader
 from devices import services
 from devices.models import Device, DeviceModel, TechBar
 from devices.selectors import imei_check_digit_ok
-from portal.resources import control_character_problem
+from portal.fields import EARLIEST_YEAR, LATEST_YEAR
+from portal.resources import ReasonOnlyErrors, control_character_problem
 from portal.uploads import csv_problem
 
 # The columns of the export, as its header names them (any case, any spacing). "Tech Bar" is
@@ -114,22 +116,24 @@ class _AssetTagLoader(BaseInstanceLoader):
 
     def __init__(self, resource, dataset=None):
         super().__init__(resource, dataset)
-        tags = [_clean(r.get("Asset tag")) for r in (dataset.dict if dataset is not None else [])]
+        tags = [_clean(r.get("Asset tag")).upper() for r in (dataset.dict if dataset is not None else [])]
         self.devices = {}
         for start in range(0, len(tags), 5000):
-            for device in Device.objects.select_related("model").filter(asset_tag__in=tags[start : start + 5000]):
+            batch = tags[start : start + 5000]
+            devices = Device.objects.select_related("model").annotate(tag=Upper("asset_tag"))
+            for device in devices.filter(tag__in=batch):
                 device.details_as_loaded = _details(device)  # for DeviceFileResource.skip_row
-                self.devices[device.asset_tag] = device
+                self.devices[device.asset_tag.upper()] = device
 
     def get_instance(self, row):
-        return self.devices.get(_clean(row.get("Asset tag")))
+        return self.devices.get(_clean(row.get("Asset tag")).upper())
 
 
 def _text(attribute: str, column: str) -> fields.Field:
     return fields.Field(attribute=attribute, column_name=column, widget=widgets.CharWidget(allow_blank=True))
 
 
-class DeviceResource(resources.ModelResource):
+class DeviceResource(ReasonOnlyErrors, resources.ModelResource):
     asset_tag = _text("asset_tag", "Asset tag")
     serial_number = _text("serial_number", "Serial number")
     imei = _text("imei", "IMEI")
@@ -193,18 +197,17 @@ class DeviceResource(resources.ModelResource):
         self._tag_count: dict[str, int] = {}
         self._imei_count: dict[str, int] = {}
         for row in rows:
-            tag = _clean(row.get("Asset tag"))
+            tag = _clean(row.get("Asset tag")).upper()  # one tag whatever its case
             self._tag_count[tag] = self._tag_count.get(tag, 0) + 1
             imei = _clean(row.get("IMEI")).replace(" ", "")
             if imei:
                 self._imei_count[imei] = self._imei_count.get(imei, 0) + 1
         self._bars = {bar.code.casefold(): bar for bar in TechBar.objects.filter(is_active=True)}
-        self._known = set()
+        self._known: dict[str, str] = {}  # upper-cased tag -> the tag as Kitbag spells it
         tags = list(self._tag_count)
         for start in range(0, len(tags), 5000):
-            self._known.update(
-                Device.objects.filter(asset_tag__in=tags[start : start + 5000]).values_list("asset_tag", flat=True)
-            )
+            known = Device.objects.annotate(tag=Upper("asset_tag")).filter(tag__in=tags[start : start + 5000])
+            self._known.update({tag.upper(): tag for tag in known.values_list("asset_tag", flat=True)})
         self._row_bar: dict[str, TechBar] = {}
         self._imei_owner = dict(Device.objects.exclude(imei="").values_list("imei", "asset_tag"))
         self._max_length = {
@@ -224,11 +227,14 @@ class DeviceResource(resources.ModelResource):
             problem = control_character_problem(row[column])
             if problem:
                 errors[column] = [problem]
+        # a known device keeps its tag as Kitbag spells it, whatever the case in the file
+        row["Asset tag"] = self._known.get(row["Asset tag"].upper(), row["Asset tag"])
         tag, imei = row["Asset tag"], row["IMEI"]
         if not tag:
             errors["Asset tag"] = ["Every device needs its asset tag."]
-        elif self._tag_count.get(tag, 0) > 1:
-            errors["Asset tag"] = [f"Duplicate asset tag {tag}: it is on {self._tag_count[tag]} rows of this file."]
+        elif self._tag_count.get(tag.upper(), 0) > 1:
+            count = self._tag_count[tag.upper()]
+            errors["Asset tag"] = [f"Duplicate asset tag {tag}: it is on {count} rows of this file (in any case)."]
         if imei:
             if not imei_check_digit_ok(imei):
                 errors["IMEI"] = [f"“{imei}” is not a valid IMEI: 15 digits, the last a Luhn check digit."]
@@ -246,13 +252,15 @@ class DeviceResource(resources.ModelResource):
             parsed = _parse_date(enrolled)
             if parsed is None:
                 errors["Enrolment date"] = [f"“{enrolled}” is not a date (2026-01-14 or 14/01/2026)."]
+            elif not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+                errors["Enrolment date"] = [f"“{enrolled}” is not a date between {EARLIEST_YEAR} and {LATEST_YEAR}."]
             else:
                 row["Enrolment date"] = parsed.isoformat()
         code = _clean(row.get(TECH_BAR_COLUMN))
         bar = self._bars.get(code.casefold()) if code else self.tech_bar
         if code and bar is None:
             errors[TECH_BAR_COLUMN] = [f"No open Tech Bar has the code “{code}”."]
-        elif tag and tag not in self._known and bar is None:
+        elif tag and tag.upper() not in self._known and bar is None:
             errors[TECH_BAR_COLUMN] = [
                 "A new device needs the Tech Bar that receives it: a Tech Bar column, or one chosen for the file."
             ]

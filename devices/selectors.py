@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Upper
 
 from devices.models import (
     Assignment,
@@ -203,12 +204,15 @@ def device_by_code(*, code: str) -> Device | None:
     code = (code or "").strip()
     if not code or unreadable_code(code):
         return None
-    match = Q(asset_tag=code.upper()) | Q(serial_number=code)
+    # a tag is one tag in any case: UPPER(asset_tag), the unique index's own expression (never
+    # iexact, which SQLite turns into a LIKE that refuses a long pattern)
+    match = Q(tag=code.upper()) | Q(serial_number=code)
     if code != code.upper():
-        match |= Q(asset_tag=code) | Q(serial_number=code.upper())
+        match |= Q(serial_number=code.upper())
     if code.isdigit():
         match |= Q(imei=code)
-    found = list(Device.objects.filter(match).select_related("model", "tech_bar")[:2])
+    devices = Device.objects.annotate(tag=Upper("asset_tag"))
+    found = list(devices.filter(match).select_related("model", "tech_bar")[:2])
     # An asset tag wins over another device's serial number that happens to read the same.
     found.sort(key=lambda d: d.asset_tag.upper() != code.upper())
     return found[0] if found else None

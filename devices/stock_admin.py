@@ -300,7 +300,13 @@ def stocktake_page(request, pk):
                 messages.success(request, f"Stocktake {taken.reference} closed.")
                 return redirect("admin:devices_stocktake_count", pk=taken.pk)
             elif action == "lost":
-                missing = StocktakeMissing.objects.filter(stocktake=taken, pk=request.POST.get("missing") or 0).first()
+                chosen = request.POST.get("missing", "")
+                # only a plain number can name a row: anything else is the same refusal, never a 500
+                missing = (
+                    StocktakeMissing.objects.filter(stocktake=taken, pk=int(chosen)).first()
+                    if chosen.isascii() and chosen.isdigit()
+                    else None
+                )
                 if missing is None:
                     raise DeviceError("Choose a device listed as missing.")
                 if not confirmed and missing.loss_id is None:

@@ -9,6 +9,7 @@ the reason. Dates outside a sane range are a field error, never an overflow."""
 from datetime import UTC, datetime
 from typing import NamedTuple
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -202,3 +203,29 @@ class LocalDateTimeField(forms.Field):
         except ValidationError:
             return True
         return initial != data
+
+
+class LocalDateField(forms.DateField):
+    """A date (a local calendar day) in the same sane range as LocalDateTimeField: outside it is a
+    field error, never an overflow when a day is added or the date becomes an instant."""
+
+    default_error_messages = {"out_of_range": "Check the year: enter a date between %(earliest)s and %(latest)s"}
+
+    def __init__(self, *, earliest_year: int = EARLIEST_YEAR, latest_year: int = LATEST_YEAR, **kwargs):
+        self.earliest_year, self.latest_year = earliest_year, latest_year
+        super().__init__(**kwargs)
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value is not None and not self.earliest_year <= value.year <= self.latest_year:
+            raise ValidationError(
+                self.error_messages["out_of_range"],
+                code="out_of_range",
+                params={"earliest": self.earliest_year, "latest": self.latest_year},
+            )
+
+
+class LocalDateFilter(django_filters.DateFilter):
+    """django-filter's DateFilter with LocalDateField: every filter by a date on the site."""
+
+    field_class = LocalDateField

@@ -6,17 +6,66 @@ row is in; a supervisor who is neither in the file nor already known makes that 
 """
 
 import datetime
+import logging
 import unicodedata
 
 import tablib
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import IntegrityError
 from import_export import fields, resources, widgets
+from import_export.results import Error
 
 from portal.models import Role, User, leaving_date_problem, payroll_number_validator
 from portal.signals import leaving_date_changed
 from portal.tables import export_cell
+
+logger = logging.getLogger(__name__)
+SAVED_AT_THE_SAME_MOMENT = (
+    "Another import or change saved some of these records at the same moment: nothing was changed. "
+    "Check the file and import it again."
+)
+UNEXPECTED = "The import stopped with an unexpected error: nothing was changed. Try again."
+
+
+class ReasonOnlyError(Error):
+    """An import's error as the person importing sees it (the admin, the job page, the API): our
+    own refusals (ValueError, ValidationError) keep their words; anything else, a clash in the
+    database or a bug, becomes a plain reason, its text and traceback going to the log only."""
+
+    def __init__(self, error, row=None, number=None):
+        if not isinstance(error, (ValueError, ValidationError)):
+            logger.error("import error (shown as a plain reason): %s", error, exc_info=error)
+            error = ValueError(SAVED_AT_THE_SAME_MOMENT if isinstance(error, IntegrityError) else UNEXPECTED)
+        super().__init__(error, row=row, number=number)
+
+    @property
+    def traceback(self) -> str:
+        return ""  # server paths and code are for the log, never the page
+
+
+class ReasonOnlyErrors:
+    """For every import resource: errors as ReasonOnlyError; and a file refused as a whole (its
+    header) has its rows left unread, so that the refusal is the only thing said about it."""
+
+    @classmethod
+    def get_error_result_class(cls):
+        return ReasonOnlyError
+
+    def import_data_inner(self, dataset, *args, **kwargs):
+        self._rows_to_read = dataset
+        try:
+            return super().import_data_inner(dataset, *args, **kwargs)
+        finally:
+            self._rows_to_read = None
+
+    def handle_import_error(self, result, error, raise_errors=False):
+        rows = getattr(self, "_rows_to_read", None)
+        if rows is not None and result is not None and not result.rows:  # before_import refused the file
+            del rows[0 : len(rows)]  # the library counts the rows again after before_import
+        super().handle_import_error(result, error, raise_errors)
+
 
 HR_COLUMNS = [
     "payroll_number",
@@ -68,7 +117,7 @@ def control_character_problem(value: str) -> str:
     return ""
 
 
-class PersonResource(SafeExportResource):
+class PersonResource(ReasonOnlyErrors, SafeExportResource):
     supervisor_payroll_number = fields.Field(attribute=None, column_name="supervisor_payroll_number", readonly=True)
     leaving_date = fields.Field(
         attribute="leaving_date", column_name="leaving_date", widget=widgets.DateWidget(format="%Y-%m-%d")
@@ -89,6 +138,10 @@ class PersonResource(SafeExportResource):
         if missing:
             raise ValueError(f"The file has no column {', '.join(missing)}. Expected: {', '.join(HR_COLUMNS)}.")
         self._payroll_in_file = {_clean(r.get("payroll_number")).upper() for r in dataset.dict}
+        from api.selectors import service_account_identifiers  # the API's rule; api imports portal
+
+        supervisors = {_clean(r.get("supervisor_payroll_number")).upper() for r in dataset.dict}
+        self._service_accounts = service_account_identifiers(self._payroll_in_file | supervisors - {""})
         self._supervisors: dict[str, str] = {}
         # Whose leaving date the file changes is told after the import (see after_import).
         self._leaving_before = dict(
@@ -111,6 +164,8 @@ class PersonResource(SafeExportResource):
             payroll_number_validator(row["payroll_number"])
         except ValidationError as exc:
             errors["payroll_number"] = exc.messages
+        if row["payroll_number"] in self._service_accounts:
+            errors["payroll_number"] = [f"{row['payroll_number']} is an API service account, not a person."]
         try:
             validate_email(row["email"])
         except ValidationError:
@@ -122,6 +177,8 @@ class PersonResource(SafeExportResource):
         if supervisor:
             if supervisor == row["payroll_number"]:
                 errors["supervisor_payroll_number"] = ["A person cannot be their own supervisor."]
+            elif supervisor in self._service_accounts:
+                errors["supervisor_payroll_number"] = [f"{supervisor} is an API service account, not a supervisor."]
             elif (
                 supervisor not in self._payroll_in_file and not User.objects.filter(payroll_number=supervisor).exists()
             ):

@@ -400,10 +400,11 @@ ROUTES = [
     ("devices:device_report_faulty", _officers_phone, HOLDER_ONLY),
     ("devices:device_detail", _officers_phone, only("tech_bar_staff", "data_office", "portal_admin")),
     ("devices:device_list", None, only("tech_bar_staff", "data_office", "portal_admin")),
-    # --- integration API: the schema and its docs for anyone signed in (no data in them); every
-    # endpoint answers only a service account's token, so a person's session gets 401 ---
-    ("api:schema", None, ALL_SIGNED_IN),
-    ("api:docs", None, ALL_SIGNED_IN),
+    # --- integration API: the schema and its docs for Portal admins (and any valid token, in
+    # tests/api/test_schema.py); every endpoint answers only a service account's token, so a
+    # person's session gets 401 ---
+    ("api:schema", None, only("portal_admin")),
+    ("api:docs", None, only("portal_admin")),
     ("api:mdm_devices", None, API_ONLY),
     ("api:mdm_remote_actions", None, API_ONLY),
     ("api:hr_people", None, API_ONLY),

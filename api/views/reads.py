@@ -2,6 +2,7 @@
 page costs the same number of queries however many rows it holds."""
 
 import django_filters
+from django.db.models.functions import Upper
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -19,6 +20,7 @@ from devices.filters import DeviceFilterSet
 from devices.models import Assignment, LeaverCase
 from devices.selectors import device_list
 from policy.models import Policy
+from portal.fields import LocalDateFilter
 from portal.models import User
 
 
@@ -37,6 +39,14 @@ class DeviceDetailView(ApiRetrieveView):
     required_scope = "read"
     serializer_class = DeviceSerializer
     lookup_field = "asset_tag"
+    lookup_url_kwarg = "asset_tag"
+
+    def get_object(self):
+        # one tag whatever its case (devices_device_asset_tag_unique_any_case)
+        tag = self.kwargs["asset_tag"].upper()
+        device = get_object_or_404(self.get_queryset().annotate(tag=Upper("asset_tag")), tag=tag)
+        self.check_object_permissions(self.request, device)
+        return device
 
     def get_queryset(self):
         if "\x00" in self.kwargs.get("asset_tag", ""):  # PostgreSQL refuses NUL in text: no such tag
@@ -53,7 +63,7 @@ class AssignmentFilterSet(django_filters.FilterSet):
     open = django_filters.ChoiceFilter(
         choices=_YES_NO, method="filter_open", help_text="Still held (true) or returned."
     )
-    issued_from = django_filters.DateFilter(
+    issued_from = LocalDateFilter(
         field_name="issued_at", lookup_expr="date__gte", help_text="Issued on or after this date (UTC)."
     )
 
@@ -118,7 +128,7 @@ class PolicyComplianceView(ApiListView):
 
 
 class LeaverCaseFilterSet(django_filters.FilterSet):
-    since = django_filters.DateFilter(
+    since = LocalDateFilter(
         field_name="ready_for_account_closure_at",
         lookup_expr="date__gte",
         help_text="Only cases ready on or after this date (UTC).",

@@ -24,14 +24,31 @@ def _per_item(errors: dict[int, dict], count: int) -> list[dict]:
     return [errors.get(index, {}) for index in range(count)]
 
 
-def _invalid(payload, key: str) -> Response:
+def _invalid(payload, key: str, check: Callable[[dict[int, dict]], dict[int, dict]]) -> Response:
     """The serializer's errors, a batch's as one entry per item ({} for a good one), as the
-    services' errors are given."""
+    services' errors are given. The items the serializer passed are checked by the service too
+    (`check`, writing nothing), so that one answer names every item's problems."""
     errors = dict(payload.errors)
+    raw_items = payload.initial_data.get(key) if isinstance(payload.initial_data, dict) else None
+    if not isinstance(raw_items, list) or not raw_items:
+        return Response(errors, status=status.HTTP_400_BAD_REQUEST)
     items = errors.get(key)
-    if isinstance(items, dict) and all(isinstance(index, int) for index in items):
-        count = len(payload.initial_data.get(key) or [])
-        errors[key] = _per_item(items, count)
+    item_errors = dict(items) if isinstance(items, dict) and all(isinstance(i, int) for i in items) else {}
+    if items is None or item_errors:
+        child = payload.fields[key].child
+        good = {}
+        for index, raw in enumerate(raw_items):
+            if index in item_errors:
+                continue
+            item = type(child)(data=raw)
+            if item.is_valid():
+                good[index] = item.validated_data
+            else:  # only when the list as a whole was never checked (a batch-level error came first)
+                item_errors[index] = item.errors
+        for index, found in check(good).items():
+            item_errors[index] = found
+        if item_errors:
+            errors[key] = _per_item(item_errors, len(raw_items))
     return Response(errors, status=status.HTTP_400_BAD_REQUEST)
 
 
@@ -41,17 +58,26 @@ class _BatchUpsertView(ApiView):
 
     serializer_class: type[serializers.Serializer]
     key = ""  # the payload's list of items
-    upsert: Callable  # the service, a staticmethod: upsert(items=..., actor=...) -> its outcome
+    upsert: Callable  # the service, a staticmethod: upsert(items=..., actor=..., dry_run=False) -> its outcome
 
     def post(self, request):
         payload = self.serializer_class(data=request.data)
         if not payload.is_valid():
-            return _invalid(payload, self.key)
+            return _invalid(payload, self.key, lambda good: self._check(good, actor=request.user))
         items = payload.validated_data[self.key]
         outcome = self.upsert(items=items, actor=request.user)
         if not outcome.ok:
             return Response({self.key: _per_item(outcome.errors, len(items))}, status=status.HTTP_400_BAD_REQUEST)
         return Response({self.key: outcome.results})
+
+    def _check(self, good: dict[int, dict], *, actor) -> dict[int, dict]:
+        """The service's errors for the items the serializer passed, by their place in the batch;
+        nothing is written (the batch is refused anyway)."""
+        if not good:
+            return {}
+        indices = list(good)
+        outcome = self.upsert(items=list(good.values()), actor=actor, dry_run=True)
+        return {indices[index]: found for index, found in outcome.errors.items()}
 
 
 @extend_schema_view(

@@ -6,6 +6,7 @@ Status changes only through `devices.services`, and only along the edges of `Dev
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from devices.models.catalogue import DeviceModel, TechBar
@@ -59,7 +60,13 @@ class Device(models.Model):
                 condition=~Q(imei=""),
                 name="devices_device_imei_unique",
                 violation_error_message="Another device has this IMEI.",
-            )
+            ),
+            # One tag whatever its case: a label read as "kb000123" is KB000123 (lookups use iexact).
+            models.UniqueConstraint(
+                Upper("asset_tag"),
+                name="devices_device_asset_tag_unique_any_case",
+                violation_error_message="Another device has this asset tag (in capitals or not).",
+            ),
         ]
 
     def __str__(self):

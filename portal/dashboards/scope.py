@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from portal import permissions
+from portal.fields import LocalDateFilter
 from portal.models import User
 
 DEFAULT_DAYS = 365
@@ -37,12 +38,12 @@ class DashboardFilterForm(forms.Form):
 class DashboardFilterSet(django_filters.FilterSet):
     """The filter bar: its form checks the values; the panels apply them (see Scope)."""
 
-    date_from = django_filters.DateFilter(
+    date_from = LocalDateFilter(
         label="From",
         method="keep",
         widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),
     )
-    date_to = django_filters.DateFilter(
+    date_to = LocalDateFilter(
         label="To",
         method="keep",
         widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}),

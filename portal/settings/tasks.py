@@ -161,7 +161,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasTokenScope"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiTokenRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],  # JSON, refused past 20 levels deep
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 # Requests per token, by its scope ("1000/hour", "60/min"); empty: no limit.
@@ -176,8 +176,9 @@ SPECTACULAR_SETTINGS = {
     "mdm, hr or read. Batches are all or none; unknown fields are refused.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_AUTHENTICATION": [],
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],  # the portal's sign-in guards the docs
+    # Portal admins (their portal session) and any valid token: api.views.docs, api.permissions
+    "SERVE_AUTHENTICATION": ["api.authentication.ApiTokenAuthentication"],
+    "SERVE_PERMISSIONS": ["api.permissions.ReadsTheDocs"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -22,8 +22,8 @@ def test_a_portal_admin_creates_a_token_and_copies_it(page, live_server, portal_
     assert_accessible(page)
 
 
-def test_the_docs_use_only_kitbags_own_files(page, live_server, officer):
-    sign_in(page, live_server, officer)
+def test_the_docs_use_only_kitbags_own_files(page, live_server, portal_admin):
+    sign_in(page, live_server, portal_admin)
     elsewhere = []
     page.on("request", lambda r: None if r.url.startswith(live_server.url) else elsewhere.append(r.url))
     page.goto(f"{live_server.url}/api/docs/")

@@ -101,6 +101,25 @@ def test_unknown_fields_are_refused(hr):
     assert not User.objects.filter(payroll_number="PC2001").exists()
 
 
+def test_an_unknown_field_does_not_hide_the_other_items_errors(hr):
+    batch = {
+        "people": [
+            _person("PC2001", leaving_on="2026-08-01"),
+            _person("PC2002", supervisor_payroll_number="PS9999"),
+            {"payroll_number": "PC2003"},
+            _person("PC2004"),
+        ]
+    }
+    response = hr.post(URL, batch, format="json")
+    assert response.status_code == 400
+    errors = response.json()["people"]
+    assert errors[0] == {"leaving_on": ["Unknown field."]}
+    assert "PS9999" in errors[1]["supervisor_payroll_number"][0]
+    assert "email" in errors[2]
+    assert errors[3] == {}
+    assert not User.objects.filter(payroll_number__startswith="PC200").exists()
+
+
 def test_a_service_account_is_not_a_person(hr, make_token):
     make_token("read", account="SVCREPORTS")
     response = hr.post(URL, {"people": [_person("SVCREPORTS")]}, format="json")

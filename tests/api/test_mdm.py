@@ -141,6 +141,30 @@ def test_unknown_fields_are_refused(mdm, bar, phone_model, payload, field):
     assert not Device.objects.exists()
 
 
+def test_unknown_fields_and_every_other_items_errors_are_answered_together(mdm, bar, phone_model):
+    batch = {
+        "devices": [
+            {**_new(1), "colour": "black", "enrolled_on": "soon"},
+            _new(2, imei="123456789012345"),
+            _new(3, model="Nokia 3310"),
+            _new(4),
+        ],
+        "dry_run": True,
+    }
+    response = mdm.post(URL, batch, format="json")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["dry_run"] == ["Unknown field."]
+    errors = body["devices"]
+    assert len(errors) == 4
+    assert errors[0]["colour"] == ["Unknown field."] and "enrolled_on" in errors[0]
+    assert "not a valid IMEI" in errors[1]["imei"][0]
+    assert "Unknown model" in errors[2]["model"][0]
+    assert errors[3] == {}
+    assert not Device.objects.exists()
+    assert not DeviceEvent.objects.exists()
+
+
 @pytest.mark.parametrize(
     "payload",
     [{}, {"devices": []}, {"devices": [{}]}, {"devices": "KB1"}, [], "x", {"devices": [{"enrolled_on": "soon"}]}],
@@ -195,3 +219,26 @@ def test_nothing_waiting_is_409_and_an_unknown_device_400(mdm, held_phone):
     assert mdm.post(ACTIONS, {**body, "asset_tag": held_phone.asset_tag}, format="json").status_code == 409
     assert mdm.post(ACTIONS, {**body, "asset_tag": "NOPE"}, format="json").status_code == 400
     assert mdm.post(ACTIONS, {**body, "asset_tag": "x", "why": 1}, format="json").json() == {"why": ["Unknown field."]}
+
+
+@pytest.mark.parametrize("depth", [100_000, 5_000, 900, 25])
+@pytest.mark.parametrize("url", [URL, ACTIONS, "/api/v1/hr/people/"])
+def test_deeply_nested_json_is_a_400_in_json(api_as, url, depth):
+    client = api_as("hr" if "/hr/" in url else "mdm")
+    body = '{"devices": ' + "[" * depth + "]" * depth + "}"
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400, response.content[:300]
+    assert response["Content-Type"] == "application/json"
+    assert "nested" in response.json()["detail"]
+
+
+def test_a_duplicate_key_under_concurrency_is_a_reason_in_json(mdm, bar, phone_model, monkeypatch):
+    from tests.devices.test_mdm_import import _a_concurrent_import_saved_them_first
+
+    _a_concurrent_import_saved_them_first(monkeypatch)
+    response = mdm.post(URL, {"devices": [_new(1)]}, format="json")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "duplicate key" not in body and "IntegrityError" not in body and "/work/" not in body
+    assert "at the same moment" in response.json()["devices"][0]["non_field_errors"][0]
+    assert not Device.objects.exists()

@@ -109,6 +109,15 @@ def test_filters_narrow_the_list_and_bad_input_is_a_400(client, data_office, mak
     assert response.status_code == 400 and "real date" in response.text
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_missing_since_date_out_of_range_is_a_400_with_the_forms_message(client, data_office, day):
+    client.force_login(data_office)
+    for query in ({"since": day}, {"since": day, "_export": "csv"}):
+        response = client.get(GAPS, query)
+        assert response.status_code == 400
+        assert "enter a date between 1900 and 2100" in response.text
+
+
 def test_a_supervisor_filters_only_by_their_own_teams(client, supervisor, officer):
     officer.supervisor = supervisor
     officer.team = "Response 3"

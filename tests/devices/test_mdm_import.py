@@ -179,3 +179,46 @@ def test_the_import_costs_the_same_queries_at_5_or_60_rows(
         assert devices_import(data=large, actor=tech_bar_staff, tech_bar=bar).created == 60
     with django_assert_max_num_queries(len(again.captured_queries)):
         assert devices_import(data=large, actor=tech_bar_staff, tech_bar=bar).unchanged == 60
+
+
+def test_a_wrong_header_is_the_only_error_reported(tech_bar_staff, bar, phone_model):
+    data = _csv([_row(1), _row(2)], header=HEADER.replace("IMEI", "IMEI number"))
+    report = devices_import(data=data, actor=tech_bar_staff, tech_bar=bar)
+    assert len(report.errors) == 1 and report.errors[0].startswith("Wrong header:"), report.errors
+    assert not Device.objects.exists()
+
+
+@pytest.mark.parametrize("enrolled", ["0001-01-01", "31/12/9999", "1899-12-31"])
+def test_an_enrolment_date_out_of_range_is_refused_with_its_line(frozen, tech_bar_staff, bar, phone_model, enrolled):
+    report = devices_import(data=_csv([_row(1, enrolled=enrolled)]), actor=tech_bar_staff, tech_bar=bar)
+    assert report.errors == [f"line 2: Enrolment date: “{enrolled}” is not a date between 1900 and 2100."]
+    assert not Device.objects.exists()
+
+
+DATABASE_TEXT = 'duplicate key value violates unique constraint "devices_device_asset_tag_key"'
+
+
+def _a_concurrent_import_saved_them_first(monkeypatch):
+    """The race, as the database reports it: another import saved the same asset tag between this
+    import's checks and its INSERT."""
+    from django.db import IntegrityError
+
+    from devices import services
+
+    def saved_first(**kwargs):
+        raise IntegrityError(DATABASE_TEXT + "\nDETAIL:  Key (asset_tag)=(MD000001) already exists.")
+
+    monkeypatch.setattr(services, "devices_receive_bulk", saved_first)
+
+
+def test_a_duplicate_key_under_concurrency_is_the_reason_not_the_database_text(
+    frozen, tech_bar_staff, bar, phone_model, monkeypatch, caplog
+):
+    _a_concurrent_import_saved_them_first(monkeypatch)
+    report = devices_import(data=_csv([_row(1)]), actor=tech_bar_staff, tech_bar=bar)
+    assert report.errors == [
+        "Another import or change saved some of these records at the same moment: nothing was changed. "
+        "Check the file and import it again."
+    ]
+    assert not Device.objects.exists()
+    assert DATABASE_TEXT in caplog.text  # the logs keep the database's own words

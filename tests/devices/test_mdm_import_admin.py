@@ -53,7 +53,9 @@ def test_a_wrong_header_is_refused_with_the_columns_expected(client, tech_bar_st
     client.force_login(tech_bar_staff)
     data = b"Device name,Serial\r\nPHONE-1,R58\r\n"
     response = client.post(IMPORT, {"import_file": _upload(data), "format": "0", "resource": "0", "tech_bar": bar.pk})
-    assert "Wrong header: it has no column Asset tag" in response.content.decode()
+    page = response.content.decode()
+    assert "Wrong header: it has no column Asset tag" in page
+    assert "object has no attribute" not in page and "Traceback" not in page and "Line number" not in page
     assert not Device.objects.exists()
 
 

@@ -205,6 +205,15 @@ def test_an_empty_scan_and_an_unknown_missing_row_are_400s(counter_client, bar, 
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("missing", ["abc", "1.5", "-1", "²", "99999999999999999999999", ""])
+def test_a_mark_lost_for_no_real_missing_row_is_a_400_with_the_message(counter_client, bar, tech_bar_staff, missing):
+    taken = stocktake.stocktake_start(tech_bar=bar, actor=tech_bar_staff)
+    url = reverse("admin:devices_stocktake_count", args=[taken.pk])
+    response = counter_client.post(url, {"action": "lost", "missing": missing})
+    assert response.status_code == 400
+    assert "Choose a device listed as missing." in response.content.decode()
+
+
 @pytest.mark.django_db
 def test_on_the_demo_data_a_stocktake_at_hq_finds_the_one_phone_not_on_the_shelf(client, capsys):
     from django.core.management import call_command

@@ -126,6 +126,18 @@ def test_bad_filters_get_a_message_and_400_with_values_kept(client_as, incidents
     )
 
 
+@pytest.mark.parametrize(
+    "query",
+    [{"date_to": "9999-12-31"}, {"date_to": "0001-01-02"}, {"date_from": "0001-01-01"}, {"date_from": "9999-12-31"}],
+)
+@pytest.mark.parametrize("section", ["incidents", "devices", "leavers"])
+def test_a_date_out_of_range_is_a_400_with_the_forms_message(db, client_as, section, query):
+    response = client_as("portal_admin").get(reverse("portal:dashboard", args=[section]), query)
+    assert response.status_code == 400
+    assert "enter a date between 1900 and 2100" in response.content.decode()
+    assert f'value="{next(iter(query.values()))}"' in response.content.decode()  # what was typed is kept
+
+
 def test_csv_export_is_the_panel_table_with_formulas_neutralised(client_as, data_office):
     UserFactory(roles=[Role.OFFICER], command_unit="=HYPERLINK(1)")
     _policy_accepted_by(data_office)

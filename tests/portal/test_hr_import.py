@@ -163,3 +163,27 @@ def test_the_command_names_the_line_with_a_line_break(tmp_path, db):
         call_command("import_people", str(path), stderr=(err := io.StringIO()))
 
     assert "line 5: first_name: “Ann↵Marie” contains a line break" in err.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_service_accounts_identifier_is_refused_as_a_person_and_as_a_supervisor(portal_admin):
+    from api.services import api_token_create
+
+    token, _ = api_token_create(actor=portal_admin, name="HR feed", scope="hr", service_account_id="SVCHR")
+    rows = HEADER + (
+        "svchr,Api,Account,api@police.example,Police Constable,North,Response 1,S2001,\n"
+        "S2001,Gareth,Evans,gareth.evans@police.example,Sergeant,North,Response 1,,\n"
+        "P1001,Amina,Khan,amina.khan@police.example,Police Constable,North,Response 1,SVCHR,\n"
+    )
+
+    report = people_import(csv_text=rows)
+
+    assert not report.ok
+    assert any(e.startswith("line 2: payroll_number:") and "service account" in e for e in report.errors), report.errors
+    assert any(e.startswith("line 4: supervisor_payroll_number:") and "service account" in e for e in report.errors), (
+        report.errors
+    )
+    account = User.objects.get(pk=token.service_account_id)
+    assert not account.groups.exists() and account.supervisor_id is None and not account.is_active
+    assert account.email.endswith("@service-account.invalid")
+    assert not User.objects.filter(payroll_number__in=["S2001", "P1001"]).exists()
