@@ -1,6 +1,6 @@
 """Batches from the MDM and HR systems, written through the same import resources (and so the
-same rules and services) as the CSV imports in the admin: `devices.resources.DeviceResource`
-(new devices received into stock through `devices.services`) and `portal.resources.PersonResource`.
+same rules and services) as the CSV imports in the admin: `devices.imports.resources.DeviceResource`
+(new devices received into stock through `devices.core.services`) and `portal.resources.PersonResource`.
 
 All items or none: any bad item refuses the batch, and the answer names each item's problems by
 its index and the API's field names. The same batch twice changes nothing.
@@ -16,9 +16,9 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 
 from api.selectors import service_account_identifiers
+from devices.imports.resources import COLUMNS as DEVICE_COLUMNS
+from devices.imports.resources import TECH_BAR_COLUMN, DeviceResource
 from devices.models import Device
-from devices.resources import COLUMNS as DEVICE_COLUMNS
-from devices.resources import TECH_BAR_COLUMN, DeviceResource
 from portal.models import User
 from portal.resources import HR_COLUMNS, PersonResource
 
@@ -217,7 +217,7 @@ def people_upsert(*, items: list[dict], actor: User, dry_run: bool = False) -> B
     """People from the HR system, by payroll number, as the HR feed's CSV import writes them (the
     same checks, supervisors linked after every item is in). Fields an item leaves out keep their
     values. A leaving date set, moved or cleared opens, moves or cancels the person's leaver case
-    (devices.leavers, through the import's `leaving_date_changed`), in the service account's name.
+    (devices.leavers.services, through the import's `leaving_date_changed`), in the service account's name.
     `dry_run`: check, write nothing."""
     outcome = BatchOutcome()
     payrolls = [str(i.get("payroll_number") or "").strip().upper() for i in items]

@@ -99,9 +99,9 @@ class NothingToReport(Exception):
 
 def remote_action_report(*, device, kind: str, outcome: str, note: str, actor: User):
     """The MDM says a wipe or SIM block it was asked for is done (or failed): the open request ends
-    through `devices.remote`, as when Tech Bar staff mark it. Reporting "done" again is harmless: the
+    through `devices.losses.services.remote`, as when Tech Bar staff mark it. Reporting "done" again is harmless: the
     request already done is answered, unchanged."""
-    from devices import remote
+    from devices.losses.services import remote
     from devices.models import RemoteAction
 
     actions = RemoteAction.objects.filter(device=device, kind=kind)

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.urls import reverse
 
 from bench.measure import client_for, percentile
-from devices.counter import SESSION_KEY
+from devices.counter.views import SESSION_KEY
 from devices.demo import write_mdm_csv
+from devices.imports.services.files import devices_import
 from devices.models import Assignment, Device, TechBar
-from devices.services import devices_import
 from policy.models import Acknowledgement, PolicyVersion
 from portal.models import User
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from bench.copy import copy_objects, next_id
-from devices import leaver_ladder
+from devices.leavers import ladder as leaver_ladder
 from devices.models import Assignment, LeaverCase, LeaverEvent, LeaverLine, LeaverPropertyKind, LeaverStep
 from incidents import ladders
 from incidents.models import Incident, IncidentEvent, IncidentStep

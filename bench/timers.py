@@ -24,7 +24,7 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
-from devices import leaver_ladder, request_ladder
+from devices.leavers import ladder as leaver_ladder
 from devices.models import (
     DeviceRequest,
     DeviceRequestStep,
@@ -35,6 +35,7 @@ from devices.models import (
     LeaverStep,
     TechBar,
 )
+from devices.requests import ladder as request_ladder
 from incidents import ladders
 from incidents.models import Incident, IncidentEvent, IncidentStep
 from portal.models import Notification, OutboundEmail, Role, User

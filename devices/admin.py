@@ -6,17 +6,14 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from devices import (  # noqa: F401  (triage_admin, leaver_admin and request_admin register their pages)
-    counter,
-    labels,
-    leaver_admin,
-    remote,
-    request_admin,
-    services,
-    triage_admin,
-)
-from devices.admin_import import DeviceImportMixin
-from devices.forms import DeviceAdminForm
+from devices.core import services
+from devices.core.forms import DeviceAdminForm
+from devices.core.services import DeviceError
+from devices.counter import views as counter
+from devices.imports.admin import DeviceImportMixin
+from devices.labels import services as labels
+from devices.leavers import admin as leaver_admin  # noqa: F401  (registers its admin pages)
+from devices.losses.services import remote
 from devices.models import (
     Assignment,
     CounterLine,
@@ -29,7 +26,8 @@ from devices.models import (
     TechBar,
     TechBarOpeningHours,
 )
-from devices.services import DeviceError
+from devices.requests import admin as request_admin  # noqa: F401  (registers its admin pages)
+from devices.triage import admin as triage_admin  # noqa: F401  (registers its admin pages)
 from portal import permissions
 from portal.admin import ReadOnlyAdmin, UserAdmin
 from portal.admin_input import SafeActionsMixin
@@ -175,7 +173,7 @@ class FailReasonForm(forms.Form):
 @admin.register(RemoteAction)
 class RemoteActionAdmin(admin.ModelAdmin):
     """The Tech Bar's queue of SIM blocks and wipes. Changes only through the actions, which call
-    `devices.remote`'s services."""
+    `devices.losses.services.remote`'s services."""
 
     # The queue's columns on a 1280 px screen beside the menus; who asked, the adapter, its reference
     # and when it was sent or done are on each action's page.
@@ -328,8 +326,8 @@ class CounterVisitAdmin(ReadOnlyAdmin):
 
 
 def leaver_counter_urls(view):
-    """The leaver's case at the counter (devices.leaver_counter)."""
-    from devices import leaver_counter
+    """The leaver's case at the counter (devices.leavers.views.counter)."""
+    from devices.leavers.views import counter as leaver_counter
 
     prefix = "counter/<str:payroll>/leaver/<int:line_pk>"
     return [
@@ -387,4 +385,4 @@ def _app_list_with_counter(request, app_label=None):
 
 admin.site.get_app_list = _app_list_with_counter
 
-from devices import stock_admin  # noqa: E402, F401  (registers the stock and stocktake admin)
+from devices.stock import admin as stock_admin  # noqa: E402, F401  (registers the stock and stocktake admin)

@@ -8,10 +8,10 @@ class DevicesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from devices import checks, leaver_hooks  # noqa: F401 - checks registers the ladder check
-        from devices.incident_links import incident_devices_section
-        from devices.kit_requests import device_request_step_fire
-        from devices.leavers import leaver_step_fire
+        from devices import checks  # noqa: F401 - checks registers the ladder check
+        from devices.core.incident_links import incident_devices_section
+        from devices.leavers import hooks as leaver_hooks
+        from devices.leavers.services import leaver_step_fire
         from devices.models import (
             CommandUnitLead,
             Device,
@@ -25,6 +25,7 @@ class DevicesConfig(AppConfig):
             LeaverStep,
             TechBar,
         )
+        from devices.requests.services import device_request_step_fire
         from incidents.signals import incident_page_sections
         from portal import timers
         from portal.signals import leaving_date_changed

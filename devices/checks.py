@@ -2,13 +2,14 @@
 
 from django.core.checks import Error, register
 
-from devices import leaver_ladder, request_ladder
+from devices.leavers import ladder as leaver_ladder
+from devices.requests import ladder as request_ladder
 
 
 @register()
 def check_leaver_ladder(app_configs, **kwargs):
     return [
-        Error(f"Leaver case ladder: {problem}.", id="devices.E001", hint="See devices/leaver_ladder.py.")
+        Error(f"Leaver case ladder: {problem}.", id="devices.E001", hint="See devices/leavers/ladder.py.")
         for problem in leaver_ladder.problems()
     ]
 
@@ -16,6 +17,6 @@ def check_leaver_ladder(app_configs, **kwargs):
 @register()
 def check_request_ladder(app_configs, **kwargs):
     return [
-        Error(f"Kit request ladder: {problem}.", id="devices.E002", hint="See devices/request_ladder.py.")
+        Error(f"Kit request ladder: {problem}.", id="devices.E002", hint="See devices/requests/ladder.py.")
         for problem in request_ladder.problems()
     ]

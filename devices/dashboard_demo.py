@@ -9,11 +9,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from devices.kit_requests import device_request_submit
-from devices.leavers.cases import leaver_date_set
-from devices.losses import device_report_lost
+from devices.core.services import device_issue
+from devices.leavers.services.cases import leaver_date_set
+from devices.losses.services.losses import device_report_lost
 from devices.models import Device, DeviceLoss, DeviceModel, DeviceRequest, LeaverCase, TechBar
-from devices.services import device_issue
+from devices.requests.services import device_request_submit
 from portal.models import User
 
 # (make, model): (unit cost in pounds, expected life in months)

@@ -12,7 +12,10 @@ import datetime
 import random
 from collections.abc import Sequence
 
-from devices import services
+from devices.core import services
+from devices.core.selectors import imei_check_digit
+from devices.counter import services as counter_services
+from devices.imports.resources import COLUMNS
 from devices.models import (
     CommandUnitLead,
     CounterVisit,
@@ -22,8 +25,6 @@ from devices.models import (
     TechBar,
     TechBarOpeningHours,
 )
-from devices.resources import COLUMNS
-from devices.selectors import imei_check_digit
 from portal.models import User
 
 SPARE_PHONES_PER_TECH_BAR = 5
@@ -82,15 +83,15 @@ def seed_devices_demo(
     if not CounterVisit.objects.filter(person=officer).exists():
         stock = _phones_in_stock(home)
         first, second = stock[0], stock[1]
-        services.counter_visit_confirm(
-            person=officer, actor=issuer, tech_bar=home, basket=services.CounterBasket(hand_over=[first])
+        counter_services.counter_visit_confirm(
+            person=officer, actor=issuer, tech_bar=home, basket=counter_services.CounterBasket(hand_over=[first])
         )
-        services.counter_visit_confirm(
+        counter_services.counter_visit_confirm(
             person=officer,
             actor=issuer,
             tech_bar=home,
-            basket=services.CounterBasket(
-                take_back=[services.TakeBack(first, "damaged", "Screen cracked, dropped on duty")],
+            basket=counter_services.CounterBasket(
+                take_back=[counter_services.TakeBack(first, "damaged", "Screen cracked, dropped on duty")],
                 hand_over=[second],
             ),
         )

@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from devices import import_jobs, remote
+from devices.imports.services import jobs as import_jobs
+from devices.losses.services import remote
 from devices.models import RemoteAction
 
 
@@ -29,6 +30,6 @@ def run_device_import_job(job_id: int) -> None:
 @shared_task(name="devices.tasks.deactivate_leavers", ignore_result=True)
 def deactivate_leavers() -> int:
     """Beat: deactivate the people whose leaver case has closed and whose leaving date has come."""
-    from devices.leavers import leaver_people_deactivate_due
+    from devices.leavers.services import leaver_people_deactivate_due
 
     return leaver_people_deactivate_due()

@@ -19,7 +19,7 @@ class PolicyGateMiddleware:
         user = getattr(request, "user", None)
         # Only page loads are gated. A form that was already open when the grace period ran out
         # is let through, so nothing typed into it is lost; the page it leads to is gated. Kit
-        # issue checks acceptance itself (devices.services), so nothing depends on a POST here.
+        # issue checks acceptance itself (devices.core.services), so nothing depends on a POST here.
         if (
             request.method in ("GET", "HEAD")
             and user is not None

@@ -14,9 +14,9 @@ from django.template.defaultfilters import filesizeformat
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from devices import leaver_selectors
 from devices import permissions as devices_permissions
-from devices import selectors as devices_selectors
+from devices.core import selectors as devices_selectors
+from devices.leavers.selectors import cases as leaver_selectors
 from incidents import permissions as incident_permissions
 from incidents.selectors import incidents_home_panel
 from policy import selectors as policy_selectors

@@ -52,8 +52,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "devices.DeviceLoss": COUNTER_READS,
     # SIM blocks and wipes: marked done or failed through the admin's actions, never added or deleted.
     "devices.StockLevel": {"tech_bar_staff": "vcad", **PORTAL_ADMIN_MANAGES},  # low-stock levels
-    "devices.StockTransfer": COUNTER_READS,  # sent and received through devices.stock
-    "devices.Stocktake": COUNTER_READS,  # run on its own pages through devices.stocktake
+    "devices.StockTransfer": COUNTER_READS,  # sent and received through devices.stock.services.stock
+    "devices.Stocktake": COUNTER_READS,  # run on its own pages through devices.stock.services.stocktake
     "devices.RemoteAction": {"tech_bar_staff": "vc", "portal_admin": "vc", "superuser": "vc"},
     # The triage queue: outcomes given by the admin's actions (a change), never added or deleted.
     "devices.TriageDevice": {"tech_bar_staff": "vc", "portal_admin": "vc", "superuser": "vc"},

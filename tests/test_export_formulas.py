@@ -56,7 +56,7 @@ def _kit_gaps(get):
 
 
 def _leavers(get):
-    from devices import leavers
+    from devices.leavers import services as leavers
     from devices.models import LeaverCase
 
     for person in _people():

@@ -108,8 +108,8 @@ def _officers_breach_triaged(get) -> dict:
 
 def _officers_phone(get) -> dict:
     """A phone issued to the `officer` fixture: theirs to report, nobody else's (404)."""
+    from devices.core.services import device_issue
     from devices.models import Device, DeviceModel, TechBar
-    from devices.services import device_issue
 
     bar = TechBar.objects.create(code="perm", name="Permissions Tech Bar")
     model = DeviceModel.objects.create(make="Samsung", model_name="Galaxy S24", kind=DeviceModel.Kind.SMARTPHONE)
@@ -127,17 +127,17 @@ HOLDER_ONLY = {"officer": 200, "supervisor": 404, "tech_bar_staff": 404, "data_o
 
 def _officers_receipt(get) -> dict:
     """A counter visit where the `officer` fixture was handed a phone: their receipt."""
-    from devices import services
+    from devices.counter import services as counter_services
     from devices.models import Device, DeviceModel, TechBar
 
     bar = TechBar.objects.create(code="perm", name="Permissions Tech Bar")
     model = DeviceModel.objects.create(make="Samsung", model_name="Galaxy", kind=DeviceModel.Kind.SMARTPHONE)
     phone = Device.objects.create(asset_tag="KBPERM1", model=model, tech_bar=bar)
-    visit = services.counter_visit_confirm(
+    visit = counter_services.counter_visit_confirm(
         person=get("officer"),
         actor=get("tech_bar_staff"),
         tech_bar=bar,
-        basket=services.CounterBasket(hand_over=[phone]),
+        basket=counter_services.CounterBasket(hand_over=[phone]),
     )
     return {"pk": visit.pk}
 
@@ -151,7 +151,7 @@ def _a_stocktake(get) -> dict:
 
 def _tech_bar_staffs_import_job(get) -> dict:
     """A large MDM import started by the `tech_bar_staff` fixture: theirs and Portal admins' only."""
-    from devices import import_jobs
+    from devices.imports.services import jobs as import_jobs
 
     job = import_jobs.device_import_job_start(
         actor=get("tech_bar_staff"), file_name="intune.csv", data=b"Asset tag\r\n", tech_bar=None
@@ -182,7 +182,7 @@ def _officers_leaver_case(get) -> dict:
 
     from django.utils import timezone
 
-    from devices import leavers
+    from devices.leavers import services as leavers
     from devices.models import LeaverCase
 
     officer, supervisor = get("officer"), get("supervisor")
@@ -200,8 +200,8 @@ def _officers_leaver_case(get) -> dict:
 def _officers_request(get, *, kind="tablet") -> dict:
     """The `officer` fixture (in the `supervisor` fixture's team) asks for a device at a Tech Bar: a
     tablet is outside the standard kit (waits for the supervisor); a laptop is standard kit."""
-    from devices import kit_requests
     from devices.models import DeviceRequest, TechBar
+    from devices.requests import services as kit_requests
 
     officer, supervisor = get("officer"), get("supervisor")
     officer.supervisor = supervisor
@@ -224,8 +224,8 @@ def _officers_approved_request(get) -> dict:
 
 def _officers_ready_request(get) -> dict:
     """The officer's standard-kit laptop request with a laptop reserved for it."""
-    from devices import kit_requests
     from devices.models import Device, DeviceModel, DeviceRequest
+    from devices.requests import services as kit_requests
 
     kwargs = _officers_approved_request(get)
     request = DeviceRequest.objects.get(pk=kwargs["pk"])
@@ -451,7 +451,7 @@ ROUTES = [
     ("devices:request_cancel", _officers_request, {**ALL_SIGNED_IN, "data_office": 404}),
     ("devices:kit_gaps", None, only("supervisor", "tech_bar_staff", "data_office", "portal_admin")),
 ]
-# An export's page and download are their requester's own: tested in tests/devices/test_device_exports.py.
+# An export's page and download are their requester's own: tested in tests/devices/core/test_device_exports.py.
 NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read", "portal:export_job", "portal:export_download"}
 CHECKED_NAMESPACES = {"portal", "policy", "incidents", "devices", "api", "admin"}
 # The admin's model pages are in tests/test_admin_permissions.py (per model and role); Django's own

@@ -16,9 +16,9 @@ from api.serializers.read import (
     PolicySerializer,
 )
 from api.views.base import ApiListView, ApiRetrieveView, Page
-from devices.filters import DeviceFilterSet
+from devices.core.filters import DeviceFilterSet
+from devices.core.selectors import device_list
 from devices.models import Assignment, LeaverCase
-from devices.selectors import device_list
 from policy.models import Policy
 from portal.fields import LocalDateFilter
 from portal.models import User

@@ -15,7 +15,7 @@ from api.serializers.mdm import (
     RemoteActionSerializer,
 )
 from api.views.base import ApiView
-from devices.services import DeviceError
+from devices.core.services import DeviceError
 
 _BAD = OpenApiResponse(description="Field errors, per item for a batch (item order kept, {} for a good item).")
 

@@ -12,22 +12,15 @@
 - requests: kit entitlements (standard kit per role), device requests and their ladder steps
 """
 
-from devices.models.catalogue import DeviceModel, TechBar, TechBarOpeningHours
-from devices.models.counter import CounterLine, CounterVisit
-from devices.models.device import Assignment, Device, DeviceEvent
-from devices.models.import_job import DeviceImportJob
-from devices.models.leavers import (
-    CommandUnitLead,
-    LeaverCase,
-    LeaverEvent,
-    LeaverLine,
-    LeaverPropertyKind,
-    LeaverStep,
-)
-from devices.models.remote import DeviceLoss, RemoteAction
-from devices.models.requests import DeviceRequest, DeviceRequestStep, KitEntitlement
-from devices.models.stock import StockLevel, Stocktake, StocktakeMissing, StocktakeScan, StockTransfer
-from devices.models.triage import DeviceTriage, TriageDevice
+from devices.core.models.catalogue import DeviceModel, TechBar, TechBarOpeningHours
+from devices.core.models.device import Assignment, Device, DeviceEvent
+from devices.counter.models import CounterLine, CounterVisit
+from devices.imports.models import DeviceImportJob
+from devices.leavers.models import CommandUnitLead, LeaverCase, LeaverEvent, LeaverLine, LeaverPropertyKind, LeaverStep
+from devices.losses.models import DeviceLoss, RemoteAction
+from devices.requests.models import DeviceRequest, DeviceRequestStep, KitEntitlement
+from devices.stock.models import StockLevel, Stocktake, StocktakeMissing, StocktakeScan, StockTransfer
+from devices.triage.models import DeviceTriage, TriageDevice
 
 __all__ = [
     "Assignment",

@@ -1,9 +1,9 @@
 """The Devices dashboard's kit request panels: open requests by status and age, and kit gaps by
 command unit. Counts only (a request's reason may be health information), from
-devices.request_selectors."""
+devices.requests.selectors.kit."""
 
-from devices import request_selectors as numbers
 from devices.models import DeviceModel, DeviceRequest
+from devices.requests.selectors import kit as numbers
 from portal.charts import Series, bar_chart
 from portal.dashboards.panels import Panel, list_url, range_text
 from portal.dashboards.scope import Scope

@@ -150,7 +150,7 @@ else:
     # Rate limits must be shared by web workers; a database cache works with no extra server.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "kitbag_cache"}}
 # The progress of a large MDM import, written by the worker while the import's one transaction is
-# open, so never to the database (devices.import_jobs): Redis, or else files web and worker share.
+# open, so never to the database (devices.imports.services.jobs): Redis, or else files web and worker share.
 CACHES["progress"] = (
     {**CACHES["default"], "KEY_PREFIX": "progress"}
     if REDIS_URL

@@ -51,7 +51,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # What a task prints (the console mail backend under `make run`) is information, not a warning.
 CELERY_WORKER_REDIRECT_STDOUTS_LEVEL = "INFO"
 
-# --- Devices: remote actions (devices/mdm.py) -------------------------------------------------
+# --- Devices: remote actions (devices/losses/mdm.py) -------------------------------------------------
 # Who carries out SIM blocks and wipes. The default is a queue Tech Bar staff work in the admin;
 # setting the three INTUNE_* variables switches wipes to Microsoft Intune (Graph API).
 INTUNE_TENANT_ID = env.str("INTUNE_TENANT_ID", default="")
@@ -61,7 +61,7 @@ INTUNE_GRAPH_URL = env.str("INTUNE_GRAPH_URL", default="https://graph.microsoft.
 INTUNE_LOGIN_URL = env.str("INTUNE_LOGIN_URL", default="https://login.microsoftonline.com")
 KITBAG_MDM_ADAPTER = env.str(
     "KITBAG_MDM_ADAPTER",
-    default="devices.mdm.IntuneAdapter" if INTUNE_TENANT_ID else "devices.mdm.RecordedQueueAdapter",
+    default="devices.losses.mdm.IntuneAdapter" if INTUNE_TENANT_ID else "devices.losses.mdm.RecordedQueueAdapter",
 )
 # Requests whose task was lost (a worker or the broker died) are sent by this sweep.
 CELERY_BEAT_SCHEDULE["devices-send-pending-remote-actions"] = {
@@ -70,7 +70,7 @@ CELERY_BEAT_SCHEDULE["devices-send-pending-remote-actions"] = {
     "options": {"expires": 300},
 }
 
-# Leaver cases (devices.leavers): reminders and escalations fall due at this local time on their
+# Leaver cases (devices.leavers.services): reminders and escalations fall due at this local time on their
 # day; people whose case has closed are deactivated by this sweep once their leaving date comes.
 LEAVER_STEP_LOCAL_TIME = env.str("LEAVER_STEP_LOCAL_TIME", default="08:00")
 CELERY_BEAT_SCHEDULE["devices-deactivate-leavers"] = {

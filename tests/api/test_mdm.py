@@ -1,13 +1,13 @@
 """The MDM's writes: devices upserted through the import's rules and services, all or none, and
-wipes and SIM blocks reported done through devices.remote."""
+wipes and SIM blocks reported done through devices.losses.services.remote."""
 
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
-from devices import losses
 from devices.demo import demo_imei
+from devices.losses.services import losses
 from devices.models import Device, DeviceEvent, RemoteAction
 from incidents.models import IncidentEvent
 from tests.devices.conftest import NOW
@@ -233,7 +233,7 @@ def test_deeply_nested_json_is_a_400_in_json(api_as, url, depth):
 
 
 def test_a_duplicate_key_under_concurrency_is_a_reason_in_json(mdm, bar, phone_model, monkeypatch):
-    from tests.devices.test_mdm_import import _a_concurrent_import_saved_them_first
+    from tests.devices.imports.test_mdm_import import _a_concurrent_import_saved_them_first
 
     _a_concurrent_import_saved_them_first(monkeypatch)
     response = mdm.post(URL, {"devices": [_new(1)]}, format="json")

@@ -133,7 +133,7 @@ def test_devices_count_matches_the_database(reader, make_device):
 def test_leaver_cases_ready_for_account_closure(reader, portal_admin):
     import datetime
 
-    from devices import leavers
+    from devices.leavers import services as leavers
     from devices.models import LeaverCase
 
     done, pending = UserFactory(payroll_number="PC3001"), UserFactory(payroll_number="PC3002")

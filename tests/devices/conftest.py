@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from devices import services
-from devices.counter import SESSION_KEY
+from devices.core.services import device_issue
+from devices.counter import services
+from devices.counter.views import SESSION_KEY
 from devices.demo import demo_imei
 from devices.models import Device, DeviceModel, TechBar
-from devices.services import device_issue
 
 # A weekday afternoon in winter (GMT): nothing in these tests depends on the real hour.
 NOW = datetime(2026, 1, 14, 15, 0, tzinfo=UTC)
@@ -109,7 +109,7 @@ def counter_client(client, tech_bar_staff, bar):
 
 
 # The kit request tests' fixtures (a team, catalogue models, a request in any state).
-from tests.devices.request_helpers import (  # noqa: E402, F401
+from tests.devices.requests.request_helpers import (  # noqa: E402, F401
     admin_one,
     admin_two,
     boss,

@@ -13,7 +13,8 @@ from datetime import timedelta
 def run() -> str:
     from django.utils import timezone
 
-    from devices import services as device_services
+    from devices.core import services as device_services
+    from devices.counter import services as counter_services
     from devices.models import Assignment, Device, TechBar
     from incidents import services as incident_services
     from policy import selectors as policy_selectors
@@ -29,13 +30,13 @@ def run() -> str:
         u for u in candidates if policy_selectors.has_accepted_current(u) and not device_services.holder_refusal(u)
     )
     device = Device.objects.filter(tech_bar=bar, status=Device.Status.IN_STOCK).order_by("pk").first()
-    basket = device_services.CounterBasket(hand_over=[device])
-    issued = device_services.counter_visit_confirm(person=person, actor=staff, tech_bar=bar, basket=basket)
+    basket = counter_services.CounterBasket(hand_over=[device])
+    issued = counter_services.counter_visit_confirm(person=person, actor=staff, tech_bar=bar, basket=basket)
     device.refresh_from_db()
-    back = device_services.CounterBasket(
-        take_back=[device_services.TakeBack(device, Assignment.ReturnReason.NO_LONGER_NEEDED, "As new")]
+    back = counter_services.CounterBasket(
+        take_back=[counter_services.TakeBack(device, Assignment.ReturnReason.NO_LONGER_NEEDED, "As new")]
     )
-    returned = device_services.counter_visit_confirm(person=person, actor=staff, tech_bar=bar, basket=back)
+    returned = counter_services.counter_visit_confirm(person=person, actor=staff, tech_bar=bar, basket=back)
     incident = incident_services.incident_open(
         reporter=person,
         summary="CI audit flow: a notebook left in a patrol car",

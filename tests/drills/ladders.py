@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.utils import timezone
 
-from devices import leaver_ladder, request_ladder
+from devices.leavers import ladder as leaver_ladder
 from devices.models import (
     Assignment,
     DeviceModel,
@@ -25,6 +25,7 @@ from devices.models import (
     LeaverStep,
     TechBar,
 )
+from devices.requests import ladder as request_ladder
 from incidents import ladders
 from incidents.models import Incident, IncidentEvent, IncidentStep
 from policy.models import Acknowledgement

@@ -20,7 +20,7 @@ from django.db.models.signals import post_save
 from django.test import Client
 from django.urls import reverse
 
-from devices.counter import SESSION_KEY
+from devices.counter.views import SESSION_KEY
 from devices.demo import demo_imei
 from devices.models import Assignment, CounterVisit, Device, DeviceModel, TechBar
 from policy.models import Acknowledgement

@@ -8,10 +8,10 @@ from django.contrib import admin
 from django.test import Client
 from django.utils import timezone
 
-from devices import services as device_services
-from devices.kit_requests import device_request_submit
-from devices.leavers import leaver_date_set
+from devices.core import services as device_services
+from devices.leavers.services import leaver_date_set
 from devices.models import Assignment, Device, DeviceEvent, DeviceModel, KitEntitlement, TechBar
+from devices.requests.services import device_request_submit
 from incidents import services as incident_services
 from tests.conftest import WCAG_22_AA_TAGS, sign_in
 from tests.policy.factories import PolicyVersionFactory, accept, published_version
@@ -255,7 +255,7 @@ def test_the_admin_on_a_phone_scrolls_in_focusable_regions(phone_page, live_serv
 def test_the_tech_bar_lists_fit_a_desktop_screen_with_plain_titles(page, live_server, kit, tech_bar_staff, officer):
     """Remote actions, triage and devices: every column a Tech Bar needs on a 1280 px screen,
     nothing scrolled or hidden; titles and breadcrumbs in plain words."""
-    from devices import losses
+    from devices.losses.services import losses
 
     Device.objects.filter(pk=kit.device.pk).update(
         phone_number="07700 900123",

@@ -162,9 +162,9 @@ def _more_data(n: int, *, version, portal_admin, tech_bar_staff, tag: str) -> No
     """n more people in 7 units, each reporting an incident, holding a device, some leaving."""
     import datetime
 
-    from devices.leavers.cases import leaver_date_set
+    from devices.core.services import device_issue
+    from devices.leavers.services.cases import leaver_date_set
     from devices.models import Device, DeviceModel, TechBar
-    from devices.services import device_issue
     from tests.policy.factories import accept
 
     bar = TechBar.objects.create(code=f"bar-{tag}", name=f"Tech Bar {tag}")

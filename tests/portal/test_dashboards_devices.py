@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 
 from devices import dashboard_selectors as numbers
-from devices.leavers.cases import leaver_date_set
-from devices.losses import device_report_lost
+from devices.core.services import device_issue, device_return
+from devices.leavers.services.cases import leaver_date_set
+from devices.losses.services.losses import device_report_lost
 from devices.models import Device, DeviceModel, LeaverCase, LeaverPropertyKind, TechBar
-from devices.services import device_issue, device_return
 from portal.models import Role
 from tests.factories import UserFactory
 

@@ -11,7 +11,7 @@ from django.db import InterfaceError, OperationalError
 from django.test import Client
 from django.urls import reverse
 
-from devices import counter
+from devices.counter import views as counter
 from devices.models import CounterVisit
 from portal.unavailable import is_database_unavailable
 from tests.factories import UserFactory

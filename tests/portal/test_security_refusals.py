@@ -124,7 +124,7 @@ def test_a_refused_admin_page_is_recorded(client, request, role, url_name):
 
 
 def test_someone_elses_import_job_in_the_admin_is_recorded(client, tech_bar_staff):
-    from devices import import_jobs
+    from devices.imports.services import jobs as import_jobs
 
     job = import_jobs.device_import_job_start(
         actor=tech_bar_staff, file_name="a.csv", data=b"Asset tag\r\n", tech_bar=None
@@ -139,8 +139,8 @@ def test_someone_elses_import_job_in_the_admin_is_recorded(client, tech_bar_staf
 
 
 def test_a_device_once_held_is_a_plain_404_and_anyone_elses_a_refusal(client, officer, tech_bar_staff):
+    from devices.core.services import device_issue, device_return
     from devices.models import Device, DeviceModel, TechBar
-    from devices.services import device_issue, device_return
 
     bar = TechBar.objects.create(code="ref", name="Refusals Tech Bar")
     model = DeviceModel.objects.create(make="Samsung", model_name="Galaxy", kind=DeviceModel.Kind.SMARTPHONE)

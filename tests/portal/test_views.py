@@ -4,8 +4,8 @@ from unittest import mock
 
 import pytest
 
+from devices.core.services import device_issue
 from devices.models import Device, DeviceModel, TechBar
-from devices.services import device_issue
 from portal.models import Notification
 from portal.services import notify
 

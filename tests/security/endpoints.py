@@ -41,7 +41,7 @@ def _officer_for_sessions(get) -> dict:
 
 
 def _choose_tech_bar(client, get, kwargs):
-    from devices.counter import SESSION_KEY
+    from devices.counter.views import SESSION_KEY
     from devices.models import TechBar
 
     bar, _ = TechBar.objects.get_or_create(code="perm", defaults={"name": "Permissions Tech Bar"})
@@ -80,7 +80,7 @@ def _counter_basket_fields(get, kwargs) -> dict:
 
 def _triage_queue(get) -> dict:
     """A phone handed back at the counter, waiting for triage."""
-    from devices import services
+    from devices.counter import services
     from devices.models import Assignment, Device, TechBar
 
     kwargs = matrix._officers_phone(get)

@@ -4,10 +4,10 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from devices import stocktake
+from devices.core.selectors import device_by_code, person_by_payroll_number, scan_classify
+from devices.core.services import DeviceError
 from devices.models import Stocktake, StocktakeScan, TechBar
-from devices.selectors import device_by_code, person_by_payroll_number, scan_classify
-from devices.services import DeviceError
+from devices.stock.services import stocktake
 from tests import test_url_permissions as matrix
 
 pytestmark = pytest.mark.django_db

@@ -122,7 +122,7 @@ def test_script_typed_anywhere_is_inert_on_every_page(client, request, url_name,
 
 
 def _at_a_tech_bar(client):
-    from devices.counter import SESSION_KEY
+    from devices.counter.views import SESSION_KEY
     from devices.models import TechBar
 
     bar = TechBar.objects.first() or TechBar.objects.create(code="xss", name=SCRIPT)

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from devices import admin_import
-from devices.services import devices_import
+from devices.imports import admin as admin_import
+from devices.imports.services.files import devices_import
 from portal import uploads
 from tests.security import hostile
 
@@ -91,7 +91,7 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(client, tech_bar_
 @pytest.mark.django_db
 @pytest.mark.parametrize(("data", "expected"), DISGUISES.values(), ids=DISGUISES.keys())
 def test_the_import_worker_refuses_a_disguised_file_too(tech_bar_staff, data, expected):
-    """The Celery job reads the stored bytes again (devices.resources.read_csv), whatever the form said."""
+    """The Celery job reads the stored bytes again (devices.imports.resources.read_csv), whatever the form said."""
     from devices.models import Device
 
     report = devices_import(data=data, actor=tech_bar_staff)

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from devices.losses import device_report_lost
+from devices.losses.services.losses import device_report_lost
 from devices.models import Assignment, Device, DeviceLoss, RemoteAction
 from portal.models import User
 

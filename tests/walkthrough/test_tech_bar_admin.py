@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from devices import import_jobs
+from devices.imports.services import jobs as import_jobs
 from devices.models import Device, DeviceImportJob, StockTransfer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

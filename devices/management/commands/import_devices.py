@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from devices.imports.resources import COLUMNS, PROGRESS_EVERY, TECH_BAR_COLUMN
+from devices.imports.services.files import devices_import
 from devices.models import TechBar
-from devices.resources import COLUMNS, PROGRESS_EVERY, TECH_BAR_COLUMN
-from devices.services import devices_import
 from portal.models import User
 
 

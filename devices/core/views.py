@@ -1,0 +1,233 @@
+"""Device pages outside the admin: My kit and the receipts of counter visits; a holder reports kit
+lost, stolen or faulty (under
+/devices/report/, never blocked by the conditions-of-use gate), and the device page the Data
+Office reaches from an incident. Views check permission, validate a form and call one service."""
+
+import logging
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView
+
+from devices import permissions
+from devices.core import selectors
+from devices.core.filters import DeviceFilterSet
+from devices.core.forms import LossForm, ReportKindForm
+from devices.core.tables import DeviceTable
+from devices.leavers.selectors.cases import leaver_case_open_for
+from devices.losses.services import losses
+from devices.models import CounterVisit, Device, DeviceLoss
+from incidents import permissions as incident_permissions
+from incidents import services as incident_services
+from portal.localtime import local_time
+from portal.permissions import NotYours, RoleRequiredMixin
+from portal.tables import FilteredTableView
+from portal.views_mixins import BadInputMixin
+
+logger = logging.getLogger(__name__)
+
+WHAT_TO_BRING = [
+    "the device itself, even if it does not switch on",
+    "its charger, cable and case, if it came with them",
+    "your warrant card or staff pass",
+]
+
+
+class HeldDeviceMixin(RoleRequiredMixin):
+    """Loads `self.assignment`: the signed-in person's own open assignment of the device, else 404."""
+
+    permission_check = permissions.can_report_own_kit
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.assignment = selectors.assignment_held(user=request.user, device_pk=kwargs["pk"])
+            if self.assignment is None:
+                already = selectors.loss_open_reported_by(user=request.user, device_pk=kwargs["pk"])
+                if already is not None and already.incident_id:
+                    return _to_incident(request, already)
+                # a device they once held (an old link) is a plain 404; anyone else's is a refusal
+                never_theirs = Device.objects.filter(pk=kwargs["pk"]).exclude(assignments__holder=request.user)
+                raise (NotYours if never_theirs.exists() else Http404)("You do not hold this device.")
+            self.device = self.assignment.device
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(assignment=self.assignment, device=self.device, **kwargs)
+
+
+def _to_incident(request, loss: DeviceLoss):
+    """A second submit (or the back button) lands where the first one did."""
+    messages.info(
+        request,
+        f"You reported {loss.device.asset_tag} {loss.get_kind_display().lower()} already: this is its "
+        f"security incident, {loss.incident.reference}.",
+    )
+    return redirect("incidents:incident_detail", pk=loss.incident_id)
+
+
+class DeviceReportView(BadInputMixin, HeldDeviceMixin, FormView):
+    """Step 1: lost, stolen, or faulty."""
+
+    template_name = "devices/report_kind.html"
+    form_class = ReportKindForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title=f"Report a problem with {self.device.asset_tag}", **kwargs)
+
+    def form_valid(self, form):
+        kind = form.cleaned_data["kind"]
+        if kind == "faulty":
+            losses.device_report_faulty(device=self.device, actor=self.request.user)
+            return redirect("devices:device_report_faulty", pk=self.device.pk)
+        return redirect("devices:device_report_loss", pk=self.device.pk, kind=kind)
+
+
+class DeviceLossReportView(BadInputMixin, HeldDeviceMixin, FormView):
+    """Step 2 for a loss or theft: when and where. Then the incident's full report."""
+
+    template_name = "devices/report_loss.html"
+    form_class = LossForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["kind"] not in DeviceLoss.Kind.values:
+            raise Http404("No such report.")
+        self.kind = DeviceLoss.Kind(kwargs["kind"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"noticed_at": timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title=f"Report {self.device.asset_tag} {self.kind.label.lower()}",
+            kind=self.kind,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            loss = losses.device_report_lost(
+                device=self.device,
+                actor=self.request.user,
+                kind=self.kind,
+                noticed_at=form.cleaned_data["noticed_at"],
+                where=form.cleaned_data["where"],
+            )
+        except losses.AlreadyReported as already:
+            return _to_incident(self.request, already.loss)
+        except losses.DeviceError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        except incident_services.IncidentError as error:  # e.g. a time the incident clock refuses
+            for field, problems in error.message_dict.items():
+                form.add_error("noticed_at" if field == "aware_at" else None, problems)
+            return self.form_invalid(form)
+        incident = loss.incident
+        actions = " and ".join(losses.REQUESTED_WORDS[a.kind] for a in loss.remote_actions.all())
+        due = local_time(incident.due_at)
+        messages.success(
+            self.request,
+            f"{self.device.asset_tag} is reported {self.kind.label.lower()}"
+            + (f"; {actions} {'have' if ' and ' in actions else 'has'} been requested" if actions else "")
+            + f". This is its security incident, {incident.reference}: complete the full report by {due}.",
+        )
+        return redirect("incidents:incident_detail", pk=incident.pk)
+
+
+class DeviceFaultyView(HeldDeviceMixin, TemplateView):
+    """Which Tech Bars can swap it now, and what to bring."""
+
+    template_name = "devices/report_faulty.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title=f"Get {self.device.asset_tag} swapped",
+            tech_bars=selectors.tech_bars_that_can_swap(device=self.device),
+            what_to_bring=WHAT_TO_BRING,
+            **kwargs,
+        )
+
+
+class DeviceListView(FilteredTableView):
+    """Every device, filtered and searched, with a CSV/XLSX export (Tech Bar staff, Data Office)."""
+
+    permission_check = permissions.can_view_device
+    table_class = DeviceTable
+    filterset_class = DeviceFilterSet
+    template_name = "devices/device_list.html"
+    export_name = "devices"
+
+    def get_queryset(self):
+        return selectors.device_list()
+
+    def unjoined_rows(self):
+        # The holder's join adds no rows (one open assignment per device): unless a filter reads the
+        # holder (search, unit), count and page the devices alone, not the join (issue 14).
+        filters = self.filterset
+        reads_holder = filters.is_bound and (
+            not filters.is_valid() or any(filters.form.cleaned_data.get(f) for f in ("q", "unit"))
+        )
+        if reads_holder:
+            return None
+        return self.filterset_class(filters.data, queryset=selectors.devices_unjoined()).qs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title="Devices", **kwargs)
+
+    def create_export(self, export_format):
+        # An export carries holders' names and numbers out of the portal: say who took one.
+        logger.info("device export (%s) by %s: %s", export_format, self.request.user, self.request.GET.urlencode())
+        return super().create_export(export_format)
+
+
+class DeviceDetailView(RoleRequiredMixin, TemplateView):
+    """One device's custody history, losses and remote actions (Data Office and Tech Bar staff)."""
+
+    permission_check = permissions.can_view_device
+    template_name = "devices/device_detail.html"
+
+    def get_context_data(self, **kwargs):
+        from devices.models import Device
+
+        try:
+            device = selectors.device_record(pk=self.kwargs["pk"])
+        except Device.DoesNotExist as error:
+            raise Http404("No such device.") from error
+        return super().get_context_data(
+            page_title=f"Device {device.asset_tag}",
+            device=device,
+            can_see_incidents=incident_permissions.can_review(self.request.user),
+            **kwargs,
+        )
+
+
+class MyKitView(TemplateView):
+    """What I hold, since when and from which Tech Bar, with each receipt; what I handed back."""
+
+    template_name = "devices/my_kit.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            page_title="My kit",
+            held=selectors.kit_held_by(user=user),
+            handed_back=selectors.kit_handed_back_by(user=user)[:50],
+            tech_bars=selectors.tech_bars_open_to_officers(),
+            my_leaver_case=leaver_case_open_for(person=user),
+            **kwargs,
+        )
+
+
+class CounterReceiptView(TemplateView):
+    """My copy of a Tech Bar receipt. Someone else's is not found (Tech Bar staff and Portal admins
+    may open any)."""
+
+    template_name = "devices/receipt.html"
+
+    def get_context_data(self, pk, **kwargs):
+        visit = selectors.counter_visit_for_viewer(viewer=self.request.user, pk=pk)
+        if visit is None:
+            raise (NotYours if CounterVisit.objects.filter(pk=pk).exists() else Http404)("No such receipt.")
+        return super().get_context_data(page_title=f"Tech Bar receipt {visit.reference}", visit=visit, **kwargs)

@@ -1,0 +1,142 @@
+"""A kit request's reminders and release, as data (beside devices.leavers.ladder).
+
+Each rung starts from a moment of the request (`after`: "waiting", when it began waiting for an
+approver's step; "reserved", when a device was reserved for it) and falls due either a number of
+working days later (weekends and the England and Wales bank holidays skipped, at the same local
+time, moved into working hours) or a number of calendar days later at a local working hour.
+Settings may replace the ladder (`REQUEST_LADDER`, same shape); `problems()` says what is wrong.
+"""
+
+import datetime
+from dataclasses import dataclass
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.conf import settings
+
+DEFAULT_REQUEST_LADDER = [
+    {"step": "approval_reminder", "after": "waiting", "working_days": 3, "actions": ["remind_approver"]},
+    {"step": "ready_reminder", "after": "reserved", "days": 10, "actions": ["remind_requester"]},
+    {"step": "ready_release", "after": "reserved", "days": 14, "actions": ["release_reservation"]},
+]
+
+ACTIONS = {
+    "remind_approver": "remind the approver the request waits for",
+    "remind_requester": "remind the requester their device is ready for collection",
+    "release_reservation": "release the reserved device and tell the requester",
+}
+STARTS = {"waiting", "reserved"}
+
+WORKING_DAY_STARTS = datetime.time(8, 0)
+WORKING_DAY_ENDS = datetime.time(18, 0)
+
+
+@dataclass(frozen=True)
+class Rung:
+    step: str
+    after: str
+    actions: tuple[str, ...]
+    days: int = 0
+    working_days: int = 0
+
+
+def ladder() -> list[Rung]:
+    raw = getattr(settings, "REQUEST_LADDER", DEFAULT_REQUEST_LADDER)
+    return [
+        Rung(
+            step=str(item["step"]),
+            after=str(item["after"]),
+            actions=tuple(item["actions"]),
+            days=int(item.get("days", 0)),
+            working_days=int(item.get("working_days", 0)),
+        )
+        for item in raw
+    ]
+
+
+def rungs_after(start: str) -> list[Rung]:
+    return [r for r in ladder() if r.after == start]
+
+
+def rung(step: str) -> Rung | None:
+    """The rung a stored step belongs to: steps are named "<rung>.<round>" (a request may wait
+    for a second approver, or be reserved again after a release)."""
+    name = step.rsplit(".", 1)[0]
+    return next((r for r in ladder() if r.step == name), None)
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(getattr(settings, "REQUEST_STEP_TIME_ZONE", "Europe/London"))
+
+
+def local_time() -> datetime.time:
+    """The local hour a calendar-day rung falls due at."""
+    return datetime.time.fromisoformat(str(getattr(settings, "REQUEST_STEP_LOCAL_TIME", "09:00")))
+
+
+@cache
+def _bank_holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=[year]).keys())
+
+
+def is_working_day(day: datetime.date) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def next_working_day(day: datetime.date) -> datetime.date:
+    day += datetime.timedelta(days=1)
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def add_working_days(start: datetime.datetime, count: int) -> datetime.datetime:
+    """`count` working days after an instant: the same local time that many working days on
+    (Saturdays, Sundays and bank holidays not counted), kept within working hours (before 08:00
+    becomes 08:00 that day, after 18:00 becomes 08:00 the next working day). Working days are
+    never the Sundays the clocks change on, so the local time always exists once."""
+    local = start.astimezone(zone())
+    day, at = local.date(), local.time().replace(second=0, microsecond=0, tzinfo=None)  # to the minute
+    for _ in range(count):
+        day = next_working_day(day)
+    if at < WORKING_DAY_STARTS:
+        at = WORKING_DAY_STARTS
+    elif at > WORKING_DAY_ENDS:
+        day, at = next_working_day(day), WORKING_DAY_STARTS
+    return datetime.datetime.combine(day, at, tzinfo=zone()).astimezone(datetime.UTC)
+
+
+def due_at(start: datetime.datetime, r: Rung) -> datetime.datetime:
+    """The instant (UTC) a rung falls due for a request whose stage began at `start`."""
+    if r.working_days:
+        return add_working_days(start, r.working_days)
+    day = start.astimezone(zone()).date() + datetime.timedelta(days=r.days)
+    return datetime.datetime.combine(day, local_time(), tzinfo=zone()).astimezone(datetime.UTC)
+
+
+def problems() -> list[str]:
+    """What is wrong with the configured ladder, in words (empty when it is sound)."""
+    try:
+        rungs = ladder()
+        at = local_time()
+    except (KeyError, TypeError, ValueError) as exc:
+        return [f"the request ladder is malformed ({exc!r}): each rung needs step, after, (working_)days, actions"]
+    found = []
+    if at.hour == 1:
+        found.append("REQUEST_STEP_LOCAL_TIME falls in the hour the clocks skip or repeat: choose a working hour")
+    seen = set()
+    for r in rungs:
+        if r.step in seen:
+            found.append(f"request step {r.step!r} appears twice")
+        seen.add(r.step)
+        if "." in r.step or len(r.step) > 40:
+            found.append(f"request step {r.step!r} has a dot in it or is longer than 40 characters")
+        if r.after not in STARTS:
+            found.append(f"request step {r.step!r} starts after {r.after!r}, not one of {sorted(STARTS)}")
+        if (r.days > 0) == (r.working_days > 0):
+            found.append(f"request step {r.step!r} needs days or working_days (more than 0), not both")
+        if not r.actions:
+            found.append(f"request step {r.step!r} does nothing")
+        found.extend(f"request step {r.step!r} names an unknown action {a!r}" for a in r.actions if a not in ACTIONS)
+    return found

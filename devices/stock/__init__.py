@@ -1,0 +1,1 @@
+"""Stock at each Tech Bar: low-stock levels, transfers between Tech Bars, and stocktakes."""
