@@ -15,6 +15,7 @@ class PortalConfig(AppConfig):
         from portal.admin_input import make_actions_safe
         from portal.logging import clear_request_context
         from portal.models import User
+        from portal.registries import discover
         from portal.roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="kitbag_sync_role_permissions")
@@ -23,3 +24,5 @@ class PortalConfig(AppConfig):
         auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})
         # The admin modules are loaded (django.contrib.admin autodiscovers before this app is ready).
         make_actions_safe(admin.site)
+        # Every app's links, home panels, dashboards and demo steps, before the first request.
+        discover()
