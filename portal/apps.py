@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.core.signals import request_finished
 from django.db.models.signals import post_migrate
 
 
 class PortalConfig(AppConfig):
+    default = True  # this module has the admin's config too
     name = "portal"
     verbose_name = "Portal: people and roles"
 
@@ -26,3 +28,10 @@ class PortalConfig(AppConfig):
         make_actions_safe(admin.site)
         # Every app's links, home panels, dashboards and demo steps, before the first request.
         discover()
+
+
+class KitbagAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin, with portal.admin_site's site as `admin.site`."""
+
+    default = False
+    default_site = "portal.admin_site.KitbagAdminSite"
