@@ -343,14 +343,27 @@ def leaver_counter_urls(view):
     ]
 
 
-# The admin index lists the counter first under Devices, for those who work at it.
-for name, object_name, url_name in (
-    ("Tech Bar counter: issue, take back and swap", "Counter", "admin:devices_counter"),
-    ("Stock at each Tech Bar", "Stock", "admin:devices_stock"),
-    ("Stocktake: count a Tech Bar's shelves", "StocktakeStart", "admin:devices_stocktake_start"),
-):
-    admin.site.pin(
-        app_label="devices", name=name, object_name=object_name, url_name=url_name, allowed=permissions.is_tech_bar
-    )
+# The admin index lists the counter, then stock and stocktakes, first under Devices, for those who work at it.
+admin.site.pin(
+    app_label="devices",
+    name="Tech Bar counter: issue, take back and swap",
+    object_name="Counter",
+    url_name="admin:devices_counter",
+    allowed=permissions.is_tech_bar,
+)
+admin.site.pin(
+    app_label="devices",
+    name="Stock at each Tech Bar",
+    object_name="Stock",
+    url_name="admin:devices_stock",
+    allowed=permissions.is_tech_bar,
+)
+admin.site.pin(
+    app_label="devices",
+    name="Stocktake: count a Tech Bar's shelves",
+    object_name="StocktakeStart",
+    url_name="admin:devices_stocktake_start",
+    allowed=permissions.is_tech_bar,
+)
 
 from devices import stock_admin  # noqa: E402, F401  (registers the stock and stocktake admin)
