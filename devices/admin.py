@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 
 from devices.core import services
 from devices.core.forms import DeviceAdminForm
@@ -341,48 +341,27 @@ def leaver_counter_urls(view):
     ]
 
 
-_get_app_list = admin.site.get_app_list
-
-
-def _app_list_with_counter(request, app_label=None):
-    """The admin index lists the counter first under Devices, for those who work at it."""
-    app_list = _get_app_list(request, app_label)
-    if not permissions.is_tech_bar(request.user):
-        return app_list
-    for app in app_list:
-        if app["app_label"] == "devices":
-            app["models"].insert(
-                0,
-                {
-                    "name": "Tech Bar counter: issue, take back and swap",
-                    "object_name": "Counter",
-                    "perms": {"view": True},
-                    "admin_url": reverse("admin:devices_counter"),
-                    "add_url": None,
-                    "view_only": True,
-                },
-            )
-            app["models"][1:1] = [
-                {
-                    "name": "Stock at each Tech Bar",
-                    "object_name": "Stock",
-                    "perms": {"view": True},
-                    "admin_url": reverse("admin:devices_stock"),
-                    "add_url": None,
-                    "view_only": True,
-                },
-                {
-                    "name": "Stocktake: count a Tech Bar's shelves",
-                    "object_name": "StocktakeStart",
-                    "perms": {"view": True},
-                    "admin_url": reverse("admin:devices_stocktake_start"),
-                    "add_url": None,
-                    "view_only": True,
-                },
-            ]
-    return app_list
-
-
-admin.site.get_app_list = _app_list_with_counter
+# The admin index lists the counter, then stock and stocktakes, first under Devices, for those who work at it.
+admin.site.pin(
+    app_label="devices",
+    name="Tech Bar counter: issue, take back and swap",
+    object_name="Counter",
+    url_name="admin:devices_counter",
+    allowed=permissions.is_tech_bar,
+)
+admin.site.pin(
+    app_label="devices",
+    name="Stock at each Tech Bar",
+    object_name="Stock",
+    url_name="admin:devices_stock",
+    allowed=permissions.is_tech_bar,
+)
+admin.site.pin(
+    app_label="devices",
+    name="Stocktake: count a Tech Bar's shelves",
+    object_name="StocktakeStart",
+    url_name="admin:devices_stocktake_start",
+    allowed=permissions.is_tech_bar,
+)
 
 from devices.stock import admin as stock_admin  # noqa: E402, F401  (registers the stock and stocktake admin)

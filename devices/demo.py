@@ -13,9 +13,8 @@ import random
 from collections.abc import Sequence
 
 from devices.core import services
-from devices.core.selectors import imei_check_digit
 from devices.counter import services as counter_services
-from devices.imports.resources import COLUMNS
+from devices.dashboard_demo import seed_dashboards_demo
 from devices.models import (
     CommandUnitLead,
     CounterVisit,
@@ -25,8 +24,25 @@ from devices.models import (
     TechBar,
     TechBarOpeningHours,
 )
+from devices.imports.resources import COLUMNS
+from devices.core.selectors import imei_check_digit
+from portal import demo
 from portal.models import User
 
+TECH_BARS = [
+    ("hq", "Headquarters Tech Bar", "Ground floor, Force Headquarters"),
+    ("north", "North Hub Tech Bar", "North Command Hub, custody block reception"),
+    ("south", "South Hub Tech Bar", "South Command Hub, first floor"),
+]
+DEVICE_MODELS = [
+    ("Samsung", "Galaxy XCover 7", DeviceModel.Kind.SMARTPHONE, "Android 15"),
+    ("Samsung", "Galaxy S24", DeviceModel.Kind.SMARTPHONE, "Android 15"),
+    ("Apple", "iPhone 15", DeviceModel.Kind.SMARTPHONE, "iOS 18"),
+    ("Apple", "iPad 10th generation", DeviceModel.Kind.TABLET, "iPadOS 18"),
+    ("Microsoft", "Surface Laptop 6", DeviceModel.Kind.LAPTOP, "Windows 11"),
+    ("Dell", "Latitude 5450", DeviceModel.Kind.LAPTOP, "Windows 11"),
+]
+DEVICES = 300
 SPARE_PHONES_PER_TECH_BAR = 5
 DEMO_LOW_STOCK_LEVEL = 3  # phones of each model per Tech Bar: below it, the Tech Bar's staff are told
 
@@ -155,3 +171,79 @@ def write_mdm_csv(out, *, rows: int, start: int = 1) -> None:
                 (datetime.date(2026, 1, 5) + datetime.timedelta(days=n % 300)).isoformat(),
             ]
         )
+
+
+# --- seed_demo's steps (portal.demo) ---------------------------------------------------------------
+
+
+def _tech_bars() -> list[TechBar]:
+    return [TechBar.objects.get(code=code) for code, _, _ in TECH_BARS]
+
+
+def _device_models() -> list[DeviceModel]:
+    return [DeviceModel.objects.get(make=make, model_name=name) for make, name, _, _ in DEVICE_MODELS]
+
+
+def seed_catalogue(force: demo.DemoForce) -> None:
+    """The Tech Bars and the device models, before anyone is made."""
+    for code, name, location in TECH_BARS:
+        TechBar.objects.update_or_create(code=code, defaults={"name": name, "location": location})
+    for make, name, kind, os_name in DEVICE_MODELS:
+        DeviceModel.objects.update_or_create(
+            make=make, model_name=name, defaults={"kind": kind, "operating_system": os_name}
+        )
+
+
+def seed_estate(force: demo.DemoForce) -> None:
+    """The devices, then the first 50 people's phones, issued through the counter services so
+    history is real; OFF001's phone can be swapped at the counter (see seed_devices_demo)."""
+    rng, models, tech_bars = force.rng, _device_models(), _tech_bars()
+    existing = set(Device.objects.values_list("asset_tag", flat=True))
+    new = []
+    for i in range(1, DEVICES + 1):
+        tag = f"KB{i:06d}"
+        if tag in existing:
+            continue
+        model = models[i % len(models)]
+        phone = model.kind == DeviceModel.Kind.SMARTPHONE
+        bought = datetime.date(2023, 1, 1) + datetime.timedelta(days=rng.randrange(0, 900))
+        new.append(
+            Device(
+                asset_tag=tag,
+                serial_number=f"SN{rng.randrange(10**9, 10**10)}",
+                imei=demo_imei(i) if phone else "",
+                phone_number=f"07700 9{i:05d}" if phone else "",
+                model=model,
+                mdm_enrolment_id=f"intune-{i:06d}",
+                purchase_date=bought,
+                end_of_life_date=bought + datetime.timedelta(days=4 * 365),
+                tech_bar=tech_bars[i % len(tech_bars)],
+            )
+        )
+    Device.objects.bulk_create(new)
+    seed_devices_demo(
+        people=force.people[:50],
+        tech_bars=tech_bars,
+        issuer=force.person("TB001"),
+        officer=force.person("OFF001"),
+        rng=rng,
+    )
+
+
+def seed_dashboards(force: demo.DemoForce) -> None:
+    """A stolen phone, leaver cases, prices and old stock: every dashboard panel has figures."""
+    seed_dashboards_demo(
+        people=force.people, admin=force.person("ADM001"), issuer=force.person("TB001"), tech_bar=_tech_bars()[-1]
+    )
+
+
+def counter_hint() -> str:
+    return counter_demo_hint(
+        officer=User.objects.get(payroll_number="OFF001"), tech_bar=TechBar.objects.get(code=TECH_BARS[0][0])
+    )
+
+
+demo.register_seeder(order=100, seed=seed_catalogue)
+demo.register_seeder(order=300, seed=seed_estate)  # kit first: issued before the policy's version 2
+demo.register_seeder(order=600, seed=seed_dashboards)
+demo.register_hint(order=10, hint=counter_hint)

@@ -68,6 +68,10 @@ class IncidentEventInline(admin.TabularInline):
         return person_for_viewer(self.admin_site, obj.actor)
 
 
+# Incident changes in the audit log are personal data of victims and witnesses.
+admin.site.restrict_log_entries("incidents", can_use_incidents_admin)
+
+
 @admin.register(Incident)
 class IncidentAdmin(DataOfficeReadOnlyAdmin):
     list_display = ("__str__", "reporter", "status", "aware_at", "due_at", "submitted_at", "late_at", "severity")

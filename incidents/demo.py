@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from incidents import services
 from incidents.models import BreachKind, DataCategory, Incident, PeopleCategory, RegulatorDecision, YesNoUnknown
-from portal import timers
+from portal import demo, timers
 from portal.models import User
 
 
@@ -169,3 +169,13 @@ def seed_incidents_demo(*, people: Sequence[User], data_office: Sequence[User] |
             status=Incident.Status.CLOSED,
             note="No access during the ten minutes (audit log checked). Reminder given about screen locking.",
         )
+
+
+def seed_demo_force(force: demo.DemoForce) -> None:
+    """seed_demo's step: incidents in every state, reported by anyone but the Data Office's DO001."""
+    seed_incidents_demo(
+        people=[p for p in force.people if p.payroll_number != "DO001"], data_office=force.person("DO001")
+    )
+
+
+demo.register_seeder(order=500, seed=seed_demo_force)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from policy import text
 from policy.models import Acknowledgement, Policy, PolicyVersion
+from portal import demo
 from portal.models import User
 
 SLUG = "ict-conditions-of-use"
@@ -207,3 +208,18 @@ def _acknowledgement(person: User, version: PolicyVersion, accepted_at, chance: 
             ]
         ),
     )
+
+
+def seed_demo_force(force: demo.DemoForce) -> None:
+    """seed_demo's step: after the kit was issued, the conditions of use and their history."""
+    people = force.people
+    seed_policy_demo(
+        admin_user=force.person("ADM001"),
+        people=people,
+        # The demo officer and sergeant still have version 2 to accept: sign in as them to see the gate.
+        outstanding=[force.person("OFF001"), force.person("SUP001"), *people[20:26]],
+        up_to_date=[force.person(p) for p in ("TB001", "DO001", "ADM001", "OFF002")],
+    )
+
+
+demo.register_seeder(order=400, seed=seed_demo_force)

@@ -1,5 +1,5 @@
 """Admin for people: the HR import lives here; roles are assigned by group. Who may open the
-admin at all is decided here too (`admin_site_has_permission`), from the roles."""
+admin at all is decided by the site (portal.admin_site), from the roles."""
 
 from auditlog.admin import LogEntryAdmin as AuditlogLogEntryAdmin
 from auditlog.models import LogEntry
@@ -17,13 +17,6 @@ from portal.models import Notification, OutboundEmail, SecurityEvent, User
 from portal.resources import PersonResource
 from portal.signals import leaving_date_changed
 from portal.uploads import PEOPLE_MAX_BYTES, clean_csv_upload
-
-
-def admin_site_has_permission(request) -> bool:
-    """The admin is for people with the "admin access" flag and a role that works there: the
-    flag alone (an officer ticked by mistake) opens nothing."""
-    user = request.user
-    return bool(user.is_active and user.is_staff and permissions.can_use_admin(user))
 
 
 class PersonChangeForm(UserChangeForm):
@@ -207,19 +200,17 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
         self.message_user(request, message)
 
 
-# Registered by django-auditlog; replaced so that incident changes (their content is personal
-# data of victims and witnesses) are shown only to those who may see incidents.
+# Registered by django-auditlog; replaced so that an app's changes can be shown only to those who
+# may see them (incidents: their content is personal data of victims and witnesses), as each app
+# asks with admin.site.restrict_log_entries.
 admin.site.unregister(LogEntry)
 
 
 @admin.register(LogEntry)
 class LogEntryAdmin(AuditlogLogEntryAdmin):
-    restricted_apps = ("incidents",)
-
     def get_queryset(self, request):
-        from incidents.permissions import can_use_incidents_admin
-
         queryset = super().get_queryset(request)
-        if not can_use_incidents_admin(request.user):
-            queryset = queryset.exclude(content_type__app_label__in=self.restricted_apps)
+        hidden = self.admin_site.log_entry_apps_hidden_from(request.user)
+        if hidden:
+            queryset = queryset.exclude(content_type__app_label__in=hidden)
         return queryset

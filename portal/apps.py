@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.core.signals import request_finished
 from django.db.models.signals import post_migrate
 
 
 class PortalConfig(AppConfig):
+    default = True  # this module has the admin's config too
     name = "portal"
     verbose_name = "Portal: people and roles"
 
@@ -15,6 +17,7 @@ class PortalConfig(AppConfig):
         from portal.admin_input import make_actions_safe
         from portal.logging import clear_request_context
         from portal.models import User
+        from portal.registries import discover
         from portal.roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="kitbag_sync_role_permissions")
@@ -23,3 +26,12 @@ class PortalConfig(AppConfig):
         auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})
         # The admin modules are loaded (django.contrib.admin autodiscovers before this app is ready).
         make_actions_safe(admin.site)
+        # Every app's links, home panels, dashboards and demo steps, before the first request.
+        discover()
+
+
+class KitbagAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin, with portal.admin_site's site as `admin.site`."""
+
+    default = False
+    default_site = "portal.admin_site.KitbagAdminSite"

@@ -1,11 +1,56 @@
-"""The demo accounts that `seed_demo` makes, as the sign-in page and `make run` show them: only on a
-development machine (DEBUG on, never production) and only while those accounts are there."""
+"""The demo: the registry of the apps' steps in `seed_demo` (each app's `demo.py` adds its own)
+and the lines it prints after the logins; and the demo accounts that `seed_demo` makes, as the
+sign-in page and `make run` show them: only on a development machine (DEBUG on, never
+production) and only while those accounts are there."""
 
-from dataclasses import dataclass
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 
 from portal.models import Role, User
+
+# Where seed_demo makes its people among the apps' steps: a step ordered before has no one yet.
+PEOPLE_ORDER = 200
+
+
+@dataclass
+class DemoForce:
+    """What the apps' steps share: the seed's random numbers (the same force every time) and its
+    people, in the order they were made."""
+
+    rng: random.Random
+    people: list[User] = field(default_factory=list)
+
+    def person(self, payroll_number: str) -> User:
+        return next(p for p in self.people if p.payroll_number == payroll_number)
+
+
+_SEEDERS: dict[str, tuple[int, Callable]] = {}  # by name: a module imported twice registers once
+_HINTS: dict[str, tuple[int, Callable]] = {}
+
+
+def _name(function: Callable) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+def register_seeder(*, order: int, seed: Callable) -> None:
+    """`seed(force)`, run inside seed_demo's transaction in `order` (PEOPLE_ORDER is the people)."""
+    _SEEDERS[_name(seed)] = (order, seed)
+
+
+def register_hint(*, order: int, hint: Callable) -> None:
+    """`hint() -> str`: a line seed_demo prints after the logins (nothing when empty)."""
+    _HINTS[_name(hint)] = (order, hint)
+
+
+def seeders() -> list[tuple[int, Callable]]:
+    return sorted(_SEEDERS.values(), key=lambda step: step[0])
+
+
+def hints() -> list[str]:
+    return [line for _, hint in sorted(_HINTS.values(), key=lambda h: h[0]) if (line := hint())]
 
 
 @dataclass(frozen=True)

@@ -1,36 +1,43 @@
-"""The service navigation: which links each role sees. Each app adds its entries to NAV."""
+"""The service navigation: which links each role sees. The shell holds the list; each app adds its
+own entries from its `navigation.py` (found by `portal.registries.discover`), with an order that
+places them among the others."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-from devices import permissions as device_permissions
-from incidents import permissions as incident_permissions
 from portal import permissions
 
 
-def _everyone(user) -> bool:
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    allowed: Callable  # who sees the link: a predicate of the user
+    order: int  # lower first, across every app's entries
+
+
+_ENTRIES: dict[str, NavEntry] = {}  # by URL name: a module imported twice registers once
+
+
+def register(*, label: str, url_name: str, allowed: Callable, order: int) -> None:
+    _ENTRIES[url_name] = NavEntry(label=label, url_name=url_name, allowed=allowed, order=order)
+
+
+def entries() -> list[NavEntry]:
+    """Every registered entry, in the order on screen."""
+    return sorted(_ENTRIES.values(), key=lambda entry: entry.order)
+
+
+def everyone(user) -> bool:
     return True
 
 
-# (label, URL name, who sees it). Order is the order on screen.
-NAV: list[tuple[str, str, object]] = [
-    ("Home", "portal:home", _everyone),
-    ("My kit", "devices:my_kit", _everyone),
-    ("Report an incident", "incidents:incident_start", incident_permissions.can_report),
-    ("Incident queue", "incidents:incident_queue", incident_permissions.can_review),
-    ("Tech Bar", "admin:index", permissions.is_tech_bar),
-    ("Devices", "devices:device_list", device_permissions.can_view_device),
-    ("My team", "devices:my_team", permissions.is_supervisor),
-    ("Device requests", "devices:request_list", _everyone),
-    ("Approvals", "devices:request_approvals", permissions.is_supervisor),
-    ("Requests at my Tech Bar", "devices:request_tech_bar", device_permissions.can_reserve),
-    ("Kit gaps", "devices:kit_gaps", device_permissions.can_view_kit_gaps),
-    ("Leavers", "devices:leaver_list", device_permissions.can_view_leaver_list),
-    ("My policies", "policy:my_policies", _everyone),
-    ("Compliance", "policy:compliance_index", permissions.can_view_compliance),
-    ("Dashboards", "portal:dashboards", permissions.is_data_office),
-]
+# The shell's own links; the apps' fall between them.
+register(label="Home", url_name="portal:home", allowed=everyone, order=10)
+register(label="Tech Bar", url_name="admin:index", allowed=permissions.is_tech_bar, order=50)
+register(label="Dashboards", url_name="portal:dashboards", allowed=permissions.is_data_office, order=150)
 
 
 @dataclass(frozen=True)
@@ -42,11 +49,11 @@ class NavItem:
 
 def nav_items_for(*, user, path: str) -> list[NavItem]:
     links = []
-    for label, url_name, allowed in NAV:
-        if not allowed(user):
+    for entry in entries():
+        if not entry.allowed(user):
             continue
         try:
-            links.append((label, reverse(url_name)))
+            links.append((entry.label, reverse(entry.url_name)))
         except NoReverseMatch:
             continue
     # The one active item is the longest link the path is under (/devices/leavers/ is Leavers, not Devices).

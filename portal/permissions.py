@@ -107,10 +107,3 @@ class RoleRequiredMixin(AccessMixin):
 def can_view_dashboards(user) -> bool:
     """Data Office reviewers and Portal admins see everyone's numbers; supervisors their team's."""
     return is_data_office(user) or is_supervisor(user)
-
-
-def can_view_dashboard(user, section: str) -> bool:
-    """The Devices dashboard is the estate's, not a team's: Data Office and Portal admins only."""
-    if section == "devices":
-        return is_data_office(user)
-    return can_view_dashboards(user)

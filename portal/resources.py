@@ -8,6 +8,7 @@ row is in; a supervisor who is neither in the file nor already known makes that 
 import datetime
 import logging
 import unicodedata
+from collections.abc import Callable
 
 import tablib
 from django.contrib.auth.models import Group
@@ -80,6 +81,26 @@ HR_COLUMNS = [
 ]
 
 
+# Identifiers that another app holds as accounts which are not people (the API's service accounts):
+# what the app calls them, and which of some identifiers are such accounts. The app registers its
+# rule in its ready(); the HR file may then name none of them as a person or a supervisor.
+_NOT_PEOPLE: dict[str, Callable] = {}
+
+
+def register_not_people(what: str, find: Callable) -> None:
+    """`find(identifiers) -> set[str]`: which of these payroll-number-like identifiers are `what`
+    (e.g. "an API service account"), never a person."""
+    _NOT_PEOPLE[what] = find
+
+
+def not_people(identifiers: set[str]) -> dict[str, str]:
+    """Each of these identifiers that names an account which is not a person, and what it is."""
+    found = {}
+    for what, find in _NOT_PEOPLE.items():
+        found.update(dict.fromkeys(find(identifiers), what))
+    return found
+
+
 def _clean(value) -> str:
     return str(value or "").strip()
 
@@ -138,10 +159,8 @@ class PersonResource(ReasonOnlyErrors, SafeExportResource):
         if missing:
             raise ValueError(f"The file has no column {', '.join(missing)}. Expected: {', '.join(HR_COLUMNS)}.")
         self._payroll_in_file = {_clean(r.get("payroll_number")).upper() for r in dataset.dict}
-        from api.selectors import service_account_identifiers  # the API's rule; api imports portal
-
         supervisors = {_clean(r.get("supervisor_payroll_number")).upper() for r in dataset.dict}
-        self._service_accounts = service_account_identifiers(self._payroll_in_file | supervisors - {""})
+        self._not_people = not_people(self._payroll_in_file | supervisors - {""})
         self._supervisors: dict[str, str] = {}
         # Whose leaving date the file changes is told after the import (see after_import).
         self._leaving_before = dict(
@@ -164,8 +183,9 @@ class PersonResource(ReasonOnlyErrors, SafeExportResource):
             payroll_number_validator(row["payroll_number"])
         except ValidationError as exc:
             errors["payroll_number"] = exc.messages
-        if row["payroll_number"] in self._service_accounts:
-            errors["payroll_number"] = [f"{row['payroll_number']} is an API service account, not a person."]
+        if row["payroll_number"] in self._not_people:
+            what = self._not_people[row["payroll_number"]]
+            errors["payroll_number"] = [f"{row['payroll_number']} is {what}, not a person."]
         try:
             validate_email(row["email"])
         except ValidationError:
@@ -177,8 +197,10 @@ class PersonResource(ReasonOnlyErrors, SafeExportResource):
         if supervisor:
             if supervisor == row["payroll_number"]:
                 errors["supervisor_payroll_number"] = ["A person cannot be their own supervisor."]
-            elif supervisor in self._service_accounts:
-                errors["supervisor_payroll_number"] = [f"{supervisor} is an API service account, not a supervisor."]
+            elif supervisor in self._not_people:
+                errors["supervisor_payroll_number"] = [
+                    f"{supervisor} is {self._not_people[supervisor]}, not a supervisor."
+                ]
             elif (
                 supervisor not in self._payroll_in_file and not User.objects.filter(payroll_number=supervisor).exists()
             ):

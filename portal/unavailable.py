@@ -63,7 +63,7 @@ def database_unavailable_response(request: HttpRequest) -> HttpResponse:
         template,
         {
             "title": "The database is unavailable",
-            "site_header": admin.site.site_header,  # set in portal/urls.py; no database needed
+            "site_header": admin.site.site_header,  # portal.admin_site's; no database needed
             "site_title": admin.site.site_title,
             "kept": kept_fields(request),
             "retry_url": request.get_full_path(),

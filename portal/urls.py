@@ -1,38 +1,12 @@
 """Root URLs: the shell, sign-in, the admin and each app."""
 
-from functools import wraps
-
 from allauth.account import views as allauth_views
-from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 
 from portal import export_views, views
 from portal.account_views import local_password_only
-from portal.admin import admin_site_has_permission
 from portal.dashboards import views as dashboard_views
-
-
-def _refuse_signed_in_without_admin_role(login_view):
-    """A signed-in person the admin is not for gets a 403 (logged), not a second sign-in form."""
-
-    @wraps(login_view)
-    def login(request, *args, **kwargs):
-        if request.user.is_authenticated and not admin.site.has_permission(request):
-            raise PermissionDenied("The admin is for Tech Bar staff, Data Office reviewers and Portal admins.")
-        return login_view(request, *args, **kwargs)
-
-    return login
-
-
-# The admin signs in through allauth too, so its login has the same rate limits and logging.
-admin.site.has_permission = admin_site_has_permission
-admin.site.login = _refuse_signed_in_without_admin_role(secure_admin_login(admin.site.login))
-admin.site.site_header = "Kitbag administration and Tech Bar counters"
-admin.site.site_title = "Kitbag admin"
-admin.site.index_title = "Tech Bar and portal administration"
-
 
 portal_patterns = [
     path("", views.HomeView.as_view(), name="home"),

@@ -14,18 +14,13 @@ from django.template.defaultfilters import filesizeformat
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from devices import permissions as devices_permissions
-from devices.core import selectors as devices_selectors
-from devices.leavers.selectors import cases as leaver_selectors
-from incidents import permissions as incident_permissions
-from incidents.selectors import incidents_home_panel
-from policy import selectors as policy_selectors
-from portal import permissions, readiness, selectors, services, unavailable
+from portal import home, permissions, readiness, selectors, services, unavailable
 from portal.models import Notification
 
 
 class HomeView(TemplateView):
-    """What needs my attention: my kit, policies to accept, incidents I reported, and my work queues."""
+    """What needs my attention: my kit, policies to accept, incidents I reported, and my work queues,
+    each from the app that owns it (portal.home)."""
 
     template_name = "portal/home.html"
 
@@ -34,18 +29,10 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             page_title="Home",
-            is_tech_bar=permissions.is_tech_bar(user),
-            is_data_office=incident_permissions.can_review(user),  # the queue link
-            is_supervisor=permissions.is_supervisor(user),
-            team_size=selectors.team_of(supervisor=user).count() if permissions.is_supervisor(user) else 0,
+            top_panels=home.panels_for(user=user, region=home.TOP),
+            main_panels=home.panels_for(user=user, region=home.MAIN),
+            work_links=home.work_links_for(user=user),
             latest_notifications=selectors.notifications_for(user=user)[:5],
-            my_kit=devices_selectors.assignments_open_for(user=user),
-            my_leaver_case=leaver_selectors.leaver_case_open_for(person=user),
-            may_see_leavers=devices_permissions.can_view_leaver_list(user),
-            may_see_dashboards=permissions.can_view_dashboards(user),
-            sees_all_dashboards=permissions.is_data_office(user),
-            policies_to_accept=policy_selectors.policies_to_accept(user=user),
-            incidents_panel=incidents_home_panel(user=user),
         )
         return context
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django.urls import reverse
 
-from portal.admin import admin_site_has_permission
+from portal.admin_site import admin_site_has_permission
 from portal.models import User
 from tests.conftest import ROLE_FIXTURES
 from tests.factories import UserFactory

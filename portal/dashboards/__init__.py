@@ -1,3 +1,3 @@
-"""The Data Office dashboards: Incidents, Conditions of use, Devices and Leavers. Each app's
-numbers come from that app's selectors; this package turns them into panels (chart, table, link,
-CSV) for one viewer's scope and filters."""
+"""The Data Office dashboards. Each app registers its dashboards and panels in its own
+`dashboards.py` (portal.dashboards.registry), from its own selectors; this package holds the
+pages, the panel and scope types they share, and the registry."""

@@ -2,28 +2,14 @@
 list it summarises, and the table as CSV."""
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from devices import permissions as device_permissions
-from incidents import permissions as incident_permissions
-from portal import permissions
 from portal.charts import Chart
 from portal.formats import local_date
-
-# Who may open each kind of list a panel links to: the link shows only for them.
-LIST_PERMISSIONS: dict[str, Callable] = {
-    "incidents": incident_permissions.can_review,
-    "devices": device_permissions.can_view_device,
-    "leavers": device_permissions.can_view_leaver_list,
-    "requests": device_permissions.can_reserve,  # not the Data Office: a request's reason may be health information
-    "kit_gaps": device_permissions.can_view_kit_gaps,
-    "compliance": permissions.can_view_compliance,
-}
 
 
 @dataclass(frozen=True)
@@ -33,7 +19,7 @@ class Panel:
     chart: Chart
     list_url: str  # the filtered list this panel summarises
     list_label: str
-    list_kind: str  # a key of LIST_PERMISSIONS
+    list_kind: str  # a kind of list registered with portal.dashboards.registry.register_list
     note: str = ""  # what the date range means for this panel, or what is left out
 
     @property

@@ -12,21 +12,12 @@ from django.utils import timezone
 from django.views import View
 
 from portal import permissions
-from portal.dashboards.compliance import compliance_panels
-from portal.dashboards.devices import device_panels, leaver_panels
-from portal.dashboards.incidents import incident_panels
-from portal.dashboards.panels import LIST_PERMISSIONS, Panel
+from portal.dashboards import registry
+from portal.dashboards.panels import Panel
 from portal.dashboards.scope import DashboardFilterSet, Scope, scope_for
 from portal.models import User
 from portal.permissions import RoleRequiredMixin
 from portal.tables import export_cell
-
-SECTIONS = {
-    "incidents": "Incidents",
-    "conditions-of-use": "Conditions of use",
-    "devices": "Devices",
-    "leavers": "Leavers",
-}
 
 
 def cache_seconds() -> int:
@@ -44,14 +35,9 @@ def dashboard_panels(section: str, scope: Scope, *, viewer: User) -> list[Panel]
         if cached is not None:
             return cached
     today = timezone.localdate()
-    if section == "incidents":
-        panels = incident_panels(scope)
-    elif section == "conditions-of-use":
-        panels = compliance_panels(scope, viewer=viewer)
-    elif section == "devices":
-        panels = device_panels(scope, today=today)
-    else:
-        panels = leaver_panels(scope, today=today)
+    panels = [
+        panel for source in registry.panel_sources(section) for panel in source.build(scope, viewer=viewer, today=today)
+    ]
     if seconds:
         cache.set(key, panels, seconds)
     return panels
@@ -61,9 +47,7 @@ class DashboardIndexView(RoleRequiredMixin, View):
     permission_check = permissions.can_view_dashboards
 
     def get(self, request):
-        sections = [
-            (slug, name) for slug, name in SECTIONS.items() if permissions.can_view_dashboard(request.user, slug)
-        ]
+        sections = [(slug, name) for slug, name in registry.sections().items() if registry.may_open(request.user, slug)]
         return render(
             request,
             "portal/dashboards/index.html",
@@ -77,9 +61,10 @@ class DashboardView(RoleRequiredMixin, View):
     permission_check = permissions.can_view_dashboards
 
     def get(self, request, section):
-        if section not in SECTIONS:
+        sections = registry.sections()
+        if section not in sections:
             raise Http404("No such dashboard.")
-        if not permissions.can_view_dashboard(request.user, section):
+        if not registry.may_open(request.user, section):
             raise PermissionDenied("This dashboard is not for your role.")
         filterset = DashboardFilterSet(request.GET or None, queryset=User.objects.none())
         valid = not filterset.is_bound or filterset.is_valid()
@@ -91,12 +76,12 @@ class DashboardView(RoleRequiredMixin, View):
             if panel is not None:
                 return self.csv(panel, section, scope)
         context = {
-            "page_title": f"{SECTIONS[section]} dashboard",
+            "page_title": f"{sections[section]} dashboard",
             "section": section,
-            "sections": [(s, n) for s, n in SECTIONS.items() if permissions.can_view_dashboard(request.user, s)],
+            "sections": [(s, n) for s, n in sections.items() if registry.may_open(request.user, s)],
             "filter": filterset,
             "scope": scope,
-            "panels": [(p, LIST_PERMISSIONS[p.list_kind](request.user)) for p in panels],
+            "panels": [(p, registry.may_open_list(request.user, p.list_kind)) for p in panels],
             "query": _query_without_export(request),
             "bad_export": bool(export and valid),
         }

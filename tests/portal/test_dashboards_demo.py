@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from portal.dashboards.views import SECTIONS
+from portal.dashboards.registry import sections
 from portal.models import User
 
 
@@ -12,7 +12,7 @@ from portal.models import User
 def test_every_panel_is_populated_on_the_demo_data(client):
     call_command("seed_demo")
     client.force_login(User.objects.get(payroll_number="DO001"))
-    for section in SECTIONS:
+    for section in sections():
         response = client.get(reverse("portal:dashboard", args=[section]))
         assert response.status_code == 200, section
         panels = [panel for panel, _ in response.context["panels"]]

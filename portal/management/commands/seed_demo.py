@@ -6,7 +6,6 @@ every state. Running it again changes nothing. Prints the demo logins.
 """
 
 import random
-from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -15,29 +14,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
-from devices.dashboard_demo import seed_dashboards_demo
-from devices.demo import counter_demo_hint, demo_imei, seed_devices_demo
-from devices.models import Device, DeviceModel, TechBar
-from incidents.demo import seed_incidents_demo
-from policy.demo import seed_policy_demo
-from portal import outbox
+from portal import demo, outbox
 from portal.models import OutboundEmail, Role, User
 
 DEMO_PASSWORD = "kitbag-demo-2026"  # nosec B105 # the published demo password; seed_demo refuses production
 
-TECH_BARS = [
-    ("hq", "Headquarters Tech Bar", "Ground floor, Force Headquarters"),
-    ("north", "North Hub Tech Bar", "North Command Hub, custody block reception"),
-    ("south", "South Hub Tech Bar", "South Command Hub, first floor"),
-]
-DEVICE_MODELS = [
-    ("Samsung", "Galaxy XCover 7", DeviceModel.Kind.SMARTPHONE, "Android 15"),
-    ("Samsung", "Galaxy S24", DeviceModel.Kind.SMARTPHONE, "Android 15"),
-    ("Apple", "iPhone 15", DeviceModel.Kind.SMARTPHONE, "iOS 18"),
-    ("Apple", "iPad 10th generation", DeviceModel.Kind.TABLET, "iPadOS 18"),
-    ("Microsoft", "Surface Laptop 6", DeviceModel.Kind.LAPTOP, "Windows 11"),
-    ("Dell", "Latitude 5450", DeviceModel.Kind.LAPTOP, "Windows 11"),
-]
 # The demo logins, one per role (payroll number, first name, last name, rank, roles, admin access).
 DEMO_LOGINS = [
     ("OFF001", "Olivia", "Officer", "Police Constable", [Role.OFFICER], False),
@@ -58,7 +39,6 @@ FIRST = (
 ).split()
 LAST = "Ahmed Bell Clarke Davies Evans Fraser Green Hughes Iqbal Jones Khan Lewis Morgan Patel Price Shah".split()
 PEOPLE = 60
-DEVICES = 300
 
 
 class Command(BaseCommand):
@@ -80,28 +60,12 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _seed(self, rng):
+        """Each app's steps (its demo.py, portal.demo) in their order, the people among them."""
+        force = demo.DemoForce(rng=rng)
         with transaction.atomic():
-            tech_bars = self._tech_bars()
-            models = self._device_models()
-            people = self._people(rng)
-            self._devices(rng, models, tech_bars)
-            # Kit first: it was issued before version 2 of the conditions of use was published.
-            self._issue_kit(rng, people, tech_bars)
-            by_payroll = {p.payroll_number: p for p in people}
-            seed_policy_demo(
-                admin_user=by_payroll["ADM001"],
-                people=people,
-                # The demo officer and sergeant still have version 2 to accept: sign in as them to see the gate.
-                outstanding=[by_payroll["OFF001"], by_payroll["SUP001"], *people[20:26]],
-                up_to_date=[by_payroll[p] for p in ("TB001", "DO001", "ADM001", "OFF002")],
-            )
-            seed_incidents_demo(
-                people=[p for p in people if p.payroll_number != "DO001"], data_office=by_payroll["DO001"]
-            )
-            # A stolen phone, leaver cases, prices and old stock: every dashboard panel has figures.
-            seed_dashboards_demo(
-                people=people, admin=by_payroll["ADM001"], issuer=by_payroll["TB001"], tech_bar=tech_bars[-1]
-            )
+            steps = [*demo.seeders(), (demo.PEOPLE_ORDER, lambda force: force.people.extend(self._people(rng)))]
+            for _order, seed in sorted(steps, key=lambda step: step[0]):
+                seed(force)
 
     def _drop_seed_emails(self, *, after: int) -> None:
         queued = OutboundEmail.objects.filter(pk__gt=after, status=OutboundEmail.Status.QUEUED)
@@ -109,20 +73,6 @@ class Command(BaseCommand):
         for start in range(0, len(ids), outbox.BATCH_SIZE):
             chunk = ids[start : start + outbox.BATCH_SIZE]
             outbox.deliver(ids=chunk, limit=len(chunk))
-
-    def _tech_bars(self):
-        return [
-            TechBar.objects.update_or_create(code=code, defaults={"name": name, "location": location})[0]
-            for code, name, location in TECH_BARS
-        ]
-
-    def _device_models(self):
-        return [
-            DeviceModel.objects.update_or_create(
-                make=make, model_name=name, defaults={"kind": kind, "operating_system": os_name}
-            )[0]
-            for make, name, kind, os_name in DEVICE_MODELS
-        ]
 
     def _person(self, payroll, first, last, rank, unit, team, supervisor=None, roles=(Role.OFFICER,), staff=False):
         person, created = User.objects.get_or_create(
@@ -176,39 +126,6 @@ class Command(BaseCommand):
                 n += 1
         return people
 
-    def _devices(self, rng, models, tech_bars):
-        existing = set(Device.objects.values_list("asset_tag", flat=True))
-        new = []
-        for i in range(1, DEVICES + 1):
-            tag = f"KB{i:06d}"
-            if tag in existing:
-                continue
-            model = models[i % len(models)]
-            phone = model.kind == DeviceModel.Kind.SMARTPHONE
-            bought = date(2023, 1, 1) + timedelta(days=rng.randrange(0, 900))
-            new.append(
-                Device(
-                    asset_tag=tag,
-                    serial_number=f"SN{rng.randrange(10**9, 10**10)}",
-                    imei=demo_imei(i) if phone else "",
-                    phone_number=f"07700 9{i:05d}" if phone else "",
-                    model=model,
-                    mdm_enrolment_id=f"intune-{i:06d}",
-                    purchase_date=bought,
-                    end_of_life_date=bought + timedelta(days=4 * 365),
-                    tech_bar=tech_bars[i % len(tech_bars)],
-                )
-            )
-        Device.objects.bulk_create(new)
-
-    def _issue_kit(self, rng, people, tech_bars):
-        """The first 50 people hold a phone, issued through the counter services so history is
-        real; OFF001's phone can be swapped at the counter (see devices.demo)."""
-        by_payroll = {p.payroll_number: p for p in people}
-        seed_devices_demo(
-            people=people[:50], tech_bars=tech_bars, issuer=by_payroll["TB001"], officer=by_payroll["OFF001"], rng=rng
-        )
-
     def _print_logins(self):
         print_logins(self.stdout, self.style)
 
@@ -220,9 +137,6 @@ def print_logins(stdout, style) -> None:
     for payroll, first, last, _rank, roles, _staff in DEMO_LOGINS:
         role_names = ", ".join(r.label for r in roles if r != Role.OFFICER) or Role.OFFICER.label
         stdout.write(f"  {payroll:<8} {DEMO_PASSWORD}   {first} {last}: {role_names}")
-    hint = counter_demo_hint(
-        officer=User.objects.get(payroll_number="OFF001"), tech_bar=TechBar.objects.get(code=TECH_BARS[0][0])
-    )
-    if hint:
+    for hint in demo.hints():
         stdout.write(hint)
     stdout.write(f"Sign in at {settings.KITBAG_BASE_URL.rstrip('/')}/accounts/login/")

@@ -1,11 +1,11 @@
-"""The Incidents dashboard's panels."""
+"""The Incidents dashboard and its panels (devices adds the lost and stolen devices after them)."""
 
-from devices import dashboard_selectors as device_numbers
-from devices.models import DeviceLoss
 from incidents import dashboard_selectors as numbers
+from incidents import permissions as incident_permissions
 from incidents.models import BreachKind
 from incidents.selectors import Timeliness
 from portal.charts import Series, bar_chart
+from portal.dashboards import registry
 from portal.dashboards.panels import Panel, list_url, month_label, months, range_text
 from portal.dashboards.scope import Scope
 
@@ -18,7 +18,7 @@ KIND_NAMES = {
 }
 
 
-def incident_panels(scope: Scope) -> list[Panel]:
+def incident_panels(scope: Scope, **context) -> list[Panel]:
     incidents = numbers.incidents_for_dashboard(start=scope.start_at, end=scope.end_at, **scope.people())
     dated = f"Incidents people became aware of from {range_text(scope.start, scope.end)}."
     queue = list_url("incidents:incident_queue", unit=scope.unit)
@@ -145,28 +145,9 @@ def incident_panels(scope: Scope) -> list[Panel]:
         )
     )
 
-    losses = device_numbers.losses_by_month(start=scope.start_at, end=scope.end_at, **scope.people())
-    panels.append(
-        Panel(
-            id="incidents-losses",
-            title="Devices reported lost or stolen",
-            chart=bar_chart(
-                chart_id="incidents-losses",
-                title="Devices reported lost or stolen",
-                description="Devices reported lost or stolen each month.",
-                categories=[month_label(m) for m in month_list],
-                series=[
-                    Series(label, [losses.get((m, kind), 0) for m in month_list])
-                    for kind, label in DeviceLoss.Kind.choices
-                ],
-                category_label="Month reported",
-                value_label="Devices",
-                stacked=True,
-            ),
-            list_url=list_url("devices:device_list", status="lost", unit=scope.unit),
-            list_label="lost devices",
-            list_kind="devices",
-            note=f"Reported from {range_text(scope.start, scope.end)}; the holder's command unit.",
-        )
-    )
     return panels
+
+
+registry.register_section(slug="incidents", name="Incidents", order=10)
+registry.register_panels(section="incidents", build=incident_panels, order=10)
+registry.register_list("incidents", incident_permissions.can_review)

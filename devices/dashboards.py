@@ -1,12 +1,17 @@
-"""The Devices and Leavers dashboards' panels."""
+"""The Devices and Leavers dashboards and their panels, and the Incidents dashboard's lost and
+stolen devices. The kit request panels are counts only (a request's reason may be health
+information), from devices.requests.selectors.kit."""
 
 import datetime
 
 from devices import dashboard_selectors as numbers
-from devices.models import Device, DeviceModel, RemoteAction
+from devices import permissions as device_permissions
+from devices.requests.selectors import kit as request_selectors
+from devices.models import Device, DeviceLoss, DeviceModel, DeviceRequest, RemoteAction
+from portal import permissions
 from portal.charts import Series, bar_chart, line_chart
-from portal.dashboards.panels import Panel, list_url, range_text
-from portal.dashboards.requests import request_panels
+from portal.dashboards import registry
+from portal.dashboards.panels import Panel, list_url, month_label, months, range_text
 from portal.dashboards.scope import Scope
 from portal.formats import local_date, local_datetime
 
@@ -37,7 +42,7 @@ def _estate_panel(devices, field, *, chart_id, title, category_label, names, sco
     )
 
 
-def device_panels(scope: Scope, *, today: datetime.date) -> list[Panel]:
+def device_panels(scope: Scope, *, today: datetime.date, **context) -> list[Panel]:
     devices = numbers.devices_for_dashboard(**scope.people())
     panels = [
         _estate_panel(
@@ -175,10 +180,10 @@ def device_panels(scope: Scope, *, today: datetime.date) -> list[Panel]:
             note=NOW_NOTE,
         )
     )
-    return panels + request_panels(scope)
+    return panels
 
 
-def leaver_panels(scope: Scope, *, today: datetime.date) -> list[Panel]:
+def leaver_panels(scope: Scope, *, today: datetime.date, **context) -> list[Panel]:
     cases = numbers.leaver_cases_for_dashboard(start=scope.start_at, end=scope.end_at, **scope.people())
     note = f"Open cases opened from {range_text(scope.start, scope.end)}."
     leavers = list_url("devices:leaver_list", unit=scope.unit)
@@ -242,3 +247,113 @@ def leaver_panels(scope: Scope, *, today: datetime.date) -> list[Panel]:
             note=note,
         ),
     ]
+
+
+KIND_LABELS = dict(DeviceModel.Kind.choices)
+
+
+def request_panels(scope: Scope, **context) -> list[Panel]:
+    open_requests = request_selectors.open_device_requests_by_status_and_age(
+        start=scope.start_at, end=scope.end_at, **scope.people()
+    )
+    statuses = [(status, DeviceRequest.Status(status).label) for status in DeviceRequest.OPEN_STATUSES]
+    bands = [label for label, _, _ in request_selectors.REQUEST_AGE_BANDS]
+    gaps = request_selectors.kit_gaps_by_command_unit(**scope.people())
+    kinds = [kind for kind in KIND_LABELS if any(kind in counts for _, counts in gaps)]
+    total = lambda key: sum(counts[key] for _, counts in gaps)  # noqa: E731
+    return [
+        Panel(
+            id="devices-requests",
+            title="Open device requests by status and age",
+            chart=bar_chart(
+                chart_id="devices-requests",
+                title="Open device requests by status and age",
+                description="Open device requests (not collected, refused or cancelled), by status and age in days.",
+                categories=["All", *(label for _, label in statuses)],
+                series=[
+                    Series(
+                        band,
+                        [
+                            sum(open_requests[s][band] for s, _ in statuses),
+                            *(open_requests[s][band] for s, _ in statuses),
+                        ],
+                    )
+                    for band in bands
+                ],
+                category_label="Status",
+                value_label="Open requests",
+                horizontal=True,
+                stacked=True,
+            ),
+            list_url=list_url("devices:request_tech_bar"),
+            list_label="the Tech Bar's requests",
+            list_kind="requests",
+            note=f"Requests made from {range_text(scope.start, scope.end)}; counts only.",
+        ),
+        Panel(
+            id="devices-kit-gaps",
+            title="Kit gaps by command unit",
+            chart=bar_chart(
+                chart_id="devices-kit-gaps",
+                title="Kit gaps by command unit",
+                description="People still here who lack part of their standard kit, by command unit.",
+                categories=["All", *(unit or "(none recorded)" for unit, _ in gaps)],
+                series=[Series("People lacking kit", [total("people"), *(c["people"] for _, c in gaps)])],
+                category_label="Command unit",
+                value_label="People",
+                horizontal=True,
+                extra_columns=[
+                    (f"Lacking a {KIND_LABELS[kind].lower()}", [total(kind), *(c[kind] for _, c in gaps)])
+                    for kind in kinds
+                ],
+            ),
+            list_url=list_url("devices:kit_gaps", command_unit=scope.unit),
+            list_label="the kit gaps list",
+            list_kind="kit_gaps",
+            note="Kit gaps now; the date range does not apply.",
+        ),
+    ]
+
+
+def loss_panels(scope: Scope, **context) -> list[Panel]:
+    """The Incidents dashboard's last panel: devices reported lost or stolen each month."""
+    month_list = months(scope.start, scope.end)
+    panels = []
+    losses = numbers.losses_by_month(start=scope.start_at, end=scope.end_at, **scope.people())
+    panels.append(
+        Panel(
+            id="incidents-losses",
+            title="Devices reported lost or stolen",
+            chart=bar_chart(
+                chart_id="incidents-losses",
+                title="Devices reported lost or stolen",
+                description="Devices reported lost or stolen each month.",
+                categories=[month_label(m) for m in month_list],
+                series=[
+                    Series(label, [losses.get((m, kind), 0) for m in month_list])
+                    for kind, label in DeviceLoss.Kind.choices
+                ],
+                category_label="Month reported",
+                value_label="Devices",
+                stacked=True,
+            ),
+            list_url=list_url("devices:device_list", status="lost", unit=scope.unit),
+            list_label="lost devices",
+            list_kind="devices",
+            note=f"Reported from {range_text(scope.start, scope.end)}; the holder's command unit.",
+        )
+    )
+    return panels
+
+
+registry.register_section(slug="devices", name="Devices", order=30, allowed=permissions.is_data_office)
+registry.register_section(slug="leavers", name="Leavers", order=40)
+registry.register_panels(section="incidents", build=loss_panels, order=20)
+registry.register_panels(section="devices", build=device_panels, order=10)
+registry.register_panels(section="devices", build=request_panels, order=20)
+registry.register_panels(section="leavers", build=leaver_panels, order=10)
+registry.register_list("devices", device_permissions.can_view_device)
+registry.register_list("leavers", device_permissions.can_view_leaver_list)
+# Not the Data Office: a request's reason may be health information.
+registry.register_list("requests", device_permissions.can_reserve)
+registry.register_list("kit_gaps", device_permissions.can_view_kit_gaps)

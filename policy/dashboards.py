@@ -1,4 +1,4 @@
-"""The Conditions of use dashboard's panels: the compliance page's own selectors (policy.selectors)
+"""The Conditions of use dashboard and its panels: the compliance page's own selectors (policy.selectors)
 for each policy in force, narrowed to the filter's command unit and the viewer's slice."""
 
 import dataclasses
@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from policy import selectors
 from policy.models import Policy
+from portal import permissions
 from portal.charts import Series, bar_chart, line_chart
+from portal.dashboards import registry
 from portal.dashboards.panels import Panel, list_url, range_text
 from portal.dashboards.scope import Scope
 from portal.models import User
@@ -28,7 +30,7 @@ def _compliance(policy: Policy, scope: Scope, viewer: User, now: datetime.dateti
     return dataclasses.replace(compliance, people=people)
 
 
-def compliance_panels(scope: Scope, *, viewer: User) -> list[Panel]:
+def compliance_panels(scope: Scope, *, viewer: User, **context) -> list[Panel]:
     now = current_time()
     panels = []
     for policy in Policy.objects.order_by("name"):
@@ -122,3 +124,8 @@ def _policy_panels(policy: Policy, compliance, scope: Scope, now: datetime.datet
         note=f"Grace period: {compliance.required.grace_period.days} days; the date range does not apply.",
     )
     return [by_unit, curve, outstanding]
+
+
+registry.register_section(slug="conditions-of-use", name="Conditions of use", order=20)
+registry.register_panels(section="conditions-of-use", build=compliance_panels, order=10)
+registry.register_list("compliance", permissions.can_view_compliance)
