@@ -6,8 +6,8 @@ import datetime
 
 from devices import dashboard_selectors as numbers
 from devices import permissions as device_permissions
-from devices.requests.selectors import kit as request_selectors
 from devices.models import Device, DeviceLoss, DeviceModel, DeviceRequest, RemoteAction
+from devices.requests.selectors import kit as request_selectors
 from portal import permissions
 from portal.charts import Series, bar_chart, line_chart
 from portal.dashboards import registry

@@ -13,8 +13,10 @@ import random
 from collections.abc import Sequence
 
 from devices.core import services
+from devices.core.selectors import imei_check_digit
 from devices.counter import services as counter_services
 from devices.dashboard_demo import seed_dashboards_demo
+from devices.imports.resources import COLUMNS
 from devices.models import (
     CommandUnitLead,
     CounterVisit,
@@ -24,8 +26,6 @@ from devices.models import (
     TechBar,
     TechBarOpeningHours,
 )
-from devices.imports.resources import COLUMNS
-from devices.core.selectors import imei_check_digit
 from portal import demo
 from portal.models import User
 

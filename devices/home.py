@@ -1,9 +1,9 @@
 """The devices parts of the home page (portal.home places them by order): the kit I hold (and my
 leaver case), and the Tech Bar's, the devices', the leavers' and my team's links under "My work"."""
 
-from devices.leavers.selectors import cases as leaver_selectors
-from devices.core import selectors
 from devices import permissions as device_permissions
+from devices.core import selectors
+from devices.leavers.selectors import cases as leaver_selectors
 from incidents import permissions as incident_permissions
 from portal import home, permissions
 from portal.selectors import team_of
