@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from devices.models import Device
+from portal.errors import DomainError
 from portal.models import User
 
 
-class DeviceError(Exception):
+class DeviceError(DomainError):
     """A domain error the view turns into a message on the page."""
 
 
