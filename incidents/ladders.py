@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 
-from portal.timers import describe_actions
+from portal import ladders as portal_ladders
 
 # The force's rule (ICT conditions of use, FAQ 19): report within 12 hours of becoming aware.
 REPORT_DEADLINE = timedelta(hours=12)
@@ -33,17 +33,9 @@ DEFAULT_DECISION_LADDER = [
     {"step": "decision_overdue", "after_hours": 72, "actions": ["mark_decision_overdue", "alert_data_office_lead"]},
 ]
 
-# Every action a rung may name, in words for the timeline. incidents.services carries them out.
-ACTIONS = {
-    "remind_reporter": "remind the reporter",
-    "tell_supervisor": "tell the reporter's supervisor",
-    "alert_duty_inbox": "alert the Data Office duty inbox",
-    "mark_late": "mark the report late",
-    "tell_data_office": "tell the Data Office",
-    "remind_owner": "remind the incident's owner",
-    "alert_data_office_lead": "alert the Data Office lead",
-    "mark_decision_overdue": "mark the regulator decision overdue",
-}
+# Every action a rung may name, each with its words and its handler, declared beside the code
+# that carries it out (incidents.services.escalation).
+ACTIONS = portal_ladders.ladder("incident")
 
 
 @dataclass(frozen=True)
@@ -55,7 +47,7 @@ class Rung:
 
     @property
     def description(self) -> str:
-        return describe_actions(self.actions, ACTIONS)
+        return ACTIONS.describe(self.actions)
 
 
 def _rungs(ladder: str, raw: list[dict]) -> list[Rung]:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from policy import permissions, selectors, text
 from policy.models import Acknowledgement, Policy, PolicyReminder, PolicyVersion
 from portal import outbox
+from portal.errors import DomainError
 from portal.formats import local_date
 from portal.models import User
 from portal.services import notify
@@ -28,7 +29,7 @@ from portal.services import notify
 logger = logging.getLogger(__name__)
 
 
-class PolicyError(Exception):
+class PolicyError(DomainError):
     """A rule of the domain said no; the message is written for the person who tried."""
 
     def __init__(self, message: str):

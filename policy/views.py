@@ -13,6 +13,7 @@ from policy.filters import PersonComplianceFilterSet
 from policy.forms import AcceptForm
 from policy.models import Policy, PolicyVersion
 from policy.tables import PersonComplianceTable
+from portal.errors import show_domain_error
 from portal.net import client_ip, local_redirect_target
 from portal.permissions import RoleRequiredMixin
 from portal.services import user_agent
@@ -72,7 +73,7 @@ class AcceptView(View):
                         user_agent=user_agent(request),
                     )
                 except services.VersionNotAcceptable as error:
-                    form.add_error(None, error.message)
+                    show_domain_error(form, error)
                 else:
                     receipt = reverse("policy:receipt", kwargs={"slug": self.policy.slug, "number": version.number})
                     next_url = _safe_next(request)

@@ -20,11 +20,10 @@ from devices.leavers.selectors.cases import leaver_case_open_for
 from devices.losses.services import losses
 from devices.models import CounterVisit, Device, DeviceLoss
 from incidents import permissions as incident_permissions
-from incidents import services as incident_services
 from portal.localtime import local_time
 from portal.permissions import NotYours, RoleRequiredMixin
 from portal.tables import FilteredTableView
-from portal.views_mixins import BadInputMixin
+from portal.views_mixins import BadInputMixin, DomainErrorMixin
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +83,10 @@ class DeviceReportView(BadInputMixin, HeldDeviceMixin, FormView):
         return redirect("devices:device_report_loss", pk=self.device.pk, kind=kind)
 
 
-class DeviceLossReportView(BadInputMixin, HeldDeviceMixin, FormView):
+class DeviceLossReportView(DomainErrorMixin, HeldDeviceMixin, FormView):
     """Step 2 for a loss or theft: when and where. Then the incident's full report."""
+
+    domain_error_fields = {"aware_at": "noticed_at"}  # the incident clock's words for the form's
 
     template_name = "devices/report_loss.html"
     form_class = LossForm
@@ -117,13 +118,6 @@ class DeviceLossReportView(BadInputMixin, HeldDeviceMixin, FormView):
             )
         except losses.AlreadyReported as already:
             return _to_incident(self.request, already.loss)
-        except losses.DeviceError as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
-        except incident_services.IncidentError as error:  # e.g. a time the incident clock refuses
-            for field, problems in error.message_dict.items():
-                form.add_error("noticed_at" if field == "aware_at" else None, problems)
-            return self.form_invalid(form)
         incident = loss.incident
         actions = " and ".join(losses.REQUESTED_WORDS[a.kind] for a in loss.remote_actions.all())
         due = local_time(incident.due_at)

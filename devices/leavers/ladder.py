@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from portal.timers import describe_actions
+from portal import ladders as portal_ladders
 
 DEFAULT_LEAVER_LADDER = [
     {"step": "reminder_14d", "days": -14, "actions": ["remind_leaver", "remind_supervisor"]},
@@ -21,14 +21,9 @@ DEFAULT_LEAVER_LADDER = [
     {"step": "overdue_7d", "days": 7, "actions": ["escalate_command_unit_lead"]},
 ]
 
-# Every action a rung may name, in words for the timeline. devices.leavers.services.steps carries them out.
-ACTIONS = {
-    "remind_leaver": "remind the leaver",
-    "remind_supervisor": "remind their supervisor",
-    "escalate_supervisor": "escalate to their supervisor",
-    "escalate_tech_bar_leads": "escalate to the Tech Bar leads",
-    "escalate_command_unit_lead": "escalate to the command unit's lead as overdue",
-}
+# Every action a rung may name, each with its words and its handler, declared beside the code
+# that carries it out (devices.leavers.services.steps).
+ACTIONS = portal_ladders.ladder("leaver case")
 # Actions that go to people other than the leaver: sent (to ask for a sign-off) even when
 # nothing is outstanding but the case still waits for one.
 SUPERVISOR_ACTIONS = {"remind_supervisor", "escalate_supervisor"}
@@ -42,7 +37,7 @@ class Rung:
 
     @property
     def description(self) -> str:
-        return describe_actions(self.actions, ACTIONS)
+        return ACTIONS.describe(self.actions)
 
 
 def ladder() -> list[Rung]:

@@ -15,17 +15,17 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.conf import settings
 
+from portal import ladders as portal_ladders
+
 DEFAULT_REQUEST_LADDER = [
     {"step": "approval_reminder", "after": "waiting", "working_days": 3, "actions": ["remind_approver"]},
     {"step": "ready_reminder", "after": "reserved", "days": 10, "actions": ["remind_requester"]},
     {"step": "ready_release", "after": "reserved", "days": 14, "actions": ["release_reservation"]},
 ]
 
-ACTIONS = {
-    "remind_approver": "remind the approver the request waits for",
-    "remind_requester": "remind the requester their device is ready for collection",
-    "release_reservation": "release the reserved device and tell the requester",
-}
+# Every action a rung may name, each with its words and its handler, declared beside the code
+# that carries it out (devices.requests.services.steps).
+ACTIONS = portal_ladders.ladder("kit request")
 STARTS = {"waiting", "reserved"}
 
 WORKING_DAY_STARTS = datetime.time(8, 0)

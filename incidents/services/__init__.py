@@ -19,7 +19,7 @@ from incidents.services.common import (
     ReportAlreadySubmitted,
     StaleDraft,
 )
-from incidents.services.escalation import _STEP_ACTIONS, incident_step_fire
+from incidents.services.escalation import incident_step_fire
 from incidents.services.office import (
     STATUS_EDGES,
     decision_problems,
@@ -47,7 +47,6 @@ __all__ = [
     "REPORT_FIELDS",
     "STATUS_EDGES",
     "SUBMISSION_REQUIRED",
-    "_STEP_ACTIONS",
     "AlreadyOpened",
     "IncidentError",
     "NotAllowed",

@@ -16,18 +16,21 @@ from incidents.models import (
     IncidentStep,
 )
 from portal import timers
+from portal.errors import Conflict, DomainError
 from portal.services import notify, notify_address
 
 # An awareness time typed as "now" on a watch a little ahead of the server is taken as now.
 AWARENESS_CLOCK_TOLERANCE = timedelta(minutes=1)
 
 
-class IncidentError(ValidationError):
+class IncidentError(ValidationError, DomainError):
     """A rule of the incident workflow was broken; the view shows it as a form error."""
 
 
-class NotAllowed(PermissionDenied):
-    """This person may not do this to this incident."""
+class NotAllowed(PermissionDenied, DomainError):
+    """This person may not do this to this incident: Django's 403 page, not a message on a form."""
+
+    status = 403
 
 
 class ReportAlreadySubmitted(NotAllowed):
@@ -35,7 +38,7 @@ class ReportAlreadySubmitted(NotAllowed):
     from a page left open. Views show the submitted report with a message, not a refusal."""
 
 
-class StaleDraft(ValidationError):
+class StaleDraft(ValidationError, Conflict):
     """A save from a page showing an older version of the draft than the one saved since (another
     tab or device): refused, so that it cannot overwrite newer work."""
 

@@ -36,7 +36,7 @@ def incident_step_fire(step: IncidentStep) -> None:
         logger.warning("step %s of %s is not in the configured ladders; nothing sent", step.step, incident.reference)
         done = ["this step is no longer in the ladder, so nothing was sent"]
     else:
-        done = [_STEP_ACTIONS[action](incident, step) for action in rung.actions]
+        done = [ladders.ACTIONS.run(action, incident, step) for action in rung.actions]
     IncidentEvent.objects.create(
         incident=incident,
         at=step.fired_at,
@@ -47,6 +47,7 @@ def incident_step_fire(step: IncidentStep) -> None:
     )
 
 
+@ladders.ACTIONS.action("remind_reporter", "remind the reporter")
 def _remind_reporter(incident: Incident, step: IncidentStep) -> str:
     notify(
         recipient=incident.reporter,
@@ -59,6 +60,7 @@ def _remind_reporter(incident: Incident, step: IncidentStep) -> str:
     return f"reminded {incident.reporter.get_full_name()} in the portal"
 
 
+@ladders.ACTIONS.action("tell_supervisor", "tell the reporter's supervisor")
 def _tell_supervisor(incident: Incident, step: IncidentStep) -> str:
     supervisor = incident.reporter.supervisor
     if supervisor is None or not supervisor.is_active:
@@ -84,6 +86,7 @@ def _tell_supervisor(incident: Incident, step: IncidentStep) -> str:
     return f"told their supervisor {supervisor.get_full_name()} in the portal"
 
 
+@ladders.ACTIONS.action("alert_duty_inbox", "alert the Data Office duty inbox")
 def _alert_duty_inbox(incident: Incident, step: IncidentStep) -> str:
     _tell_data_office(
         incident,
@@ -94,11 +97,13 @@ def _alert_duty_inbox(incident: Incident, step: IncidentStep) -> str:
     return "alerted the Data Office reviewers in the portal"
 
 
+@ladders.ACTIONS.action("mark_late", "mark the report late")
 def _mark_late(incident: Incident, step: IncidentStep) -> str:
     Incident.objects.filter(pk=incident.pk, late_at__isnull=True).update(late_at=step.fired_at)
     return "marked the report late"
 
 
+@ladders.ACTIONS.action("tell_data_office", "tell the Data Office")
 def _tell_data_office_late(incident: Incident, step: IncidentStep) -> str:
     _tell_data_office(
         incident,
@@ -109,6 +114,7 @@ def _tell_data_office_late(incident: Incident, step: IncidentStep) -> str:
     return "told the Data Office reviewers in the portal"
 
 
+@ladders.ACTIONS.action("remind_owner", "remind the incident's owner")
 def _remind_owner(incident: Incident, step: IncidentStep) -> str:
     subject = f"{incident.reference}: decision on telling the ICO due in {_left(incident.decision_due_at, step)}"
     if incident.owner_id and incident.owner.is_active:
@@ -118,6 +124,7 @@ def _remind_owner(incident: Incident, step: IncidentStep) -> str:
     return "no owner, so told the Data Office reviewers in the portal"
 
 
+@ladders.ACTIONS.action("alert_data_office_lead", "alert the Data Office lead")
 def _alert_data_office_lead(incident: Incident, step: IncidentStep) -> str:
     due = incident.decision_due_at
     state = "is overdue" if step.fired_at >= due else f"is due in {_left(due, step)}"
@@ -136,21 +143,10 @@ def _alert_data_office_lead(incident: Incident, step: IncidentStep) -> str:
     return "alerted the Data Office reviewers in the portal"
 
 
+@ladders.ACTIONS.action("mark_decision_overdue", "mark the regulator decision overdue")
 def _mark_decision_overdue(incident: Incident, step: IncidentStep) -> str:
     Incident.objects.filter(pk=incident.pk, decision_overdue_at__isnull=True).update(decision_overdue_at=step.fired_at)
     return "marked the regulator decision overdue"
-
-
-_STEP_ACTIONS = {
-    "remind_reporter": _remind_reporter,
-    "tell_supervisor": _tell_supervisor,
-    "alert_duty_inbox": _alert_duty_inbox,
-    "mark_late": _mark_late,
-    "tell_data_office": _tell_data_office_late,
-    "remind_owner": _remind_owner,
-    "alert_data_office_lead": _alert_data_office_lead,
-    "mark_decision_overdue": _mark_decision_overdue,
-}
 
 
 def _set_decision_clock(incident: Incident) -> bool:

@@ -1,16 +1,10 @@
-"""What every incident page shares: loading the incident and checking who may see it, a 400 for
-a form sent back with errors, and a service's errors shown against the form."""
+"""What every incident page shares: loading the incident and checking who may see it (a service's
+errors are shown against the form by `portal.views_mixins.DomainErrorMixin`)."""
 
 from django.core.exceptions import PermissionDenied
 
-from incidents import permissions, selectors, services
+from incidents import permissions, selectors
 from portal.permissions import RoleRequiredMixin
-
-
-def _show_service_errors(form, error: services.IncidentError) -> None:
-    """Put a service's rule-broken messages against the fields they concern."""
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class IncidentObjectMixin(RoleRequiredMixin):

@@ -15,9 +15,9 @@ from incidents.forms import (
     TriageForm,
 )
 from incidents.tables import IncidentTable
-from incidents.views.common import IncidentObjectMixin, _show_service_errors
+from incidents.views.common import IncidentObjectMixin
 from portal.tables import FilteredTableView
-from portal.views_mixins import BadInputMixin
+from portal.views_mixins import DomainErrorMixin
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class IncidentPrintView(IncidentReviewView):
     template_name = "incidents/print.html"
 
 
-class IncidentOfficeActionView(BadInputMixin, IncidentObjectMixin, FormView):
+class IncidentOfficeActionView(DomainErrorMixin, IncidentObjectMixin, FormView):
     """A Data Office action on one incident: a form, one service call, then back to the incident.
 
     Subclasses name the object permission, form, service, page title, heading, button and message.
@@ -96,11 +96,7 @@ class IncidentOfficeActionView(BadInputMixin, IncidentObjectMixin, FormView):
         )
 
     def form_valid(self, form):
-        try:
-            type(self).service(incident=self.incident, actor=self.request.user, **form.cleaned_data)
-        except services.IncidentError as error:
-            _show_service_errors(form, error)
-            return self.form_invalid(form)
+        type(self).service(incident=self.incident, actor=self.request.user, **form.cleaned_data)
         self.incident.refresh_from_db()
         messages.success(self.request, self.get_success_message(self.incident))
         return redirect(self.incident.get_review_url())

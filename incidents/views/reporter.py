@@ -23,13 +23,14 @@ from incidents.forms import (
     IncidentUpdateForm,
     posted_draft_version,
 )
-from incidents.views.common import IncidentObjectMixin, _show_service_errors
+from incidents.views.common import IncidentObjectMixin
+from portal.errors import show_domain_error
 from portal.localtime import local_time
 from portal.permissions import RoleRequiredMixin
-from portal.views_mixins import BadInputMixin
+from portal.views_mixins import DomainErrorMixin
 
 
-class IncidentStartView(BadInputMixin, RoleRequiredMixin, FormView):
+class IncidentStartView(DomainErrorMixin, RoleRequiredMixin, FormView):
     """The first notification: four questions, then the clock is running."""
 
     permission_check = permissions.can_report
@@ -50,9 +51,6 @@ class IncidentStartView(BadInputMixin, RoleRequiredMixin, FormView):
                 "To report something else, start a new report.",
             )
             return redirect("incidents:incident_detail", pk=repeat.incident.pk)
-        except services.IncidentError as error:
-            _show_service_errors(form, error)
-            return self.form_invalid(form)
         due = local_time(incident.due_at)
         if incident.late_from_start:
             messages.warning(
@@ -132,7 +130,7 @@ class IncidentReportEditView(IncidentObjectMixin, TemplateView):
                         incident=self.incident, actor=request.user, values=form.report_values(), draft_version=version
                     )
                 except services.IncidentError as error:
-                    _show_service_errors(form, error)
+                    show_domain_error(form, error)
                 else:
                     messages.success(request, f"Full report for {self.incident.reference} submitted. Thank you.")
                     return redirect("incidents:incident_detail", pk=self.incident.pk)
@@ -154,8 +152,8 @@ class IncidentReportEditView(IncidentObjectMixin, TemplateView):
         except services.StaleDraft as error:
             # What was typed is shown again; the page keeps the version it had, so it cannot
             # overwrite the newer draft until it is reloaded.
-            _show_service_errors(form, error)
-            return self.render_to_response(self.get_context_data(form=form, draft_version=version), status=409)
+            show_domain_error(form, error)
+            return self.render_to_response(self.get_context_data(form=form, draft_version=version), status=error.status)
         self.incident.draft_saved_at = saved.draft_saved_at
         self.incident.draft_version = saved.draft_version
         if not submitting and valid:
@@ -259,7 +257,7 @@ def _autosave_wait(user) -> int:
     return max(1, math.ceil(interval - (now - last)))
 
 
-class IncidentUpdateAddView(BadInputMixin, IncidentObjectMixin, FormView):
+class IncidentUpdateAddView(DomainErrorMixin, IncidentObjectMixin, FormView):
     object_permission = permissions.can_add_update
     template_name = "incidents/update_form.html"
     form_class = IncidentUpdateForm
@@ -268,16 +266,12 @@ class IncidentUpdateAddView(BadInputMixin, IncidentObjectMixin, FormView):
         return super().get_context_data(page_title=f"Add an update to {self.incident.reference}", **kwargs)
 
     def form_valid(self, form):
-        try:
-            services.incident_update_add(incident=self.incident, actor=self.request.user, **form.cleaned_data)
-        except services.IncidentError as error:
-            _show_service_errors(form, error)
-            return self.form_invalid(form)
+        services.incident_update_add(incident=self.incident, actor=self.request.user, **form.cleaned_data)
         messages.success(self.request, "Update added.")
         return redirect(_incident_page(self.request.user, self.incident))
 
 
-class IncidentAttachmentAddView(BadInputMixin, IncidentObjectMixin, FormView):
+class IncidentAttachmentAddView(DomainErrorMixin, IncidentObjectMixin, FormView):
     object_permission = permissions.can_add_attachment
     template_name = "incidents/attachment_form.html"
     form_class = AttachmentForm
@@ -286,13 +280,9 @@ class IncidentAttachmentAddView(BadInputMixin, IncidentObjectMixin, FormView):
         return super().get_context_data(page_title=f"Add an attachment to {self.incident.reference}", **kwargs)
 
     def form_valid(self, form):
-        try:
-            attachment = services.incident_attachment_add(
-                incident=self.incident, actor=self.request.user, upload=form.cleaned_data["file"]
-            )
-        except services.IncidentError as error:
-            _show_service_errors(form, error)
-            return self.form_invalid(form)
+        attachment = services.incident_attachment_add(
+            incident=self.incident, actor=self.request.user, upload=form.cleaned_data["file"]
+        )
         messages.success(self.request, f"Attachment {attachment.original_name} added.")
         if self.request.POST.get("return_to") == "report" and permissions.can_edit_report(
             self.request.user, self.incident

@@ -10,8 +10,9 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 
 from incidents import services
-from incidents.models import Incident, IncidentEvent, RegulatorDecision
+from incidents.models import Incident, IncidentEvent, IncidentStep, RegulatorDecision
 from portal import timers
+from portal.ladders import give_open_cases
 from portal.models import Notification
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("app_clock")]
@@ -403,3 +404,26 @@ def test_triage_as_not_a_breach_stops_the_72_hour_clock(walk, reporter, data_off
     assert incident.decision_due_at is None
     assert walk(START + timedelta(days=4)) == 0
     assert incident.steps.filter(ladder="decision", cancelled_at__isnull=False).count() == 4
+
+
+def test_a_new_rung_is_given_to_open_incidents_once(open_incident, settings):
+    first, second = open_incident(), open_incident()
+    submitted = open_incident()
+    Incident.objects.filter(pk=submitted.pk).update(submitted_at=timezone.now())
+    open_ones = Incident.objects.filter(submitted_at__isnull=True)
+
+    def give():
+        return give_open_cases(
+            IncidentStep,
+            owner_field="incident",
+            owners=open_ones,
+            step="reminder_11h",
+            due_at=lambda incident: incident.aware_at + timedelta(hours=11),
+            ladder="report",
+        )
+
+    assert give() == 2
+    assert give() == 0  # each case has the step once
+    steps = IncidentStep.objects.filter(step="reminder_11h")
+    assert {s.incident_id for s in steps} == {first.pk, second.pk}
+    assert steps.get(incident=first).due_at == first.aware_at + timedelta(hours=11)

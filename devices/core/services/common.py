@@ -7,10 +7,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from devices.models import Device
+from portal.errors import DomainError
 from portal.models import User
+from portal.transitions import transition
 
 
-class DeviceError(Exception):
+class DeviceError(DomainError):
     """A domain error the view turns into a message on the page."""
 
 
@@ -24,14 +26,14 @@ class HolderNotEligible(DeviceError):
 
 
 def _transition(device: Device, to_status: str) -> str:
-    from_status = device.status
-    if to_status not in Device.TRANSITIONS[Device.Status(from_status)]:
-        raise DeviceError(
-            f"{device.asset_tag} cannot go from {device.get_status_display().lower()} "
-            f"to {Device.Status(to_status).label.lower()}."
-        )
-    device.status = to_status
-    return from_status
+    return transition(device, to=to_status, refuse=_cannot_go)
+
+
+def _cannot_go(device: Device, to_status: str) -> DeviceError:
+    return DeviceError(
+        f"{device.asset_tag} cannot go from {device.get_status_display().lower()} "
+        f"to {Device.Status(to_status).label.lower()}."
+    )
 
 
 def holder_refusal(holder: User, *, today: datetime.date | None = None) -> str:

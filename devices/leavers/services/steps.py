@@ -31,7 +31,7 @@ def leaver_step_fire(step: LeaverStep) -> None:
         done = [_ask_sign_off(case, step)] if set(rung.actions) & leaver_ladder.SUPERVISOR_ACTIONS else []
         done = [d for d in done if d] or ["nothing outstanding, so nothing was sent"]
     else:
-        done = [_ACTIONS[action](case, step, items) for action in rung.actions]
+        done = [leaver_ladder.ACTIONS.run(action, case, step, items) for action in rung.actions]
     event(
         case, LeaverEvent.Kind.STEP_FIRED, None, f"{rung.description if rung else step.step}: " + "; ".join(done) + "."
     )
@@ -62,6 +62,7 @@ def _when(case: LeaverCase, step: LeaverStep, *, you: bool = False) -> str:
     return f"left on {_day(case)}, {-days} day{'s' if days != -1 else ''} ago"
 
 
+@leaver_ladder.ACTIONS.action("remind_leaver", "remind the leaver")
 def _remind_leaver(case: LeaverCase, step: LeaverStep, items) -> str:
     person = case.person
     count = f"{len(items)} item{'s' if len(items) != 1 else ''}"
@@ -118,10 +119,12 @@ def _told_by_a_later_step(case: LeaverCase, step: LeaverStep) -> bool:
     )
 
 
+@leaver_ladder.ACTIONS.action("remind_supervisor", "remind their supervisor")
 def _remind_supervisor(case, step, items) -> str:
     return _supervisor_message(case, step, items, escalation=False)
 
 
+@leaver_ladder.ACTIONS.action("escalate_supervisor", "escalate to their supervisor")
 def _escalate_supervisor(case, step, items) -> str:
     return _supervisor_message(case, step, items, escalation=True)
 
@@ -154,6 +157,7 @@ def _every_tech_bar_lead() -> list[User]:
     )
 
 
+@leaver_ladder.ACTIONS.action("escalate_tech_bar_leads", "escalate to the Tech Bar leads")
 def _escalate_tech_bar_leads(case: LeaverCase, step: LeaverStep, items) -> str:
     leads = tech_bar_leads_for(case, items)
     if not leads:
@@ -170,6 +174,7 @@ def _escalate_tech_bar_leads(case: LeaverCase, step: LeaverStep, items) -> str:
     return "escalated to the Tech Bar leads " + ", ".join(lead.get_full_name() for lead in leads)
 
 
+@leaver_ladder.ACTIONS.action("escalate_command_unit_lead", "escalate to the command unit's lead as overdue")
 def _escalate_command_unit_lead(case: LeaverCase, step: LeaverStep, items) -> str:
     unit = case.person.command_unit
     lead = CommandUnitLead.objects.select_related("lead").filter(command_unit=unit).first() if unit else None
@@ -184,12 +189,3 @@ def _escalate_command_unit_lead(case: LeaverCase, step: LeaverStep, items) -> st
         cause=step,
     )
     return f"escalated to the {unit} lead {lead.lead.get_full_name()} as overdue"
-
-
-_ACTIONS = {
-    "remind_leaver": _remind_leaver,
-    "remind_supervisor": _remind_supervisor,
-    "escalate_supervisor": _escalate_supervisor,
-    "escalate_tech_bar_leads": _escalate_tech_bar_leads,
-    "escalate_command_unit_lead": _escalate_command_unit_lead,
-}

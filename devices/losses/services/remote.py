@@ -17,6 +17,7 @@ from devices.losses import mdm
 from devices.models import Device, DeviceEvent, DeviceLoss, RemoteAction
 from incidents import services as incident_services
 from portal.models import User
+from portal.transitions import transition
 
 LOST_STATUSES = (Device.Status.LOST, Device.Status.STOLEN)
 
@@ -47,13 +48,15 @@ def _event(action: RemoteAction, actor: User, text: str) -> None:
 
 
 def _move(action: RemoteAction, to_status: str) -> None:
-    if to_status not in RemoteAction.TRANSITIONS[RemoteAction.Status(action.status)]:
-        wanted = RemoteAction.Status(to_status).label.lower()
-        raise DeviceError(
-            f"The {action.get_kind_display().lower()} for {action.device.asset_tag} is "
-            f"{action.get_status_display().lower()}; it cannot be marked {wanted}."
-        )
-    action.status = to_status
+    transition(action, to=to_status, refuse=_cannot_mark)
+
+
+def _cannot_mark(action: RemoteAction, to_status: str) -> DeviceError:
+    wanted = RemoteAction.Status(to_status).label.lower()
+    return DeviceError(
+        f"The {action.get_kind_display().lower()} for {action.device.asset_tag} is "
+        f"{action.get_status_display().lower()}; it cannot be marked {wanted}."
+    )
 
 
 def _locked(action: RemoteAction) -> RemoteAction:

@@ -11,6 +11,7 @@ from devices.requests import ladder as request_ladder
 from portal import timers
 from portal.models import Role, User
 from portal.services import notify
+from portal.transitions import transition as portal_transition
 
 
 class RequestError(DeviceError):
@@ -27,14 +28,14 @@ class RequestError(DeviceError):
 
 def transition(request: DeviceRequest, to_status: str) -> str:
     """Move a (locked) request along one edge of `DeviceRequest.TRANSITIONS`, or refuse."""
-    from_status = request.status
-    if to_status not in DeviceRequest.TRANSITIONS[DeviceRequest.Status(from_status)]:
-        raise RequestError(
-            f"Request {request.pk} is {request.get_status_display().lower()}: it cannot become "
-            f"{DeviceRequest.Status(to_status).label.lower()}."
-        )
-    request.status = to_status
-    return from_status
+    return portal_transition(request, to=to_status, refuse=_cannot_become)
+
+
+def _cannot_become(request: DeviceRequest, to_status: str) -> RequestError:
+    return RequestError(
+        f"Request {request.pk} is {request.get_status_display().lower()}: it cannot become "
+        f"{DeviceRequest.Status(to_status).label.lower()}."
+    )
 
 
 def lock_request(pk: int) -> DeviceRequest:

@@ -24,13 +24,14 @@ def device_request_step_fire(step: DeviceRequestStep) -> None:
         logger.warning("request step %s of request %s is not in the ladder; nothing sent", step.step, request.pk)
         return
     for action in rung.actions:
-        _ACTIONS[action](request, step)
+        request_ladder.ACTIONS.run(action, request, step)
 
 
 def _since(moment) -> str:
     return date_format(moment.astimezone(request_ladder.zone()), "j F Y")
 
 
+@request_ladder.ACTIONS.action("remind_approver", "remind the approver the request waits for")
 def _remind_approver(request: DeviceRequest, step: DeviceRequestStep) -> None:
     if request.status != DeviceRequest.Status.SUBMITTED:
         return
@@ -47,6 +48,7 @@ def _remind_approver(request: DeviceRequest, step: DeviceRequestStep) -> None:
         )
 
 
+@request_ladder.ACTIONS.action("remind_requester", "remind the requester their device is ready for collection")
 def _remind_requester(request: DeviceRequest, step: DeviceRequestStep) -> None:
     if request.status != DeviceRequest.Status.READY:
         return
@@ -59,6 +61,7 @@ def _remind_requester(request: DeviceRequest, step: DeviceRequestStep) -> None:
     )
 
 
+@request_ladder.ACTIONS.action("release_reservation", "release the reserved device and tell the requester")
 def _release_reservation(request: DeviceRequest, step: DeviceRequestStep) -> None:
     if request.status != DeviceRequest.Status.READY:
         return
@@ -69,10 +72,3 @@ def _release_reservation(request: DeviceRequest, step: DeviceRequestStep) -> Non
         actor=None,
         why=f"It was not collected since it was reserved on {_since(request.reserved_at)}.",
     )
-
-
-_ACTIONS = {
-    "remind_approver": _remind_approver,
-    "remind_requester": _remind_requester,
-    "release_reservation": _release_reservation,
-}

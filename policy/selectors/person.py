@@ -1,0 +1,183 @@
+"""Reads for one person: which policies apply, where they stand, what they must accept and the gate's question."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from policy.models import Acknowledgement, ComplianceStatus, Policy, PolicyVersion
+from portal.models import User
+
+
+# --- One person ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PolicyState:
+    """Where one person stands with one policy."""
+
+    policy: Policy
+    current: PolicyVersion
+    required: PolicyVersion
+    versions: list[PolicyVersion]  # in effect, oldest first
+    acknowledgements: list[Acknowledgement]  # this person's, newest version first
+    outstanding_since: datetime.datetime  # when the required version first asked them
+    due_at: datetime.datetime  # the end of their grace period
+
+    @property
+    def latest_acknowledgement(self) -> Acknowledgement | None:
+        return self.acknowledgements[0] if self.acknowledgements else None
+
+    @property
+    def accepted_current(self) -> bool:
+        return any(ack.version_id == self.current.pk for ack in self.acknowledgements)
+
+    @property
+    def up_to_date(self) -> bool:
+        return any(ack.version.number >= self.required.number for ack in self.acknowledgements)
+
+    @property
+    def status(self) -> str:
+        if self.accepted_current:
+            return ComplianceStatus.ACCEPTED_CURRENT
+        return ComplianceStatus.ACCEPTED_OLDER if self.acknowledgements else ComplianceStatus.NEVER
+
+    def is_overdue(self, now: datetime.datetime | None = None) -> bool:
+        """Past the grace period without accepting: the gate sends them to accept it."""
+        return not self.up_to_date and (now or timezone.now()) >= self.due_at
+
+    def changes_since_accepted(self) -> list[PolicyVersion]:
+        """The versions after the one this person last accepted, up to the current one, oldest first."""
+        accepted = self.latest_acknowledgement
+        after = accepted.version.number if accepted else 0
+        return [v for v in self.versions if after < v.number <= self.current.number]
+
+
+def _current_and_required(versions: list[PolicyVersion]) -> tuple[PolicyVersion, PolicyVersion]:
+    """`versions`: one policy's in-effect versions, oldest first (never empty)."""
+    current = versions[-1]
+    needing = [v for v in versions if v.requires_acceptance]
+    # Publishing insists the first version needs acceptance; fall back to it all the same.
+    return current, (needing[-1] if needing else versions[0])
+
+
+def policies_applying_to(*, user: User) -> QuerySet[Policy]:
+    """Policies that cover this person: those for everyone, and those for a role they hold."""
+    holds_a_chosen_role = Exists(Policy.roles.through.objects.filter(policy=OuterRef("pk"), group__user=user))
+    return Policy.objects.filter(
+        Q(audience=Policy.Audience.EVERYONE) | Q(holds_a_chosen_role, audience=Policy.Audience.ROLES)
+    )
+
+
+def _states(*, user: User, policies: QuerySet[Policy], now: datetime.datetime) -> list[PolicyState]:
+    versions = list(
+        PolicyVersion.objects.in_effect(on=timezone.localdate(now))
+        .filter(policy__in=policies)
+        .select_related("policy")
+        .order_by("policy__name", "policy_id", "number")
+    )
+    if not versions:
+        return []
+    by_policy: dict[int, list[PolicyVersion]] = {}
+    for version in versions:
+        by_policy.setdefault(version.policy_id, []).append(version)
+    version_by_pk = {v.pk: v for v in versions}
+    acks: dict[int, list[Acknowledgement]] = {}
+    for ack in Acknowledgement.objects.filter(user=user, version__in=versions).order_by("-version__number"):
+        ack.version = version_by_pk[ack.version_id]
+        acks.setdefault(ack.version.policy_id, []).append(ack)
+    states = []
+    for policy_versions in by_policy.values():
+        current, required = _current_and_required(policy_versions)
+        # Someone who joined after the version took effect gets their grace period from joining.
+        since = max(required.starts_at, user.date_joined)
+        states.append(
+            PolicyState(
+                policy=current.policy,
+                current=current,
+                required=required,
+                versions=policy_versions,
+                acknowledgements=acks.get(current.policy_id, []),
+                outstanding_since=since,
+                due_at=since + required.grace_period,
+            )
+        )
+    return states
+
+
+def policy_states_for(*, user: User, now: datetime.datetime | None = None) -> list[PolicyState]:
+    """Every policy that covers this person and has a version in effect, with where they stand."""
+    return _states(user=user, policies=policies_applying_to(user=user), now=now or timezone.now())
+
+
+def policy_state_for(*, user: User, policy: Policy, now: datetime.datetime | None = None) -> PolicyState | None:
+    """Where this person stands with one policy (covered or not); None before any version is in effect."""
+    states = _states(user=user, policies=Policy.objects.filter(pk=policy.pk), now=now or timezone.now())
+    return states[0] if states else None
+
+
+def policy_applies_to(*, user: User, policy: Policy) -> bool:
+    return policies_applying_to(user=user).filter(pk=policy.pk).exists()
+
+
+def policies_to_accept(*, user: User, now: datetime.datetime | None = None) -> list[PolicyState]:
+    """What the home page asks this person to accept, with the date by which they must."""
+    return [state for state in policy_states_for(user=user, now=now) if not state.up_to_date]
+
+
+def policy_version_due(*, user: User, now: datetime.datetime | None = None) -> PolicyVersion | None:
+    """The gate's question: the version this person must accept before going on, if any."""
+    now = now or timezone.now()
+    for state in policy_states_for(user=user, now=now):
+        if state.is_overdue(now):
+            return state.current
+    return None
+
+
+def has_accepted_current(user: User) -> bool:
+    """True when this person is up to date with every policy that covers them (grace periods
+    aside). The Tech Bar refuses to issue kit to anyone for whom this is False."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return all(state.up_to_date for state in policy_states_for(user=user))
+
+
+def current_and_required(
+    *, policy: Policy, now: datetime.datetime | None = None
+) -> tuple[PolicyVersion, PolicyVersion] | None:
+    """The policy's current and required versions; None before any version is in effect."""
+    on = timezone.localdate(now)
+    versions = list(PolicyVersion.objects.in_effect(on=on).filter(policy=policy).order_by("number"))
+    return _current_and_required(versions) if versions else None
+
+
+def version_was_current_at(*, version: PolicyVersion, at: datetime.datetime) -> bool:
+    """Was this the version people were asked to read at that moment (published, in effect, and
+    not yet followed by a later one)?"""
+    if not version.is_published or version.published_at > at or version.effective_date > timezone.localdate(at):
+        return False
+    return not PolicyVersion.objects.filter(
+        policy_id=version.policy_id,
+        number__gt=version.number,
+        published_at__lte=at,
+        effective_date__lte=timezone.localdate(at),
+    ).exists()
+
+
+def published_versions(*, policy: Policy) -> QuerySet[PolicyVersion]:
+    return PolicyVersion.objects.published().filter(policy=policy).order_by("-number")
+
+
+def published_version(*, policy: Policy, number: int) -> PolicyVersion | None:
+    return published_versions(policy=policy).select_related("policy", "published_by").filter(number=number).first()
+
+
+def previous_published_version(*, version: PolicyVersion) -> PolicyVersion | None:
+    return published_versions(policy=version.policy).filter(number__lt=version.number).first()
+
+
+def acknowledgements_for(*, user: User) -> QuerySet[Acknowledgement]:
+    return Acknowledgement.objects.filter(user=user).select_related("version__policy").order_by("-accepted_at")
+
+
+def acknowledgement_for(*, user: User, version: PolicyVersion) -> Acknowledgement | None:
+    return acknowledgements_for(user=user).filter(version=version).first()
