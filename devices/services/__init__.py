@@ -5,7 +5,8 @@ services.device_issue(...)` and `from devices.services import X` work as before:
 - common: the domain errors (DeviceError and its kinds), the status transition check, holder_refusal;
 - custody: device_receive / devices_receive_bulk, device_issue, device_return;
 - imports: devices_import (an MDM inventory file, all or nothing);
-- counter: counter_visit_confirm (a whole visit, confirmed once) and its basket.
+- counter: counter_visit_confirm (a whole visit, confirmed once), its basket, and the counter
+  screen's scan list (CounterScanList).
 """
 
 from devices.services.common import DeviceError, DeviceNotAvailable, HolderNotEligible, _transition, holder_refusal
@@ -13,6 +14,7 @@ from devices.services.counter import (
     SWAP_REASONS,
     CounterAcceptance,
     CounterBasket,
+    CounterScanList,
     TakeBack,
     counter_visit_confirm,
     faq_conflict,
@@ -27,6 +29,7 @@ __all__ = [
     "SWAP_REASONS",
     "CounterAcceptance",
     "CounterBasket",
+    "CounterScanList",
     "DeviceError",
     "DeviceImportReport",
     "DeviceNotAvailable",
