@@ -1,5 +1,6 @@
 """The counter: a whole visit (devices taken back, devices handed over, the conditions of use
-accepted there) confirmed once, through the custody services."""
+accepted there) confirmed once, through the custody services; and the scan list the counter
+screen builds up before it (CounterScanList), checked against the same rules at every scan."""
 
 import datetime
 from collections import Counter
@@ -9,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from devices.core import selectors
+from devices.core.selectors import Scan
 from devices.core.services.common import DeviceError, HolderNotEligible, holder_refusal
 from devices.core.services.custody import device_issue, device_return
 from devices.models import Assignment, CounterLine, CounterVisit, Device, DeviceModel, LeaverCase, TechBar
@@ -23,6 +26,7 @@ SWAP_REASONS = {Assignment.ReturnReason.FAULTY, Assignment.ReturnReason.DAMAGED,
 # The only kit handed to a person with an open leaver case: a like-for-like replacement of a device
 # they bring back faulty or damaged in the same visit.
 LEAVER_SWAP_REASONS = {Assignment.ReturnReason.FAULTY, Assignment.ReturnReason.DAMAGED}
+MAX_LINES = 40  # more than anyone carries; stops a runaway scanner filling the form
 
 
 @dataclass
@@ -259,3 +263,108 @@ def _conditions_version_held(person: User) -> PolicyVersion | None:
     """The newest conditions-of-use version this person has accepted (shown on the receipt)."""
     acknowledgement = policy_selectors.acknowledgements_for(user=person).select_related("version").first()
     return acknowledgement.version if acknowledgement else None
+
+
+class CounterScanList:
+    """The counter screen's scan list: devices taking back (each with its reason and condition),
+    handing over, and refused scans. The form carries it on every post, so it is rebuilt here from
+    the codes and checked again against the database each time (`restore`); `to_basket` is what
+    counter_visit_confirm takes."""
+
+    def __init__(self, *, person: User, tech_bar: TechBar):
+        self.person = person
+        self.tech_bar = tech_bar
+        self.take_back: list[dict] = []  # {"device", "reason", "condition", "found", "message"}
+        self.hand_over: list[Device] = []
+        self.refused: list[Scan] = []
+        self.notice = ""
+        self.faq_device: Device | None = None  # FAQ 7: the device held that stopped the last hand-over
+        self.dropped: list[Scan] = []  # lines on the posted list that no longer fit
+
+    @classmethod
+    def restore(cls, *, person: User, tech_bar: TechBar, take=(), give=(), refused=()) -> "CounterScanList":
+        """The list as the form carried it: `take` as (code, reason, condition), `give` and
+        `refused` as codes. A line that no longer fits (another counter took the device meanwhile)
+        moves to refused and is kept in `dropped`."""
+        scan_list = cls(person=person, tech_bar=tech_bar)
+        for code, reason, condition in take:
+            scan_list._repost(scan_list._classify(code), reason=reason, condition=condition)
+        for code in give:
+            scan_list._repost(scan_list._classify(code))
+        for code in refused:
+            scan = scan_list._classify(code)
+            if scan.placement == scan.HAND_OVER:  # refused by the rules, not by where the device is
+                refusal = hand_over_refusal(person=person, basket=scan_list.to_basket(), device=scan.device)[0]
+                scan = Scan(code, scan.REFUSED, refusal, scan.device)
+            scan_list.refused.append(scan)
+        return scan_list
+
+    @property
+    def device_ids(self) -> set[int]:
+        return {line["device"].pk for line in self.take_back} | {d.pk for d in self.hand_over}
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.take_back and not self.hand_over
+
+    def scan(self, code: str, *, reason: str = "") -> Scan:
+        """One code scanned or typed at the counter, placed on the list (see `add`)."""
+        return self.add(self._classify(code), reason=reason)
+
+    def add(self, scan: Scan, *, reason: str = "", condition: str = "") -> Scan:
+        """Place one scan; returns it as placed: refused (saying why), already in the list, or in
+        the column it was classified for. A device is refused for "handing over" by the same rules
+        the confirm applies (hand_over_refusal)."""
+        if scan.placement == scan.REFUSED:
+            self.refused.append(scan)
+            return scan
+        if scan.device.pk in self.device_ids:
+            taking = any(line["device"].pk == scan.device.pk for line in self.take_back)
+            self.notice = (
+                f"{scan.device.asset_tag} is already in the list ({'taking back' if taking else 'handing over'})."
+            )
+            return Scan(scan.code, scan.ALREADY, self.notice, scan.device)
+        if len(self.device_ids) >= MAX_LINES:
+            refused = Scan(scan.code, scan.REFUSED, f"At most {MAX_LINES} devices in one visit.", scan.device)
+            self.refused.append(refused)
+            return refused
+        if scan.placement == scan.TAKE_BACK:
+            found = scan.found_after_loss
+            reason = Assignment.ReturnReason.FOUND if found else reason
+            line = {"device": scan.device, "reason": reason, "condition": condition, "found": found}
+            self.take_back.append({**line, "message": scan.message})
+            return scan
+        refusal, blocker = hand_over_refusal(person=self.person, basket=self.to_basket(), device=scan.device)
+        if refusal:
+            self.faq_device = blocker
+            refused = Scan(scan.code, scan.REFUSED, refusal, scan.device)
+            self.refused.append(refused)
+            return refused
+        self.hand_over.append(scan.device)
+        return scan
+
+    def confirm_refusals(self) -> list[str]:
+        """Why this list cannot be confirmed as it stands ([] when it can): a line fell off it since
+        the person read it (they confirm the new one), it is empty, or a reason is missing."""
+        if self.dropped:
+            return [f"{scan.code} is off the list: {scan.message}" for scan in self.dropped]
+        errors = ["Scan at least one device before confirming."] if self.is_empty else []
+        missing = [line["device"].asset_tag for line in self.take_back if not line["reason"]]
+        if missing:
+            errors.append(f"Choose why {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} coming back.")
+        return errors
+
+    def to_basket(self) -> CounterBasket:
+        return CounterBasket(
+            take_back=[TakeBack(line["device"], line["reason"], line["condition"]) for line in self.take_back],
+            hand_over=list(self.hand_over),
+        )
+
+    def _classify(self, code: str) -> Scan:
+        # Looked up on the module at each call, so the outage drills' stand-in takes effect here too.
+        return selectors.scan_classify(code=code, person=self.person, tech_bar=self.tech_bar)
+
+    def _repost(self, scan: Scan, **line) -> None:
+        placed = self.add(scan, **line)
+        if placed.placement == scan.REFUSED:
+            self.dropped.append(placed)

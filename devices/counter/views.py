@@ -3,8 +3,9 @@
 Choose the Tech Bar once (kept in the session), scan a payroll number, then scan devices one
 after another; each lands in "taking back" or "handing over", or is refused with the reason.
 The scan list lives in the form itself, so it survives any error, works as a plain form post
-and, with static/js/counter.js, without reloading the page. Writes go through
-`devices.counter.services.counter_visit_confirm`.
+and, with static/js/counter.js, without reloading the page. The views read it with the forms of
+`devices.counter.forms`; the list and its rules are `devices.counter.services.CounterScanList`, and writes
+go through `devices.counter.services.counter_visit_confirm`.
 """
 
 from django.contrib import admin, messages
@@ -20,14 +21,15 @@ from django.utils.http import urlencode
 from devices.core import selectors, services
 from devices.core.forms import TAKE_BACK_REASONS, CounterLossForm, PersonLookupForm, TechBarChoiceForm
 from devices.counter import services as counter_services
+from devices.counter.forms import CounterConfirmForm, CounterScanForm, ScanListForm
 from devices.leavers.selectors.pages import counter_leaver_context
 from devices.losses.services import losses
 from devices.losses.services.losses import REQUESTED_WORDS
-from devices.models import Assignment, Device, DeviceLoss, TechBar
+from devices.models import Assignment, DeviceLoss, TechBar
 from devices.requests.selectors.pages import counter_request_context
 from incidents import services as incident_services
 from policy import selectors as policy_selectors
-from policy.forms import AcceptForm, shown_version_token
+from policy.forms import shown_version_token
 from policy.models import PolicyVersion
 from policy.services import PolicyError
 from portal import permissions
@@ -35,7 +37,6 @@ from portal.localtime import local_time
 from portal.services import client_ip, user_agent
 
 SESSION_KEY = "devices.counter.tech_bar"
-MAX_LINES = 40  # more than anyone carries; stops a runaway scanner filling the form
 
 
 def _require_counter(request) -> None:
@@ -93,125 +94,20 @@ def counter_start(request):
     return TemplateResponse(request, "admin/devices/counter/start.html", context, status=status)
 
 
-class Basket:
-    """The scan list as the form carries it, checked again against the database on every post."""
-
-    def __init__(self, *, person, tech_bar):
-        self.person = person
-        self.tech_bar = tech_bar
-        self.take_back: list[dict] = []  # {"device", "reason", "condition", "found", "message"}
-        self.hand_over: list[Device] = []
-        self.refused: list[selectors.Scan] = []
-        self.notice = ""
-        self.faq_device: Device | None = None  # FAQ 7: the device held that stopped the last hand-over
-        self.dropped: list[selectors.Scan] = []  # lines on the posted list that no longer fit
-
-    @property
-    def device_ids(self) -> set[int]:
-        return {line["device"].pk for line in self.take_back} | {d.pk for d in self.hand_over}
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.take_back and not self.hand_over
-
-    def add(self, scan: selectors.Scan, *, reason: str = "", condition: str = "") -> selectors.Scan:
-        """Place one scan; returns it as placed: refused (saying why), already in the list, or in
-        the column it was classified for. A device is refused for "handing over" by the same rules
-        the confirm applies (counter_services.hand_over_refusal)."""
-        if scan.placement == scan.REFUSED:
-            self.refused.append(scan)
-            return scan
-        if scan.device.pk in self.device_ids:
-            taking = any(line["device"].pk == scan.device.pk for line in self.take_back)
-            where = "taking back" if taking else "handing over"
-            self.notice = f"{scan.device.asset_tag} is already in the list ({where})."
-            return selectors.Scan(scan.code, scan.ALREADY, self.notice, scan.device)
-        if len(self.device_ids) >= MAX_LINES:
-            refused = selectors.Scan(scan.code, scan.REFUSED, f"At most {MAX_LINES} devices in one visit.")
-            self.refused.append(refused)
-            return refused
-        if scan.placement == scan.TAKE_BACK:
-            self.take_back.append(
-                {
-                    "device": scan.device,
-                    "reason": Assignment.ReturnReason.FOUND if scan.found_after_loss else reason,
-                    "condition": condition,
-                    "found": scan.found_after_loss,
-                    "message": scan.message,
-                }
-            )
-            return scan
-        refusal, blocker = counter_services.hand_over_refusal(
-            person=self.person, basket=self.to_service(), device=scan.device
-        )
-        if refusal:
-            self.faq_device = blocker
-            refused = selectors.Scan(scan.code, scan.REFUSED, refusal, scan.device)
-            self.refused.append(refused)
-            return refused
-        self.hand_over.append(scan.device)
-        return scan
-
-    @classmethod
-    def from_post(cls, data, *, person, tech_bar) -> "Basket":
-        basket = cls(person=person, tech_bar=tech_bar)
-        removed = data.get("remove", "")
-        for code in data.getlist("take")[:MAX_LINES]:
-            if code != removed:
-                basket._repost(
-                    selectors.scan_classify(code=code, person=person, tech_bar=tech_bar),
-                    reason=data.get(f"reason-{code}", ""),
-                    # control characters (NUL) are never typed, and PostgreSQL refuses NUL in text
-                    condition="".join(c for c in data.get(f"condition-{code}", "") if c >= " " or c in "\n\t").strip()[
-                        :200
-                    ],
-                )
-        for code in data.getlist("give")[:MAX_LINES]:
-            if code != removed:
-                basket._repost(selectors.scan_classify(code=code, person=person, tech_bar=tech_bar))
-        # A line that no longer fits (another counter took the device meanwhile) moves to refused.
-        for code in data.getlist("refused")[-5:]:
-            scan = selectors.scan_classify(code=code, person=person, tech_bar=tech_bar)
-            if scan.placement == scan.HAND_OVER:  # refused by the rules, not by where the device is
-                refusal = counter_services.hand_over_refusal(
-                    person=person, basket=basket.to_service(), device=scan.device
-                )[0]
-                scan = selectors.Scan(code, scan.REFUSED, refusal, scan.device)
-            basket.refused.append(scan)
-        return basket
-
-    def _repost(self, scan: selectors.Scan, **line) -> None:
-        """A line the form carried, placed again: one that no longer fits is kept in `dropped`."""
-        placed = self.add(scan, **line)
-        if placed.placement == scan.REFUSED:
-            self.dropped.append(placed)
-
-    def to_service(self) -> counter_services.CounterBasket:
-        return counter_services.CounterBasket(
-            take_back=[
-                counter_services.TakeBack(line["device"], line["reason"], line["condition"]) for line in self.take_back
-            ],
-            hand_over=list(self.hand_over),
-        )
-
-    def missing_reasons(self) -> list[str]:
-        return [line["device"].asset_tag for line in self.take_back if not line["reason"]]
+def _scan_list(data, *, person, tech_bar) -> counter_services.CounterScanList:
+    """The scan list the form carried (posted, or in the query back from a leaver line's page)."""
+    form = ScanListForm(data)
+    form.is_valid()  # never refuses: every line is checked again by the scan rules
+    return counter_services.CounterScanList.restore(person=person, tech_bar=tech_bar, **form.lines())
 
 
 def carried_basket(data) -> list[tuple[str, str]]:
     """The scan list as the counter form posts it (codes, reasons, conditions): carried through the
     leaver case's line actions (Received, Mark lost, Write off) and back to the counter screen,
     so nothing scanned is lost. Checked again on the counter screen like any posted list."""
-    pairs = []
-    for name in ("take", "give", "refused"):
-        for code in data.getlist(name)[:MAX_LINES]:
-            code = code[:100]
-            pairs.append((name, code))
-            for extra in ("reason", "condition") if name == "take" else ():
-                value = data.get(f"{extra}-{code}", "")[:200]
-                if value:
-                    pairs.append((f"{extra}-{code}", value))
-    return pairs
+    form = ScanListForm(data)
+    form.is_valid()
+    return form.carried()
 
 
 def counter_person_url(person, carried: list[tuple[str, str]] = ()) -> str:
@@ -249,37 +145,31 @@ def counter_person(request, payroll):
     last_scan = faq_device = None
     # A leaver's case comes first on the screen, and what they bring back is coming back as a leaver's.
     leaver = counter_leaver_context(person=person, user=request.user)
-    if request.method == "POST":
-        basket = Basket.from_post(request.POST, person=person, tech_bar=tech_bar)
-        action = request.POST.get("action", "scan")
-        if action == "confirm":
-            visit, errors = _confirm(request, person=person, tech_bar=tech_bar, basket=basket)
-            if visit is not None:
-                return redirect("admin:devices_counter_receipt", pk=visit.pk)
-            status = 400
-            # FAQ 7: the old one of the kind is still held; offer to report it lost or stolen.
-            faq_device = (
-                basket.faq_device or counter_services.faq_conflict(person=person, basket=basket.to_service())[1]
-            )
-        elif request.POST.get("code", "").strip():
-            code = request.POST["code"].strip()[:100]
-            scan = selectors.scan_classify(code=code, person=person, tech_bar=tech_bar)
-            last_scan = basket.add(scan, reason=Assignment.ReturnReason.LEAVER if leaver["leaver_case"] else "")
-            if last_scan.placement == scan.REFUSED:
-                status = 400 if scan.device is not None else 404
-                faq_device = basket.faq_device
-    elif any(name in request.GET for name in ("take", "give", "refused")):
-        # Back from a leaver line's action with the list as it was (carried_basket).
-        basket = Basket.from_post(request.GET, person=person, tech_bar=tech_bar)
-    else:
-        basket = Basket(person=person, tech_bar=tech_bar)
     to_accept = _policy_to_accept(person)
+    scan_list = _scan_list(request.POST if request.method == "POST" else request.GET, person=person, tech_bar=tech_bar)
+    scan = CounterScanForm(request.POST if request.method == "POST" else None)  # unbound: never valid
+    if scan.is_valid() and scan.confirming:
+        visit, errors = _confirm(request, person=person, tech_bar=tech_bar, scan_list=scan_list, to_accept=to_accept)
+        if visit is not None:
+            return redirect("admin:devices_counter_receipt", pk=visit.pk)
+        status = 400
+        # FAQ 7: the old one of the kind is still held; offer to report it lost or stolen.
+        faq_device = (
+            scan_list.faq_device or counter_services.faq_conflict(person=person, basket=scan_list.to_basket())[1]
+        )
+    elif scan.is_valid() and scan.cleaned_data["code"]:
+        last_scan = scan_list.scan(
+            scan.cleaned_data["code"], reason=Assignment.ReturnReason.LEAVER if leaver["leaver_case"] else ""
+        )
+        if last_scan.placement == last_scan.REFUSED:
+            status = 400 if last_scan.device is not None else 404
+            faq_device = scan_list.faq_device
     context = _context(
         request,
         f"Counter: {person.get_full_name()}",
         person=person,
         tech_bar=tech_bar,
-        basket=basket,
+        basket=scan_list,
         last_scan=last_scan,
         errors=errors,
         leaving_status=_leaving_status(person),
@@ -300,48 +190,24 @@ def counter_person(request, payroll):
     return TemplateResponse(request, template, context, status=status)
 
 
-def _accepted_versions(request, person) -> tuple[counter_services.CounterAcceptance | None, str]:
-    """The acceptance of the conditions shown on this screen (one signed token per version shown)."""
-    versions, shown_at = [], None
-    for version in _policy_to_accept(person):
-        token = request.POST.get(f"shown-{version.pk}")
-        if not token:
-            continue  # not shown on the page the person confirmed (published since): not accepted
-        form = AcceptForm({"shown": token, "confirm": "on"}, user=person, version=version)
-        if not form.is_valid():
-            return None, " ".join(form.non_field_errors()) or "The conditions of use shown were not recorded."
-        shown = form.cleaned_data["shown"]
-        if shown.version_id != version.pk or shown.content_hash != version.content_hash:
-            return None, "The conditions of use changed while the page was open: read the new text with them."
-        versions.append(version)
-        shown_at = shown.shown_at if shown_at is None else min(shown_at, shown.shown_at)
-    if not versions:
-        return None, ""
-    acceptance = counter_services.CounterAcceptance(
-        versions=versions, shown_at=shown_at, ip_address=client_ip(request), user_agent=user_agent(request)
+def _confirm(request, *, person, tech_bar, scan_list: counter_services.CounterScanList, to_accept):
+    """The visit confirmed, or why not: the list's own problems, then the tick and the conditions
+    shown, then the services' refusal in their words."""
+    errors = scan_list.confirm_refusals()
+    form = CounterConfirmForm(
+        request.POST, person=person, versions=to_accept, ip_address=client_ip(request), user_agent=user_agent(request)
     )
-    return acceptance, ""
-
-
-def _confirm(request, *, person, tech_bar, basket: Basket):
-    if basket.dropped:  # the list changed since the person read it: they confirm the new one
-        return None, [f"{scan.code} is off the list: {scan.message}" for scan in basket.dropped]
-    errors = []
-    if basket.is_empty:
-        errors.append("Scan at least one device before confirming.")
-    missing = basket.missing_reasons()
-    if missing:
-        errors.append(f"Choose why {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} coming back.")
-    if request.POST.get("confirmed") != "yes":
-        errors.append(f"{person.get_full_name()} must tick the box to confirm the devices below.")
-    acceptance, problem = _accepted_versions(request, person) if request.POST.get("confirmed") == "yes" else (None, "")
-    if problem:
-        errors.append(problem)
+    if not scan_list.dropped and not form.is_valid():  # a list that changed is confirmed anew first
+        errors += form.problems()
     if errors:
         return None, errors
     try:
         visit = counter_services.counter_visit_confirm(
-            person=person, actor=request.user, tech_bar=tech_bar, basket=basket.to_service(), acceptance=acceptance
+            person=person,
+            actor=request.user,
+            tech_bar=tech_bar,
+            basket=scan_list.to_basket(),
+            acceptance=form.acceptance,
         )
     except services.DeviceError as error:
         return None, [str(error)]
