@@ -6,7 +6,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from api import inventory, selectors, services
+from api import inventory, selectors
 from api.serializers.hr import PeopleBatchResultSerializer, PeopleBatchSerializer
 from api.serializers.mdm import (
     MdmDeviceBatchResultSerializer,
@@ -15,6 +15,7 @@ from api.serializers.mdm import (
     RemoteActionSerializer,
 )
 from api.views.base import ApiView
+from devices import remote
 from devices.services import DeviceError
 
 _BAD = OpenApiResponse(description="Field errors, per item for a batch (item order kept, {} for a good item).")
@@ -120,10 +121,10 @@ class MdmRemoteActionView(ApiView):
             problem = "No device has these identifiers." if not devices else "These identify more than one device."
             return Response({"non_field_errors": [problem]}, status=status.HTTP_400_BAD_REQUEST)
         try:
-            action, _changed = services.remote_action_report(
+            action, _changed = remote.remote_action_report(
                 device=devices[0], kind=data["kind"], outcome=data["outcome"], note=data["note"], actor=request.user
             )
-        except services.NothingToReport as error:
+        except remote.NothingToReport as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         except DeviceError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
