@@ -1,4 +1,10 @@
-"""The MDM's and HR's writes: each validates the payload, then calls one service."""
+"""The MDM's and HR's writes: each validates the payload, then calls one service of the app that
+owns the records (devices' imports, devices' remote actions, the portal's people), which writes
+through the same import resources, rules and services as the CSV imports in the admin.
+
+A batch is all items or none: any bad item refuses it, and the answer names each item's problems
+by its index and the API's field names. The same batch twice changes nothing.
+"""
 
 from collections.abc import Callable
 
@@ -6,7 +12,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from api import inventory, selectors
+from api import selectors
 from api.serializers.hr import PeopleBatchResultSerializer, PeopleBatchSerializer
 from api.serializers.mdm import (
     MdmDeviceBatchResultSerializer,
@@ -16,7 +22,8 @@ from api.serializers.mdm import (
 )
 from api.views.base import ApiView
 from devices import remote
-from devices.services import DeviceError
+from devices.services import DeviceError, devices_upsert
+from portal.services import people_upsert
 
 _BAD = OpenApiResponse(description="Field errors, per item for a batch (item order kept, {} for a good item).")
 
@@ -92,7 +99,7 @@ class MdmDeviceBatchView(_BatchUpsertView):
     required_scope = "mdm"
     serializer_class = MdmDeviceBatchSerializer
     key = "devices"
-    upsert = staticmethod(inventory.devices_upsert)
+    upsert = staticmethod(devices_upsert)
 
 
 class MdmRemoteActionView(ApiView):
@@ -142,4 +149,4 @@ class HrPeopleBatchView(_BatchUpsertView):
     required_scope = "hr"
     serializer_class = PeopleBatchSerializer
     key = "people"
-    upsert = staticmethod(inventory.people_upsert)
+    upsert = staticmethod(people_upsert)

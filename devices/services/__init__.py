@@ -4,7 +4,7 @@ A package by concern, every public name re-exported here so `from devices import
 services.device_issue(...)` and `from devices.services import X` work as before:
 - common: the domain errors (DeviceError and its kinds), the status transition check, holder_refusal;
 - custody: device_receive / devices_receive_bulk, device_issue, device_return;
-- imports: devices_import (an MDM inventory file, all or nothing);
+- imports: devices_import (an MDM inventory file) and devices_upsert (a batch from its API), all or nothing;
 - counter: counter_visit_confirm (a whole visit, confirmed once) and its basket.
 """
 
@@ -21,7 +21,7 @@ from devices.services.counter import (
     leaver_refusal,
 )
 from devices.services.custody import device_issue, device_receive, device_return, devices_receive_bulk
-from devices.services.imports import DeviceImportReport, devices_import
+from devices.services.imports import DeviceImportReport, devices_import, devices_upsert
 
 __all__ = [
     "SWAP_REASONS",
@@ -39,6 +39,7 @@ __all__ = [
     "device_return",
     "devices_import",
     "devices_receive_bulk",
+    "devices_upsert",
     "faq_conflict",
     "faq_refusal",
     "hand_over_refusal",
