@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from api.models import ApiToken, token_hash, token_new
 from portal.models import User, payroll_number_validator
+from portal.services import service_account_create
 
 
 def service_account_problem(identifier: str) -> str:
@@ -37,18 +38,7 @@ def service_account_get_or_create(*, identifier: str, name: str) -> User:
     account = User.objects.filter(payroll_number=identifier).first()
     if account is not None:
         return account
-    account = User(
-        payroll_number=identifier,
-        first_name=name[:100],
-        last_name="(service account)",
-        email=f"{identifier.lower()}@service-account.invalid",  # unique, undeliverable (RFC 2606)
-        is_active=False,
-        is_staff=False,
-        local_sign_in_allowed=False,
-    )
-    account.set_unusable_password()
-    account.save()
-    return account
+    return service_account_create(identifier=identifier, name=name)
 
 
 @transaction.atomic

@@ -241,6 +241,24 @@ def people_import(*, csv_text: str, dry_run: bool = False) -> PeopleImportReport
     return report
 
 
+def service_account_create(*, identifier: str, name: str) -> User:
+    """A User for another system's API token (its rules: api.services): no usable password, no
+    local sign-in, an address under the reserved .invalid domain (no mail; no Entra ID account
+    matches it), no role, and inactive, so it is counted nowhere people are."""
+    account = User(
+        payroll_number=identifier,
+        first_name=name[:100],
+        last_name="(service account)",
+        email=f"{identifier.lower()}@service-account.invalid",  # unique, undeliverable (RFC 2606)
+        is_active=False,
+        is_staff=False,
+        local_sign_in_allowed=False,
+    )
+    account.set_unusable_password()
+    account.save()
+    return account
+
+
 def _person_row(item: dict, person: User | None) -> dict[str, str]:
     from portal.resources import HR_COLUMNS
 
