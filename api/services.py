@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from api.models import ApiToken, token_hash, token_new
 from portal.models import User, payroll_number_validator
+from portal.services import service_account_create
 
 
 def service_account_problem(identifier: str) -> str:
@@ -37,18 +38,7 @@ def service_account_get_or_create(*, identifier: str, name: str) -> User:
     account = User.objects.filter(payroll_number=identifier).first()
     if account is not None:
         return account
-    account = User(
-        payroll_number=identifier,
-        first_name=name[:100],
-        last_name="(service account)",
-        email=f"{identifier.lower()}@service-account.invalid",  # unique, undeliverable (RFC 2606)
-        is_active=False,
-        is_staff=False,
-        local_sign_in_allowed=False,
-    )
-    account.set_unusable_password()
-    account.save()
-    return account
+    return service_account_create(identifier=identifier, name=name)
 
 
 @transaction.atomic
@@ -90,28 +80,3 @@ def api_token_touch(*, token: ApiToken, every_seconds: int = 60) -> None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= every_seconds:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
-
-
-# --- the MDM reports a remote action carried out ------------------------------------------------------
-class NothingToReport(Exception):
-    """No open request of that kind for the device (and none done either)."""
-
-
-def remote_action_report(*, device, kind: str, outcome: str, note: str, actor: User):
-    """The MDM says a wipe or SIM block it was asked for is done (or failed): the open request ends
-    through `devices.losses.services.remote`, as when Tech Bar staff mark it. Reporting "done" again is harmless: the
-    request already done is answered, unchanged."""
-    from devices.losses.services import remote
-    from devices.models import RemoteAction
-
-    actions = RemoteAction.objects.filter(device=device, kind=kind)
-    action = actions.filter(status__in=RemoteAction.OPEN).order_by("-requested_at", "-pk").first()
-    if action is None:
-        done = actions.filter(status=RemoteAction.Status.DONE).order_by("-completed_at", "-pk").first()
-        if outcome == RemoteAction.Status.DONE and done is not None:
-            return done, False
-        raise NothingToReport(f"No {RemoteAction.Kind(kind).label.lower()} is waiting for {device.asset_tag}.")
-    with set_actor(actor):
-        if outcome == RemoteAction.Status.DONE:
-            return remote.remote_action_complete(action=action, actor=actor, note=note), True
-        return remote.remote_action_fail(action=action, actor=actor, reason=note), True

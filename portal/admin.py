@@ -15,13 +15,13 @@ from portal import outbox, permissions
 from portal.admin_input import ImportRefusalMixin, SafeAutocompleteMixin
 from portal.models import Notification, OutboundEmail, SecurityEvent, User
 from portal.resources import PersonResource
-from portal.signals import leaving_date_changed
+from portal.services import person_update
 from portal.uploads import PEOPLE_MAX_BYTES, clean_csv_upload
 
 
 class PersonChangeForm(UserChangeForm):
     """The person form, with the reason a leaving date is removed (their leaver case is
-    cancelled with it, see `portal.signals.leaving_date_changed`)."""
+    cancelled with it, see `portal.services.person_update`)."""
 
     leaving_date_reason = forms.CharField(
         label="Why the leaving date changed",
@@ -89,17 +89,14 @@ class UserAdmin(SafeAutocompleteMixin, ImportRefusalMixin, ImportExportMixin, Dj
     counter_search_fields = ("payroll_number", "first_name", "last_name")
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "leaving_date" in form.changed_data:
-            # Opens, moves or cancels their leaver case, in this same transaction.
-            leaving_date_changed.send(
-                sender=User,
-                person=obj,
-                leaving_date=obj.leaving_date,
-                actor=request.user,
-                source="admin",
-                reason=form.cleaned_data.get("leaving_date_reason", ""),
-            )
+        # A leaving date set, moved or cleared opens, moves or cancels their leaver case, in this
+        # same transaction.
+        person_update(
+            person=obj,
+            actor=request.user,
+            source="admin",
+            reason=form.cleaned_data.get("leaving_date_reason", ""),
+        )
 
     def _is_counter_only(self, request) -> bool:
         return not permissions.can_manage_people(request.user)

@@ -9,17 +9,18 @@ import datetime
 import logging
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import tablib
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError
 from import_export import fields, resources, widgets
 from import_export.results import Error
 
 from portal.models import Role, User, leaving_date_problem, payroll_number_validator
-from portal.signals import leaving_date_changed
+from portal.services import person_update
 from portal.tables import export_cell
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,55 @@ class ReasonOnlyErrors:
         if rows is not None and result is not None and not result.rows:  # before_import refused the file
             del rows[0 : len(rows)]  # the library counts the rows again after before_import
         super().handle_import_error(result, error, raise_errors)
+
+
+# --- batches: items sent by another system (the MDM, HR), imported through a resource -------------------
+# The library's word for what became of a row -> the batch's.
+BATCH_RESULTS = {"new": "created", "update": "updated", "skip": "unchanged"}
+
+
+@dataclass
+class BatchOutcome:
+    """What became of a batch of items imported all or none: each item's result when it was written,
+    or each bad item's problems by its index and field."""
+
+    results: list[dict] = field(default_factory=list)  # per item, when the batch was written
+    errors: dict[int, dict[str, list[str]]] = field(default_factory=dict)  # item index -> field -> messages
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add(self, index: int, key: str, message: str) -> None:
+        self.errors.setdefault(index, {}).setdefault(key, []).append(message)
+
+
+def _batch_wording(message: str) -> str:
+    return str(message).replace("rows of this file", "items of this batch").replace("this file", "this batch")
+
+
+def batch_import(resource, dataset, indices: list[int], error_keys: dict, outcome: BatchOutcome, *, dry_run, actor):
+    """Import the dataset; errors land on the items (`indices[n]` is dataset row n's item), under the
+    batch's field names (`error_keys`: the resource's name -> the batch's)."""
+    error_keys = {NON_FIELD_ERRORS: "non_field_errors", **error_keys}
+    result = resource.import_data(
+        dataset,
+        dry_run=dry_run,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+        raise_errors=False,
+        user=actor,
+    )
+    for error in result.base_errors:
+        outcome.add(indices[0] if indices else 0, "non_field_errors", _batch_wording(error.error))
+    for number, errors in result.row_errors():
+        for error in errors:
+            outcome.add(indices[number - 1], "non_field_errors", _batch_wording(error.error))
+    for invalid in result.invalid_rows:
+        for key, messages in invalid.error_dict.items():
+            for message in messages:
+                outcome.add(indices[invalid.number - 1], error_keys.get(key, key), _batch_wording(message))
+    return result
 
 
 HR_COLUMNS = [
@@ -159,6 +209,8 @@ class PersonResource(ReasonOnlyErrors, SafeExportResource):
         if missing:
             raise ValueError(f"The file has no column {', '.join(missing)}. Expected: {', '.join(HR_COLUMNS)}.")
         self._payroll_in_file = {_clean(r.get("payroll_number")).upper() for r in dataset.dict}
+        actor = kwargs.get("user")
+        self._actor = actor if isinstance(actor, User) and actor.pk else None
         supervisors = {_clean(r.get("supervisor_payroll_number")).upper() for r in dataset.dict}
         self._not_people = not_people(self._payroll_in_file | supervisors - {""})
         self._supervisors: dict[str, str] = {}
@@ -229,6 +281,16 @@ class PersonResource(ReasonOnlyErrors, SafeExportResource):
         person.set_unusable_password()  # people from the feed sign in with Entra ID
         return person
 
+    def do_instance_save(self, instance, is_create):
+        # Through the one write of a person; the leaving date it sets is told once every
+        # supervisor is linked (see _leaving_dates_changed).
+        person_update(
+            person=instance,
+            actor=self._actor,
+            source="hr_import",
+            leaving_date_was=instance.leaving_date,
+        )
+
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if super().skip_row(instance, original, row, import_validation_errors):
             supervisor = self._supervisors.get(instance.payroll_number, "")
@@ -257,28 +319,27 @@ class PersonResource(ReasonOnlyErrors, SafeExportResource):
                 continue
             if person.supervisor_id != (supervisor.pk if supervisor else None):
                 person.supervisor = supervisor
-                person.save(update_fields=["supervisor"])
+                person_update(person=person, actor=self._actor, source="hr_import", update_fields=["supervisor"])
             if supervisor is not None:
                 supervisor.groups.add(supervisor_group)
-        self._leaving_dates_changed(actor=kwargs.get("user"))
+        self._leaving_dates_changed()
 
-    def _leaving_dates_changed(self, *, actor) -> None:
+    def _leaving_dates_changed(self) -> None:
         """Tell the apps whose leaving date this file set, moved or cleared (devices opens, moves
         or cancels their leaver case), once supervisors are in place, inside the import's
         transaction: a refusal fails the import as a whole."""
-        actor = actor if isinstance(actor, User) and actor.pk else None
         now = User.objects.filter(payroll_number__in=self._payroll_in_file).values_list(
             "payroll_number", "leaving_date"
         )
         changed = [payroll for payroll, day in now if day != self._leaving_before.get(payroll)]
         for person in User.objects.filter(payroll_number__in=changed).select_related("supervisor").order_by("pk"):
-            leaving_date_changed.send(
-                sender=User,
+            person_update(
                 person=person,
-                leaving_date=person.leaving_date,
-                actor=actor,
+                actor=self._actor,
                 source="hr_import",
                 reason="" if person.leaving_date else "Leaving date removed by the HR import.",
+                update_fields=[],  # saved with its row
+                leaving_date_was=self._leaving_before.get(person.payroll_number),
             )
 
     def dehydrate_supervisor_payroll_number(self, person):

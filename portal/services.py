@@ -1,13 +1,17 @@
-"""Writes for the portal: notifications and the security log. Every write goes through here."""
+"""Writes for the portal: people, notifications and the security log. Every write goes through here."""
 
+import datetime
 import hashlib
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import tablib
+from auditlog.context import auditlog_value, set_actor
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from portal import outbox
@@ -15,6 +19,64 @@ from portal.models import Notification, OutboundEmail, SecurityEvent, User
 from portal.net import client_ip
 
 logger = logging.getLogger(__name__)
+
+# Sent by `person_update`, inside its transaction, whenever a person's leaving date is set, moved or
+# cleared, with person (the saved User), leaving_date (date or None), actor (User or None), source
+# ("admin" or "hr_import") and reason (str). devices handles it (the portal imports no app): a
+# receiver that raises rolls the save back, so the person and their leaver case never disagree.
+leaving_date_changed = Signal()
+_STORED = object()
+
+
+def _in_the_name_of(actor: User | None):
+    """The audit log's actor for these writes; the request's own context (its client address) is
+    kept when it already names them."""
+    try:
+        current = auditlog_value.get().get("actor")
+    except LookupError:
+        current = None
+    if actor is None or current == actor:
+        return nullcontext()
+    return set_actor(actor)
+
+
+@transaction.atomic
+def person_update(
+    *,
+    person: User,
+    actor: User | None,
+    source: str,
+    reason: str = "",
+    update_fields: list[str] | None = None,
+    leaving_date_was: datetime.date | object | None = _STORED,
+) -> User:
+    """Save a person, new or changed, as the caller has set their fields: the one write of a person
+    for the Portal admin's form, the HR import and the HR API. One transaction, in the actor's name
+    in the audit log. When their leaving date is set, moved or cleared, `leaving_date_changed` is
+    sent in the same transaction (devices opens, moves or cancels their leaver case; a refusal rolls
+    the save back), with `source` and the `reason` given.
+
+    `update_fields`: only these (an empty list saves nothing and only tells a change).
+    `leaving_date_was`: the date before this change, when an earlier step already saved it (the HR
+    import tells leaving dates once every supervisor is linked); by default, the stored one."""
+    if leaving_date_was is _STORED:
+        stored = User.objects.filter(pk=person.pk).values_list("leaving_date", flat=True) if person.pk else []
+        leaving_date_was = next(iter(stored), None)
+    with _in_the_name_of(actor):
+        if person.pk is None:
+            person.save(force_insert=True)
+        elif update_fields is None or update_fields:
+            person.save(update_fields=update_fields)
+        if person.leaving_date != leaving_date_was:
+            leaving_date_changed.send(
+                sender=User,
+                person=person,
+                leaving_date=person.leaving_date,
+                actor=actor,
+                source=source,
+                reason=reason,
+            )
+    return person
 
 
 def user_agent(request) -> str:
@@ -177,6 +239,77 @@ def people_import(*, csv_text: str, dry_run: bool = False) -> PeopleImportReport
     report.updated = totals.get("update", 0)
     report.unchanged = totals.get("skip", 0)
     return report
+
+
+def service_account_create(*, identifier: str, name: str) -> User:
+    """A User for another system's API token (its rules: api.services): no usable password, no
+    local sign-in, an address under the reserved .invalid domain (no mail; no Entra ID account
+    matches it), no role, and inactive, so it is counted nowhere people are."""
+    account = User(
+        payroll_number=identifier,
+        first_name=name[:100],
+        last_name="(service account)",
+        email=f"{identifier.lower()}@service-account.invalid",  # unique, undeliverable (RFC 2606)
+        is_active=False,
+        is_staff=False,
+        local_sign_in_allowed=False,
+    )
+    account.set_unusable_password()
+    account.save()
+    return account
+
+
+def _person_row(item: dict, person: User | None) -> dict[str, str]:
+    from portal.resources import HR_COLUMNS
+
+    kept = [c for c in HR_COLUMNS if c != "leaving_date"]
+    row = dict.fromkeys(HR_COLUMNS, "")
+    if person is not None:
+        row.update({c: getattr(person, c) for c in kept if c != "supervisor_payroll_number"})
+        row["supervisor_payroll_number"] = person.supervisor.payroll_number if person.supervisor_id else ""
+        row["leaving_date"] = person.leaving_date.isoformat() if person.leaving_date else ""
+    row.update({c: str(item[c]) for c in kept if item.get(c) is not None})
+    if "leaving_date" in item:  # null clears it
+        row["leaving_date"] = item["leaving_date"].isoformat() if item["leaving_date"] else ""
+    return row
+
+
+@transaction.atomic
+def people_upsert(*, items: list[dict], actor: User, dry_run: bool = False):
+    """People from the HR system's API, by payroll number, as the HR feed's CSV import writes them
+    (the same checks, supervisors linked after every item is in, each person saved by
+    `person_update`). Fields an item leaves out keep their values. A leaving date set, moved or
+    cleared opens, moves or cancels the person's leaver case, in the service account's name.
+    `dry_run`: check, write nothing. Returns a `portal.resources.BatchOutcome`."""
+    from portal.resources import BATCH_RESULTS, HR_COLUMNS, BatchOutcome, PersonResource, batch_import, not_people
+
+    outcome = BatchOutcome()
+    payrolls = [str(i.get("payroll_number") or "").strip().upper() for i in items]
+    people = {
+        p.payroll_number: p for p in User.objects.select_related("supervisor").filter(payroll_number__in=payrolls)
+    }
+    accounts = not_people(set(payrolls))  # e.g. the API's service accounts, which api registers
+    rows, indices = [], []
+    for index, (item, payroll) in enumerate(zip(items, payrolls, strict=True)):
+        if payroll in accounts:
+            outcome.add(index, "payroll_number", f"{payroll} is {accounts[payroll]}, not a person.")
+            continue
+        rows.append(_person_row(item, people.get(payroll)))
+        indices.append(index)
+    if rows:
+        dataset = tablib.Dataset(headers=HR_COLUMNS)
+        for row in rows:
+            dataset.append([row[c] for c in HR_COLUMNS])
+        with set_actor(actor):
+            result = batch_import(
+                PersonResource(), dataset, indices, {}, outcome, dry_run=dry_run or not outcome.ok, actor=actor
+            )
+        if outcome.ok and not dry_run:
+            outcome.results = [
+                {"index": i, "payroll_number": row["payroll_number"].upper(), "result": BATCH_RESULTS[r.import_type]}
+                for i, row, r in zip(indices, rows, result.rows, strict=True)
+            ]
+    return outcome
 
 
 def sessions_clear_expired() -> int:

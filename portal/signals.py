@@ -1,23 +1,21 @@
 """Signal receivers: the security log for sign-ins, and role permissions after each migrate.
 
 Also the portal's own signals, for apps that build on it (the portal imports none of them):
-`leaving_date_changed` is sent, inside the saving transaction, whenever the Portal admin's person
-form or the HR import sets, moves or clears a person's leaving date.
+`leaving_date_changed` is sent by `portal.services.person_update`, inside the saving transaction,
+whenever the Portal admin's person form, the HR import or the HR API sets, moves or clears a
+person's leaving date.
 """
 
 import time
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import Signal, receiver
+from django.dispatch import receiver
 
 from portal.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from portal.models import SecurityEvent
-from portal.services import security_event_record
+from portal.services import leaving_date_changed, security_event_record
 
-# Sent with person (the saved User), leaving_date (date or None), actor (User or None),
-# source ("admin" or "hr_import") and reason (str). devices handles it: a receiver that raises
-# rolls the save back, so the person and their leaver case never disagree.
-leaving_date_changed = Signal()
+__all__ = ["leaving_date_changed"]  # defined beside its one sender
 
 
 @receiver(user_logged_in)

@@ -1,4 +1,10 @@
-"""The MDM's and HR's writes: each validates the payload, then calls one service."""
+"""The MDM's and HR's writes: each validates the payload, then calls one service of the app that
+owns the records (devices' imports, devices' remote actions, the portal's people), which writes
+through the same import resources, rules and services as the CSV imports in the admin.
+
+A batch is all items or none: any bad item refuses it, and the answer names each item's problems
+by its index and the API's field names. The same batch twice changes nothing.
+"""
 
 from collections.abc import Callable
 
@@ -6,7 +12,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from api import inventory, selectors, services
+from api import selectors
 from api.serializers.hr import PeopleBatchResultSerializer, PeopleBatchSerializer
 from api.serializers.mdm import (
     MdmDeviceBatchResultSerializer,
@@ -16,6 +22,9 @@ from api.serializers.mdm import (
 )
 from api.views.base import ApiView
 from devices.core.services import DeviceError
+from devices.imports.services.files import devices_upsert
+from devices.losses.services import remote
+from portal.services import people_upsert
 
 _BAD = OpenApiResponse(description="Field errors, per item for a batch (item order kept, {} for a good item).")
 
@@ -91,7 +100,7 @@ class MdmDeviceBatchView(_BatchUpsertView):
     required_scope = "mdm"
     serializer_class = MdmDeviceBatchSerializer
     key = "devices"
-    upsert = staticmethod(inventory.devices_upsert)
+    upsert = staticmethod(devices_upsert)
 
 
 class MdmRemoteActionView(ApiView):
@@ -120,10 +129,10 @@ class MdmRemoteActionView(ApiView):
             problem = "No device has these identifiers." if not devices else "These identify more than one device."
             return Response({"non_field_errors": [problem]}, status=status.HTTP_400_BAD_REQUEST)
         try:
-            action, _changed = services.remote_action_report(
+            action, _changed = remote.remote_action_report(
                 device=devices[0], kind=data["kind"], outcome=data["outcome"], note=data["note"], actor=request.user
             )
-        except services.NothingToReport as error:
+        except remote.NothingToReport as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         except DeviceError as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
@@ -141,4 +150,4 @@ class HrPeopleBatchView(_BatchUpsertView):
     required_scope = "hr"
     serializer_class = PeopleBatchSerializer
     key = "people"
-    upsert = staticmethod(inventory.people_upsert)
+    upsert = staticmethod(people_upsert)

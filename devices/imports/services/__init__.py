@@ -3,7 +3,7 @@
 - jobs: large files checked and imported by a Celery worker, with their progress.
 """
 
-from devices.imports.services.files import DeviceImportReport, devices_import
+from devices.imports.services.files import DeviceImportReport, devices_import, devices_upsert
 from devices.imports.services.jobs import (
     device_import_job_confirm,
     device_import_job_progress,
@@ -18,4 +18,5 @@ __all__ = [
     "device_import_job_run",
     "device_import_job_start",
     "devices_import",
+    "devices_upsert",
 ]

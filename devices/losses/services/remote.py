@@ -4,11 +4,13 @@ requested -> sent -> done, or failed at any point before done; a failed one may 
 When the device turns up, whatever is not done ends as "device found" (`remote_actions_end_found`,
 called by the one found service), so nothing wipes it once it is reissued.
 Sending happens after commit in a Celery task (`devices.tasks`), through the MDM adapter that
-`KITBAG_MDM_ADAPTER` names (`devices.losses.mdm`).
+`KITBAG_MDM_ADAPTER` names (`devices.losses.mdm`); the MDM reports back through the API
+(`remote_action_report`).
 """
 
 from datetime import timedelta
 
+from auditlog.context import set_actor
 from django.db import transaction
 from django.utils import timezone
 
@@ -208,3 +210,25 @@ def remote_actions_send_pending(*, older_than: timedelta = timedelta(minutes=2))
     for action in pending.order_by("pk"):
         sent += remote_action_send(action=action).status != RemoteAction.Status.REQUESTED
     return sent
+
+
+# --- the MDM reports a remote action carried out ------------------------------------------------------
+class NothingToReport(Exception):
+    """No open request of that kind for the device (and none done either)."""
+
+
+def remote_action_report(*, device: Device, kind: str, outcome: str, note: str, actor: User):
+    """The MDM says a wipe or SIM block it was asked for is done (or failed): the open request ends
+    as when Tech Bar staff mark it. Reporting "done" again is harmless: the request already done is
+    answered, unchanged. Returns (the action, whether it changed)."""
+    actions = RemoteAction.objects.filter(device=device, kind=kind)
+    action = actions.filter(status__in=RemoteAction.OPEN).order_by("-requested_at", "-pk").first()
+    if action is None:
+        done = actions.filter(status=RemoteAction.Status.DONE).order_by("-completed_at", "-pk").first()
+        if outcome == RemoteAction.Status.DONE and done is not None:
+            return done, False
+        raise NothingToReport(f"No {RemoteAction.Kind(kind).label.lower()} is waiting for {device.asset_tag}.")
+    with set_actor(actor):
+        if outcome == RemoteAction.Status.DONE:
+            return remote_action_complete(action=action, actor=actor, note=note), True
+        return remote_action_fail(action=action, actor=actor, reason=note), True
