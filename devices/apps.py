@@ -8,9 +8,10 @@ class DevicesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from devices import checks, leaver_hooks  # noqa: F401 - checks registers the ladder check
+        from devices import checks, leaver_hooks, losses, remote, stock  # noqa: F401 - checks registers the ladder check
         from devices.incident_links import incident_devices_section
         from devices.kit_requests import device_request_step_fire
+        from devices.kit_requests.counter import device_request_on_issued
         from devices.leavers import leaver_step_fire
         from devices.models import (
             CommandUnitLead,
@@ -25,6 +26,7 @@ class DevicesConfig(AppConfig):
             LeaverStep,
             TechBar,
         )
+        from devices.services import hooks
         from incidents.signals import incident_page_sections
         from portal import timers
         from portal.signals import leaving_date_changed
@@ -44,4 +46,16 @@ class DevicesConfig(AppConfig):
         incident_page_sections.connect(incident_devices_section, dispatch_uid="devices.incident_devices_section")
         timers.register(LeaverStep, owner_field="case", fire=leaver_step_fire)
         timers.register(DeviceRequestStep, owner_field="request", fire=device_request_step_fire)
+        # Who acts on each custody moment, in the order they are told: the one place that says so.
+        hooks.register(hooks.RECEIVED, stock.on_device_received)
+        # Requests first: a device reserved for someone else is refused before the others are told.
+        hooks.register(hooks.ISSUED, device_request_on_issued)
+        hooks.register(hooks.ISSUED, stock.on_device_issued)
+        hooks.register(hooks.ISSUED, leaver_hooks.on_device_issued)
+        hooks.register(hooks.RETURNED, remote.on_device_returned)
+        hooks.register(hooks.RETURNED, leaver_hooks.on_device_returned)
+        hooks.register(hooks.FOUND, losses.on_device_found)
+        hooks.register(hooks.LOST, leaver_hooks.on_device_lost)
+        hooks.register(hooks.RETURN_UNMATCHED, leaver_hooks.on_return_unmatched)
+        hooks.register(hooks.RETURN_REASON, leaver_hooks.return_reason)
         leaving_date_changed.connect(leaver_hooks.on_leaving_date_changed, dispatch_uid="devices.leaving_date_changed")

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from devices import mdm
-from devices.models import Device, DeviceEvent, DeviceLoss, RemoteAction
+from devices.models import Assignment, Device, DeviceEvent, DeviceLoss, RemoteAction, TechBar
 from devices.services import DeviceError
 from incidents import services as incident_services
 from portal.models import User
@@ -188,6 +188,12 @@ def remote_action_end_found(*, action: RemoteAction, actor: User) -> RemoteActio
     action.save(update_fields=["status", "completed_at", "completed_by"])
     _event(action, actor, "ended, device found.")
     return action
+
+
+def on_device_returned(*, device: Device, assignment: Assignment, actor: User, tech_bar: TechBar) -> None:
+    """Custody hook: a device written off (its SIM block and wipe asked for) that comes back
+    after all ends those actions as "device found"."""
+    remote_actions_end_found(device=device, actor=actor)
 
 
 def remote_actions_end_found(*, device: Device, actor: User) -> list[RemoteAction]:
