@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.models import ApiToken, token_hash, token_new
+from devices import remote
+from devices.models import RemoteAction
 from portal.models import User, payroll_number_validator
 
 
@@ -101,9 +103,6 @@ def remote_action_report(*, device, kind: str, outcome: str, note: str, actor: U
     """The MDM says a wipe or SIM block it was asked for is done (or failed): the open request ends
     through `devices.remote`, as when Tech Bar staff mark it. Reporting "done" again is harmless: the
     request already done is answered, unchanged."""
-    from devices import remote
-    from devices.models import RemoteAction
-
     actions = RemoteAction.objects.filter(device=device, kind=kind)
     action = actions.filter(status__in=RemoteAction.OPEN).order_by("-requested_at", "-pk").first()
     if action is None:

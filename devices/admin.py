@@ -10,6 +10,7 @@ from devices import (  # noqa: F401  (triage_admin, leaver_admin and request_adm
     counter,
     labels,
     leaver_admin,
+    leaver_counter,
     remote,
     request_admin,
     services,
@@ -329,8 +330,6 @@ class CounterVisitAdmin(ReadOnlyAdmin):
 
 def leaver_counter_urls(view):
     """The leaver's case at the counter (devices.leaver_counter)."""
-    from devices import leaver_counter
-
     prefix = "counter/<str:payroll>/leaver/<int:line_pk>"
     return [
         path(f"{prefix}/received/", view(leaver_counter.counter_leaver_receive), name="devices_counter_leaver_receive"),

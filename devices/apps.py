@@ -6,6 +6,8 @@ class DevicesConfig(AppConfig):
     verbose_name = "Devices"
 
     def ready(self):
+        # Imported here, not at the top: models (and the modules that use them) load only once
+        # the app registry is ready, which is what ready() is for.
         from auditlog.registry import auditlog
 
         from devices import checks, leaver_hooks, losses, remote, stock  # noqa: F401 - checks registers the ladder check

@@ -19,6 +19,7 @@ from devices.leaver_filters import LeaverCaseFilterSet
 from devices.leaver_forms import LeavingDateForm
 from devices.leaver_tables import LeaverCaseTable
 from devices.models import LeaverCase
+from devices.selectors import person_by_payroll_number
 from devices.views import BadInputMixin
 from portal import permissions
 from portal.permissions import RoleRequiredMixin
@@ -49,8 +50,6 @@ class LeavingDateView(BadInputMixin, RoleRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and permissions.is_supervisor(request.user):
-            from devices.selectors import person_by_payroll_number
-
             self.person = person_by_payroll_number(payroll_number=kwargs["payroll"])
             if self.person is None or not device_permissions.can_set_leaving_date(request.user, self.person):
                 raise Http404("Nobody in your team has this payroll number.")

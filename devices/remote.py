@@ -9,6 +9,7 @@ Sending happens after commit in a Celery task (`devices.tasks`), through the MDM
 
 from datetime import timedelta
 
+from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,9 +30,16 @@ def _needs_wipe(device: Device) -> bool:
     return bool(device.mdm_enrolment_id)
 
 
-def _send_after_commit(action: RemoteAction) -> None:
-    from devices.tasks import send_remote_action
+# The task keeps its name in devices.tasks (queued messages and the beat schedule use it).
+@shared_task(name="devices.tasks.send_remote_action", ignore_result=True)
+def send_remote_action(action_id: int) -> None:
+    """Queued after the commit that requested the action."""
+    action = RemoteAction.objects.filter(pk=action_id).first()
+    if action is not None:
+        remote_action_send(action=action)
 
+
+def _send_after_commit(action: RemoteAction) -> None:
     transaction.on_commit(lambda: send_remote_action.delay(action.pk))
 
 

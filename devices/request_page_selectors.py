@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 
 from devices.models import Device, DeviceRequest, TechBar
+from devices.request_selectors import device_requests_open_for
 from devices.selectors import with_opening_hours
 
 
@@ -127,8 +128,6 @@ def _last_step(request: DeviceRequest) -> str:
 
 def counter_request_context(*, person) -> dict:
     """What the counter shows first for a person: their open requests, and the devices reserved."""
-    from devices.request_selectors import device_requests_open_for
-
     open_requests = list(device_requests_open_for(person=person))
     return {
         "open_requests": open_requests,

@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 
 from devices import request_ladder
 from devices.kit_requests.common import approvers, describe, tell, tell_requester
+from devices.kit_requests.reserve import device_request_release
 from devices.models import DeviceRequest, DeviceRequestStep
 from portal import timers
 
@@ -62,8 +63,6 @@ def _remind_requester(request: DeviceRequest, step: DeviceRequestStep) -> None:
 def _release_reservation(request: DeviceRequest, step: DeviceRequestStep) -> None:
     if request.status != DeviceRequest.Status.READY:
         return
-    from devices.kit_requests.reserve import device_request_release
-
     device_request_release(
         request=request,
         actor=None,

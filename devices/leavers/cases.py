@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from devices import leaver_ladder, permissions
+from devices.kit_requests import device_requests_cancel_for_leaver
 from devices.leavers.common import LeaverError, LeaverNotAllowed, event, lock_case
 from devices.models import Assignment, LeaverCase, LeaverEvent, LeaverLine, LeaverPropertyKind, LeaverStep
 from portal import timers
@@ -80,8 +81,6 @@ def _open(person: User, leaving_date: datetime.date, *, actor: User | None, sour
     LeaverLine.objects.bulk_create(lines)
     label = LeaverCase.Source(source).label
     by = label[:1].lower() + label[1:]
-    from devices.kit_requests import device_requests_cancel_for_leaver  # requests build on the leaver cases
-
     cancelled = device_requests_cancel_for_leaver(
         person=person, actor=actor, reason=f"{person.get_full_name()} leaves on {_day(leaving_date)}."
     )

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from devices.models import TechBar
+from devices.resources import DeviceFileResource, read_csv
 from portal.models import User
 
 
@@ -24,8 +25,6 @@ def devices_import(
     """Devices from an MDM CSV export (devices.resources): new ones received into stock, known ones'
     MDM details brought up to date. All rows or none, in one transaction; the same file twice changes
     nothing. Line numbers count the header as line 1, as a spreadsheet shows them."""
-    from devices.resources import DeviceFileResource, read_csv
-
     report = DeviceImportReport()
     try:
         dataset = read_csv(data)
