@@ -19,7 +19,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from devices.models import Device, DeviceModel, TechBar
 from devices.selectors import imei_check_digit_ok
-from devices.services.custody import devices_receive_bulk
+from devices.services import custody
 from portal.fields import EARLIEST_YEAR, LATEST_YEAR
 from portal.resources import ReasonOnlyErrors, control_character_problem
 from portal.uploads import csv_problem
@@ -284,7 +284,7 @@ class DeviceResource(ReasonOnlyErrors, resources.ModelResource):
         """New devices are received into stock, each with its "received" event."""
         if self.create_instances:
             try:
-                devices_receive_bulk(devices=list(self.create_instances), actor=self.actor, note="MDM import.")
+                custody.devices_receive_bulk(devices=list(self.create_instances), actor=self.actor, note="MDM import.")
             except Exception as error:  # reported as the file's error, and the whole import rolled back
                 self.handle_import_error(result, error, raise_errors)
             finally:

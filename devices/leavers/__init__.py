@@ -4,8 +4,8 @@ django-auditlog rows for the person and the case).
 The contract's `devices/leavers.py`, grown into a package; everything public is imported here,
 so `from devices.leavers import leaver_date_set, LeaverError` works. Beyond the contract:
 `LeaverNotAllowed` (a `LeaverError` for an actor without the right), `leaver_people_deactivate_due`
-(the beat task's service), and the hooks the custody services call (`leaver_assignment_added`,
-`leaver_assignment_returned`, `leaver_assignment_lost`).
+(the beat task's service), and what the custody hooks call (`leaver_assignment_added`,
+`leaver_assignment_returned`, `leaver_assignment_lost`: devices.leaver_hooks registers them).
 """
 
 from devices.leavers.accounts import leaver_people_deactivate_due, leaver_person_deactivate, leaver_person_reactivate

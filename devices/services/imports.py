@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass, field
 
+# The module, not its names: devices.resources builds on the custody services of this package.
+from devices import resources
 from devices.models import TechBar
-from devices.resources import DeviceFileResource, read_csv
 from portal.models import User
 
 
@@ -27,14 +28,14 @@ def devices_import(
     nothing. Line numbers count the header as line 1, as a spreadsheet shows them."""
     report = DeviceImportReport()
     try:
-        dataset = read_csv(data)
+        dataset = resources.read_csv(data)
     except ValueError as error:
         report.errors.append(str(error))
         return report
     if not dataset.height:
         report.errors.append("The file has no devices in it.")
         return report
-    resource = DeviceFileResource(actor=actor, tech_bar=tech_bar, progress=progress)
+    resource = resources.DeviceFileResource(actor=actor, tech_bar=tech_bar, progress=progress)
     result = resource.import_data(
         dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True, raise_errors=False
     )
