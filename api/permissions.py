@@ -3,6 +3,7 @@
 from rest_framework.permissions import BasePermission
 
 from api.models import ApiToken
+from portal.permissions import is_portal_admin
 
 
 def token_has_scope(token, scope: str) -> bool:
@@ -34,6 +35,4 @@ class ReadsTheDocs(BasePermission):
 
 def can_manage_api_tokens(user) -> bool:
     """Creating and revoking service accounts' tokens: Portal admins only."""
-    from portal.permissions import is_portal_admin
-
     return is_portal_admin(user)

@@ -12,7 +12,8 @@ from devices.core.services import DeviceError
 from devices.counter import views as counter
 from devices.imports.admin import DeviceImportMixin
 from devices.labels import services as labels
-from devices.leavers import admin as leaver_admin  # noqa: F401  (registers its admin pages)
+from devices.leavers import admin as leaver_admin  # noqa: F401  (triage_admin, leaver_admin and request_admin register their pages)
+from devices.leavers.views import counter as leaver_counter
 from devices.losses.services import remote
 from devices.models import (
     Assignment,
@@ -26,8 +27,8 @@ from devices.models import (
     TechBar,
     TechBarOpeningHours,
 )
-from devices.requests import admin as request_admin  # noqa: F401  (registers its admin pages)
-from devices.triage import admin as triage_admin  # noqa: F401  (registers its admin pages)
+from devices.requests import admin as request_admin  # noqa: F401  (triage_admin, leaver_admin and request_admin register their pages)
+from devices.triage import admin as triage_admin  # noqa: F401  (triage_admin, leaver_admin and request_admin register their pages)
 from portal import permissions
 from portal.admin import ReadOnlyAdmin, UserAdmin
 from portal.admin_input import SafeActionsMixin
@@ -327,8 +328,6 @@ class CounterVisitAdmin(ReadOnlyAdmin):
 
 def leaver_counter_urls(view):
     """The leaver's case at the counter (devices.leavers.views.counter)."""
-    from devices.leavers.views import counter as leaver_counter
-
     prefix = "counter/<str:payroll>/leaver/<int:line_pk>"
     return [
         path(f"{prefix}/received/", view(leaver_counter.counter_leaver_receive), name="devices_counter_leaver_receive"),

@@ -6,12 +6,16 @@ class DevicesConfig(AppConfig):
     verbose_name = "Devices"
 
     def ready(self):
+        # Imported here, not at the top: models (and the modules that use them) load only once
+        # the app registry is ready, which is what ready() is for.
         from auditlog.registry import auditlog
 
         from devices import checks  # noqa: F401 - checks registers the ladder check
         from devices.core.incident_links import incident_devices_section
+        from devices.core.services import hooks
         from devices.leavers import hooks as leaver_hooks
         from devices.leavers.services import leaver_step_fire
+        from devices.losses.services import losses, remote
         from devices.models import (
             CommandUnitLead,
             Device,
@@ -26,6 +30,8 @@ class DevicesConfig(AppConfig):
             TechBar,
         )
         from devices.requests.services import device_request_step_fire
+        from devices.requests.services.counter import device_request_on_issued
+        from devices.stock.services import stock
         from incidents.signals import incident_page_sections
         from portal import timers
         from portal.signals import leaving_date_changed
@@ -45,4 +51,16 @@ class DevicesConfig(AppConfig):
         incident_page_sections.connect(incident_devices_section, dispatch_uid="devices.incident_devices_section")
         timers.register(LeaverStep, owner_field="case", fire=leaver_step_fire)
         timers.register(DeviceRequestStep, owner_field="request", fire=device_request_step_fire)
+        # Who acts on each custody moment, in the order they are told: the one place that says so.
+        hooks.register(hooks.RECEIVED, stock.on_device_received)
+        # Requests first: a device reserved for someone else is refused before the others are told.
+        hooks.register(hooks.ISSUED, device_request_on_issued)
+        hooks.register(hooks.ISSUED, stock.on_device_issued)
+        hooks.register(hooks.ISSUED, leaver_hooks.on_device_issued)
+        hooks.register(hooks.RETURNED, remote.on_device_returned)
+        hooks.register(hooks.RETURNED, leaver_hooks.on_device_returned)
+        hooks.register(hooks.FOUND, losses.on_device_found)
+        hooks.register(hooks.LOST, leaver_hooks.on_device_lost)
+        hooks.register(hooks.RETURN_UNMATCHED, leaver_hooks.on_return_unmatched)
+        hooks.register(hooks.RETURN_REASON, leaver_hooks.return_reason)
         leaving_date_changed.connect(leaver_hooks.on_leaving_date_changed, dispatch_uid="devices.leaving_date_changed")

@@ -1,18 +1,16 @@
-"""Celery tasks for devices: send remote actions to the MDM adapter (each calls one service)."""
+"""Celery tasks for devices: send remote actions to the MDM adapter (each calls one service).
+
+The two tasks that services queue after their commit live beside those services (a service
+importing this module would import every capability through it); they are named here too."""
 
 from celery import shared_task
 
-from devices.imports.services import jobs as import_jobs
+from devices.imports.services.jobs import run_device_import_job
+from devices.leavers.services import leaver_people_deactivate_due
 from devices.losses.services import remote
-from devices.models import RemoteAction
+from devices.losses.services.remote import send_remote_action
 
-
-@shared_task(name="devices.tasks.send_remote_action", ignore_result=True)
-def send_remote_action(action_id: int) -> None:
-    """Queued after the commit that requested the action."""
-    action = RemoteAction.objects.filter(pk=action_id).first()
-    if action is not None:
-        remote.remote_action_send(action=action)
+__all__ = ["deactivate_leavers", "run_device_import_job", "send_pending_remote_actions", "send_remote_action"]
 
 
 @shared_task(name="devices.tasks.send_pending_remote_actions", ignore_result=True)
@@ -21,15 +19,7 @@ def send_pending_remote_actions() -> int:
     return remote.remote_actions_send_pending()
 
 
-@shared_task(name="devices.tasks.run_device_import_job", ignore_result=True)
-def run_device_import_job(job_id: int) -> None:
-    """Queued after the commit that created the job: a large MDM check or import."""
-    import_jobs.device_import_job_run(job_id=job_id)
-
-
 @shared_task(name="devices.tasks.deactivate_leavers", ignore_result=True)
 def deactivate_leavers() -> int:
     """Beat: deactivate the people whose leaver case has closed and whose leaving date has come."""
-    from devices.leavers.services import leaver_people_deactivate_due
-
     return leaver_people_deactivate_due()

@@ -6,10 +6,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
 
 from incidents import permissions
 from incidents.models import Incident, IncidentEvent, IncidentStep
 from portal.models import OutboundEmail, Role, User
+from portal.permissions import NotYours
 from portal.timers import clock
 
 
@@ -114,10 +116,6 @@ def incident_queue(*, user: User) -> QuerySet[Incident]:
 
 def incident_with_deadlines(*, user: User, pk: int) -> Incident:
     """One incident the user may see, with its next deadline and timeliness (404s otherwise)."""
-    from django.http import Http404
-
-    from portal.permissions import NotYours
-
     queryset = incidents_with_deadlines(
         incidents_visible_to(user=user), decision_clock=permissions.can_review(user)
     ).select_related("reporter__supervisor", "owner", "decision", "triaged_by")

@@ -17,6 +17,7 @@ from devices.models import (
     DeviceRequest,
     DeviceTriage,
     RemoteAction,
+    StocktakeMissing,
     TechBar,
     TechBarOpeningHours,
 )
@@ -266,9 +267,7 @@ def scan_classify(*, code: str, person: User, tech_bar) -> Scan:
                 device,
                 found_after_loss=True,
             )
-        from devices.stock.services.stocktake import stocktake_loss_of  # a loss from stock has no holder to serve
-
-        from_stock = stocktake_loss_of(device)
+        from_stock = _stocktake_loss_of(device)  # a loss from stock has no holder to serve
         if from_stock is not None:
             message = (
                 f"{device.asset_tag} was marked lost from stock in stocktake {from_stock.stocktake.reference} at "
@@ -304,6 +303,16 @@ def scan_classify(*, code: str, person: User, tech_bar) -> Scan:
     certificate = f" (disposal certificate {reference})" if reference else ""
     message = f"{device.asset_tag} has been disposed of{certificate}: it is never reissued."
     return Scan(code, Scan.REFUSED, message, device)
+
+
+def _stocktake_loss_of(device: Device) -> StocktakeMissing | None:
+    """The stocktake row whose "mark lost" is the device's open loss, if it was lost from stock.
+    Read from the model, as the scan reads reservations: the scan sits below stock and requests."""
+    return (
+        StocktakeMissing.objects.select_related("stocktake__tech_bar")
+        .filter(device=device, loss__isnull=False, loss__found_at__isnull=True)
+        .first()
+    )
 
 
 def disposal_reference_of(device: Device) -> str:

@@ -183,8 +183,6 @@ class DeviceDetailView(RoleRequiredMixin, TemplateView):
     template_name = "devices/device_detail.html"
 
     def get_context_data(self, **kwargs):
-        from devices.models import Device
-
         try:
             device = selectors.device_record(pk=self.kwargs["pk"])
         except Device.DoesNotExist as error:

@@ -17,8 +17,8 @@ from django.utils import timezone
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
-from devices.core import services
 from devices.core.selectors import imei_check_digit_ok
+from devices.core.services import custody
 from devices.models import Device, DeviceModel, TechBar
 from portal.fields import EARLIEST_YEAR, LATEST_YEAR
 from portal.resources import ReasonOnlyErrors, control_character_problem
@@ -284,7 +284,7 @@ class DeviceResource(ReasonOnlyErrors, resources.ModelResource):
         """New devices are received into stock, each with its "received" event."""
         if self.create_instances:
             try:
-                services.devices_receive_bulk(devices=list(self.create_instances), actor=self.actor, note="MDM import.")
+                custody.devices_receive_bulk(devices=list(self.create_instances), actor=self.actor, note="MDM import.")
             except Exception as error:  # reported as the file's error, and the whole import rolled back
                 self.handle_import_error(result, error, raise_errors)
             finally:

@@ -61,7 +61,7 @@ def _presentation_svg_writer():
     """python-barcode's SVG writer, colouring with presentation attributes (fill="black") instead of
     its inline style="fill:black", which the Content-Security-Policy (style-src 'self') refuses: the
     bars would fall back to black on a black background, a solid block no scanner reads."""
-    from barcode.writer import SVGWriter
+    from barcode.writer import SVGWriter  # here, not at the top: see code128_modules
 
     class PresentationSVGWriter(SVGWriter):
         def _finish(self):
@@ -78,7 +78,7 @@ def _presentation_svg_writer():
 
 def code128_svg(asset_tag: str) -> SafeString:
     """A Code 128 barcode of the asset tag as an inline <svg> element, BARCODE_WIDTH_MM wide at most."""
-    import barcode
+    import barcode  # here, not at the top: see code128_modules
 
     modules = len(code128_modules(asset_tag))
     module_width = min(MAX_MODULE_MM, int(1000 * BARCODE_WIDTH_MM / (modules + 2 * QUIET_MODULES)) / 1000)

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from devices.models import DeviceModel
+from devices.requests.selectors.kit import kit_gaps
 from portal.fields import LocalDateFilter
 from portal.models import User
 
@@ -50,8 +51,6 @@ class KitGapFilterSet(django_filters.FilterSet):
         return self._qs
 
     def filter_queryset(self, queryset):
-        from devices.requests.selectors.kit import kit_gaps
-
         wanted = {}
         if self.is_bound and self.form.is_valid():
             wanted = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}

@@ -1,10 +1,14 @@
 """Template helpers for incident pages: the report as label/value rows, status tags."""
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
+from incidents import ladders
 from incidents.models import BreachKind, DataCategory, Incident, PeopleCategory
 from incidents.selectors import Timeliness
 from incidents.services import REPORT_FIELDS
+from incidents.signals import incident_page_sections
 from portal.localtime import local_time
 
 register = template.Library()
@@ -95,8 +99,6 @@ def timeliness_label(value: str) -> str:
 
 @register.filter
 def step_description(step) -> str:
-    from incidents import ladders
-
     rung = ladders.rung(step.step)
     return rung.description if rung else step.step
 
@@ -104,11 +106,6 @@ def step_description(step) -> str:
 @register.simple_tag(takes_context=True)
 def incident_sections(context, incident: Incident) -> str:
     """What other apps add to the incident page (see `incidents.signals`)."""
-    from django.utils.html import conditional_escape
-    from django.utils.safestring import mark_safe
-
-    from incidents.signals import incident_page_sections
-
     request = context.get("request")
     user = getattr(request, "user", None)
     replies = incident_page_sections.send(sender=Incident, incident=incident, user=user)

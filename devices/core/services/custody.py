@@ -1,12 +1,14 @@
 """Custody: a device received at a Tech Bar (one or many), issued to a holder, returned.
-One transaction each, one custody event each."""
+One transaction each, one custody event each. Stock, requests, leavers and losses act on these
+moments through `devices.core.services.hooks`, inside the same transaction."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from devices.core.models.device import full_stop
+from devices.core.services import hooks
 from devices.core.services.common import DeviceError, DeviceNotAvailable, HolderNotEligible, _transition, holder_refusal
-from devices.models import Assignment, CounterVisit, Device, DeviceEvent, DeviceModel, TechBar
+from devices.models import Assignment, CounterVisit, Device, DeviceEvent, TechBar
 from policy import selectors as policy_selectors
 from portal.models import User
 
@@ -27,9 +29,7 @@ def device_receive(*, device: Device, actor: User, tech_bar: TechBar, note: str 
         to_status=device.status,
         note=note[:500],
     )
-    from devices.stock.services.stock import stock_level_check
-
-    stock_level_check(tech_bar=tech_bar, device_model=DeviceModel(pk=device.model_id), fell=False)  # may re-arm
+    hooks.fire(hooks.RECEIVED, device=device, actor=actor, tech_bar=tech_bar)
     return device
 
 
@@ -85,15 +85,10 @@ def device_issue(
         raise DeviceError(f"{device.asset_tag} is in stock at {device.tech_bar}, not at {tech_bar}.")
     if device.tech_bar_id is None and device.transfers.filter(received_at__isnull=True).exists():
         raise DeviceError(f"{device.asset_tag} is on its way to another Tech Bar: receive it there first.")
-    from devices.requests.services import device_request_collected, device_request_issue_check
-
-    reserved_for = device_request_issue_check(device=device, holder=holder)  # someone else's: refused
     from_status = _transition(device, Device.Status.ISSUED)
     device.tech_bar = None
     device.save(update_fields=["status", "tech_bar", "updated_at"])
     assignment = Assignment.objects.create(device=device, holder=holder, issued_by=actor, issued_at_tech_bar=tech_bar)
-    if reserved_for is not None:
-        device_request_collected(request=reserved_for, assignment=assignment, actor=actor)
     DeviceEvent.objects.create(
         device=device,
         kind=DeviceEvent.Kind.ISSUED,
@@ -106,12 +101,8 @@ def device_issue(
         replaces=replaces,
         note=f"Replaces {replaces.device.asset_tag} (swap)." if replaces is not None else "",
     )
-    from devices.stock.services.stock import stock_level_check  # stock builds on this module's custody services
-
-    stock_level_check(tech_bar=tech_bar, device_model=DeviceModel(pk=device.model_id))
-    from devices.leavers.services import leaver_assignment_added  # leavers build on this module's custody services
-
-    leaver_assignment_added(assignment=assignment, actor=actor)
+    # A device reserved for someone else is refused here (requests), and rolls all this back.
+    hooks.fire(hooks.ISSUED, device=device, assignment=assignment, actor=actor, tech_bar=tech_bar)
     return assignment
 
 
@@ -129,8 +120,6 @@ def device_return(
     """Take a device back at a counter: it waits for triage. A lost or stolen device that turns
     up comes back the same way, as found, and the incident about its loss is told. `swapped_for`:
     its replacement in a swap at the same visit (named on the event)."""
-    from devices.leavers.services.lines import leaver_case_is_open, refuse_leaver_device_returned_twice
-
     device = Device.objects.select_for_update().get(pk=device.pk)
     found = device.status in (Device.Status.LOST, Device.Status.STOLEN)
     if found:
@@ -139,13 +128,13 @@ def device_return(
     else:
         assignment = Assignment.objects.select_for_update().filter(device=device, returned_at__isnull=True).first()
     if assignment is None:
-        refuse_leaver_device_returned_twice(device)  # a LeaverError naming where it came back
+        hooks.fire(hooks.RETURN_UNMATCHED, device=device)  # e.g. a leaver's device checked in twice
         where = f" at {device.tech_bar}" if device.tech_bar_id else ""
         raise DeviceError(
             f"{device.asset_tag} is not issued to anyone: it is {device.get_status_display().lower()}{where}."
         )
-    if not reason and not found and leaver_case_is_open(assignment.holder_id):
-        reason = Assignment.ReturnReason.LEAVER  # a leaver's kit comes back because they leave
+    if not reason and not found:
+        reason = hooks.ask(hooks.RETURN_REASON, assignment=assignment) or reason  # a leaver's kit: "leaver"
     if reason not in Assignment.COUNTER_REASONS:
         raise DeviceError(f"Choose why {device.asset_tag} is coming back.")
     from_status = _transition(device, Device.Status.RETURNED)
@@ -169,16 +158,9 @@ def device_return(
         counter_visit=visit,
     )
     if found:
-        from devices.losses.services.losses import loss_close_found  # losses builds on this module's custody services
-
-        loss_close_found(device=device, actor=actor, tech_bar=tech_bar, note=condition)
+        hooks.fire(hooks.FOUND, device=device, assignment=assignment, actor=actor, tech_bar=tech_bar, note=condition)
     else:
-        from devices.leavers.services import leaver_assignment_returned  # leavers build on the custody services
-        from devices.losses.services.remote import remote_actions_end_found  # remote builds on the custody services
-
-        # A device written off (its SIM block and wipe asked for) that comes back after all.
-        remote_actions_end_found(device=device, actor=actor)
-        leaver_assignment_returned(assignment=assignment, actor=actor, tech_bar=tech_bar)
+        hooks.fire(hooks.RETURNED, device=device, assignment=assignment, actor=actor, tech_bar=tech_bar)
     return assignment
 
 

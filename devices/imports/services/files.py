@@ -10,6 +10,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Upper
 
+# The module, not its names: devices.imports.resources builds on the custody services.
+from devices.imports import resources
 from devices.models import Device, TechBar
 from portal.models import User
 from portal.resources import BATCH_RESULTS, BatchOutcome, batch_import
@@ -54,18 +56,16 @@ def devices_import(
     """Devices from an MDM CSV export (devices.imports.resources): new ones received into stock, known ones'
     MDM details brought up to date. All rows or none, in one transaction; the same file twice changes
     nothing. Line numbers count the header as line 1, as a spreadsheet shows them."""
-    from devices.imports.resources import DeviceFileResource, read_csv
-
     report = DeviceImportReport()
     try:
-        dataset = read_csv(data)
+        dataset = resources.read_csv(data)
     except ValueError as error:
         report.errors.append(str(error))
         return report
     if not dataset.height:
         report.errors.append("The file has no devices in it.")
         return report
-    resource = DeviceFileResource(actor=actor, tech_bar=tech_bar, progress=progress)
+    resource = resources.DeviceFileResource(actor=actor, tech_bar=tech_bar, progress=progress)
     result = resource.import_data(
         dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True, raise_errors=False
     )
@@ -164,8 +164,6 @@ def devices_upsert(*, items: list[dict], actor: User, dry_run: bool = False) -> 
     one is received into stock at its Tech Bar; a known one has its details brought up to date
     (never its custody). Fields an item leaves out keep their values. `dry_run`: check, write nothing.
     All items or none: the outcome names each bad item's problems by its index and the API's names."""
-    from devices.imports.resources import COLUMNS, TECH_BAR_COLUMN, DeviceResource
-
     outcome = BatchOutcome()
     known = _known_devices(items)
     rows, indices = [], []
@@ -182,12 +180,12 @@ def devices_upsert(*, items: list[dict], actor: User, dry_run: bool = False) -> 
         rows.append(_device_row(item, device))
         indices.append(index)
     if rows:
-        dataset = tablib.Dataset(headers=[*COLUMNS, TECH_BAR_COLUMN])
+        dataset = tablib.Dataset(headers=[*resources.COLUMNS, resources.TECH_BAR_COLUMN])
         for row in rows:
             dataset.append([row[c] for c in dataset.headers])
         with set_actor(actor):
             result = batch_import(
-                DeviceResource(actor=actor),
+                resources.DeviceResource(actor=actor),
                 dataset,
                 indices,
                 _DEVICE_ERROR_KEYS,

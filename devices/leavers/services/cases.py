@@ -12,6 +12,7 @@ from devices import permissions
 from devices.leavers import ladder as leaver_ladder
 from devices.leavers.services.common import LeaverError, LeaverNotAllowed, event, lock_case
 from devices.models import Assignment, LeaverCase, LeaverEvent, LeaverLine, LeaverPropertyKind, LeaverStep
+from devices.requests.services import device_requests_cancel_for_leaver
 from portal import timers
 from portal.models import User
 
@@ -81,8 +82,6 @@ def _open(person: User, leaving_date: datetime.date, *, actor: User | None, sour
     LeaverLine.objects.bulk_create(lines)
     label = LeaverCase.Source(source).label
     by = label[:1].lower() + label[1:]
-    from devices.requests.services import device_requests_cancel_for_leaver  # requests build on the leaver cases
-
     cancelled = device_requests_cancel_for_leaver(
         person=person, actor=actor, reason=f"{person.get_full_name()} leaves on {_day(leaving_date)}."
     )

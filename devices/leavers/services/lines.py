@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from devices import permissions
 from devices.leavers.services.common import LeaverError, LeaverNotAllowed, event, lock_case, outstanding
+from devices.losses.services.losses import device_report_lost
+from devices.losses.services.remote import remote_actions_request_for_write_off
 from devices.models import Assignment, Device, LeaverCase, LeaverEvent, LeaverLine, TechBar
 from portal import timers
 from portal.models import User
@@ -110,8 +112,6 @@ def leaver_line_lost(*, line: LeaverLine, actor: User, details: str = "") -> Lea
     if line.is_device:
         if not details:
             raise LeaverError(f"Say where {line.description} was lost: the security incident needs it.")
-        from devices.losses.services.losses import device_report_lost  # losses builds on the custody services
-
         device_report_lost(
             device=line.assignment.device,
             actor=actor,
@@ -161,10 +161,6 @@ def leaver_line_write_off(*, line: LeaverLine, actor: User, reason: str) -> Leav
     line = _end(case, line, outcome=LeaverLine.Outcome.WRITTEN_OFF, actor=actor, reason=reason, approved_by=actor)
     if line.assignment_id is not None:
         # It will not come back: what is on it is blocked and wiped as for a lost device.
-        from devices.losses.services.remote import (
-            remote_actions_request_for_write_off,  # remote builds on the custody services
-        )
-
         remote_actions_request_for_write_off(device=line.assignment.device, actor=actor, reason=reason)
     return line
 

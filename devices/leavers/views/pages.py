@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.views.generic import FormView, TemplateView
 
 from devices import permissions as device_permissions
+from devices.core.selectors import person_by_payroll_number
 from devices.core.views import BadInputMixin
 from devices.leavers import services as leavers
 from devices.leavers.filters import LeaverCaseFilterSet
@@ -50,8 +51,6 @@ class LeavingDateView(BadInputMixin, RoleRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and permissions.is_supervisor(request.user):
-            from devices.core.selectors import person_by_payroll_number
-
             self.person = person_by_payroll_number(payroll_number=kwargs["payroll"])
             if self.person is None or not device_permissions.can_set_leaving_date(request.user, self.person):
                 raise Http404("Nobody in your team has this payroll number.")

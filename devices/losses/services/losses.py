@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from devices.core.services import DeviceError, _transition
+from devices.core.services import DeviceError, _transition, hooks
 from devices.losses.services import remote
 from devices.models import Assignment, Device, DeviceEvent, DeviceLoss, RemoteAction, TechBar
 from incidents import services as incident_services
@@ -96,9 +96,7 @@ def device_report_lost(
         created_at=now,
     )
     remote.remote_actions_request_for_loss(loss=loss, actor=actor)
-    from devices.leavers.services import leaver_assignment_lost  # leavers build on the custody services
-
-    leaver_assignment_lost(assignment=assignment, actor=actor, details=f"{kind.label}: {where}")
+    hooks.fire(hooks.LOST, assignment=assignment, actor=actor, details=f"{kind.label}: {where}")
     return loss
 
 
@@ -152,6 +150,11 @@ def device_found(*, device: Device, actor: User, tech_bar: TechBar, note: str = 
         created_at=loss.found_at,
     )
     return loss
+
+
+def on_device_found(*, device: Device, assignment: Assignment, actor: User, tech_bar: TechBar, note: str) -> None:
+    """Custody hook: a lost device handed in at a counter closes its loss report."""
+    loss_close_found(device=device, actor=actor, tech_bar=tech_bar, note=note)
 
 
 def loss_close_found(*, device: Device, actor: User, tech_bar: TechBar, note: str = "") -> DeviceLoss | None:

@@ -11,12 +11,13 @@ Sending happens after commit in a Celery task (`devices.tasks`), through the MDM
 from datetime import timedelta
 
 from auditlog.context import set_actor
+from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
 from devices.core.services import DeviceError
 from devices.losses import mdm
-from devices.models import Device, DeviceEvent, DeviceLoss, RemoteAction
+from devices.models import Assignment, Device, DeviceEvent, DeviceLoss, RemoteAction, TechBar
 from incidents import services as incident_services
 from portal.models import User
 from portal.transitions import transition
@@ -32,9 +33,16 @@ def _needs_wipe(device: Device) -> bool:
     return bool(device.mdm_enrolment_id)
 
 
-def _send_after_commit(action: RemoteAction) -> None:
-    from devices.tasks import send_remote_action
+# The task keeps its name in devices.tasks (queued messages and the beat schedule use it).
+@shared_task(name="devices.tasks.send_remote_action", ignore_result=True)
+def send_remote_action(action_id: int) -> None:
+    """Queued after the commit that requested the action."""
+    action = RemoteAction.objects.filter(pk=action_id).first()
+    if action is not None:
+        remote_action_send(action=action)
 
+
+def _send_after_commit(action: RemoteAction) -> None:
     transaction.on_commit(lambda: send_remote_action.delay(action.pk))
 
 
@@ -193,6 +201,12 @@ def remote_action_end_found(*, action: RemoteAction, actor: User) -> RemoteActio
     action.save(update_fields=["status", "completed_at", "completed_by"])
     _event(action, actor, "ended, device found.")
     return action
+
+
+def on_device_returned(*, device: Device, assignment: Assignment, actor: User, tech_bar: TechBar) -> None:
+    """Custody hook: a device written off (its SIM block and wipe asked for) that comes back
+    after all ends those actions as "device found"."""
+    remote_actions_end_found(device=device, actor=actor)
 
 
 def remote_actions_end_found(*, device: Device, actor: User) -> list[RemoteAction]:

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from devices.core.selectors import with_opening_hours
 from devices.models import Device, DeviceRequest, TechBar
+from devices.requests.selectors.kit import device_requests_open_for
 
 
 def _with_people(requests: QuerySet[DeviceRequest]) -> QuerySet[DeviceRequest]:
@@ -127,8 +128,6 @@ def _last_step(request: DeviceRequest) -> str:
 
 def counter_request_context(*, person) -> dict:
     """What the counter shows first for a person: their open requests, and the devices reserved."""
-    from devices.requests.selectors.kit import device_requests_open_for
-
     open_requests = list(device_requests_open_for(person=person))
     return {
         "open_requests": open_requests,

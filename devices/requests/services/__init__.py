@@ -4,7 +4,8 @@ by django-auditlog, people told after commit through portal.services.notify's ou
 - submit: `device_request_submit` (standard kit within the entitlement: approved at once)
 - decide: `device_request_decide` (supervisor step, then a Portal admin's for approval-required models)
 - reserve: `device_request_reserve`, `device_request_release`, `device_request_cancel`
-- counter: `device_request_issue_check` / `device_request_collected` (called by devices.core.services.device_issue)
+- counter: `device_request_on_issued` (the custody hook of device_issue): `device_request_issue_check`
+  then `device_request_collected`
 - leavers: `device_requests_cancel_for_leaver` (called when a leaver case opens)
 - steps: the ladder's reminders and the release after the reservation runs out
 """

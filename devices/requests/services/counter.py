@@ -1,7 +1,7 @@
 """The counter's issue service and requests: a reserved device goes to its requester only, and
 handing it over completes the request."""
 
-from devices.models import Assignment, Device, DeviceRequest
+from devices.models import Assignment, Device, DeviceRequest, TechBar
 from devices.requests.services.common import RequestError, cancel_steps, lock_request, transition
 from portal.models import User
 
@@ -19,6 +19,14 @@ def device_request_issue_check(*, device: Device, holder: User) -> DeviceRequest
             "it cannot be issued to anyone else. Choose another device, or release the reservation first."
         )
     return request
+
+
+def device_request_on_issued(*, device: Device, assignment: Assignment, actor: User, tech_bar: TechBar) -> None:
+    """Custody hook, inside device_issue with the device locked: a device reserved for someone
+    else is refused (rolling the issue back); one reserved for its new holder is collected."""
+    request = device_request_issue_check(device=device, holder=assignment.holder)
+    if request is not None:
+        device_request_collected(request=request, assignment=assignment, actor=actor)
 
 
 def device_request_collected(*, request: DeviceRequest, assignment: Assignment, actor: User) -> DeviceRequest:

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from devices.models import DeviceRequest, DeviceRequestStep
 from devices.requests import ladder as request_ladder
 from devices.requests.services.common import approvers, describe, tell, tell_requester
+from devices.requests.services.reserve import device_request_release
 from portal import timers
 
 logger = logging.getLogger(__name__)
@@ -65,8 +66,6 @@ def _remind_requester(request: DeviceRequest, step: DeviceRequestStep) -> None:
 def _release_reservation(request: DeviceRequest, step: DeviceRequestStep) -> None:
     if request.status != DeviceRequest.Status.READY:
         return
-    from devices.requests.services.reserve import device_request_release
-
     device_request_release(
         request=request,
         actor=None,

@@ -7,7 +7,6 @@ from devices.stock.services.stock import stock_level_check, transfer_receive, tr
 from devices.stock.services.stocktake import (
     StocktakeAlreadyOpen,
     stocktake_close,
-    stocktake_loss_of,
     stocktake_mark_lost,
     stocktake_missing_found,
     stocktake_scan,
@@ -18,7 +17,6 @@ __all__ = [
     "StocktakeAlreadyOpen",
     "stock_level_check",
     "stocktake_close",
-    "stocktake_loss_of",
     "stocktake_mark_lost",
     "stocktake_missing_found",
     "stocktake_scan",

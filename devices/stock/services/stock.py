@@ -10,13 +10,32 @@ from django.urls import reverse
 from django.utils import timezone
 
 from devices.core.services import DeviceError
-from devices.models import Device, DeviceEvent, DeviceModel, DeviceRequest, StockLevel, StockTransfer, TechBar
+from devices.models import (
+    Assignment,
+    Device,
+    DeviceEvent,
+    DeviceModel,
+    DeviceRequest,
+    StockLevel,
+    StockTransfer,
+    TechBar,
+)
 from devices.stock.selectors import stock_count, tech_bar_staff_for
 from portal import services as portal_services
 from portal.models import User
 
 
 # --- Low stock ----------------------------------------------------------------------------------
+def on_device_received(*, device: Device, actor: User, tech_bar: TechBar) -> None:
+    """Custody hook: a new device in stock may re-arm the model's low-stock alert."""
+    stock_level_check(tech_bar=tech_bar, device_model=DeviceModel(pk=device.model_id), fell=False)
+
+
+def on_device_issued(*, device: Device, assignment: Assignment, actor: User, tech_bar: TechBar) -> None:
+    """Custody hook: a device handed out may take the model's stock below its level."""
+    stock_level_check(tech_bar=tech_bar, device_model=DeviceModel(pk=device.model_id))
+
+
 @transaction.atomic
 def stock_level_check(*, tech_bar: TechBar, device_model: DeviceModel, fell: bool = True) -> bool:
     """After stock of a model at a Tech Bar changed: tell its staff once when it fell below the

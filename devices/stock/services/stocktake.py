@@ -29,6 +29,7 @@ from devices.models import (
     StocktakeScan,
     TechBar,
 )
+from devices.stock.services.stock import stock_level_check
 from incidents import services as incident_services
 from portal.models import User
 
@@ -199,8 +200,6 @@ def stocktake_mark_lost(*, missing: StocktakeMissing, actor: User) -> DeviceLoss
     missing.marked_lost_by = actor
     missing.save(update_fields=["loss", "marked_lost_at", "marked_lost_by"])
     remote.remote_actions_request_for_loss(loss=loss, actor=actor)
-    from devices.stock.services.stock import stock_level_check
-
     stock_level_check(tech_bar=tech_bar, device_model=device.model)
     return loss
 
@@ -216,13 +215,4 @@ def stocktake_missing_found(*, missing: StocktakeMissing, actor: User, tech_bar:
         actor=actor,
         tech_bar=tech_bar,
         note=f"Missing at stocktake {missing.stocktake.reference}, turned up.",
-    )
-
-
-def stocktake_loss_of(device: Device) -> StocktakeMissing | None:
-    """The stocktake row whose "mark lost" is the device's open loss, if it was lost from stock."""
-    return (
-        StocktakeMissing.objects.select_related("stocktake__tech_bar")
-        .filter(device=device, loss__isnull=False, loss__found_at__isnull=True)
-        .first()
     )

@@ -203,12 +203,12 @@ def _a_concurrent_import_saved_them_first(monkeypatch):
     import's checks and its INSERT."""
     from django.db import IntegrityError
 
-    from devices.core import services
+    from devices.core.services import custody
 
     def saved_first(**kwargs):
         raise IntegrityError(DATABASE_TEXT + "\nDETAIL:  Key (asset_tag)=(MD000001) already exists.")
 
-    monkeypatch.setattr(services, "devices_receive_bulk", saved_first)
+    monkeypatch.setattr(custody, "devices_receive_bulk", saved_first)
 
 
 def test_a_duplicate_key_under_concurrency_is_the_reason_not_the_database_text(
