@@ -14,7 +14,7 @@ PORT ?= 8000
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + Celery worker + beat on http://127.0.0.1:8000 (PORT=8001 for another port)"
 	@echo "make test   - install test tools and run the whole test suite"
-	@echo "make lint   - ruff check and ruff format --check"
+	@echo "make lint   - ruff check, ruff format --check and the import contracts (.importlinter)"
 	@echo "make security - manage.py check --deploy with production settings, and bandit (README, Security)"
 	@echo "make drills - the fault drills (issue 15) on a private PostgreSQL and Redis; prints the summary table"
 	@echo "make bench  - seed a force-scale data set on PostgreSQL (cached) and measure; writes bench/results.md"
@@ -54,6 +54,7 @@ test: $(VENV)/.dev-deps
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 # Production settings from made-up values (nothing is contacted): the deploy check must report
 # nothing but what settings.SILENCED_SYSTEM_CHECKS lists; bandit's exceptions are # nosec with reasons.

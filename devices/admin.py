@@ -28,6 +28,7 @@ from devices.models import (
     TechBarOpeningHours,
 )
 from devices.requests import admin as request_admin  # noqa: F401  (triage_admin, leaver_admin and request_admin register their pages)
+from devices.stock.admin import send_to_tech_bar  # also registers the stock and stocktake admin
 from devices.triage import admin as triage_admin  # noqa: F401  (triage_admin, leaver_admin and request_admin register their pages)
 from portal import permissions
 from portal.admin import ReadOnlyAdmin, UserAdmin
@@ -89,7 +90,7 @@ class DeviceAdmin(SafeActionsMixin, DeviceImportMixin, admin.ModelAdmin):
     search_fields = ("asset_tag", "serial_number", "imei", "phone_number")
     list_select_related = ("model", "tech_bar")
     inlines = [AssignmentInline]
-    actions = [labels.print_labels]
+    actions = [labels.print_labels, send_to_tech_bar]  # send_to_tech_bar: the stock transfer
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "All devices", **(extra_context or {})})
@@ -362,5 +363,3 @@ admin.site.pin(
     url_name="admin:devices_stocktake_start",
     allowed=permissions.is_tech_bar,
 )
-
-from devices.stock import admin as stock_admin  # noqa: E402, F401  (registers the stock and stocktake admin)

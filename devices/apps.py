@@ -11,9 +11,12 @@ class DevicesConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from devices import checks  # noqa: F401 - checks registers the ladder check
+        from devices.core import panels
         from devices.core.incident_links import incident_devices_section
         from devices.core.services import hooks
         from devices.leavers import hooks as leaver_hooks
+        from devices.leavers.selectors.cases import leaver_case_open_for
+        from devices.leavers.selectors.pages import counter_leaver_context
         from devices.leavers.services import leaver_step_fire
         from devices.losses.services import losses, remote
         from devices.models import (
@@ -29,6 +32,7 @@ class DevicesConfig(AppConfig):
             LeaverStep,
             TechBar,
         )
+        from devices.requests.selectors.pages import counter_request_context
         from devices.requests.services import device_request_step_fire
         from devices.requests.services.counter import device_request_on_issued
         from devices.stock.services import stock
@@ -63,4 +67,8 @@ class DevicesConfig(AppConfig):
         hooks.register(hooks.LOST, leaver_hooks.on_device_lost)
         hooks.register(hooks.RETURN_UNMATCHED, leaver_hooks.on_return_unmatched)
         hooks.register(hooks.RETURN_REASON, leaver_hooks.return_reason)
+        # What leavers and requests show on My kit and the counter's person screen.
+        panels.register(panels.MY_KIT, lambda *, person, user: {"my_leaver_case": leaver_case_open_for(person=person)})
+        panels.register(panels.COUNTER_PERSON, counter_leaver_context)
+        panels.register(panels.COUNTER_PERSON, lambda *, person, user: counter_request_context(person=person))
         leaving_date_changed.connect(leaver_hooks.on_leaving_date_changed, dispatch_uid="devices.leaving_date_changed")

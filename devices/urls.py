@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from devices.core import urls as core_urls
 from devices.leavers import urls as leaver_urls
+from devices.losses import urls as loss_urls
 from devices.requests import urls as request_urls
 
 app_name = "devices"
@@ -13,5 +14,6 @@ app_name = "devices"
 urlpatterns = [
     path("", include(leaver_urls)),
     path("", include(request_urls)),
+    path("", include(loss_urls)),
     path("", include(core_urls)),
 ]

@@ -4,8 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from devices.core.models import Device, DeviceModel, TechBar
 from devices.core.selectors import holder_command_units
-from devices.models import Device, DeviceModel, TechBar
 from portal.fields import LocalDateFilter
 
 # A search longer than this is not an asset tag, IMEI, serial, number or name.

@@ -7,20 +7,12 @@ from django.db import connection
 from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Upper
 
-from devices.models import (
-    Assignment,
-    CounterLine,
-    CounterVisit,
-    Device,
-    DeviceEvent,
-    DeviceLoss,
-    DeviceRequest,
-    DeviceTriage,
-    RemoteAction,
-    StocktakeMissing,
-    TechBar,
-    TechBarOpeningHours,
-)
+from devices.core.models import Assignment, Device, DeviceEvent, TechBar, TechBarOpeningHours
+from devices.counter.models import CounterLine, CounterVisit
+from devices.losses.models import DeviceLoss, RemoteAction
+from devices.requests.models import DeviceRequest
+from devices.stock.models import StocktakeMissing
+from devices.triage.models import DeviceTriage
 from portal import permissions
 from portal.models import User
 

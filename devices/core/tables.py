@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from devices.models import Device
+from devices.core.models import Device
 from portal.tables import BaseTable
 
 

@@ -5,8 +5,8 @@ rules say what is wrong with it, and nothing on the list is lost to a form error
 
 from django import forms
 
+from devices.core.models import Assignment
 from devices.counter.services import MAX_LINES, CounterAcceptance
-from devices.models import Assignment
 from policy.forms import AcceptForm
 from policy.models import PolicyVersion
 from portal.models import User

@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from devices.core import selectors
+from devices.core.models import Assignment, Device, DeviceModel, TechBar
 from devices.core.selectors import Scan
 from devices.core.services.common import DeviceError, HolderNotEligible, holder_refusal
 from devices.core.services.custody import device_issue, device_return
-from devices.models import Assignment, CounterLine, CounterVisit, Device, DeviceModel, LeaverCase, TechBar
+from devices.counter.models import CounterLine, CounterVisit
+from devices.leavers.models import LeaverCase
 from policy import selectors as policy_selectors
 from policy import services as policy_services
 from policy.models import PolicyVersion

@@ -18,15 +18,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 
-from devices.core import selectors, services
+from devices.core import panels, selectors, services
 from devices.core.forms import TAKE_BACK_REASONS, CounterLossForm, PersonLookupForm, TechBarChoiceForm
+from devices.core.models import Assignment, TechBar
 from devices.counter import services as counter_services
 from devices.counter.forms import CounterConfirmForm, CounterScanForm, ScanListForm
-from devices.leavers.selectors.pages import counter_leaver_context
+from devices.losses.models import DeviceLoss
 from devices.losses.services import losses
 from devices.losses.services.losses import REQUESTED_WORDS
-from devices.models import Assignment, DeviceLoss, TechBar
-from devices.requests.selectors.pages import counter_request_context
 from incidents import services as incident_services
 from policy import selectors as policy_selectors
 from policy.forms import shown_version_token
@@ -143,8 +142,10 @@ def counter_person(request, payroll):
     status = 200
     errors: list[str] = []
     last_scan = faq_device = None
-    # A leaver's case comes first on the screen, and what they bring back is coming back as a leaver's.
-    leaver = counter_leaver_context(person=person, user=request.user)
+    # What leavers and requests add (devices.core.panels): a leaver's case comes first on the screen,
+    # and what they bring back is coming back as a leaver's; open requests and their reserved devices.
+    panels_context = panels.context_for(panels.COUNTER_PERSON, person=person, user=request.user)
+    as_leaver = panels_context.get("leaver_case") is not None
     to_accept = _policy_to_accept(person)
     scan_list = _scan_list(request.POST if request.method == "POST" else request.GET, person=person, tech_bar=tech_bar)
     scan = CounterScanForm(request.POST if request.method == "POST" else None)  # unbound: never valid
@@ -159,7 +160,8 @@ def counter_person(request, payroll):
         )
     elif scan.is_valid() and scan.cleaned_data["code"]:
         last_scan = scan_list.scan(
-            scan.cleaned_data["code"], reason=Assignment.ReturnReason.LEAVER if leaver["leaver_case"] else ""
+            scan.cleaned_data["code"],
+            reason=Assignment.ReturnReason.LEAVER if as_leaver else "",
         )
         if last_scan.placement == last_scan.REFUSED:
             status = 400 if last_scan.device is not None else 404
@@ -181,9 +183,7 @@ def counter_person(request, payroll):
         past_problems=selectors.past_problem_kit(user=person)[:20],
         reasons=TAKE_BACK_REASONS,
         faq_device=faq_device,
-        **leaver,
-        # Open requests and the devices reserved for them come first on the screen.
-        **counter_request_context(person=person),
+        **panels_context,
     )
     fragment = request.headers.get("X-Counter-Fragment") == "1"
     template = "admin/devices/counter/_basket.html" if fragment else "admin/devices/counter/person.html"

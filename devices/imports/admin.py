@@ -13,10 +13,10 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV
 from import_export.forms import ConfirmImportForm, ImportForm
 
+from devices.core.models import TechBar
 from devices.imports import views as import_job_admin
 from devices.imports.resources import MAX_BYTES, TECH_BAR_COLUMN, DeviceResource
 from devices.imports.services import jobs as import_jobs
-from devices.models import TechBar
 from portal import permissions
 from portal.admin_input import ImportRefusalMixin
 from portal.uploads import clean_csv_upload

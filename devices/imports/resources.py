@@ -17,9 +17,9 @@ from django.utils import timezone
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
+from devices.core.models import Device, DeviceModel, TechBar
 from devices.core.selectors import imei_check_digit_ok
 from devices.core.services import custody
-from devices.models import Device, DeviceModel, TechBar
 from portal.fields import EARLIEST_YEAR, LATEST_YEAR
 from portal.resources import ReasonOnlyErrors, control_character_problem
 from portal.uploads import csv_problem

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from devices.core.services import DeviceError
+from devices.imports.models import DeviceImportJob
 from devices.imports.services import jobs as import_jobs
-from devices.models import DeviceImportJob
 from portal import permissions
 
 REFRESH_SECONDS = 3  # the page's own refresh without JavaScript; the script polls every second

@@ -3,7 +3,7 @@ admins' to edit; cases themselves are read here and worked on their pages (devic
 
 from django.contrib import admin
 
-from devices.models import CommandUnitLead, LeaverCase, LeaverEvent, LeaverLine, LeaverPropertyKind, LeaverStep
+from devices.leavers.models import CommandUnitLead, LeaverCase, LeaverEvent, LeaverLine, LeaverPropertyKind, LeaverStep
 from portal.admin import ReadOnlyAdmin
 from portal.admin_input import SafeAutocompleteMixin
 

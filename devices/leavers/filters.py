@@ -6,8 +6,8 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from devices.leavers.models import LeaverCase
 from devices.leavers.selectors.pages import leaver_command_units
-from devices.models import LeaverCase
 
 MAX_SEARCH = 100
 SOON_DAYS = 14

@@ -1,6 +1,7 @@
 """What happens to leaver cases when something else happens: the portal's `leaving_date_changed`
 signal and the custody moments (`devices.core.services.hooks`), carried into the leaver services."""
 
+from devices.core.models import Assignment, Device, TechBar
 from devices.leavers.services import (
     leaver_assignment_added,
     leaver_assignment_lost,
@@ -8,7 +9,6 @@ from devices.leavers.services import (
     leaver_date_set,
 )
 from devices.leavers.services.lines import leaver_case_is_open, refuse_leaver_device_returned_twice
-from devices.models import Assignment, Device, TechBar
 from portal.models import User
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from devices.models import LeaverCase
+from devices.leavers.models import LeaverCase
 from portal.tables import BaseTable
 
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from devices.models import RemoteAction
+from devices.losses.models import RemoteAction
 
 
 class MDMError(Exception):

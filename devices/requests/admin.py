@@ -3,7 +3,7 @@ admins' to edit; requests are read here and worked on their pages (devices.reque
 
 from django.contrib import admin
 
-from devices.models import DeviceRequest, DeviceRequestStep, KitEntitlement
+from devices.requests.models import DeviceRequest, DeviceRequestStep, KitEntitlement
 from portal.admin import ReadOnlyAdmin
 
 

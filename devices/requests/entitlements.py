@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 
-from devices.models import Assignment, DeviceModel, KitEntitlement
+from devices.core.models import Assignment, DeviceModel
+from devices.requests.models import KitEntitlement
 from portal.models import User
 
 KINDS = [kind for kind, _ in DeviceModel.Kind.choices]

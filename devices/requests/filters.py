@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
 
-from devices.models import DeviceModel
+from devices.core.models import DeviceModel
 from devices.requests.selectors.kit import kit_gaps
 from portal.fields import LocalDateFilter
 from portal.models import User

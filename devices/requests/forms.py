@@ -4,8 +4,9 @@ themselves are the services' (devices.requests.services)."""
 
 from django import forms
 
+from devices.core.models import DeviceModel, TechBar
 from devices.core.selectors import with_opening_hours
-from devices.models import DeviceModel, DeviceRequest, TechBar
+from devices.requests.models import DeviceRequest
 from portal.models import User
 
 MAX_TEXT = 1000

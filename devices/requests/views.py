@@ -14,7 +14,6 @@ from django.views.generic import FormView, TemplateView
 
 from devices import permissions as device_permissions
 from devices.core import selectors
-from devices.models import DeviceRequest
 from devices.requests import services as kit_requests
 from devices.requests.filters import KitGapFilterSet
 from devices.requests.forms import (
@@ -25,6 +24,7 @@ from devices.requests.forms import (
     ReserveForm,
     TechBarQueueForm,
 )
+from devices.requests.models import DeviceRequest
 from devices.requests.selectors import kit as request_selectors
 from devices.requests.selectors import pages as page_selectors
 from devices.requests.tables import KitGapTable

@@ -14,11 +14,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
 
-from devices.admin import DeviceAdmin
 from devices.core.forms import TechBarChoiceForm
+from devices.core.models import Device, TechBar
 from devices.core.services import DeviceError
 from devices.counter.views import current_tech_bar
-from devices.models import Device, StockLevel, Stocktake, StocktakeMissing, StocktakeScan, StockTransfer, TechBar
+from devices.stock.models import StockLevel, Stocktake, StocktakeMissing, StocktakeScan, StockTransfer
 from devices.stock.selectors import stock_by_tech_bar, stock_in_transit, stocktake_result
 from devices.stock.services import stock, stocktake
 from portal import permissions
@@ -136,9 +136,6 @@ def send_to_tech_bar(modeladmin, request, queryset):
         },
         status=400 if form.is_bound else 200,
     )
-
-
-DeviceAdmin.actions = [*(DeviceAdmin.actions or []), send_to_tech_bar]
 
 
 @admin.register(StockTransfer)

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Min, QuerySet
 
-from devices.models import Device, DeviceModel, StockLevel, Stocktake, StockTransfer, TechBar
+from devices.core.models import Device, DeviceModel, TechBar
+from devices.stock.models import StockLevel, Stocktake, StockTransfer
 from portal.models import Role, User
 
 

@@ -10,9 +10,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from devices.core.models import Device, DeviceEvent
 from devices.core.services import DeviceError
-from devices.models import Device, DeviceEvent, TriageDevice
 from devices.triage import services as triage
+from devices.triage.models import TriageDevice
 from portal import permissions
 from portal.admin_input import SafeActionsMixin
 from portal.models import Role, User

@@ -10,9 +10,10 @@ transaction, the device locked, one custody event and one `DeviceTriage` record,
 from django.db import transaction
 from django.utils import timezone
 
+from devices.core.models import Device, DeviceEvent
 from devices.core.services import DeviceError, _transition
-from devices.models import Device, DeviceEvent, DeviceTriage
 from devices.stock.services.stock import stock_level_check
+from devices.triage.models import DeviceTriage
 from portal.models import User
 
 

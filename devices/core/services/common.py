@@ -6,7 +6,7 @@ import datetime
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from devices.models import Device
+from devices.core.models import Device
 from portal.errors import DomainError
 from portal.models import User
 from portal.transitions import transition

@@ -5,10 +5,11 @@ moments through `devices.core.services.hooks`, inside the same transaction."""
 from django.db import transaction
 from django.utils import timezone
 
+from devices.core.models import Assignment, Device, DeviceEvent, TechBar
 from devices.core.models.device import full_stop
 from devices.core.services import hooks
 from devices.core.services.common import DeviceError, DeviceNotAvailable, HolderNotEligible, _transition, holder_refusal
-from devices.models import Assignment, CounterVisit, Device, DeviceEvent, TechBar
+from devices.counter.models import CounterVisit
 from policy import selectors as policy_selectors
 from portal.models import User
 

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Upper
 
+from devices.core.models import Device, TechBar
+
 # The module, not its names: devices.imports.resources builds on the custody services.
 from devices.imports import resources
-from devices.models import Device, TechBar
 from portal.models import User
 from portal.resources import BATCH_RESULTS, BatchOutcome, batch_import
 

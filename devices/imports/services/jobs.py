@@ -20,9 +20,10 @@ from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 
+from devices.core.models import TechBar
 from devices.core.services import DeviceError
+from devices.imports.models import DeviceImportJob
 from devices.imports.services import files as services
-from devices.models import DeviceImportJob, TechBar
 from portal.models import User
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from devices.models import CommandUnitLead, LeaverCase, LeaverLine
+from devices.leavers.models import CommandUnitLead, LeaverCase, LeaverLine
 from portal.models import User
 from portal.permissions import NotYours, is_tech_bar
 

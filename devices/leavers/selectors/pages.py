@@ -5,9 +5,10 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from devices import permissions as device_permissions
+from devices.core.models import Assignment, TechBar
 from devices.core.selectors import with_opening_hours
+from devices.leavers.models import LeaverCase
 from devices.leavers.selectors import cases as leaver_selectors
-from devices.models import Assignment, LeaverCase, TechBar
 from portal.models import User
 from portal.selectors import team_of
 

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from devices.leavers.models import LeaverCase, LeaverEvent
 from devices.leavers.services.common import LeaverError, LeaverNotAllowed, event
-from devices.models import LeaverCase, LeaverEvent
 from portal.models import User
 from portal.permissions import is_portal_admin
 

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from devices import permissions
+from devices.core.models import Assignment
 from devices.leavers import ladder as leaver_ladder
+from devices.leavers.models import LeaverCase, LeaverEvent, LeaverLine, LeaverPropertyKind, LeaverStep
 from devices.leavers.services.common import LeaverError, LeaverNotAllowed, event, lock_case
-from devices.models import Assignment, LeaverCase, LeaverEvent, LeaverLine, LeaverPropertyKind, LeaverStep
 from devices.requests.services import device_requests_cancel_for_leaver
 from portal import timers
 from portal.models import User

@@ -3,7 +3,7 @@
 from django.urls import NoReverseMatch, reverse
 
 from devices.core.services import DeviceError
-from devices.models import LeaverCase, LeaverEvent, LeaverLine
+from devices.leavers.models import LeaverCase, LeaverEvent, LeaverLine
 from portal.models import User
 
 

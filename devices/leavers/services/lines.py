@@ -4,10 +4,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from devices import permissions
+from devices.core.models import Assignment, Device, TechBar
+from devices.leavers.models import LeaverCase, LeaverEvent, LeaverLine
 from devices.leavers.services.common import LeaverError, LeaverNotAllowed, event, lock_case, outstanding
 from devices.losses.services.losses import device_report_lost
 from devices.losses.services.remote import remote_actions_request_for_write_off
-from devices.models import Assignment, Device, LeaverCase, LeaverEvent, LeaverLine, TechBar
 from portal import timers
 from portal.models import User
 

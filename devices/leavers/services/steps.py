@@ -4,9 +4,10 @@ import logging
 
 from django.utils.formats import date_format
 
+from devices.core.models import TechBar
 from devices.leavers import ladder as leaver_ladder
+from devices.leavers.models import CommandUnitLead, LeaverCase, LeaverEvent, LeaverStep
 from devices.leavers.services.common import case_url, event, outstanding
-from devices.models import CommandUnitLead, LeaverCase, LeaverEvent, LeaverStep, TechBar
 from portal import timers
 from portal.models import User
 from portal.services import notify

@@ -14,17 +14,17 @@ from django.views.generic import FormView, TemplateView
 
 from devices import permissions as device_permissions
 from devices.core.selectors import person_by_payroll_number
-from devices.core.views import BadInputMixin
 from devices.leavers import services as leavers
 from devices.leavers.filters import LeaverCaseFilterSet
 from devices.leavers.forms import LeavingDateForm
+from devices.leavers.models import LeaverCase
 from devices.leavers.selectors import cases as leaver_selectors
 from devices.leavers.selectors import pages as page_selectors
 from devices.leavers.tables import LeaverCaseTable
-from devices.models import LeaverCase
 from portal import permissions
 from portal.permissions import RoleRequiredMixin
 from portal.tables import FilteredTableView
+from portal.views_mixins import BadInputMixin
 
 logger = logging.getLogger(__name__)
 

@@ -9,9 +9,10 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from devices.core.models import Assignment, Device, DeviceEvent, TechBar
 from devices.core.services import DeviceError, _transition, hooks
+from devices.losses.models import DeviceLoss, RemoteAction
 from devices.losses.services import remote
-from devices.models import Assignment, Device, DeviceEvent, DeviceLoss, RemoteAction, TechBar
 from incidents import services as incident_services
 from portal.models import User
 

@@ -15,9 +15,10 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from devices.core.models import Assignment, Device, DeviceEvent, TechBar
 from devices.core.services import DeviceError
 from devices.losses import mdm
-from devices.models import Assignment, Device, DeviceEvent, DeviceLoss, RemoteAction, TechBar
+from devices.losses.models import DeviceLoss, RemoteAction
 from incidents import services as incident_services
 from portal.models import User
 from portal.transitions import transition

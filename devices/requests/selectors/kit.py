@@ -9,10 +9,11 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from devices.core.models import Assignment, DeviceModel
 from devices.dashboard_selectors import people_in_scope
-from devices.models import Assignment, DeviceModel, DeviceRequest
 from devices.permissions import can_view_device_request
 from devices.requests import entitlements
+from devices.requests.models import DeviceRequest
 from portal.models import Role, User
 from portal.permissions import NotYours, has_role, is_data_office, is_tech_bar
 from portal.timers import current_time

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
+from devices.core.models import Device, TechBar
 from devices.core.selectors import with_opening_hours
-from devices.models import Device, DeviceRequest, TechBar
+from devices.requests.models import DeviceRequest
 from devices.requests.selectors.kit import device_requests_open_for
 
 

@@ -6,8 +6,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from devices.core.services import DeviceError
-from devices.models import DeviceRequest, DeviceRequestStep
 from devices.requests import ladder as request_ladder
+from devices.requests.models import DeviceRequest, DeviceRequestStep
 from portal import timers
 from portal.models import Role, User
 from portal.services import notify

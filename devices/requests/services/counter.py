@@ -1,7 +1,8 @@
 """The counter's issue service and requests: a reserved device goes to its requester only, and
 handing it over completes the request."""
 
-from devices.models import Assignment, Device, DeviceRequest, TechBar
+from devices.core.models import Assignment, Device, TechBar
+from devices.requests.models import DeviceRequest
 from devices.requests.services.common import RequestError, cancel_steps, lock_request, transition
 from portal.models import User
 

@@ -5,8 +5,8 @@ from auditlog.context import set_actor
 from django.db import transaction
 from django.utils import timezone
 
-from devices.models import DeviceRequest
 from devices.permissions import decision_refusal
+from devices.requests.models import DeviceRequest
 from devices.requests.services.common import (
     RequestError,
     approvers,

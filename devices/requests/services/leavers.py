@@ -1,6 +1,6 @@
 """A leaver case opening cancels the person's open requests (called by devices.leavers.services)."""
 
-from devices.models import DeviceRequest
+from devices.requests.models import DeviceRequest
 from devices.requests.services.common import lock_request
 from devices.requests.services.reserve import cancel_locked
 from portal.models import User

@@ -6,8 +6,9 @@ from auditlog.context import set_actor
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from devices.models import Device, DeviceRequest, TechBar
+from devices.core.models import Device, TechBar
 from devices.permissions import can_cancel_device_request, can_reserve
+from devices.requests.models import DeviceRequest
 from devices.requests.services.common import (
     RequestError,
     arm_steps,

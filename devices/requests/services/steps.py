@@ -5,8 +5,8 @@ import logging
 
 from django.utils.formats import date_format
 
-from devices.models import DeviceRequest, DeviceRequestStep
 from devices.requests import ladder as request_ladder
+from devices.requests.models import DeviceRequest, DeviceRequestStep
 from devices.requests.services.common import approvers, describe, tell, tell_requester
 from devices.requests.services.reserve import device_request_release
 from portal import timers

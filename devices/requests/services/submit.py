@@ -3,10 +3,12 @@
 from auditlog.context import set_actor
 from django.db import transaction
 
+from devices.core.models import DeviceModel, TechBar
 from devices.core.services import holder_refusal
-from devices.models import DeviceModel, DeviceRequest, LeaverCase, TechBar
+from devices.leavers.models import LeaverCase
 from devices.permissions import can_request_for
 from devices.requests import entitlements
+from devices.requests.models import DeviceRequest
 from devices.requests.services.common import RequestError, approvers, arm_steps, describe, tell
 from portal.models import User
 

@@ -9,17 +9,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from devices.core.models import Assignment, Device, DeviceEvent, DeviceModel, TechBar
 from devices.core.services import DeviceError
-from devices.models import (
-    Assignment,
-    Device,
-    DeviceEvent,
-    DeviceModel,
-    DeviceRequest,
-    StockLevel,
-    StockTransfer,
-    TechBar,
-)
+from devices.requests.models import DeviceRequest
+from devices.stock.models import StockLevel, StockTransfer
 from devices.stock.selectors import stock_count, tech_bar_staff_for
 from portal import services as portal_services
 from portal.models import User

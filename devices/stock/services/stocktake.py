@@ -17,18 +17,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from devices.core import selectors
+from devices.core.models import Device, DeviceEvent, TechBar
 from devices.core.services import DeviceError, _transition
+from devices.losses.models import DeviceLoss
 from devices.losses.services import remote
 from devices.losses.services.losses import device_found
-from devices.models import (
-    Device,
-    DeviceEvent,
-    DeviceLoss,
-    Stocktake,
-    StocktakeMissing,
-    StocktakeScan,
-    TechBar,
-)
+from devices.stock.models import Stocktake, StocktakeMissing, StocktakeScan
 from devices.stock.services.stock import stock_level_check
 from incidents import services as incident_services
 from portal.models import User
