@@ -44,7 +44,7 @@ def test_a_view_meeting_a_dead_database_answers_503_and_keeps_the_scan_list(coun
     def down(**kwargs):
         raise error("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(counter.services, "counter_visit_confirm", down)
+    monkeypatch.setattr(counter.counter_services, "counter_visit_confirm", down)
     url = reverse("admin:devices_counter_person", kwargs={"payroll": person.payroll_number})
     posted = {"take": ["KB000001"], "give": ["KB000002", "KB000003"], "confirmed": "yes", "action": "confirm"}
     # The codes are unknown here (refused by the scan): let the basket through to the service.
