@@ -2,27 +2,25 @@
 phone, a counter session, and a frozen clock."""
 
 import itertools
-from datetime import UTC, datetime
 
 import pytest
-import time_machine
 
 from devices import services
 from devices.counter import SESSION_KEY
 from devices.demo import demo_imei
 from devices.models import Device, DeviceModel, TechBar
 from devices.services import device_issue
+from tests.conftest import WINTER_AFTERNOON
 
-# A weekday afternoon in winter (GMT): nothing in these tests depends on the real hour.
-NOW = datetime(2026, 1, 14, 15, 0, tzinfo=UTC)
+# The suite's winter afternoon (GMT): nothing in these tests depends on the real hour.
+NOW = WINTER_AFTERNOON
 _numbers = itertools.count(1)
 
 
 @pytest.fixture
-def frozen(settings):
+def frozen(freeze_clock):
     """The application's clock (incidents' timers read it too) stands still at NOW."""
-    settings.TIMER_CLOCK = "application"
-    with time_machine.travel(NOW, tick=False) as traveller:
+    with freeze_clock(NOW) as traveller:
         yield traveller
 
 

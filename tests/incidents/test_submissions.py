@@ -36,10 +36,10 @@ def _no_autosave_limit(settings):
 
 
 @pytest.fixture
-def morning(app_clock):
+def morning(freeze_clock):
     """A fixed weekday morning: an awareness time typed as local time is never in a clock change's
     repeated hour, whenever the suite runs."""
-    with time_machine.travel(MORNING, tick=False):
+    with freeze_clock(MORNING):
         yield
 
 
