@@ -2,6 +2,7 @@
 
 from devices import leavers, services
 from devices.models import Assignment, LeaverCase
+from tests.factories import LeaverCaseFactory
 
 
 def join_team(person, supervisor):
@@ -12,9 +13,7 @@ def join_team(person, supervisor):
 
 def open_case(person, supervisor, leaving_date) -> LeaverCase:
     """The supervisor sets the leaving date: the case, as opened."""
-    return leavers.leaver_date_set(
-        person=person, leaving_date=leaving_date, actor=supervisor, source=LeaverCase.Source.SUPERVISOR
-    )
+    return LeaverCaseFactory(person=person, leaving_date=leaving_date, actor=supervisor)
 
 
 def property_lines(case):
