@@ -13,7 +13,7 @@ PORT ?= 8000
 
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + Celery worker + beat on http://127.0.0.1:8000 (PORT=8001 for another port)"
-	@echo "make test   - install test tools and run the whole test suite"
+	@echo "make test   - install test tools and run the whole test suite on every core (PYTEST_WORKERS=0: one process)"
 	@echo "make lint   - ruff check, ruff format --check and the import contracts (.importlinter)"
 	@echo "make security - manage.py check --deploy with production settings, and bandit (README, Security)"
 	@echo "make drills - the fault drills (issue 15) on a private PostgreSQL and Redis; prints the summary table"
@@ -47,9 +47,12 @@ run: seed
 	trap 'kill $$logins 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/honcho start -f Procfile --port $(PORT)
 
-# PYTEST_ARGS narrows a run, e.g. make test PYTEST_ARGS='-m "not browser"'
+# PYTEST_ARGS narrows a run, e.g. make test PYTEST_ARGS='-m "not browser"'.
+# The suite runs on every core (pytest-xdist); PYTEST_WORKERS=2 for two workers, 0 for one process.
+# Each worker has its own test database and Redis database (tests/xdist_services.py).
+PYTEST_WORKERS ?= auto
 test: $(VENV)/.dev-deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .

@@ -89,9 +89,13 @@ def _real_services(request):
             pytest.skip(f"needs {service}: {why}")
 
 
-# A Wednesday morning in British Summer Time: far from midnight, month ends and clock changes.
-# Tests about those instants travel to them by name (time_machine.travel inside the test).
+# The suite's one clock. A Wednesday morning in British Summer Time: far from midnight, month
+# ends and clock changes. Tests about those instants travel to them by name, through
+# `freeze_clock(instant)` below (a named constant in the module says why that instant).
 FIXED_NOW = datetime.datetime(2026, 6, 10, 9, 0, tzinfo=datetime.UTC)
+# The devices tests' instant: a weekday afternoon in winter (GMT, London and UTC agree), kept
+# because their expected dates and times were written for it.
+WINTER_AFTERNOON = datetime.datetime(2026, 1, 14, 15, 0, tzinfo=datetime.UTC)
 WALL_CLOCK_MARKERS = ("real_clock", "postgres", "redis", "browser", "drill")
 
 
@@ -113,6 +117,19 @@ def fixed_clock(request):
     settings_fixture.TIMER_CLOCK = "application"
     with time_machine.travel(FIXED_NOW, tick=True) as traveller:
         yield traveller
+
+
+@pytest.fixture
+def freeze_clock(settings):
+    """freeze_clock(instant=FIXED_NOW) -> a time-machine traveller that stands the clock still at
+    `instant` (use it as a context manager; `.move_to`/`.shift` move it on). The timers read the
+    application's clock while it stands, whether or not the test also meets a real server."""
+
+    def _freeze(instant: datetime.datetime = FIXED_NOW):
+        settings.TIMER_CLOCK = "application"
+        return time_machine.travel(instant, tick=False)
+
+    return _freeze
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -1,44 +1,38 @@
 """Fixtures for device tests: Tech Bars, phones with valid IMEIs, an officer holding an enrolled
 phone, a counter session, and a frozen clock."""
 
-import itertools
-from datetime import UTC, datetime
-
 import pytest
-import time_machine
 
-from devices.core.services import device_issue
 from devices.counter import services
 from devices.counter.views import SESSION_KEY
-from devices.demo import demo_imei
-from devices.models import Device, DeviceModel, TechBar
+from devices.models import DeviceModel
+from tests.conftest import WINTER_AFTERNOON
+from tests.factories import AssignmentFactory, DeviceFactory, DeviceModelFactory, TechBarFactory
 
-# A weekday afternoon in winter (GMT): nothing in these tests depends on the real hour.
-NOW = datetime(2026, 1, 14, 15, 0, tzinfo=UTC)
-_numbers = itertools.count(1)
+# The suite's winter afternoon (GMT): nothing in these tests depends on the real hour.
+NOW = WINTER_AFTERNOON
 
 
 @pytest.fixture
-def frozen(settings):
+def frozen(freeze_clock):
     """The application's clock (incidents' timers read it too) stands still at NOW."""
-    settings.TIMER_CLOCK = "application"
-    with time_machine.travel(NOW, tick=False) as traveller:
+    with freeze_clock(NOW) as traveller:
         yield traveller
 
 
 @pytest.fixture
 def bar(db):
-    return TechBar.objects.create(code="hq", name="Headquarters Tech Bar", location="Ground floor, HQ")
+    return TechBarFactory(code="hq", name="Headquarters Tech Bar", location="Ground floor, HQ")
 
 
 @pytest.fixture
 def other_bar(db):
-    return TechBar.objects.create(code="north", name="North Hub Tech Bar")
+    return TechBarFactory(code="north", name="North Hub Tech Bar")
 
 
 @pytest.fixture
 def phone_model(db):
-    return DeviceModel.objects.create(make="Samsung", model_name="Galaxy XCover 7", kind=DeviceModel.Kind.SMARTPHONE)
+    return DeviceModelFactory(make="Samsung", model_name="Galaxy XCover 7", kind=DeviceModel.Kind.SMARTPHONE)
 
 
 @pytest.fixture
@@ -48,7 +42,7 @@ def smartphone(phone_model):
 
 @pytest.fixture
 def laptop_model(db):
-    return DeviceModel.objects.create(make="Dell", model_name="Latitude 5450", kind=DeviceModel.Kind.LAPTOP)
+    return DeviceModelFactory(make="Dell", model_name="Latitude 5450", kind=DeviceModel.Kind.LAPTOP)
 
 
 @pytest.fixture
@@ -57,20 +51,7 @@ def make_device(bar, phone_model):
     phone, a valid IMEI, a number and an MDM enrolment."""
 
     def _make(*, tech_bar=None, model=None, **fields):
-        n = next(_numbers)
-        model = model or phone_model
-        phone = model.kind == DeviceModel.Kind.SMARTPHONE
-        values = {
-            "asset_tag": f"KB{n:06d}",
-            "serial_number": f"SN{n:08d}",
-            "imei": demo_imei(n) if phone else "",
-            "phone_number": f"07700 9{n % 100000:05d}" if phone else "",
-            "mdm_enrolment_id": f"0f7c{n % 10000:04d}-aaaa-bbbb-cccc-{n:012d}",
-            "model": model,
-            "tech_bar": tech_bar or bar,
-        }
-        values.update(fields)
-        return Device.objects.create(**values)
+        return DeviceFactory(model=model or phone_model, tech_bar=tech_bar or bar, **fields)
 
     return _make
 
@@ -79,7 +60,7 @@ def make_device(bar, phone_model):
 def held_phone(frozen, make_device, bar, officer, tech_bar_staff):
     """A phone issued to the `officer` fixture at the Headquarters Tech Bar, at NOW."""
     phone = make_device()
-    device_issue(device=phone, holder=officer, actor=tech_bar_staff, tech_bar=bar)
+    AssignmentFactory(device=phone, holder=officer, issued_by=tech_bar_staff, issued_at_tech_bar=bar)
     phone.refresh_from_db()
     return phone
 

@@ -14,13 +14,6 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture
-def app_clock(settings):
-    """Timers read the application's clock, so time-machine moves them (the database's clock
-    cannot be moved). Production always uses the database's clock; see test_timers for proof."""
-    settings.TIMER_CLOCK = "application"
-
-
-@pytest.fixture
 def reporter(db, supervisor):
     return UserFactory(roles=[Role.OFFICER], supervisor=supervisor, command_unit="North", team="Response 2")
 

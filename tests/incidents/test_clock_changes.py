@@ -7,7 +7,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from incidents import ladders, services
@@ -23,10 +22,10 @@ MARCH_0330_BST = datetime(2026, 3, 29, 2, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-def frozen(app_clock):
+def frozen(freeze_clock):
     """frozen(instant) -> freeze the application's clock (which the timers read) there. Sign in
     inside it: the session's idle timeout measures from the sign-in."""
-    return lambda instant: time_machine.travel(instant, tick=False)
+    return freeze_clock
 
 
 def first_notification(aware_at: str, **extra) -> dict:

@@ -15,7 +15,8 @@ from portal import timers
 from portal.ladders import give_open_cases
 from portal.models import Notification
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("app_clock")]
+# The suite's fixed clock (tests/conftest.py) has the timers read the application's clock.
+pytestmark = pytest.mark.django_db
 
 START = datetime(2025, 6, 13, 9, 0, tzinfo=zoneinfo.ZoneInfo("Europe/London")).astimezone(UTC)  # a Friday
 

@@ -18,7 +18,8 @@ from portal import outbox, tasks, timers
 from portal.models import Notification, OutboundEmail, Role
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("app_clock")]
+# The suite's fixed clock (tests/conftest.py) has the timers read the application's clock.
+pytestmark = pytest.mark.django_db
 
 START = datetime(2026, 2, 10, 9, 0, tzinfo=zoneinfo.ZoneInfo("Europe/London")).astimezone(UTC)
 

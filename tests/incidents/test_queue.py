@@ -4,7 +4,6 @@ number of incidents (10 or 2,000), for the page and for the export."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -160,8 +159,8 @@ NOW = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)  # late evening: London and UTC
 
 
 @pytest.fixture
-def frozen(app_clock):
-    with time_machine.travel(NOW, tick=False):
+def frozen(freeze_clock):
+    with freeze_clock(NOW):
         yield
 
 

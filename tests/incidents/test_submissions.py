@@ -6,7 +6,6 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
@@ -31,10 +30,10 @@ def _no_autosave_limit(settings):
 
 
 @pytest.fixture
-def morning(app_clock):
+def morning(freeze_clock):
     """A fixed weekday morning: an awareness time typed as local time is never in a clock change's
     repeated hour, whenever the suite runs."""
-    with time_machine.travel(MORNING, tick=False):
+    with freeze_clock(MORNING):
         yield
 
 

@@ -5,10 +5,9 @@ import datetime
 
 from django.utils import timezone
 
-from devices.leavers import services as leavers
 from devices.models import LeaverCase
 from portal.models import Role
-from tests.factories import UserFactory
+from tests.factories import LeaverCaseFactory, UserFactory
 
 PROPERTY = ["Warrant or ID card", "Radio", "Body-worn camera", "Access fob", "Other"]
 
@@ -26,9 +25,7 @@ def leaving_in(days: int) -> datetime.date:
 
 def open_case(person, supervisor, *, days: int = 30) -> LeaverCase:
     """The supervisor sets a leaving date `days` from today: the case, as opened."""
-    return leavers.leaver_date_set(
-        person=person, leaving_date=leaving_in(days), actor=supervisor, source=LeaverCase.Source.SUPERVISOR
-    )
+    return LeaverCaseFactory(person=person, leaving_date=leaving_in(days), actor=supervisor)
 
 
 def descriptions(case: LeaverCase) -> list[str]:

@@ -3,6 +3,7 @@
 from devices.counter import services
 from devices.leavers import services as leavers
 from devices.models import Assignment, LeaverCase
+from tests.factories import LeaverCaseFactory
 
 
 def join_team(person, supervisor):
@@ -13,9 +14,7 @@ def join_team(person, supervisor):
 
 def open_case(person, supervisor, leaving_date) -> LeaverCase:
     """The supervisor sets the leaving date: the case, as opened."""
-    return leavers.leaver_date_set(
-        person=person, leaving_date=leaving_date, actor=supervisor, source=LeaverCase.Source.SUPERVISOR
-    )
+    return LeaverCaseFactory(person=person, leaving_date=leaving_date, actor=supervisor)
 
 
 def property_lines(case):

@@ -7,7 +7,7 @@ from devices.core.services import device_issue
 from devices.models import DeviceModel, DeviceRequest
 from devices.requests import services as kit_requests
 from portal.models import Role
-from tests.factories import UserFactory
+from tests.factories import DeviceModelFactory, DeviceRequestFactory, UserFactory
 
 
 @pytest.fixture
@@ -34,25 +34,23 @@ def admin_two(db):
 
 @pytest.fixture
 def macbook(db):
-    return DeviceModel.objects.create(
+    return DeviceModelFactory(
         make="Apple", model_name="MacBook Air 13", kind=DeviceModel.Kind.LAPTOP, approval_required=True
     )
 
 
 @pytest.fixture
 def old_laptop(db):
-    return DeviceModel.objects.create(
-        make="Dell", model_name="Latitude E7470", kind=DeviceModel.Kind.LAPTOP, retired=True
-    )
+    return DeviceModelFactory(make="Dell", model_name="Latitude E7470", kind=DeviceModel.Kind.LAPTOP, retired=True)
 
 
 @pytest.fixture
 def tablet_model(db):
-    return DeviceModel.objects.create(make="Samsung", model_name="Galaxy Tab Active5", kind=DeviceModel.Kind.TABLET)
+    return DeviceModelFactory(make="Samsung", model_name="Galaxy Tab Active5", kind=DeviceModel.Kind.TABLET)
 
 
 def submit(requester, *, by=None, kind="laptop", model=None, reason="new_starter", details="", collect_at):
-    return kit_requests.device_request_submit(
+    return DeviceRequestFactory(
         requester=requester,
         submitted_by=by or requester,
         kind=kind,

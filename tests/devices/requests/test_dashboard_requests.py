@@ -13,12 +13,13 @@ from devices.models import DeviceRequest, KitEntitlement
 from devices.requests import services as kit_requests
 from devices.requests.selectors.kit import kit_gaps, kit_gaps_by_command_unit, open_device_requests_by_status_and_age
 from portal.models import Role
+from tests.conftest import FIXED_NOW
 from tests.devices.requests.request_helpers import submit
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime.datetime(2026, 6, 10, 9, tzinfo=UTC)
+NOW = FIXED_NOW  # the ages below count back from the suite's clock, not devices' winter one
 START, END = datetime.datetime(2026, 4, 1, tzinfo=UTC), datetime.datetime(2026, 7, 1, tzinfo=UTC)
 S, A, R = DeviceRequest.Status.SUBMITTED, DeviceRequest.Status.APPROVED, DeviceRequest.Status.READY
 
