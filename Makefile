@@ -16,7 +16,7 @@ help:
 	@echo "make test   - install test tools and run the whole test suite on every core (PYTEST_WORKERS=0: one process)"
 	@echo "make lint   - ruff check, ruff format --check and the import contracts (.importlinter)"
 	@echo "make security - manage.py check --deploy with production settings, and bandit (README, Security)"
-	@echo "make drills - the fault drills (issue 15) on a private PostgreSQL and Redis; prints the summary table"
+	@echo "make drills - the fault drills on a private PostgreSQL and Redis; prints the summary table"
 	@echo "make bench  - seed a force-scale data set on PostgreSQL (cached) and measure; writes bench/results.md"
 
 $(PY):
@@ -72,7 +72,7 @@ format: $(VENV)/.dev-deps
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The force-scale benchmark (issue 14): PostgreSQL at BENCH_DATABASE_URL; BENCH_SCALE=0.1 for a quick run.
+# The force-scale benchmark: PostgreSQL at BENCH_DATABASE_URL; BENCH_SCALE=0.1 for a quick run.
 # The seed is kept in that database (a marker row), so a second run starts measuring at once.
 bench: export BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kitbag_bench
 # wrk (Debian's package) drives the HTTP throughput rows; installed here when absent, as .ci/run installs chromium.
@@ -81,7 +81,7 @@ bench: $(VENV)/.run-deps
 		apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(PY) -m bench
 
-# The fault drills (issue 15): tests marked `drill`, left out of `make test`, with real Celery
+# The fault drills: tests marked `drill`, left out of `make test`, with real Celery
 # workers and beat on a private PostgreSQL that .ci/drills starts (port KITBAG_DRILL_PG_PORT,
 # default 55433) and Redis at CELERY_BROKER_URL; the numbers go to KITBAG_DRILL_RESULTS
 # (var/drills/results.jsonl) and print as a table. PYTEST_ARGS narrows it, e.g. -k burst.

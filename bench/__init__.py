@@ -1,1 +1,1 @@
-"""The force-scale benchmark (issue 14): `make bench` seeds, measures and writes bench/results.md."""
+"""The force-scale benchmark: `make bench` seeds, measures and writes bench/results.md."""

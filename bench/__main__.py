@@ -1,6 +1,6 @@
 """`python -m bench` (what `make bench` runs): seed once, measure, write bench/results.md.
 
-BENCH_DATABASE_URL picks the database (default kitbag_bench), BENCH_SCALE the size (1.0 = issue 14's force).
+BENCH_DATABASE_URL picks the database (default kitbag_bench), BENCH_SCALE the size (1.0 = the force scale).
 """
 
 import os

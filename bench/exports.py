@@ -1,4 +1,4 @@
-"""The largest exports at force scale (issue 14): the compliance CSV of every person, the device
+"""The largest exports at force scale: the compliance CSV of every person, the device
 list CSV of every device (both streamed), and the device list XLSX as a job end to end (request,
 the worker's task body run in this process, download). `measure_exports()` returns one row each."""
 

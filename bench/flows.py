@@ -1,4 +1,4 @@
-"""Issue 14's flows: the counter (scan payroll, scan device, issue; then return with a reason)
+"""The benchmark's flows: the counter (scan payroll, scan device, issue; then return with a reason)
 through the test client, and a 40,000-device MDM import through the import service."""
 
 import io

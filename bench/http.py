@@ -1,4 +1,4 @@
-"""Throughput over HTTP (issue 14): gunicorn with 2 workers on a free loopback port, wrk for a
+"""Throughput over HTTP: gunicorn with 2 workers on a free loopback port, wrk for a
 fixed time on the policy acceptance flow (GET the page, POST accept; a different person each
 time) and on the home page. Accepted per second is counted from the database."""
 

@@ -1,4 +1,4 @@
-"""The pages issue 14 lists, who views them, their floor query and their plain-admin twin.
+"""The pages the benchmark lists, who views them, their floor query and their plain-admin twin.
 BENCH_ONLY=devices,dashboard measures only the pages whose names contain one of the words."""
 
 import os

@@ -31,7 +31,7 @@ def run(*, scale: float, repeat: int, out: str) -> str:
         counter = measure_counter(rounds=repeat)
         print("measuring the MDM import ...")
         imported = measure_import(rows=max(100, int(40_000 * scale)))
-        # Other helpers' modules (issue 14): measured when present in this checkout.
+        # Other helpers' modules: measured when present in this checkout.
         # memory=False: a second run under tracemalloc would take over 10 minutes at full scale.
         exports = _optional("bench.exports", "measure_exports", memory=False)
         timers = _optional("bench.timers", "measure_timers", n=max(20, int(10_000 * scale)))
@@ -169,7 +169,7 @@ def report(*, scale, repeat, seed, pages) -> str:
         "# Kitbag force-scale benchmark",
         "",
         f"{now}; {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}); PostgreSQL; "
-        f"scale {scale} (1.0 = issue 14's force); seed {SEED_VERSION}; {repeat} requests per row after 3 warm-up; "
+        f"scale {scale} (1.0 = the force scale); seed {SEED_VERSION}; {repeat} requests per row after 3 warm-up; "
         "Django test client in process; server time in ms. Load = 1-minute load average when the row ran.",
         "",
     ]

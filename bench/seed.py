@@ -1,6 +1,6 @@
 """A force-scale data set on top of the demo data, the same every time (fixed seed), by COPY.
 
-Sizes are issue 14's, times BENCH_SCALE (1.0 = the force). A marker row records the seed version and
+Sizes are the force's, times BENCH_SCALE (1.0 = the force). A marker row records the seed version and
 scale: a second `make bench` on the same database finds it and starts measuring at once.
 """
 

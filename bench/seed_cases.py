@@ -1,4 +1,4 @@
-"""The bench seed's policy versions, incidents and leaver cases (issue 14), by COPY.
+"""The bench seed's policy versions, incidents and leaver cases, by COPY.
 
 Every row is built as a model instance (defaults as Django gives them) with its key chosen here,
 so steps, lines and timeline rows point at their parents without a round trip; chained tables

@@ -1,4 +1,4 @@
-"""Timers at scale (issue 14): n due escalation steps across the incident, leaver and request
+"""Timers at scale: n due escalation steps across the incident, leaver and request
 ladders, ONE sweep (what beat runs: `portal.tasks.timers_sweep`, in this process), and the time
 until the last step has fired.
 

@@ -1,4 +1,4 @@
-"""A faster BaseTable.as_values (issue 14): django-tables2 works out every cell from scratch (a
+"""A faster BaseTable.as_values: django-tables2 works out every cell from scratch (a
 BoundRow per row, inspect.signature() per cell, ~2 ms of Python a row). This module decides, once
 per column, how its cells are got, then applies that to each record. The result is the same values
 django-tables2's own as_values() gives (tests/test_export_values.py compares them on every list

@@ -117,7 +117,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             ),
         ]
         # People lists (compliance, admin) page in this order: read from the index, not a sort of
-        # 50,000 people spilling to disk for every page (issue 14).
+        # 50,000 people spilling to disk for every page.
         indexes = [models.Index(fields=["last_name", "first_name", "payroll_number"], name="portal_user_name_order")]
 
     def __str__(self):

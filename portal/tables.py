@@ -57,7 +57,7 @@ class BaseTable(tables.Table):
             self.caption = capfirst(model._meta.verbose_name_plural) if model else "Results"
 
     def as_values(self, exclude_columns=None):
-        # export_values.table_values gives what super().as_values() would, ~Nx faster (issue 14).
+        # export_values.table_values gives what super().as_values() would, ~Nx faster.
         for row in export_values.table_values(self, exclude_columns or ()):
             yield [export_cell(cell) for cell in row]
 
@@ -95,7 +95,7 @@ class _NarrowPages:
     """A table's rows as the Paginator sees them. A page of a queryset is fetched as
     `WHERE pk IN (the page's ids, ORDER BY ... OFFSET ... LIMIT ...)`: the rows OFFSET skips are
     read narrowly (ids and the sort keys), and the joins and annotated subqueries the table shows
-    are computed for the page's rows only, not for every row skipped (issue 14: page 500); the
+    are computed for the page's rows only, not for every row skipped (page 500); the
     planner, expecting one page of rows, also runs a correlated subquery per row rather than
     hashing a whole table for each (the compliance table's page 1).
 

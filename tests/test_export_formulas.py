@@ -1,4 +1,4 @@
-"""Issue 15: every CSV/XLSX export neutralises text a spreadsheet would run as a formula (a cell
+"""every CSV/XLSX export neutralises text a spreadsheet would run as a formula (a cell
 starting with =, +, -, @, tab or carriage return), read back from the file; numbers stay numbers.
 
 The list pages' exports (CSV streamed, XLSX at once and as a worker's job) and the admin's export

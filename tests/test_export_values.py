@@ -1,4 +1,4 @@
-"""Issue 14: BaseTable.as_values' fast path (portal.export_values) exports the same bytes as
+"""BaseTable.as_values' fast path (portal.export_values) exports the same bytes as
 django-tables2's own Table.as_values, on every list page with an export (tests/test_export_formulas
 lists them), with real rows: related fields, choices, dates, empty values and linked columns."""
 

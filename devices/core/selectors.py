@@ -319,7 +319,7 @@ def device_list() -> QuerySet[Device]:
     query, so the list costs the same at 10 devices or 50,000."""
     # A join, not five correlated subqueries: at most one open assignment per device (a partial
     # unique index), so it adds no rows, and PostgreSQL no longer runs five subqueries for every row
-    # an OFFSET skips (page 500 of 60,000 devices: 2.2 s -> 0.6 s on a loaded 2-core box, issue 14).
+    # an OFFSET skips (page 500 of 60,000 devices: 2.2 s -> 0.6 s on a loaded 2-core box).
     return (
         Device.objects.select_related("model", "tech_bar")
         .annotate(open_assignment=FilteredRelation("assignments", condition=Q(assignments__returned_at__isnull=True)))
@@ -344,7 +344,7 @@ def holder_command_units() -> list[str]:
     """The command units of people who hold a device now (the list's unit filter).
 
     The few units first, then one EXISTS per unit: joining every open assignment and taking DISTINCT
-    took 350 ms at force scale (36,000 open assignments, issue 14); this takes about 40 ms."""
+    took 350 ms at force scale (36,000 open assignments); this takes about 40 ms."""
     sql = (
         "SELECT units.command_unit FROM (SELECT DISTINCT command_unit FROM portal_user WHERE command_unit <> '') units "
         "WHERE EXISTS (SELECT 1 FROM devices_assignment a JOIN portal_user p ON a.holder_id = p.id "

@@ -34,7 +34,7 @@ class DeviceListView(FilteredTableView):
 
     def unjoined_rows(self):
         # The holder's join adds no rows (one open assignment per device): unless a filter reads the
-        # holder (search, unit), count and page the devices alone, not the join (issue 14).
+        # holder (search, unit), count and page the devices alone, not the join.
         filters = self.filterset
         reads_holder = filters.is_bound and (
             not filters.is_valid() or any(filters.form.cleaned_data.get(f) for f in ("q", "unit"))

@@ -119,7 +119,7 @@ def _one_pass_status(people: QuerySet[User], *, compliance: Compliance) -> Query
     The same answers as with_compliance's status and up_to_date, but each tests the person's id
     against the ids of those who accepted (`id IN (SELECT user_id ...)`, not correlated):
     PostgreSQL reads the acknowledgements once per expression and probes a hash for each person,
-    where the correlated form runs its subqueries once per person (issue 14: 50,000 people)."""
+    where the correlated form runs its subqueries once per person (50,000 people)."""
     accepted = Acknowledgement.objects.filter(
         version__policy=compliance.policy, version__number__lte=compliance.current.number
     ).order_by()
@@ -205,7 +205,7 @@ def compliance_over_time(
         version__number__lte=compliance.current.number,
     ).order_by()
     # Each person's first acceptance in the range: no earlier one of theirs (ties broken by id).
-    # NOT EXISTS in WHERE is planned as one anti-join, not a subquery per person (issue 14).
+    # NOT EXISTS in WHERE is planned as one anti-join, not a subquery per person.
     earlier = in_range.filter(user=OuterRef("user")).filter(
         Q(accepted_at__lt=OuterRef("accepted_at")) | Q(accepted_at=OuterRef("accepted_at"), pk__lt=OuterRef("pk"))
     )
@@ -258,7 +258,7 @@ def _cache_key(compliance: Compliance, viewer: User) -> str:
 def compliance_by_command_unit_cached(*, compliance: Compliance, viewer: User) -> list[UnitSummary]:
     """compliance_by_command_unit for policy_compliance(viewer=viewer, ...), cached for
     DASHBOARD_CACHE_SECONDS per policy version and viewer scope, as the dashboards' aggregates
-    are: over 50,000 people it is the page's dearest query (issue 14). The table stays live."""
+    are: over 50,000 people it is the page's dearest query. The table stays live."""
     return _cached(_cache_key(compliance, viewer), lambda: compliance_by_command_unit(compliance=compliance))
 
 

@@ -172,7 +172,7 @@ def test_a_bad_leaving_date_is_a_field_error(hr):
 
 @pytest.mark.parametrize("day", ["1900-01-01", "2099-12-31"])
 def test_a_leaving_date_out_of_the_supervisor_forms_bounds_is_a_field_error(hr, day):
-    """Issue 21: 1900-01-01 by API fired every escalation of the case at once."""
+    """1900-01-01 by API fired every escalation of the case at once."""
     from devices.models import LeaverCase
 
     person = UserFactory(payroll_number="PC2001")

@@ -1,4 +1,4 @@
-"""Drill c (issue 15): PostgreSQL stops for 10 seconds in the middle of a counter issue.
+"""Drill c: PostgreSQL stops for 10 seconds in the middle of a counter issue.
 
 The server is the drills' PRIVATE PostgreSQL (.ci/drills starts it in a temporary directory on
 port 55433; never the machine's 5432): stopped with `pg_ctl -m immediate` at the moment the

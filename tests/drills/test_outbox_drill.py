@@ -1,4 +1,4 @@
-"""The outbox fault drill (issue 21): a real Celery worker killed (SIGKILL) while its mail server
+"""The outbox fault drill: a real Celery worker killed (SIGKILL) while its mail server
 stalls on DATA. The message must go out, once, from another worker as soon as the dead worker's
 hold on it (the SMTP timeout plus a margin, portal.outbox.lease) runs out: the drill measures how
 long after the kill the mail server accepted it, and records it with the other drills.
@@ -143,7 +143,7 @@ def test_a_worker_killed_mid_send_leaves_its_email_to_another_within_the_lease(t
         assert accepted_ids == [email.message_id]  # once, under its own Message-ID
         assert (email.status, email.attempts) == ("sent", 2)
         # The hold outlasts the kill by at most the lease; then the next sweep (or the redelivered
-        # task) takes it. Before issue 21 this waited 10 minutes.
+        # task) takes it. Before the per-message lease this waited 10 minutes.
         assert delay <= lease + 2 * SWEEP + 5, f"sent {delay:.1f}s after the kill"
     finally:
         processes.stop_all()

@@ -1,4 +1,4 @@
-"""The timer fault drills (issue 15), with real Celery worker and beat processes, Redis and
+"""The timer fault drills, with real Celery worker and beat processes, Redis and
 PostgreSQL, on a mixed set of due steps from every ladder the sweep covers (incidents, leavers,
 kit requests):
 

@@ -1,5 +1,5 @@
 """The incidents admin links a person only where the viewer may open that person's page: the Data
-Office may not open the people admin, so reporter and owner are shown as names (issue 21)."""
+Office may not open the people admin, so reporter and owner are shown as names."""
 
 import pytest
 from django.urls import reverse

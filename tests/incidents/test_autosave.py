@@ -1,4 +1,4 @@
-"""Autosave and text limits (issue 8, items 9 and 10): an autosave from a page that is behind,
+"""Autosave and text limits: an autosave from a page that is behind,
 or an empty one, changes nothing; every text field has a limit; the audit log records what
 changed, not copies; autosave is throttled per person."""
 

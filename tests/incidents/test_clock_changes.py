@@ -1,7 +1,7 @@
 """Incidents on the nights UK clocks change, through the pages and the services: an awareness
 time in the repeated October hour is asked about, one in the missing March hour is refused with the
 reason, and every deadline is exactly 12 (or 72) real hours after the chosen instant. Also dates
-outside a sane range, which used to overflow (issue 8, item 11)."""
+outside a sane range, which used to overflow."""
 
 import re
 from datetime import UTC, datetime, timedelta
@@ -267,7 +267,7 @@ def test_october_clock_change_the_ico_notified_time_asks_which_one_too(client, d
     assert RegulatorDecision.objects.get().ico_notified_at == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
 
 
-# --- Dates outside a sane range (issue 8, item 11) ------------------------------------------
+# --- Dates outside a sane range ------------------------------------------
 OVERFLOWING = "0001-01-01T00:00+23:59"
 
 

@@ -1,4 +1,4 @@
-"""Double submits (issue 8, items 7 and 8): a first notification sent twice opens one incident;
+"""Double submits: a first notification sent twice opens one incident;
 a full report submitted twice is shown, not refused."""
 
 import re

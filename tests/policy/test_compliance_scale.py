@@ -1,4 +1,4 @@
-"""The compliance aggregates' one-pass forms (issue 14) give the same figures as the per-person
+"""The compliance aggregates' one-pass forms give the same figures as the per-person
 annotation, and the compliance pages cache them for DASHBOARD_CACHE_SECONDS."""
 
 import datetime

@@ -56,7 +56,7 @@ def test_the_sign_in_page_and_admin_pages_report_no_csp_violation(page, live_ser
 
 
 def test_the_label_sheet_reports_no_csp_violation(page, live_server, tech_bar_staff):
-    """The barcodes are coloured by attributes, not inline style the policy would refuse (issue 21)."""
+    """The barcodes are coloured by attributes, not inline style the policy would refuse."""
     bar = TechBar.objects.create(code="hq", name="Headquarters Tech Bar", location="Ground floor, HQ")
     model = DeviceModel.objects.create(make="Dell", model_name="Latitude 5450", kind=DeviceModel.Kind.LAPTOP)
     device = Device.objects.create(asset_tag="LAP-2026-0042", model=model, tech_bar=bar)

@@ -1,4 +1,4 @@
-"""The front door (issue 21): the demo logins on the sign-in page with DEBUG on and the demo data
+"""The front door: the demo logins on the sign-in page with DEBUG on and the demo data
 there, never otherwise; and `manage.py demo_logins --when-ready` prints them once the web server
 answers, after the worker's start-up output."""
 

@@ -1,5 +1,5 @@
 """A favicon on the portal, the admin and the label sheet, and at /favicon.ico where browsers and
-bookmarks look for one without a link (issue 21)."""
+bookmarks look for one without a link."""
 
 import urllib.request
 import xml.etree.ElementTree as ET

@@ -117,7 +117,7 @@ def test_on_the_march_clock_change_night_the_hours_either_side_are_an_hour_apart
 @pytest.mark.parametrize(
     "typed",
     [
-        "0001-01-01T00:00+23:59",  # overflowed converting to UTC (issue 8, item 11)
+        "0001-01-01T00:00+23:59",  # overflowed converting to UTC
         "0001-01-01T00:00",
         "9999-12-31T23:59-23:59",
         "1899-12-31T23:59",

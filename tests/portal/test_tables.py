@@ -100,7 +100,7 @@ def test_an_export_is_not_paged_so_bad_paging_does_not_break_it(client, list_pag
 
 
 def test_each_page_holds_the_rows_plain_slicing_gives_in_order(rf, data_office, compliance_url):
-    """paginate() fetches a page as `pk IN (the page's ids)` (issue 14): same rows, same order,
+    """paginate() fetches a page as `pk IN (the page's ids)`: same rows, same order,
     on the first, a middle and the last page, whatever the table is ordered by (ties by id)."""
     from policy import selectors
     from policy.models import Policy

@@ -184,7 +184,7 @@ def test_the_device_page_shows_every_event_at_the_same_cost_for_1_or_500(
 )
 def test_every_page_and_the_count_match_the_joined_list(client, data_office, frozen, phone_model, bar, query):
     """The list counts and picks a page's devices without the holder's join when no filter reads
-    the holder (issue 14): the same count and the same rows, in order, on every page."""
+    the holder: the same count and the same rows, in order, on every page."""
     from devices.core import selectors
     from devices.core.filters import DeviceFilterSet
 

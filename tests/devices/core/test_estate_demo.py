@@ -1,4 +1,4 @@
-"""Issue 10's "Done when", walked through the pages on the demo data: TB001 triages the phone
+"""The estate's journey walked through the pages on the demo data: TB001 triages the phone
 returned at the counter back into stock, runs a stocktake that finds one device missing, prints
 labels for new stock and imports the demo MDM file of 1,000 devices through its job page (the
 worker's task run as the worker runs it); DO001 finds a device by IMEI and reads its history."""

@@ -1,5 +1,5 @@
 """The pages whose tables once pushed a 390 px phone screen sideways: each table now scrolls in its
-own focusable region, so the page itself is never wider than the screen (issue 21)."""
+own focusable region, so the page itself is never wider than the screen."""
 
 import pytest
 from django.urls import reverse

@@ -277,7 +277,7 @@ def test_the_admins_hr_import_opens_the_case_in_their_name(client, portal_admin)
 
 @pytest.mark.parametrize("day", ["1900-01-01", "2099-12-31"])
 def test_the_hr_import_bounds_a_leaving_date_like_the_supervisors_form(day):
-    """Issue 21: a CSV row with 1900-01-01 fired every escalation at once."""
+    """a CSV row with 1900-01-01 fired every escalation at once."""
     sergeant, officer = team()
     report = people_import(csv_text="\n".join([HEADER, _hr_row(sergeant, ""), _hr_row(officer, day)]))
     assert not report.ok

@@ -230,7 +230,7 @@ def test_late_notice_fires_the_overdue_steps_at_once_and_only_once(fixed_clock):
     assert steps["overdue_7d"].fired_at is None and steps["overdue_7d"].cancelled_at is None
     assert _subjects(officer) == ["You still have 5 items to return"]  # one reminder, not two
     assert "You left on 8 June 2026, 2 days ago." in Notification.objects.get(recipient=officer).body
-    # Issue 21: one message to the supervisor, saying the return is overdue (not a reminder and an
+    # One message to the supervisor, saying the return is overdue (not a reminder and an
     # escalation in the same second).
     assert _subjects(sergeant) == [
         f"Overdue return: {officer.get_full_name()} left on 8 June 2026, 2 days ago, with 5 item(s) outstanding"
@@ -253,7 +253,7 @@ def test_a_moved_date_moves_pending_steps_and_re_arms_fired_ones_now_in_the_futu
     _set(officer, sergeant, datetime.date(2026, 8, 31), reason="Notice extended")
 
     due = {s.step: s for s in case.steps.all()}
-    # Issue 21: it falls in the future again, so it is armed again for its new day.
+    # It falls in the future again, so it is armed again for its new day.
     assert due["reminder_14d"].fired_at is None and due["reminder_14d"].due_at == _at(2026, 8, 17, 7, 0)
     assert due["reminder_3d"].due_at == _at(2026, 8, 28, 7, 0) and due["reminder_3d"].fired_at is None
     assert due["overdue_7d"].due_at == _at(2026, 9, 7, 7, 0)
@@ -289,7 +289,7 @@ def test_a_closed_case_sends_nothing_more(fixed_clock):
 
 
 def test_correcting_a_past_date_to_a_future_one_re_arms_every_step_now_in_the_future(fixed_clock):
-    """Issue 21: moving a date from yesterday to next March left only the +7 d step."""
+    """moving a date from yesterday to next March left only the +7 d step."""
     sergeant, officer = team()
     case = _set(officer, sergeant, datetime.date(2026, 6, 9))  # yesterday: every past step fired or covered
     assert case.steps.filter(fired_at__isnull=True, cancelled_at__isnull=True).count() == 1  # +7 d

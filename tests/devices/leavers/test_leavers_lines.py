@@ -275,7 +275,7 @@ def test_a_line_is_a_device_or_a_property_item_never_both_nor_neither(leaver_wit
         LeaverLine.objects.create(case=case, assignment=device_line.assignment, property_kind=kind, description="both")
 
 
-# --- issue 21: nobody approves their own case; a written-off phone is blocked and wiped -----------
+# --- nobody approves their own case; a written-off phone is blocked and wiped -----------
 def test_nobody_signs_off_or_writes_off_their_own_case_whatever_their_role(
     make_device, bar, tech_bar_staff, portal_admin
 ):

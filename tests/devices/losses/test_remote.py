@@ -121,7 +121,7 @@ def test_the_sweep_sends_requests_whose_task_was_lost(wipe, frozen):
     assert remote.remote_actions_send_pending() == 0
 
 
-# --- issue 21: a device found ends its remote actions; nothing is asked again for it ------------
+# --- a device found ends its remote actions; nothing is asked again for it ------------
 def _found_at_counter(device, holder, actor, bar):
     from devices.counter import services
 

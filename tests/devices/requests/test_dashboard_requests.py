@@ -1,4 +1,4 @@
-"""The Devices dashboard's kit request panels (issue 12's dashboard panel): open requests by
+"""The Devices dashboard's kit request panels (its dashboard panel): open requests by
 status and age, kit gaps by command unit, against hand-computed fixtures on the frozen clock
 (2026-06-10 09:00 UTC). The Data Office sees counts only, never a request's details."""
 

@@ -358,7 +358,7 @@ def test_tech_bar_staff_choose_another_tech_bar_to_cover_its_requests(
     assert refused.status_code == 400 and "Choose one of the listed Tech Bars." in refused.text
 
 
-# --- issue 21 -------------------------------------------------------------------------------------
+# --- more -------------------------------------------------------------------------------------
 def test_after_reserve_and_release_the_requests_page_stays_on_the_tech_bar_chosen(
     client, tech_bar_staff, bar, other_bar, make_device, laptop_model, approved_laptop
 ):

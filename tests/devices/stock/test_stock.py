@@ -260,7 +260,7 @@ def test_the_action_refuses_an_issued_device_and_sends_nothing(counter_client, m
 def test_a_device_reserved_for_a_request_is_not_sent_away_until_its_reservation_is_released(
     frozen, bar, other_bar, tech_bar_staff, make_device, laptop_model, request_in
 ):
-    """Issue 21: a reserved laptop could be sent to another Tech Bar, leaving the requester told to
+    """a reserved laptop could be sent to another Tech Bar, leaving the requester told to
     collect it where it no longer is."""
     from devices.models import DeviceRequest
     from devices.requests import services as kit_requests

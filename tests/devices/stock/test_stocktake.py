@@ -253,7 +253,7 @@ def test_a_device_lost_from_stock_that_turns_up_goes_back_to_triage(shelf, bar, 
 def test_a_device_marked_lost_at_a_stocktake_is_found_from_its_page_and_the_counter_says_so(
     counter_client, shelf, bar, tech_bar_staff, officer
 ):
-    """Issue 21: a device lost from stock that turns up was refused at every counter as "reported
+    """a device lost from stock that turns up was refused at every counter as "reported
     lost by someone else", and nothing reached `device_found`."""
     from devices.core import selectors
 
