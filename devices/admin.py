@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 
 from devices.core import services
 from devices.core.forms import DeviceAdminForm
@@ -94,6 +94,11 @@ class DeviceAdmin(SafeActionsMixin, DeviceImportMixin, admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "All devices", **(extra_context or {})})
+
+    def view_on_site(self, obj):
+        # The change page's "View on site" button: the device's page, where its holder at the
+        # counter, its label, a transfer, repair and found are one button each.
+        return reverse("devices:device_detail", args=[obj.pk])
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

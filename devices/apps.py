@@ -14,11 +14,14 @@ class DevicesConfig(AppConfig):
         from devices.core import panels
         from devices.core.incident_links import incident_devices_section
         from devices.core.services import hooks
+        from devices.counter.views import device_holder_action
+        from devices.labels.services import device_label_action
         from devices.leavers import hooks as leaver_hooks
         from devices.leavers.selectors.cases import leaver_case_open_for
         from devices.leavers.selectors.pages import counter_leaver_context
         from devices.leavers.services import leaver_step_fire
         from devices.losses.services import losses, remote
+        from devices.losses.views import device_found_action
         from devices.models import (
             CommandUnitLead,
             Device,
@@ -35,7 +38,9 @@ class DevicesConfig(AppConfig):
         from devices.requests.selectors.pages import counter_request_context
         from devices.requests.services import device_request_step_fire
         from devices.requests.services.counter import device_request_on_issued
+        from devices.stock.admin import device_send_action
         from devices.stock.services import stock
+        from devices.triage.admin import device_repair_action
         from incidents.signals import incident_page_sections
         from portal import timers
         from portal.signals import leaving_date_changed
@@ -71,4 +76,13 @@ class DevicesConfig(AppConfig):
         panels.register(panels.MY_KIT, lambda *, person, user: {"my_leaver_case": leaver_case_open_for(person=person)})
         panels.register(panels.COUNTER_PERSON, counter_leaver_context)
         panels.register(panels.COUNTER_PERSON, lambda *, person, user: counter_request_context(person=person))
+        # What Tech Bar staff can do from a device's page, in the order the buttons show.
+        for action in (
+            device_holder_action,
+            device_label_action,
+            device_send_action,
+            device_repair_action,
+            device_found_action,
+        ):
+            panels.register_device_action(action)
         leaving_date_changed.connect(leaver_hooks.on_leaving_date_changed, dispatch_uid="devices.leaving_date_changed")

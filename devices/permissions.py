@@ -139,3 +139,10 @@ def can_view_kit_gaps(user) -> bool:
     """Who lacks standard kit: Tech Bar staff and the Data Office (everyone), supervisors (their
     team, as the selector narrows it). Portal admins included."""
     return _signed_in(user) and (is_tech_bar(user) or is_data_office(user) or has_role(user, Role.SUPERVISOR))
+
+
+# --- A device's page ----------------------------------------------------------------------------
+def can_act_on_device(user) -> bool:
+    """The actions on a device's page (its holder at the counter, its label, a transfer, repair,
+    found): Tech Bar staff and Portal admins. The Data Office reads the page, nothing more."""
+    return _signed_in(user) and is_tech_bar(user)

@@ -75,6 +75,7 @@ ROLE_GATED = [
     ("incidents:incident_decision", matrix._officers_breach_triaged),
     ("incidents:incident_status", matrix._officers_breach_triaged),
     ("devices:device_detail", matrix._officers_phone),
+    ("devices:device_found", matrix._officers_phone),
     ("devices:leaving_date", matrix._team_members_payroll),
     ("devices:request_reserve", matrix._officers_approved_request),
     ("devices:request_release", matrix._officers_ready_request),

@@ -53,7 +53,9 @@ class DeviceListView(FilteredTableView):
 
 
 class DeviceDetailView(RoleRequiredMixin, TemplateView):
-    """One device's custody history, losses and remote actions (Data Office and Tech Bar staff)."""
+    """One device's custody history, losses and remote actions (Data Office and Tech Bar staff), and
+    for Tech Bar staff what they can do with it: the capabilities above the core list their actions
+    through `panels.device_actions`."""
 
     permission_check = permissions.can_view_device
     template_name = "devices/device_detail.html"
@@ -67,6 +69,7 @@ class DeviceDetailView(RoleRequiredMixin, TemplateView):
             page_title=f"Device {device.asset_tag}",
             device=device,
             can_see_incidents=incident_permissions.can_review(self.request.user),
+            actions=panels.device_actions(device=device, user=self.request.user),
             **kwargs,
         )
 

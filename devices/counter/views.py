@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 
+from devices import permissions as device_permissions
 from devices.core import panels, selectors, services
 from devices.core.forms import TAKE_BACK_REASONS, CounterLossForm, PersonLookupForm, TechBarChoiceForm
 from devices.core.models import Assignment, TechBar
@@ -280,3 +281,17 @@ def counter_report_loss(request, payroll, pk):
         )
     context = _context(request, f"Report {device.asset_tag} lost or stolen", person=person, device=device, form=form)
     return TemplateResponse(request, "admin/devices/counter/report_loss.html", context, status=status)
+
+
+def device_holder_action(*, device, user) -> panels.DeviceAction | None:
+    """On a device's page: its holder's screen at the counter (to take it back or swap it)."""
+    # device_record() prefetched the open assignment with its holder: no query here.
+    holders = [assignment.holder for assignment in device.open_assignments]
+    if not holders or not device_permissions.can_act_on_device(user):
+        return None
+    holder = holders[0]
+    return panels.DeviceAction(
+        label=f"Open {holder.get_full_name() or holder} at the counter",
+        url=counter_person_url(holder),
+        hint="Take it back, swap it or report it lost with the holder.",
+    )

@@ -13,6 +13,9 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString, mark_safe
 
+from devices import permissions
+from devices.core import panels
+
 # The sheet (millimetres): Avery L7159 / J8159 and their equivalents.
 SHEET = {
     "columns": 3,
@@ -169,4 +172,17 @@ def print_labels(modeladmin, request, queryset):
             "sheet": SHEET,
             "per_sheet": PER_SHEET,
         },
+    )
+
+
+def device_label_action(*, device, user) -> panels.DeviceAction | None:
+    """On a device's page: print its label (the device list's action, for this one device)."""
+    if not permissions.can_act_on_device(user):
+        return None
+    return panels.DeviceAction.admin_action(
+        label="Print its label",
+        changelist="admin:devices_device_changelist",
+        action="print_labels",
+        device_pk=device.pk,
+        hint="A printable sheet with its barcode and QR code.",
     )

@@ -1,17 +1,20 @@
 """A holder reports kit lost, stolen or faulty (under /devices/report/, never blocked by the
-conditions-of-use gate): a loss or theft opens its security incident with the clock running. Views
-check permission, validate a form and call one service."""
+conditions-of-use gate): a loss or theft opens its security incident with the clock running. A Tech
+Bar marks a lost or stolen device found from its page. Views check permission, validate a form and
+call one service."""
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from devices import permissions
-from devices.core import selectors
+from devices.core import panels, selectors
 from devices.core.forms import LossForm, ReportKindForm
 from devices.core.models import Device
+from devices.losses.forms import FoundForm
 from devices.losses.models import DeviceLoss
 from devices.losses.services import losses
 from portal.localtime import local_time
@@ -133,3 +136,56 @@ class DeviceFaultyView(HeldDeviceMixin, TemplateView):
             what_to_bring=WHAT_TO_BRING,
             **kwargs,
         )
+
+
+def _lost_and_not_found(device) -> bool:
+    return device.status in (Device.Status.LOST, Device.Status.STOLEN) and any(
+        loss.found_at is None for loss in device.losses.all()
+    )
+
+
+def device_found_action(*, device, user) -> panels.DeviceAction | None:
+    """On a device's page, while it is lost or stolen: mark it found (a confirmation page first)."""
+    if not _lost_and_not_found(device) or not permissions.can_act_on_device(user):
+        return None
+    return panels.DeviceAction(
+        label="Mark it found",
+        url=reverse("devices:device_found", kwargs={"pk": device.pk}),
+        hint="It waits for triage at the Tech Bar that has it; its incident and remote actions are told.",
+    )
+
+
+class DeviceFoundView(DomainErrorMixin, RoleRequiredMixin, FormView):
+    """A lost or stolen device turned up: which Tech Bar has it, then `device_found`."""
+
+    permission_check = permissions.can_act_on_device
+    template_name = "devices/device_found.html"
+    form_class = FoundForm
+
+    def dispatch(self, request, *args, **kwargs):
+        # The role first: someone without it gets the same 403 for a real id and a made-up one.
+        if request.user.is_authenticated and permissions.can_act_on_device(request.user):
+            self.device = Device.objects.select_related("model", "tech_bar").filter(pk=kwargs["pk"]).first()
+            if self.device is None:
+                raise Http404("No such device.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        bar = selectors.tech_bar_worked_at(user=self.request.user) or self.device.tech_bar
+        return {"tech_bar": bar}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title=f"Mark {self.device.asset_tag} found",
+            device=self.device,
+            is_lost=_lost_and_not_found(self.device),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        tech_bar = form.cleaned_data["tech_bar"]
+        losses.device_found(
+            device=self.device, actor=self.request.user, tech_bar=tech_bar, note=form.cleaned_data["note"]
+        )
+        messages.success(self.request, f"{self.device.asset_tag} is found: it waits for triage at {tech_bar}.")
+        return redirect("devices:device_detail", pk=self.device.pk)

@@ -14,6 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
 
+from devices import permissions as device_permissions
+from devices.core import panels
 from devices.core.forms import TechBarChoiceForm
 from devices.core.models import Device, TechBar
 from devices.core.services import DeviceError
@@ -135,6 +137,20 @@ def send_to_tech_bar(modeladmin, request, queryset):
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         },
         status=400 if form.is_bound else 200,
+    )
+
+
+def device_send_action(*, device, user) -> panels.DeviceAction | None:
+    """On a device's page, while it is in stock: send it to another Tech Bar (the device list's
+    action, which asks where to and sends it from the counter's Tech Bar)."""
+    if device.status != Device.Status.IN_STOCK or not device_permissions.can_act_on_device(user):
+        return None
+    return panels.DeviceAction.admin_action(
+        label="Send it to another Tech Bar",
+        changelist="admin:devices_device_changelist",
+        action="send_to_tech_bar",
+        device_pk=device.pk,
+        hint="You choose the Tech Bar on the next page.",
     )
 
 

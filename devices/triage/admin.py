@@ -10,6 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from devices import permissions as device_permissions
+from devices.core import panels
 from devices.core.models import Device, DeviceEvent
 from devices.core.services import DeviceError
 from devices.triage import services as triage
@@ -79,6 +81,21 @@ class DisposalForm(forms.Form):
 
 class BackFromRepairForm(forms.Form):
     note = forms.CharField(label="What the repairer did (optional)", max_length=300, required=False)
+
+
+def device_repair_action(*, device, user) -> panels.DeviceAction | None:
+    """On a device's page, while it waits for triage: send it for repair (the triage queue's
+    action, which asks for the supplier's reference). Repair is a triage outcome: a device in stock
+    or issued comes back through the counter first."""
+    if device.status != Device.Status.RETURNED or not device_permissions.can_act_on_device(user):
+        return None
+    return panels.DeviceAction.admin_action(
+        label="Send it for repair",
+        changelist="admin:devices_triagedevice_changelist",
+        action="to_repair",
+        device_pk=device.pk,
+        hint="You give the supplier's repair reference on the next page.",
+    )
 
 
 @admin.register(TriageDevice)
