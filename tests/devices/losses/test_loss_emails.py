@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 
 from devices.losses.services import losses
 from devices.models import TechBarOpeningHours
@@ -33,8 +34,9 @@ def test_a_loss_report_tells_the_holder_what_happens_next(kind, frozen, held_pho
     assert "A SIM block has been requested" in email.body and "A remote wipe has been requested" in email.body
     assert f"security incident {incident.reference}" in email.body
     assert f"by {local_time(incident.due_at)}" in email.body
-    assert f"https://kitbag.example.police.uk/incidents/{incident.pk}/" in email.body or (
-        "https://kitbag.example.police.uk" + incident.get_absolute_url() in email.body
+    assert "https://kitbag.example.police.uk" + incident.get_absolute_url() in email.body
+    assert (
+        "https://kitbag.example.police.uk" + reverse("incidents:incident_report_edit", args=[incident.pk]) in email.body
     )
     assert "https://kitbag.example.police.uk/devices/my-kit/" in email.body
     assert incident.reference in email.html and "/devices/my-kit/" in email.html
