@@ -16,6 +16,7 @@ from devices.core.selectors import Scan
 from devices.core.services.common import DeviceError, HolderNotEligible, holder_refusal
 from devices.core.services.custody import device_issue, device_return
 from devices.counter.models import CounterLine, CounterVisit
+from devices.counter.receipts import counter_receipt_email_queue
 from devices.leavers.models import LeaverCase
 from policy import selectors as policy_selectors
 from policy import services as policy_services
@@ -243,6 +244,8 @@ def counter_visit_confirm(
         CounterLine.objects.create(
             visit=visit, direction=CounterLine.Direction.HANDED_OVER, device=device, assignment=assignment, event=event
         )
+    # In this transaction: a visit that rolls back sends no receipt.
+    counter_receipt_email_queue(visit=visit)
     return visit
 
 

@@ -16,16 +16,12 @@ from devices.core.forms import LossForm, ReportKindForm
 from devices.core.models import Device
 from devices.losses.forms import FoundForm
 from devices.losses.models import DeviceLoss
-from devices.losses.services import losses
+from devices.losses.services import emails, losses
 from portal.localtime import local_time
 from portal.permissions import NotYours, RoleRequiredMixin
 from portal.views_mixins import BadInputMixin, DomainErrorMixin
 
-WHAT_TO_BRING = [
-    "the device itself, even if it does not switch on",
-    "its charger, cable and case, if it came with them",
-    "your warrant card or staff pass",
-]
+WHAT_TO_BRING = emails.WHAT_TO_BRING  # the faulty report's email says the same
 
 
 class HeldDeviceMixin(RoleRequiredMixin):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from devices.core.models import Assignment, Device, DeviceEvent, TechBar
 from devices.core.services import DeviceError, _transition, hooks
 from devices.losses.models import DeviceLoss, RemoteAction
-from devices.losses.services import remote
+from devices.losses.services import emails, remote
 from incidents import services as incident_services
 from portal.models import User
 
@@ -96,8 +96,9 @@ def device_report_lost(
         note=f"{where[:400]} (incident {incident.reference})",
         created_at=now,
     )
-    remote.remote_actions_request_for_loss(loss=loss, actor=actor)
+    actions = remote.remote_actions_request_for_loss(loss=loss, actor=actor)
     hooks.fire(hooks.LOST, assignment=assignment, actor=actor, details=f"{kind.label}: {where}")
+    emails.loss_email_queue(loss=loss, requested=[REQUESTED_WORDS[a.kind] for a in actions])
     return loss
 
 
@@ -113,8 +114,8 @@ def device_report_faulty(*, device: Device, actor: User, description: str = "") 
         device=device, kind=DeviceEvent.Kind.REPORTED_FAULTY, holder=actor, created_at__gte=assignment.issued_at
     ).first()
     if earlier is not None:
-        return earlier
-    return DeviceEvent.objects.create(
+        return earlier  # told once already: no second email either
+    event = DeviceEvent.objects.create(
         device=device,
         kind=DeviceEvent.Kind.REPORTED_FAULTY,
         actor=actor,
@@ -123,6 +124,8 @@ def device_report_faulty(*, device: Device, actor: User, description: str = "") 
         to_status=device.status,
         note=description.strip()[:500],
     )
+    emails.faulty_email_queue(device=device, holder=actor, event=event)
+    return event
 
 
 @transaction.atomic
