@@ -238,3 +238,17 @@ def test_a_search_costs_the_same_at_2_or_15_matches(client_as, supervisor, role,
         response = client.get(SEARCH, {"q": "marigold"})
     assert response.status_code == 200
     assert all(len(group.hits) == 10 for group in response.context["groups"])
+
+
+@pytest.mark.postgres
+def test_names_are_searched_through_the_trigram_indexes_on_postgresql():
+    from django.db import connection
+
+    from portal.models import User
+    from portal.search import name_filter
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    plan = User.objects.filter(name_filter("marigold")).explain()
+    assert "portal_user_first_name_trgm" in plan and "portal_user_last_name_trgm" in plan
