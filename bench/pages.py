@@ -43,6 +43,7 @@ def measure_pages(*, repeat: int, log=print) -> list:
     n_devices = Device.objects.count()
     last_page = min(500, max(1, (n_devices + PER_PAGE - 1) // PER_PAGE))
     devices_url = reverse("devices:device_list")
+    search_url = reverse("portal:search")
     compliance_url = reverse("policy:compliance", kwargs={"slug": policy.slug})
     n_people = User.objects.count()
     people_page = min(100, max(1, (n_people + PER_PAGE - 1) // PER_PAGE))
@@ -97,6 +98,10 @@ def measure_pages(*, repeat: int, log=print) -> list:
                 "admin": (plain, f"/bench-admin/devices/device/?p={last_page - 1}"),
             },
         ),
+        # The header's search box: a name lists each kind, capped (constant queries). An exact
+        # identifier's 302 costs less (its lookups are the first of these); tests/portal/test_search.py.
+        ("search by name (TB001)", clients["TB001"], f"{search_url}?q={holder.last_name}", {}),
+        ("search by name (SUP001)", clients["SUP001"], f"{search_url}?q={holder.last_name}", {}),
         (
             "device detail + history",
             clients["TB001"],

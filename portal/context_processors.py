@@ -1,8 +1,10 @@
-"""What every page needs: the service name, the environment and the navigation for the user's roles."""
+"""What every page needs: the service name, the environment, and the navigation and search box
+for the user's roles."""
 
 from django.conf import settings
 
 from portal.navigation import nav_items_for
+from portal.search import may_search
 
 
 def portal(request):
@@ -12,8 +14,10 @@ def portal(request):
         "environment_name": settings.KITBAG_ENVIRONMENT,
         "nav_items": [],
         "unread_notifications": 0,
+        "may_search": False,
     }
     if user is not None and user.is_authenticated:
         context["nav_items"] = nav_items_for(user=user, path=request.path)
+        context["may_search"] = may_search(user)
         context["unread_notifications"] = lambda: user.notifications.filter(read_at__isnull=True).count()
     return context

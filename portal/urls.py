@@ -4,7 +4,7 @@ from allauth.account import views as allauth_views
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import export_views, views
+from portal import export_views, search_views, views
 from portal.account_views import local_password_only
 from portal.dashboards import views as dashboard_views
 
@@ -16,6 +16,7 @@ portal_patterns = [
     path("exports/<str:job_id>/download/", export_views.ExportDownloadView.as_view(), name="export_download"),
     path("dashboards/", dashboard_views.DashboardIndexView.as_view(), name="dashboards"),
     path("dashboards/<slug:section>/", dashboard_views.DashboardView.as_view(), name="dashboard"),
+    path("search/", search_views.SearchView.as_view(), name="search"),
     path("help/", views.help_page, name="help"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("favicon.ico", views.favicon, name="favicon"),

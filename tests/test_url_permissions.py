@@ -362,6 +362,8 @@ ROUTES = [
     ("policy:compliance_index", None, only("supervisor", "data_office", "portal_admin")),
     # --- dashboards: the Data Office and Portal admins; supervisors their team's slice, not the estate ---
     ("portal:dashboards", None, only("supervisor", "data_office", "portal_admin")),
+    # --- the header's search box: Tech Bar staff, the Data Office, supervisors and Portal admins ---
+    ("portal:search", None, only("supervisor", "tech_bar_staff", "data_office", "portal_admin")),
     ("portal:dashboard", lambda get: {"section": "incidents"}, only("supervisor", "data_office", "portal_admin")),
     (
         "portal:dashboard",

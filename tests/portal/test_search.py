@@ -1,0 +1,254 @@
+"""The header's search box: who has it, exact identifiers going straight to their page, results
+grouped by kind and only what the role may open, bad terms as a 400, and a constant query count."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents import services as incident_services
+from incidents.models.choices import YesNoUnknown
+from portal.models import Role
+from tests.factories import (
+    AssignmentFactory,
+    DeviceFactory,
+    DeviceModelFactory,
+    DeviceRequestFactory,
+    LeaverCaseFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("portal:search")
+SEARCHERS = ["supervisor", "tech_bar_staff", "data_office", "portal_admin"]
+
+
+@pytest.fixture
+def phone():
+    return DeviceFactory(model=DeviceModelFactory(kind="smartphone"), sim_iccid="8944100000000000017")
+
+
+@pytest.fixture
+def team_member(supervisor):
+    return UserFactory(first_name="Marigold", last_name="Ashcombe", supervisor=supervisor)
+
+
+@pytest.fixture
+def stranger(db):
+    return UserFactory(first_name="Marigold", last_name="Beckwith")
+
+
+def _incident(by, summary="Sent a witness statement to the wrong email address"):
+    return incident_services.incident_open(
+        reporter=by,
+        aware_at=timezone.now() - timedelta(hours=1),
+        summary=summary,
+        personal_data_involved=YesNoUnknown.YES,
+        device_involved=YesNoUnknown.NO,
+    )
+
+
+def _labels(response) -> dict[str, list[str]]:
+    return {group.kind: [hit.label for hit in group.hits] for group in response.context["groups"]}
+
+
+# --- The box in the header ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["officer", *SEARCHERS])
+def test_the_header_box_is_there_only_for_the_roles_that_search(client_as, role):
+    page = client_as(role).get(reverse("portal:home")).content.decode()
+    has_box = 'role="search"' in page and f'action="{SEARCH}"' in page
+    assert has_box == (role in SEARCHERS)
+
+
+def test_an_officer_is_refused_the_search_page(client_as):
+    assert client_as("officer").get(SEARCH, {"q": "KB000001"}).status_code == 403
+
+
+def test_the_box_works_without_script_as_a_plain_get_form(client_as):
+    page = client_as("tech_bar_staff").get(reverse("portal:home")).content.decode()
+    assert 'method="get"' in page and 'name="q"' in page and '<label class="govuk-label' in page
+
+
+# --- Bad terms ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("term", "message"),
+    [("", "Enter something to search for"), ("   ", "Enter something"), ("a", "at least 2"), ("x" * 101, "100")],
+)
+def test_a_blank_short_or_long_term_is_a_message_and_a_400(client_as, term, message):
+    response = client_as("tech_bar_staff").get(SEARCH, {"q": term})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_the_page_without_a_term_shows_the_form(client_as):
+    response = client_as("tech_bar_staff").get(SEARCH)
+    assert response.status_code == 200 and 'id="search-q"' in response.content.decode()
+
+
+# --- Exact identifiers --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "field", ["asset_tag", "imei", "serial_number", "phone_number", "sim_iccid", "mdm_enrolment_id"]
+)
+@pytest.mark.parametrize("role", ["tech_bar_staff", "data_office"])
+def test_a_device_identifier_goes_straight_to_the_device(client_as, phone, field, role):
+    response = client_as(role).get(SEARCH, {"q": getattr(phone, field).lower()})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("devices:device_detail", args=[phone.pk])
+
+
+def test_a_phone_number_typed_without_its_space_is_found(client_as, phone):
+    response = client_as("tech_bar_staff").get(SEARCH, {"q": phone.phone_number.replace(" ", "")})
+    assert response["Location"] == reverse("devices:device_detail", args=[phone.pk])
+
+
+def test_a_supervisor_does_not_find_devices(client_as, phone):
+    response = client_as("supervisor").get(SEARCH, {"q": phone.asset_tag})
+    assert response.status_code == 200 and response.context["groups"] == []
+
+
+def test_a_payroll_number_goes_to_the_person_for_the_tech_bar(client_as, stranger):
+    response = client_as("tech_bar_staff").get(SEARCH, {"q": stranger.payroll_number.lower()})
+    assert response["Location"] == reverse("admin:portal_user_change", args=[stranger.pk])
+
+
+def test_a_supervisor_finds_their_team_member_by_payroll_but_not_a_stranger(client_as, team_member, stranger):
+    client = client_as("supervisor")
+    assert client.get(SEARCH, {"q": team_member.payroll_number})["Location"] == reverse("devices:my_team")
+    response = client.get(SEARCH, {"q": stranger.payroll_number})
+    assert response.status_code == 200 and response.context["groups"] == []
+
+
+def test_a_leaver_case_number_goes_to_the_case(client_as, supervisor, team_member):
+    case = LeaverCaseFactory(person=team_member)
+    for role in ("supervisor", "tech_bar_staff"):
+        response = client_as(role).get(SEARCH, {"q": f"LC{case.pk}"})
+        assert response["Location"] == reverse("devices:leaver_case", args=[case.pk])
+
+
+def test_a_kit_request_number_goes_to_the_request_but_not_for_the_data_office(client_as, team_member):
+    kit_request = DeviceRequestFactory(requester=team_member)
+    url = reverse("devices:request_detail", args=[kit_request.pk])
+    for role in ("supervisor", "tech_bar_staff"):
+        assert client_as(role).get(SEARCH, {"q": f"REQ-{kit_request.pk}"})["Location"] == url
+    response = client_as("data_office").get(SEARCH, {"q": f"REQ-{kit_request.pk}"})
+    assert response.status_code == 200 and response.context["groups"] == []
+
+
+def test_someone_elses_kit_request_is_not_found_by_a_supervisor(client_as, stranger):
+    kit_request = DeviceRequestFactory(requester=stranger)
+    response = client_as("supervisor").get(SEARCH, {"q": f"request {kit_request.pk}"})
+    assert response.status_code == 200 and response.context["groups"] == []
+
+
+def test_an_incident_reference_goes_to_the_review_page_for_the_data_office_only(client_as, officer):
+    incident = _incident(officer)
+    response = client_as("data_office").get(SEARCH, {"q": incident.reference})
+    assert response["Location"] == reverse("incidents:incident_review", args=[incident.pk])
+    for role in ("tech_bar_staff", "supervisor", "portal_admin"):
+        response = client_as(role).get(SEARCH, {"q": incident.reference})
+        assert response.status_code == 200 and response.context["groups"] == [], role
+
+
+# --- Results by kind, per role ------------------------------------------------------------------
+
+
+def test_a_name_lists_people_cases_and_requests_grouped_for_the_tech_bar(client_as, team_member, stranger):
+    LeaverCaseFactory(person=team_member)
+    DeviceRequestFactory(requester=stranger)
+    response = client_as("tech_bar_staff").get(SEARCH, {"q": "marigold"})
+    assert response.status_code == 200
+    labels = _labels(response)
+    assert set(labels) == {"People", "Leaver cases", "Kit requests"}
+    assert len(labels["People"]) == 2
+    page = response.content.decode()
+    assert "Ashcombe" in page and "Beckwith" in page
+
+
+def test_a_supervisor_finds_only_their_team(client_as, team_member, stranger):
+    DeviceRequestFactory(requester=stranger)
+    LeaverCaseFactory(person=team_member)
+    LeaverCaseFactory(person=stranger, actor=UserFactory(roles=[Role.PORTAL_ADMIN]))
+    labels = _labels(client_as("supervisor").get(SEARCH, {"q": "Marigold"}))
+    assert all("Beckwith" not in label for group in labels.values() for label in group)
+    assert any("Ashcombe" in label for label in labels["People"])
+    assert "Kit requests" not in labels
+
+
+def test_the_data_office_finds_no_people_cases_or_requests_but_finds_incidents(client_as, team_member, officer):
+    DeviceRequestFactory(requester=team_member)
+    LeaverCaseFactory(person=team_member)
+    _incident(officer, summary="Marigold's notebook left on a train")
+    labels = _labels(client_as("data_office").get(SEARCH, {"q": "marigold"}))
+    assert set(labels) == {"Incidents"}
+
+
+def test_partial_device_identifiers_list_devices(client_as):
+    for _ in range(3):
+        DeviceFactory()
+    response = client_as("tech_bar_staff").get(SEARCH, {"q": "KB"})
+    assert response.status_code == 200
+    assert len(_labels(response)["Devices"]) == 3
+
+
+def test_each_group_is_capped_with_its_count(client_as):
+    for _ in range(12):
+        DeviceFactory()
+    response = client_as("tech_bar_staff").get(SEARCH, {"q": "KB"})
+    (group,) = response.context["groups"]
+    assert len(group.hits) == 10 and group.count == 12
+    assert "first 10 of 12" in response.content.decode()
+
+
+def test_no_match_says_so(client_as):
+    response = client_as("tech_bar_staff").get(SEARCH, {"q": "nothing like this"})
+    assert response.status_code == 200 and "Nothing you may open matches" in response.content.decode()
+
+
+# --- Query count --------------------------------------------------------------------------------
+
+
+def _people_with_kit(n, supervisor):
+    for _ in range(n):
+        person = UserFactory(first_name="Marigold", supervisor=supervisor)
+        AssignmentFactory(holder=person)
+        DeviceRequestFactory(requester=person)
+        LeaverCaseFactory(person=person)
+
+
+@pytest.mark.parametrize("role", ["tech_bar_staff", "supervisor"])
+def test_a_search_costs_the_same_at_2_or_15_matches(client_as, supervisor, role, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _people_with_kit(2, supervisor)
+    client = client_as(role)
+    client.get(SEARCH)  # warm the session
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(SEARCH, {"q": "marigold"}).status_code == 200
+    _people_with_kit(13, supervisor)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(SEARCH, {"q": "marigold"})
+    assert response.status_code == 200
+    assert all(len(group.hits) == 10 for group in response.context["groups"])
+
+
+@pytest.mark.postgres
+def test_names_are_searched_through_the_trigram_indexes_on_postgresql():
+    from django.db import connection
+
+    from portal.models import User
+    from portal.search import name_filter
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    plan = User.objects.filter(name_filter("marigold")).explain()
+    assert "portal_user_first_name_trgm" in plan and "portal_user_last_name_trgm" in plan
