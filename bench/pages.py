@@ -108,6 +108,28 @@ def measure_pages(*, repeat: int, log=print) -> list:
             reverse("devices:device_detail", kwargs={"pk": busiest.pk}),
             {"floor": lambda: DeviceEvent.objects.filter(device=busiest).select_related("actor", "holder")[:PER_PAGE]},
         ),
+        (
+            "activity report p1",
+            clients["DO001"],
+            reverse("devices:activity"),
+            {
+                "floor": lambda: DeviceEvent.objects.select_related(
+                    "device__model", "actor", "holder", "tech_bar"
+                ).order_by("-created_at", "-pk")[:PER_PAGE]
+            },
+        ),
+        (
+            "activity report filtered",
+            clients["DO001"],
+            reverse("devices:activity") + "?event=issued&kind=smartphone",
+            {
+                "floor": lambda: (
+                    DeviceEvent.objects.select_related("device__model", "actor", "holder", "tech_bar")
+                    .filter(kind="issued", device__model__kind="smartphone")
+                    .order_by("-created_at", "-pk")[:PER_PAGE]
+                )
+            },
+        ),
         ("compliance summary", clients["DO001"], reverse("policy:compliance_index"), {}),
         (
             "compliance table p1",

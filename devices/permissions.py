@@ -16,6 +16,23 @@ def can_view_device(user) -> bool:
     return is_data_office(user) or is_tech_bar(user)
 
 
+def leads_a_tech_bar(user) -> bool:
+    """Tech Bar staff who lead a Tech Bar. Remembered on the user for the request: the navigation
+    asks on every page."""
+    if not (_signed_in(user) and has_role(user, Role.TECH_BAR)):
+        return False
+    cached = getattr(user, "_leads_a_tech_bar", None)
+    if cached is None:
+        cached = user._leads_a_tech_bar = user.tech_bars_led.exists()
+    return cached
+
+
+def can_view_activity(user) -> bool:
+    """Every custody event across the estate, with who held what: Tech Bar leads (not all Tech
+    Bar staff), the Data Office and Portal admins."""
+    return _signed_in(user) and (is_portal_admin(user) or is_data_office(user) or leads_a_tech_bar(user))
+
+
 # --- Leaver cases -------------------------------------------------------------------------------
 def _signed_in(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)

@@ -83,9 +83,23 @@ def _incidents(get):
     return reverse("incidents:incident_queue"), get("data_office")
 
 
+def _activity(get):
+    from devices.models import Device, DeviceEvent, DeviceModel
+
+    laptop = DeviceModel.objects.create(make="Dell", model_name="Latitude", kind=DeviceModel.Kind.LAPTOP)
+    device = Device.objects.create(asset_tag="KB000001", serial_number="S1", model=laptop)
+    actor = get("tech_bar_staff")
+    for value in HOSTILE:
+        DeviceEvent.objects.create(
+            device=device, kind=DeviceEvent.Kind.TRIAGED, actor=actor, to_status="in_stock", note=value
+        )
+    return reverse("devices:activity"), get("data_office")
+
+
 # Every list page with an export (FilteredTableView), by URL name: what puts HOSTILE into it.
 LIST_EXPORTS = {
     "devices:device_list": _devices,
+    "devices:activity": _activity,
     "policy:compliance": _compliance,
     "devices:kit_gaps": _kit_gaps,
     "devices:leaver_list": _leavers,

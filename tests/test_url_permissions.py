@@ -404,6 +404,8 @@ ROUTES = [
     ("devices:device_detail", _officers_phone, only("tech_bar_staff", "data_office", "portal_admin")),
     ("devices:device_found", _officers_phone, only("tech_bar_staff", "portal_admin")),
     ("devices:device_list", None, only("tech_bar_staff", "data_office", "portal_admin")),
+    # every custody event: Tech Bar leads (tests/devices/core/test_activity.py), not all Tech Bar staff
+    ("devices:activity", None, only("data_office", "portal_admin")),
     # --- integration API: the schema and its docs for Portal admins (and any valid token, in
     # tests/api/test_schema.py); every endpoint answers only a service account's token, so a
     # person's session gets 401 ---

@@ -1,10 +1,14 @@
-"""Filters for the device list: status, model, kind, Tech Bar, holder's unit, end of life, search."""
+"""Filters for the device list (status, model, kind, Tech Bar, holder's unit, end of life, search) and
+the activity report (dates, Tech Bar, staff member, person, kind, model, event)."""
+
+from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
-from devices.core.models import Device, DeviceModel, TechBar
+from devices.core.models import Device, DeviceEvent, DeviceModel, TechBar
 from devices.core.selectors import holder_command_units
 from portal.fields import LocalDateFilter
 
@@ -58,3 +62,73 @@ class DeviceFilterSet(django_filters.FilterSet):
         for word in text.split():
             by_name &= Q(holder_first_name__icontains=word) | Q(holder_last_name__icontains=word)
         return queryset.filter(match | by_name)
+
+
+def _person_match(prefix: str, text: str) -> Q:
+    """A person named by payroll number, or by every word in their first or last name."""
+    text = " ".join(text.split())
+    match = Q(**{f"{prefix}__payroll_number__iexact": text})
+    by_name = Q()
+    for word in text.split():
+        by_name &= Q(**{f"{prefix}__first_name__icontains": word}) | Q(**{f"{prefix}__last_name__icontains": word})
+    return match | by_name
+
+
+def _local_midnight(day) -> datetime:
+    # UK clocks change at 01:00 and 02:00, so a local midnight is never missing or repeated.
+    return timezone.make_aware(datetime.combine(day, time()))
+
+
+class ActivityFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date must be the same as or after the start date.")
+        return data
+
+
+class ActivityFilterSet(django_filters.FilterSet):
+    """Dates are Europe/London days, both ends included."""
+
+    date_from = LocalDateFilter(
+        label="From", method="filter_from", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = LocalDateFilter(
+        label="To", method="filter_to", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    event = django_filters.ChoiceFilter(
+        label="Event", field_name="kind", choices=DeviceEvent.Kind.choices, empty_label="Any"
+    )
+    tech_bar = django_filters.ModelChoiceFilter(label="Tech Bar", queryset=TechBar.objects.all(), empty_label="Any")
+    actor = django_filters.CharFilter(
+        label="Staff member",
+        method="filter_person",
+        max_length=MAX_SEARCH,
+        help_text="Who recorded the event: name or payroll number.",
+    )
+    holder = django_filters.CharFilter(
+        label="Person", method="filter_person", max_length=MAX_SEARCH, help_text="Whose kit: name or payroll number."
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Kind of device", field_name="device__model__kind", choices=DeviceModel.Kind.choices, empty_label="Any"
+    )
+    model = django_filters.ModelChoiceFilter(
+        label="Model", field_name="device__model", queryset=DeviceModel.objects.all(), empty_label="Any"
+    )
+
+    class Meta:
+        model = DeviceEvent
+        fields = ["date_from", "date_to", "event", "tech_bar", "actor", "holder", "kind", "model"]
+        form = ActivityFilterForm
+
+    def filter_from(self, queryset, name, value):
+        return queryset.filter(created_at__gte=_local_midnight(value))
+
+    def filter_to(self, queryset, name, value):
+        return queryset.filter(created_at__lt=_local_midnight(value + timedelta(days=1)))
+
+    def filter_person(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(_person_match(name, value))

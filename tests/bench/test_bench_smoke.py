@@ -54,6 +54,7 @@ def test_the_bench_seeds_once_measures_every_page_and_writes_its_table(tmp_path,
     assert len(rows) == 24
     assert "HTTP" not in page_table, text  # every page and every admin baseline answered 200
     assert "| devices list p1 |" in text
+    assert "| activity report p1 |" in text and "| activity report filtered |" in text
     assert "| compliance table p1 |" in text
     # The flows: the counter rounds all answered as a counter does, the import created every row
     # and was rolled back (the seed is as measured).

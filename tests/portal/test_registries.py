@@ -13,6 +13,7 @@ def test_the_navigation_is_in_its_order():
         "incidents:incident_queue",
         "admin:index",
         "devices:device_list",
+        "devices:activity",
         "devices:my_team",
         "devices:request_list",
         "devices:request_approvals",

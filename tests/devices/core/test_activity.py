@@ -1,0 +1,189 @@
+"""The activity report: every custody event across the estate, for Tech Bar leads, the Data Office
+and Portal admins; its filters, its export and its cost at any number of events."""
+
+import csv
+import io
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from devices.models import DeviceEvent
+from portal.models import Role
+from portal.navigation import nav_items_for
+from tests.devices.conftest import NOW
+from tests.factories import UserFactory
+
+URL = reverse("devices:activity")
+
+
+@pytest.fixture
+def lead(bar):
+    user = UserFactory(roles=[Role.TECH_BAR], is_staff=True, first_name="Lena", last_name="Lead")
+    bar.leads.add(user)
+    return user
+
+
+def _events(response) -> list[DeviceEvent]:
+    return [row.record for row in response.context["table"].page.object_list]
+
+
+@pytest.fixture
+def history(frozen, make_device, bar, other_bar, laptop_model, officer, tech_bar_staff, issued):
+    """A phone issued to Jane Marple at HQ, a laptop received at the other bar a week earlier."""
+    officer.first_name, officer.last_name = "Jane", "Marple"
+    officer.save()
+    phone = issued(make_device(), officer)
+    laptop = make_device(model=laptop_model, tech_bar=other_bar)
+    received = DeviceEvent.objects.create(
+        device=laptop,
+        kind=DeviceEvent.Kind.RECEIVED,
+        actor=tech_bar_staff,
+        tech_bar=other_bar,
+        to_status="in_stock",
+        created_at=NOW - timedelta(days=7),
+    )
+    return {
+        "phone": phone,
+        "laptop": laptop,
+        "issue": phone.events.get(kind=DeviceEvent.Kind.ISSUED),
+        "received": received,
+    }
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("officer", 403), ("supervisor", 403), ("tech_bar_staff", 403), ("data_office", 200), ("portal_admin", 200)],
+)
+def test_only_leads_the_data_office_and_portal_admins_may_open_it(client, request, who, status):
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    assert client.get(URL).status_code == status
+    assert client.get(URL, {"_export": "csv"}).status_code == status
+    labels = [item.label for item in nav_items_for(user=user, path="/")]
+    assert ("Custody activity" in labels) == (status == 200)
+
+
+def test_a_tech_bar_lead_may_open_it_and_finds_it_in_the_navigation(client, lead):
+    client.force_login(lead)
+    assert client.get(URL).status_code == 200
+    assert f'href="{URL}"' in client.get(reverse("portal:home")).text
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    response = client.get(URL)
+    assert response.status_code in (302, 403)
+
+
+def test_every_event_newest_first_and_every_filter(
+    client, data_office, history, bar, other_bar, phone_model, tech_bar_staff
+):
+    issue, received = history["issue"], history["received"]
+    client.force_login(data_office)
+    every = _events(client.get(URL))
+    assert every[-1] == received and issue in every
+    assert [e.created_at for e in every] == sorted((e.created_at for e in every), reverse=True)
+    today = NOW.date().isoformat()
+    week_ago = (NOW - timedelta(days=7)).date().isoformat()
+    cases = {
+        f"date_from={today}": {issue},
+        f"date_to={week_ago}": {received},
+        f"date_from={week_ago}&date_to={week_ago}": {received},
+        "event=issued": {issue},
+        "event=received": {received},
+        f"tech_bar={other_bar.pk}": {received},
+        "kind=laptop": {received},
+        f"model={phone_model.pk}": {issue},
+        "holder=jane marple": {issue},
+        f"holder={issue.holder.payroll_number}": {issue},
+        f"actor={tech_bar_staff.last_name}": {issue, received},
+        "holder=nobody-has-this": set(),
+    }
+    for query, expected in cases.items():
+        response = client.get(f"{URL}?{query}")
+        assert response.status_code == 200, query
+        assert set(_events(response)) & {issue, received} == expected, query
+        assert not set(_events(response)) - {*every}, query
+    page = client.get(f"{URL}?event=issued").text
+    assert "Jane Marple" in page and reverse("devices:device_detail", args=[history["phone"].pk]) in page
+
+
+def test_bad_filters_are_refused_with_the_reason(client, data_office, history):
+    client.force_login(data_office)
+    response = client.get(URL, {"date_from": "31/31/2026", "event": "melted"})
+    assert response.status_code == 400
+    assert "Enter a valid date." in response.text and "Select a valid choice" in response.text
+    backwards = client.get(URL, {"date_from": "2026-02-01", "date_to": "2026-01-01"})
+    assert backwards.status_code == 400 and "must be the same as or after the start date" in backwards.text
+    assert client.get(URL, {"date_from": "9999-01-01"}).status_code == 400
+    assert client.get(URL, {"holder": "x" * 101}).status_code == 400
+    assert client.get(URL, {"event": "melted", "_export": "csv"}).status_code == 400
+
+
+def test_csv_and_xlsx_export_the_filtered_events_with_formulas_neutralised(
+    client, data_office, history, tech_bar_staff
+):
+    laptop = history["laptop"]
+    DeviceEvent.objects.create(
+        device=laptop,
+        kind=DeviceEvent.Kind.TRIAGED,
+        actor=tech_bar_staff,
+        to_status="in_stock",
+        note="=HYPERLINK(1)",
+    )
+    client.force_login(data_office)
+    response = client.get(URL, {"event": "triaged", "_export": "csv"})
+    assert response.status_code == 200 and "custody-events-" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
+    assert [row["Asset tag"] for row in rows] == [laptop.asset_tag]
+    assert rows[0]["Note"].startswith("'=HYPERLINK(1)") and rows[0]["Event"] == "Triaged"
+    assert rows[0]["Staff member"] == f"{tech_bar_staff.get_full_name()} ({tech_bar_staff.payroll_number})"
+
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(URL, {"event": "issued", "_export": "xlsx"}).content))
+    sheet = list(workbook.active.values)
+    values = dict(zip(sheet[0], sheet[1], strict=True))
+    assert len(sheet) == 2 and values["Asset tag"] == history["phone"].asset_tag
+    assert values["Person"].startswith("Jane Marple (") and values["Kind"] == "Smartphone"
+
+
+def _bulk_events(count, *, device, actors, holder, tech_bar):
+    DeviceEvent.objects.bulk_create(
+        (
+            DeviceEvent(
+                device=device,
+                kind=DeviceEvent.Kind.RETURNED if n % 2 else DeviceEvent.Kind.ISSUED,
+                actor=actors[n % len(actors)],
+                holder=holder,
+                tech_bar=tech_bar,
+                from_status="issued",
+                to_status="returned",
+                created_at=NOW - timedelta(minutes=n),
+            )
+            for n in range(count)
+        ),
+        batch_size=1000,
+    )
+
+
+@pytest.mark.parametrize("query", ["", "?per_page=100&page=40", "?event=returned&kind=smartphone&holder=Marple"])
+def test_the_report_costs_the_same_at_10_or_10000_events(
+    client, data_office, frozen, make_device, officer, bar, query, django_assert_max_num_queries
+):
+    officer.last_name = "Marple"
+    officer.save()
+    device = make_device()
+    actors = UserFactory.create_batch(3, roles=[Role.TECH_BAR])
+    _bulk_events(10, device=device, actors=actors, holder=officer, tech_bar=bar)
+    client.force_login(data_office)
+    client.get(URL)  # warm the session
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(f"{URL}{query}").status_code in (200, 400)
+    _bulk_events(9990, device=device, actors=actors, holder=officer, tech_bar=bar)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(f"{URL}{query}")
+    assert response.status_code == 200 and len(response.context["table"].page.object_list) > 0
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(f"{URL}?_export=csv").getvalue().count(b"\n") == 10_001
