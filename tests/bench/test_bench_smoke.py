@@ -51,7 +51,7 @@ def test_the_bench_seeds_once_measures_every_page_and_writes_its_table(tmp_path,
     assert out.read_text() == text
     page_table = text.split("\n## ")[0]
     rows = [line for line in page_table.splitlines() if line.startswith("| ") and not line.startswith("| page")]
-    assert len(rows) == 24
+    assert len(rows) == 26  # 22 pages and baselines, the activity report twice, the search twice
     assert "HTTP" not in page_table, text  # every page and every admin baseline answered 200
     assert "| devices list p1 |" in text
     assert "| activity report p1 |" in text and "| activity report filtered |" in text
