@@ -8,7 +8,10 @@ navigation.register(
     label="Devices", url_name="devices:device_list", allowed=device_permissions.can_view_device, order=60
 )
 navigation.register(
-    label="Custody activity", url_name="devices:activity", allowed=device_permissions.can_view_activity, order=65
+    label="Custody activity",
+    url_name="devices:activity",
+    allowed=device_permissions.can_view_activity_by_role,
+    order=65,
 )
 navigation.register(label="My team", url_name="devices:my_team", allowed=permissions.is_supervisor, order=70)
 navigation.register(label="Device requests", url_name="devices:request_list", allowed=navigation.everyone, order=80)

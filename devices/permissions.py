@@ -16,21 +16,20 @@ def can_view_device(user) -> bool:
     return is_data_office(user) or is_tech_bar(user)
 
 
-def leads_a_tech_bar(user) -> bool:
-    """Tech Bar staff who lead a Tech Bar. Remembered on the user for the request: the navigation
-    asks on every page."""
-    if not (_signed_in(user) and has_role(user, Role.TECH_BAR)):
-        return False
-    cached = getattr(user, "_leads_a_tech_bar", None)
-    if cached is None:
-        cached = user._leads_a_tech_bar = user.tech_bars_led.exists()
-    return cached
-
-
 def can_view_activity(user) -> bool:
     """Every custody event across the estate, with who held what: Tech Bar leads (not all Tech
     Bar staff), the Data Office and Portal admins."""
-    return _signed_in(user) and (is_portal_admin(user) or is_data_office(user) or leads_a_tech_bar(user))
+    if not _signed_in(user):
+        return False
+    if is_portal_admin(user) or is_data_office(user):
+        return True
+    return has_role(user, Role.TECH_BAR) and user.tech_bars_led.exists()
+
+
+def can_view_activity_by_role(user) -> bool:
+    """The navigation's link to the activity report, asked on every page (the counter's too), so it
+    reads only the roles already loaded: a Tech Bar lead opens the report from the device list."""
+    return _signed_in(user) and (is_portal_admin(user) or is_data_office(user))
 
 
 # --- Leaver cases -------------------------------------------------------------------------------

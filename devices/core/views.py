@@ -44,7 +44,9 @@ class DeviceListView(FilteredTableView):
         return self.filterset_class(filters.data, queryset=selectors.devices_unjoined()).qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(page_title="Devices", **kwargs)
+        return super().get_context_data(
+            page_title="Devices", can_view_activity=permissions.can_view_activity(self.request.user), **kwargs
+        )
 
     def create_export(self, export_format):
         # An export carries holders' names and numbers out of the portal: say who took one.
