@@ -38,7 +38,7 @@ def spare_phone_from_the_device_list(walk) -> str:
     page.get_by_label("Status").select_option(label="In stock")
     page.get_by_label("Kind").select_option(label="Smartphone")
     page.get_by_label("Tech Bar").select_option(label="Headquarters Tech Bar")
-    page.get_by_role("button", name=re.compile("^(Apply|Filter|Search)")).first.click()
+    page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**/devices/?**")
     walk.step("device-list-spare-phones")
     tag = page.locator("#main-content table tbody tr a").first.inner_text().strip()
