@@ -111,6 +111,7 @@ def incident_open(
     devices_involved: str = "",
     asset_tags: str = "",
     submission_token: uuid.UUID | None = None,
+    email_reporter: bool = True,
 ) -> Incident:
     """The first notification: starts the record and its 12-hour clock.
 
@@ -118,6 +119,8 @@ def incident_open(
     late from the start, and the full report will ask for the reasons for the delay.
     `submission_token` is the form's one-time token: a second submission with it, one after the
     other or at the same moment, raises AlreadyOpened with the incident the first one opened.
+    `email_reporter=False`: the reporter's acknowledgement is a portal notification only, because
+    the caller's own email already carries the reference and the due time (a lost device).
     """
     actor = actor or reporter
     if submission_token is not None and (first := _opened_by(reporter, submission_token)):
@@ -180,6 +183,7 @@ def incident_open(
         body=f"Your full report is due by {_when(due_at)}."
         + (" It is already late: please give the reasons for the delay." if late else ""),
         url=reverse("incidents:incident_report_edit", args=[incident.pk]),
+        email=email_reporter,
     )
     _tell_data_office(
         incident,
@@ -198,7 +202,9 @@ def incident_open_for_lost_device(
     *, holder: User, actor: User, description: str, asset_tag: str, aware_at: datetime
 ) -> Incident:
     """For the devices app: a lost or stolen device is a security incident with its clock
-    already running from when the loss was noticed. The holder completes the full report."""
+    already running from when the loss was noticed. The holder completes the full report.
+    The holder gets one email, the devices app's "what happens next", which names the incident
+    and its due time; the acknowledgement here is a portal notification only."""
     return incident_open(
         reporter=holder,
         actor=actor,
@@ -209,6 +215,7 @@ def incident_open_for_lost_device(
         source=Incident.Source.DEVICE,
         devices_involved=description,
         asset_tags=asset_tag,
+        email_reporter=False,
     )
 
 

@@ -42,6 +42,17 @@ def test_a_loss_report_tells_the_holder_what_happens_next(kind, frozen, held_pho
     assert incident.reference in email.html and "/devices/my-kit/" in email.html
 
 
+def test_a_loss_report_is_one_email_to_the_holder_and_the_incident_acknowledgement_stays_in_the_portal(
+    frozen, held_phone, officer
+):
+    loss = losses.device_report_lost(
+        device=held_phone, actor=officer, kind="stolen", noticed_at=NOW - timedelta(hours=1), where="Car park"
+    )
+    [email] = OutboundEmail.objects.filter(to=officer.email)
+    assert "reported stolen: what happens next" in email.subject and loss.incident.reference in email.body
+    assert officer.notifications.filter(subject__contains="we have your first notification").count() == 1
+
+
 def test_a_loss_reported_by_someone_else_emails_the_holder(frozen, held_phone, officer, tech_bar_staff):
     losses.device_report_lost(
         device=held_phone,
