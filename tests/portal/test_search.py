@@ -212,6 +212,26 @@ def test_no_match_says_so(client_as):
     assert response.status_code == 200 and "Nothing you may open matches" in response.content.decode()
 
 
+@pytest.mark.parametrize("role", SEARCHERS)
+def test_every_result_a_role_is_shown_opens_for_that_role(client_as, role, supervisor, team_member, stranger, officer):
+    """Whatever a role's results list, following each of them answers 200: a result is never a
+    page that refuses the person who was shown it."""
+    for person in (team_member, stranger):
+        AssignmentFactory(holder=person)
+        DeviceRequestFactory(requester=person)
+        LeaverCaseFactory(person=person, actor=UserFactory(roles=[Role.PORTAL_ADMIN]))
+    _incident(officer, summary="Marigold's notebook left on a train")
+    client = client_as(role)
+    shown = []
+    for term in ("marigold", "KB", "INC"):
+        response = client.get(SEARCH, {"q": term})
+        assert response.status_code == 200
+        shown += [hit.url for group in response.context["groups"] for hit in group.hits]
+    assert shown, f"{role} finds something to open"
+    for url in shown:
+        assert client.get(url).status_code == 200, url
+
+
 # --- Query count --------------------------------------------------------------------------------
 
 
