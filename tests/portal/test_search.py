@@ -272,3 +272,19 @@ def test_names_are_searched_through_the_trigram_indexes_on_postgresql():
         cursor.execute("SET LOCAL enable_indexscan = off")
     plan = User.objects.filter(name_filter("marigold")).explain()
     assert "portal_user_first_name_trgm" in plan and "portal_user_last_name_trgm" in plan
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("term", ["KB000123", "356938035643809", "07700 900123", "SN-ABC-123"])
+def test_device_identifiers_are_looked_up_through_indexes_on_postgresql(term):
+    """The exact lookup and the partial one each use an index on every column they OR together:
+    neither walks the devices table, however many devices there are."""
+    from django.db import connection
+
+    from devices.search import devices_matching, devices_named_exactly
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    for queryset in (devices_named_exactly(term), devices_matching(term)):
+        plan = queryset.explain()
+        assert "Seq Scan on devices_device" not in plan, plan
