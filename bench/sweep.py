@@ -261,20 +261,28 @@ def chart_svg(results: list[dict]) -> str:
     )
     html = render_to_string("portal/charts/chart.html", {"chart": chart})
     svg = re.search(r"<svg\b.*?</svg>", html, re.DOTALL).group(0)
-    key_height = 24
+    svg = svg.replace("The figures are in the table below the chart.", "The figures are in bench/results.md.")
+    # The title and the key above the plot (on a page they are the figure's caption and a list).
+    band = 40
     svg = svg.replace(
-        f'viewBox="0 0 {chart.width} {chart.height}"',
-        f'viewBox="0 0 {chart.width} {chart.height + key_height}"',
-        1,
-    ).replace('width="100%"', f'width="{chart.width}" height="{chart.height + key_height}"', 1)
-    key = []
+        f'viewBox="0 0 {chart.width} {chart.height}"', f'viewBox="0 0 {chart.width} {chart.height + band}"', 1
+    ).replace('width="100%"', f'width="{chart.width}" height="{chart.height + band}"', 1)
+    head = [f'<text x="8" y="14" font-size="13" font-weight="bold" fill="#0b0c0c">{escape(chart.title)} (ms)</text>']
     for i, item in enumerate(chart.legend):
-        x, y = 20 + i * 90, chart.height + 6
-        key.append(
-            f'<rect x="{x}" y="{y}" width="14" height="14" fill="{item.fill}"/>'
-            f'<text x="{x + 18}" y="{y + 11}" font-size="11" fill="#0b0c0c">{escape(item.name)}</text>'
+        x = 8 + i * 80
+        head.append(
+            f'<rect x="{x}" y="20" width="14" height="14" fill="{item.fill}"/>'
+            f'<text x="{x + 18}" y="31" font-size="11" fill="#0b0c0c">{escape(item.name)}</text>'
         )
-    svg = svg[: -len("</svg>")] + '<g class="kitbag-chart__key">' + "".join(key) + "</g></svg>"
+    opening = svg.index(">", svg.index("</desc>")) + 1
+    svg = (
+        svg[:opening]
+        + '<g class="kitbag-chart__key">'
+        + "".join(head)
+        + f'</g><g transform="translate(0 {band})">'
+        + svg[opening : -len("</svg>")]
+        + "</g></svg>"
+    )
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n"
 
 
