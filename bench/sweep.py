@@ -67,6 +67,7 @@ def measure_scale(*, scale: float, repeat: int, timer_steps: int = TIMER_STEPS, 
     """Seed (or find the seed), then measure; a JSON-able dict of rows, each with its kind."""
     from bench.exports import measure_exports
     from bench.flows import measure_counter
+    from bench.measure import _load
     from bench.pages import measure_pages
     from bench.run import bench_settings
     from bench.seed import ensure_seeded, sizes
@@ -83,14 +84,14 @@ def measure_scale(*, scale: float, repeat: int, timer_steps: int = TIMER_STEPS, 
         log(f"scale {scale:g}: a timer sweep of {timer_steps} steps ...")
         timers = measure_timers(n=timer_steps)
     rows = [
-        {"name": row_key(r.name), "label": r.name, "kind": "page", "p95": r.p95, "queries": r.queries,
+        {"name": row_key(r.name), "label": r.name, "kind": "page", "p95": r.p95, "p50": r.p50, "queries": r.queries,
          "notes": r.notes}
         for r in pages
     ]  # fmt: skip
     rows += [
-        {"name": "counter: scan-to-issue", "label": "", "kind": "page", "p95": counter["issue_p95"], "queries": None,
+        {"name": "counter: scan-to-issue", "label": "", "kind": "flow", "p95": counter["issue_p95"], "queries": None,
          "notes": counter["failures"][:1]},
-        {"name": "counter: return with a reason", "label": "", "kind": "page", "p95": counter["return_p95"],
+        {"name": "counter: return with a reason", "label": "", "kind": "flow", "p95": counter["return_p95"],
          "queries": None, "notes": []},
     ]  # fmt: skip
     rows += [
@@ -103,14 +104,14 @@ def measure_scale(*, scale: float, repeat: int, timer_steps: int = TIMER_STEPS, 
         {"name": "timer sweep", "label": "", "kind": "timer", "ms": timers["seconds"] * 1000, "rows": timers["steps"],
          "queries": timers["queries_per_step"], "notes": unfired}
     )  # fmt: skip
-    return {"scale": scale, "sizes": sizes(scale), "rows": rows}
+    return {"scale": scale, "sizes": sizes(scale), "rows": rows, "load": _load()}
 
 
 # --- The growth table ----------------------------------------------------------------------------
 def cost(row: dict) -> float | None:
-    """What a row is compared by: a page's p95 in ms; an export's or the timer sweep's ms per
-    1,000 rows (steps), so that linear growth in rows reads as a flat line."""
-    if row["kind"] == "page":
+    """What a row is compared by: a page's or a counter flow's p95 in ms; an export's or the timer
+    sweep's ms per 1,000 rows (steps), so that linear growth in rows reads as a flat line."""
+    if row["kind"] in ("page", "flow"):
         return row["p95"]
     return row["ms"] * 1000 / row["rows"] if row["rows"] else None
 
@@ -153,6 +154,17 @@ def _num(value, digits=0) -> str:
     return "–" if value is None else f"{value:,.{digits}f}"
 
 
+def varies(values: list) -> bool:
+    """A page's query count that differs at all between scales; a timer step's average (a float)
+    by more than 2%."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return False
+    if all(float(v).is_integer() for v in known):
+        return len(set(known)) > 1
+    return max(known) > min(known) * 1.02
+
+
 def _queries(values: list) -> str:
     known = [v for v in values if v is not None]
     if not known:
@@ -179,9 +191,13 @@ def growth_section(results: list[dict], *, repeat: int, timer_steps: int, databa
         f"{now}; {os.cpu_count()} CPUs; scales {', '.join(f'{s:g}' for s in scales)} (1 = the force), each "
         f"seeded once in its own database ({', '.join(databases)}) and measured in its own process; "
         f"{repeat} requests a page after 3 warm-up; a timer sweep of {timer_steps:,} due steps at every scale. "
-        f"Sizes: {sizes}.",
+        f"Sizes: {sizes}. Load (1-minute average) as each scale finished: "
+        + ", ".join(
+            f"{r['scale']:g}x {r['load']:.1f}" if r.get("load") is not None else f"{r['scale']:g}x –" for r in results
+        )
+        + ".",
         "",
-        "Pages and the counter: p95 ms. Exports: ms per 1,000 rows of the whole file (rows at each scale "
+        "Pages and the counter's flows: p95 ms. Exports: ms per 1,000 rows of the whole file (rows at each scale "
         "after it). Timer sweep: ms per 1,000 steps. Growth = the largest scale's figure over its half's: "
         f"a page should stay flat and an export or sweep grow no faster than its rows, so over {FLAG_RATIO} "
         "is a finding to fix or explain.",
@@ -192,13 +208,13 @@ def growth_section(results: list[dict], *, repeat: int, timer_steps: int, databa
     for row in rows:
         cells = []
         for value, n in zip(row["costs"], row["rows"], strict=True):
-            cells.append(_num(value, 1 if row["kind"] != "page" else 0) + (f" ({n:,})" if n else ""))
+            cells.append(_num(value, 0 if row["kind"] in ("page", "flow") else 1) + (f" ({n:,})" if n else ""))
         if row["ratio"] is None:
             verdict = "–"
         elif row["flag"]:
             verdict = f"FINDING: grows {row['ratio']:.2f}x"
         else:
-            verdict = "flat" if row["kind"] == "page" else "linear"
+            verdict = "flat" if row["kind"] in ("page", "flow") else "linear"
         if row["notes"]:
             verdict += f" ({'; '.join(row['notes'])})"
         name = row["name"] + (f" ({', '.join(dict.fromkeys(row['labels']))})" if row["labels"] else "")
@@ -206,7 +222,7 @@ def growth_section(results: list[dict], *, repeat: int, timer_steps: int, databa
             f"| {name} | {' | '.join(cells)} | {_num(row['ratio'], 2)} | {_queries(row['queries'])} | {verdict} |"
         )
     flagged = [row["name"] for row in rows if row["flag"]]
-    changed = [row["name"] for row in rows if len({q for q in row["queries"] if q is not None}) > 1]
+    changed = [row["name"] for row in rows if varies(row["queries"])]
     lines += [
         "",
         f"Findings (growth over {FLAG_RATIO}): " + (", ".join(flagged) if flagged else "none") + ".",

@@ -14,11 +14,14 @@ def _result(scale, *, page_p95, grows_p95, export_ms, export_rows, queries=10):
     return {
         "scale": scale,
         "sizes": seed.sizes(scale),
+        "load": 0.5,
         "rows": [
             {"name": "devices list p1", "label": "devices list p1", "kind": "page", "p95": page_p95,
              "queries": 12, "notes": []},
             {"name": "devices list deep page", "label": f"devices list p{int(500 * scale)}", "kind": "page",
              "p95": grows_p95, "queries": queries, "notes": []},
+            {"name": "counter: scan-to-issue", "label": "", "kind": "flow", "p95": 400.0 * scale, "queries": None,
+             "notes": []},
             {"name": "device list CSV (all devices)", "label": "", "kind": "export", "ms": export_ms,
              "rows": export_rows, "queries": 6, "notes": []},
             {"name": "timer sweep", "label": "", "kind": "timer", "ms": 30_000.0, "rows": 10_000,
@@ -80,6 +83,12 @@ def test_growth_flags_a_page_that_grows_and_reads_exports_per_row():
     assert export["costs"] == pytest.approx([1000 * 1_250 / 15_000, 1000 * 5_000 / 60_000, 1000 * 10_000 / 120_000])
     assert export["ratio"] == pytest.approx(1.0) and not export["flag"]
     assert rows["timer sweep"]["ratio"] == pytest.approx(1.0)
+    assert rows["counter: scan-to-issue"]["ratio"] == pytest.approx(2.0) and rows["counter: scan-to-issue"]["flag"]
+
+
+def test_a_query_count_varies_when_a_page_adds_one_or_a_step_average_moves_over_2_percent():
+    assert sweep.varies([12, 12, 13]) and not sweep.varies([12, 12, 12]) and not sweep.varies([None, 12])
+    assert not sweep.varies([5.97, 5.99, 6.01]) and sweep.varies([5.97, 6.5])
 
 
 def test_the_growth_section_is_a_table_with_its_findings():
@@ -89,7 +98,9 @@ def test_the_growth_section_is_a_table_with_its_findings():
     assert "| measure | 0.25x | 1x | 2x | growth 2x / 1x | queries | verdict |" in text
     assert "| devices list p1 | 60 | 62 | 66 | 1.06 | 12 | flat |" in text
     assert "FINDING: grows 1.67x" in text
-    assert "Findings (growth over 1.25): devices list deep page." in text
+    assert "Findings (growth over 1.25): devices list deep page, counter: scan-to-issue." in text
+    assert "| counter: scan-to-issue | 100 | 400 | 800 | 2.00 | – | FINDING: grows 2.00x |" in text
+    assert "0.25x 0.5, 1x 0.5, 2x 0.5." in text
     # A query count that changes with the data is named, with each scale's count in its cell.
     assert "| 10 / 10 / 11 |" in text
     assert "with the data (queries per step for the timer sweep): devices list deep page." in text
@@ -123,7 +134,7 @@ def test_the_chart_is_a_standalone_svg_of_every_page_at_every_scale():
     titles = [t.firstChild.data for t in document.getElementsByTagName("title") if t.firstChild]
     assert "devices list deep page, 2x: 150 ms" in titles
     assert "devices list p1, 0.25x: 60 ms" in titles
-    # Pages only: an export's seconds would flatten every page's bar.
-    assert not any("CSV" in title for title in titles)
+    # Pages only: an export's or the counter's seconds would flatten every page's bar.
+    assert not any("CSV" in title or "counter" in title for title in titles)
     texts = [t.firstChild.data for t in document.getElementsByTagName("text") if t.firstChild]
     assert {"0.25x", "1x", "2x"} <= set(texts)
