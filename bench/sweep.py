@@ -172,7 +172,9 @@ def _queries(values: list) -> str:
     return f"{known[0]:g}" if len(set(known)) == 1 else " / ".join("–" if v is None else f"{v:g}" for v in values)
 
 
-def growth_section(results: list[dict], *, repeat: int, timer_steps: int, databases: list[str], chart: str) -> str:
+def growth_section(
+    results: list[dict], *, repeat: int, timer_steps: int, databases: list[str], chart: str, failed=()
+) -> str:
     results = sorted(results, key=lambda r: r["scale"])
     scales = [r["scale"] for r in results]
     pair = ratio_pair(scales)
@@ -223,6 +225,8 @@ def growth_section(results: list[dict], *, repeat: int, timer_steps: int, databa
         )
     flagged = [row["name"] for row in rows if row["flag"]]
     changed = [row["name"] for row in rows if varies(row["queries"])]
+    if failed:
+        lines += ["", "Not measured, the run failed: " + "; ".join(failed) + "."]
     lines += [
         "",
         f"Findings (growth over {FLAG_RATIO}): " + (", ".join(flagged) if flagged else "none") + ".",
@@ -306,7 +310,7 @@ def chart_svg(results: list[dict]) -> str:
 def run_sweep(*, scales: list[float], base_url: str, repeat: int, timer_steps: int, out: str, log=print) -> str:
     """Each scale in a child `python -m bench` (BENCH_SWEEP_ONE names its JSON answer), then the
     growth section into `out`, the chart and the raw figures beside it."""
-    results, databases = [], []
+    results, databases, failed = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for scale in scales:
             url = database_url(base_url, scale)
@@ -316,12 +320,19 @@ def run_sweep(*, scales: list[float], base_url: str, repeat: int, timer_steps: i
             env["BENCH_TIMER_STEPS"] = str(timer_steps)
             env.pop("BENCH_SWEEP", None)
             log(f"=== scale {scale:g} on {databases[-1]} ===")
-            subprocess.run([sys.executable, "-m", "bench"], env=env, check=True)  # nosec B603
+            done = subprocess.run([sys.executable, "-m", "bench"], env=env, check=False)  # nosec B603
+            if done.returncode != 0:  # the other scales still tell something: reported, not hidden
+                failed.append(f"{scale:g}x (exit code {done.returncode}, its output above)")
+                continue
             with open(answer) as f:
                 results.append(json.load(f))
+    if not results:
+        raise SystemExit("The sweep measured no scale: " + "; ".join(failed))
     folder = os.path.dirname(out) or "."
     chart = "growth.svg"
-    section = growth_section(results, repeat=repeat, timer_steps=timer_steps, databases=databases, chart=chart)
+    section = growth_section(
+        results, repeat=repeat, timer_steps=timer_steps, databases=databases, chart=chart, failed=failed
+    )
     write_growth(out, section)
     with open(os.path.join(folder, chart), "w") as f:
         f.write(chart_svg(results))

@@ -109,6 +109,21 @@ def test_the_growth_section_is_a_table_with_its_findings():
         "| device list CSV (all devices) | 83.3 (15,000) | 83.3 (60,000) | 83.3 (120,000) | 1.00 | 6 | linear |" in text
     )
     assert "![p95 of each page at each scale](growth.svg)" in text
+    assert "Not measured" not in text
+
+
+def test_a_scale_that_failed_is_named_and_the_others_still_reported():
+    text = sweep.growth_section(
+        RESULTS[1:],
+        repeat=30,
+        timer_steps=10_000,
+        databases=["a", "b"],
+        chart="growth.svg",
+        failed=["2x (exit code 1)"],
+    )
+
+    assert "Not measured, the run failed: 2x (exit code 1)." in text
+    assert "| measure | 0.25x | 1x | growth 1x / 0.25x | queries | verdict |" in text
 
 
 def test_the_section_replaces_the_last_and_make_bench_keeps_it(tmp_path):
