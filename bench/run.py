@@ -117,6 +117,10 @@ def report_flows(*, counter, imported, exports, timers) -> str:
             "",
             "Scan-to-issue by step (p50 ms): " + "; ".join(f"{k} {v:.0f}" for k, v in counter["steps_p50"].items()),
         ]
+    if not counter["rounds"]:
+        from bench.sweep import NO_ROUNDS
+
+        lines += ["", NO_ROUNDS[0].upper() + NO_ROUNDS[1:] + "."]
     if counter["failures"]:
         lines += ["", f"{len(counter['failures'])} round(s) failed: {'; '.join(counter['failures'][:3])}"]
     verdict = "met" if imported["ok"] and imported["seconds"] < 60 else "MISSED"
