@@ -9,7 +9,7 @@ export DEBUG ?= 1
 # make run PORT=8001 serves on another port; links in emails follow it.
 PORT ?= 8000
 
-.PHONY: run test lint security format migrate seed worker beat bench drills assets clean help
+.PHONY: run test lint security format migrate seed worker beat bench bench-sweep drills assets clean help
 
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + Celery worker + beat on http://127.0.0.1:8000 (PORT=8001 for another port)"
@@ -18,6 +18,7 @@ help:
 	@echo "make security - manage.py check --deploy with production settings, and bandit (README, Security)"
 	@echo "make drills - the fault drills on a private PostgreSQL and Redis; prints the summary table"
 	@echo "make bench  - seed a force-scale data set on PostgreSQL (cached) and measure; writes bench/results.md"
+	@echo "make bench-sweep - the same at BENCH_SWEEP=0.25,1,2 times the force, a cached database each; growth table and bench/growth.svg"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +80,13 @@ bench: export BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kitbag_be
 bench: $(VENV)/.run-deps
 	@command -v wrk >/dev/null 2>&1 || { export DEBIAN_FRONTEND=noninteractive; \
 		apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(PY) -m bench
+
+# The scale sweep (bench.sweep): pages, counter, exports and a 10,000-step timer sweep at each scale,
+# each on its own cached seed (scale 1 shares kitbag_bench); the growth table goes into bench/results.md.
+bench-sweep: export BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kitbag_bench
+bench-sweep: export BENCH_SWEEP ?= 0.25,1,2
+bench-sweep: $(VENV)/.run-deps
 	$(PY) -m bench
 
 # The fault drills: tests marked `drill`, left out of `make test`, with real Celery

@@ -1,8 +1,11 @@
 """`python -m bench` (what `make bench` runs): seed once, measure, write bench/results.md.
 
 BENCH_DATABASE_URL picks the database (default kitbag_bench), BENCH_SCALE the size (1.0 = the force scale).
+BENCH_SWEEP=0.25,1,2 (`make bench-sweep`) runs the scale sweep instead (bench.sweep): each scale in a
+child of this command (BENCH_SWEEP_ONE names the file its figures go to) on a database of its own.
 """
 
+import json
 import os
 import sys
 
@@ -22,14 +25,36 @@ def main() -> int:
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
     scale = float(os.environ.get("BENCH_SCALE", "1.0"))
     repeat = int(os.environ.get("BENCH_REPEAT", "30"))
+    out = os.environ.get("BENCH_RESULTS", "bench/results.md")
+    sweep = os.environ.get("BENCH_SWEEP", "").strip()
+    if sweep:
+        from bench.sweep import TIMER_STEPS, parse_scales
+
+        scales = parse_scales(sweep)
+        steps = int(os.environ.get("BENCH_TIMER_STEPS", TIMER_STEPS))
+        import django
+
+        django.setup()  # the parent only draws the chart: each scale measures in its own child
+        from bench.sweep import run_sweep
+
+        run_sweep(scales=scales, base_url=url, repeat=repeat, timer_steps=steps, out=out)
+        return 0
     _create_database(url)
 
     import django
 
     django.setup()
+    if os.environ.get("BENCH_SWEEP_ONE"):
+        from bench.sweep import TIMER_STEPS, measure_scale
+
+        steps = int(os.environ.get("BENCH_TIMER_STEPS", TIMER_STEPS))
+        result = measure_scale(scale=scale, repeat=repeat, timer_steps=steps)
+        with open(os.environ["BENCH_SWEEP_ONE"], "w") as f:
+            json.dump(result, f)
+        return 0
     from bench.run import run
 
-    run(scale=scale, repeat=repeat, out=os.environ.get("BENCH_RESULTS", "bench/results.md"))
+    run(scale=scale, repeat=repeat, out=out)
     return 0
 
 

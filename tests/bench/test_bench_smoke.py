@@ -51,10 +51,13 @@ def test_the_bench_seeds_once_measures_every_page_and_writes_its_table(tmp_path,
     assert out.read_text() == text
     page_table = text.split("\n## ")[0]
     rows = [line for line in page_table.splitlines() if line.startswith("| ") and not line.startswith("| page")]
-    assert len(rows) == 26  # 22 pages and baselines, the activity report twice, the search twice
+    # 22 pages and baselines, the activity report twice, the search box 12 times (4 terms, 3 roles)
+    assert len(rows) == 36
     assert "HTTP" not in page_table, text  # every page and every admin baseline answered 200
     assert "| devices list p1 |" in text
     assert "| activity report p1 |" in text and "| activity report filtered |" in text
+    # The search box: an exact identifier the role may open answers 302 (HTTP would be noted otherwise).
+    assert "| search IMEI (TB001) |" in text and "| search partial name (SUP001) |" in text
     assert "| compliance table p1 |" in text
     # The flows: the counter rounds all answered as a counter does, the import created every row
     # and was rolled back (the seed is as measured).
