@@ -1,0 +1,265 @@
+"""The figures as things stood at an instant, counted in SQL from the custody history
+(assignments, device events) and the people's dated history, never from current status fields:
+figures for a past instant do not change when kit moves today. A constant number of queries
+(seven) whatever the size of the force."""
+
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Min
+
+from devices.core.models import Assignment, Device, DeviceEvent, DeviceModel
+from devices.figures.counts import Figures, FigureTable, add_row_sum, add_total_row
+from portal.errors import DomainError
+from portal.formats import local_datetime
+from portal.models import PersonHistory
+
+KINDS = [(k.value, k.label) for k in DeviceModel.Kind]
+FAMILIES = [("android", "Android"), ("apple", "Apple"), ("windows", "Windows"), ("other", "Other")]
+STATUSES = [(s.value, s.label) for s in Device.Status]
+ACTIVITY = [
+    (DeviceEvent.Kind.ISSUED, "Issues"),
+    (DeviceEvent.Kind.RETURNED, "Returns"),
+    (DeviceEvent.Kind.REPORTED_LOST, "Losses"),
+    (DeviceEvent.Kind.REPORTED_STOLEN, "Thefts"),
+]
+NOT_RECORDED = "Not recorded"
+
+# The operating system family, from the catalogue's free-text operating system of the model.
+_OS = "LOWER(m.operating_system)"
+OS_FAMILY = (
+    f"CASE WHEN {_OS} LIKE '%%android%%' THEN 'android' "
+    f"WHEN {_OS} LIKE 'ios%%' OR {_OS} LIKE 'ipados%%' OR {_OS} LIKE 'macos%%' OR {_OS} LIKE 'apple%%' "
+    f"THEN 'apple' WHEN {_OS} LIKE 'windows%%' THEN 'windows' ELSE 'other' END"
+)
+
+
+class FiguresError(DomainError):
+    """Figures that cannot honestly be given (a date before the history starts)."""
+
+
+def _kind_sums(prefix: str = "") -> str:
+    return ", ".join(f"SUM(CASE WHEN {prefix}kind = '{kind}' THEN 1 ELSE 0 END)" for kind, _ in KINDS)
+
+
+def _with(*, unit: str) -> str:
+    """Where each person stood at the instant (their latest history row at or before it) and every
+    device held then (an assignment issued at or before it and not yet returned)."""
+    history, assignment = PersonHistory._meta.db_table, Assignment._meta.db_table
+    device, model = Device._meta.db_table, DeviceModel._meta.db_table
+    unit_condition = "AND COALESCE(s.command_unit, '') = %s" if unit else ""
+    sql = f"""
+WITH stood AS (
+  SELECT person_id, command_unit, team, is_active FROM (
+    SELECT h.person_id, h.command_unit, h.team, h.is_active,
+           ROW_NUMBER() OVER (PARTITION BY h.person_id ORDER BY h.valid_from DESC, h.id DESC) AS rn
+    FROM {history} h WHERE h.valid_from <= %s
+  ) latest WHERE rn = 1
+),
+held AS (
+  SELECT a.holder_id, m.kind, m.make, m.model_name, {OS_FAMILY} AS family,
+         COALESCE(s.command_unit, '') AS unit, COALESCE(s.team, '') AS team
+  FROM {assignment} a
+  JOIN {device} d ON d.id = a.device_id
+  JOIN {model} m ON m.id = d.model_id
+  LEFT JOIN stood s ON s.person_id = a.holder_id
+  WHERE a.issued_at <= %s AND (a.returned_at IS NULL OR a.returned_at > %s) {unit_condition}
+)
+"""  # noqa: S608
+    return sql
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    # Instants as the backend stores them (SQLite: naive UTC text, compared as text).
+    params = [connection.ops.adapt_datetimefield_value(p) if isinstance(p, datetime) else p for p in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def history_start() -> datetime | None:
+    """When the people's dated history starts: figures for an earlier instant are refused."""
+    return PersonHistory.objects.aggregate(start=Min("valid_from"))["start"]
+
+
+def figures_as_of(
+    *, as_of: datetime, command_unit: str = "", range_start: datetime | None = None, range_end: datetime | None = None
+) -> Figures:
+    """Every table as things stood at `as_of` (an aware instant); people counted where they stood
+    then. `command_unit` narrows the people and kit tables to those in that unit at the instant.
+    The activity table counts events in [range_start, range_end) when both are given."""
+    start = history_start()
+    if start is None:
+        raise FiguresError("The people's history has not started yet: no figures can be given.")
+    if as_of < start:
+        raise FiguresError(
+            f"The people's history starts at {local_datetime(start)}: figures for an earlier time would be a guess."
+        )
+    ctes = _with(unit=command_unit)
+    params = [as_of, as_of, as_of] + ([command_unit] if command_unit else [])
+    scope = f"People in {command_unit} at the time, and the kit they held." if command_unit else ""
+    tables = [
+        _by_kind(ctes, params, scope),
+        _by_family(ctes, params, scope),
+        _by_make_and_model(ctes, params, scope),
+        _by_unit_and_team(ctes, params, command_unit=command_unit, scope=scope),
+        _by_status(as_of),
+    ]
+    if range_start is not None and range_end is not None:
+        tables.append(_activity(range_start, range_end))
+    return Figures(
+        as_of=as_of,
+        command_unit=command_unit,
+        range_start=range_start,
+        range_end=range_end,
+        history_start=start,
+        tables=tables,
+    )
+
+
+def _by_kind(ctes: str, params: list, scope: str) -> FigureTable:
+    sql = (
+        ctes + "SELECT kind, COUNT(DISTINCT holder_id), COUNT(*) FROM held GROUP BY kind "  # noqa: S608
+        "UNION ALL SELECT '*', COUNT(DISTINCT holder_id), COUNT(*) FROM held"
+    )
+    found = {kind: (people, devices) for kind, people, devices in _rows(sql, params)}
+    table = FigureTable(
+        key="kinds",
+        title="People holding, and devices issued, by kind",
+        label_headers=["Kind"],
+        columns=["People holding one", "Devices issued"],
+        rows=[((label,), list(found.get(kind, (0, 0)))) for kind, label in KINDS],
+        scope=scope or "A person holding two kinds counts once in each; the total counts them once.",
+    )
+    add_total_row(table, additive=[False, True], total_values=[found.get("*", (0, 0))[0], 0])
+    return table
+
+
+def _by_family(ctes: str, params: list, scope: str) -> FigureTable:
+    sql = (
+        ctes + f"SELECT family, COUNT(DISTINCT holder_id), {_kind_sums()}, COUNT(*) FROM held GROUP BY family "  # noqa: S608
+        f"UNION ALL SELECT '*', COUNT(DISTINCT holder_id), {_kind_sums()}, COUNT(*) FROM held"
+    )
+    width = len(KINDS) + 2
+    found = {row[0]: [int(v or 0) for v in row[1:]] for row in _rows(sql, params)}
+    table = FigureTable(
+        key="families",
+        title="By operating system family",
+        label_headers=["Operating system"],
+        columns=["People holding one", *(f"{label}s" for _, label in KINDS), "Devices issued"],
+        rows=[((label,), found.get(family, [0] * width)) for family, label in FAMILIES],
+        scope=scope or "From the operating system of each model in the catalogue.",
+    )
+    add_total_row(table, additive=[False] + [True] * (width - 1), total_values=[found.get("*", [0])[0]])
+    add_row_sum(table, total_column=width - 1, part_columns=list(range(1, width - 1)))
+    return table
+
+
+def _by_make_and_model(ctes: str, params: list, scope: str) -> FigureTable:
+    sql = (
+        ctes + "SELECT make, model_name, kind, family, COUNT(*) FROM held "  # noqa: S608
+        "GROUP BY make, model_name, kind, family ORDER BY make, model_name"
+    )
+    kinds, families = dict(KINDS), dict(FAMILIES)
+    table = FigureTable(
+        key="models",
+        title="Devices issued, by make and model",
+        label_headers=["Make", "Model", "Kind", "Operating system"],
+        columns=["Devices issued"],
+        rows=[
+            ((make, name, str(kinds.get(kind, kind)), families[family]), [count])
+            for make, name, kind, family, count in _rows(sql, params)
+        ],
+        scope=scope,
+    )
+    add_total_row(table, additive=[True])
+    return table
+
+
+def _by_unit_and_team(ctes: str, params: list, *, command_unit: str, scope: str) -> FigureTable:
+    unit_condition = "AND COALESCE(command_unit, '') = %s" if command_unit else ""
+    sql = (
+        ctes  # noqa: S608
+        + "SELECT unit, team, SUM(in_post), SUM(holding), SUM(devices), "
+        + ", ".join(f"SUM(k{i})" for i in range(len(KINDS)))
+        + " FROM ("  # noqa: S608
+        f"SELECT COALESCE(command_unit, '') AS unit, COALESCE(team, '') AS team, 1 AS in_post, 0 AS holding, "
+        f"0 AS devices, {', '.join(f'0 AS k{i}' for i in range(len(KINDS)))} "
+        f"FROM stood WHERE is_active = %s {unit_condition} "
+        f"UNION ALL SELECT unit, team, 0, COUNT(DISTINCT holder_id), COUNT(*), {_kind_sums()} "
+        "FROM held GROUP BY unit, team"
+        ") parts GROUP BY unit, team ORDER BY unit, team"
+    )
+    rows = _rows(sql, params + [True] + ([command_unit] if command_unit else []))
+    width = 3 + len(KINDS)
+    table = FigureTable(
+        key="units",
+        title="By command unit and team",
+        label_headers=["Command unit", "Team"],
+        columns=["People in post", "People holding a device", "Devices issued", *(f"{label}s" for _, label in KINDS)],
+        scope=scope
+        or "People where they stood at the time; kit held by someone with no record then is 'Not recorded'.",
+    )
+    by_unit: dict[str, list] = {}
+    for unit, team, *values in rows:
+        by_unit.setdefault(unit, []).append((team, [int(v or 0) for v in values]))
+    unit_rows = []
+    for unit, teams in by_unit.items():
+        subtotal_row = len(table.rows)
+        unit_rows.append(subtotal_row)
+        subtotal = [sum(values[c] for _, values in teams) for c in range(width)]
+        table.rows.append(((unit or NOT_RECORDED, "All teams"), subtotal))
+        team_rows = []
+        for team, values in teams:
+            team_rows.append(len(table.rows))
+            table.rows.append(((unit or NOT_RECORDED, team or NOT_RECORDED), values))
+        for column in range(width):
+            table.sums.append(((subtotal_row, column), [(row, column) for row in team_rows]))
+    total_row = len(table.rows)
+    table.rows.append((("Total", ""), [sum(table.rows[r][1][c] for r in unit_rows) for c in range(width)]))
+    for column in range(width):
+        table.sums.append(((total_row, column), [(row, column) for row in unit_rows]))
+    for row in range(len(table.rows)):
+        table.sums.append(((row, 2), [(row, column) for column in range(3, width)]))
+    return table
+
+
+def _by_status(as_of: datetime) -> FigureTable:
+    """Each device's status as its latest event at or before the instant left it (one index probe
+    a device on (device, created_at)); devices with no event yet did not exist then."""
+    event, device = DeviceEvent._meta.db_table, Device._meta.db_table
+    sql = (
+        "SELECT status, COUNT(*) FROM ("  # noqa: S608
+        f"SELECT (SELECT e.to_status FROM {event} e WHERE e.device_id = d.id AND e.created_at <= %s "
+        "ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS status "
+        f"FROM {device} d) statuses WHERE status IS NOT NULL GROUP BY status"
+    )
+    found = dict(_rows(sql, [as_of]))
+    table = FigureTable(
+        key="statuses",
+        title="Devices by status",
+        label_headers=["Status"],
+        columns=["Devices"],
+        rows=[((str(label),), [found.get(status, 0)]) for status, label in STATUSES],
+        scope="The whole force, whatever command unit is chosen.",
+    )
+    add_total_row(table, additive=[True])
+    return table
+
+
+def _activity(range_start: datetime, range_end: datetime) -> FigureTable:
+    event = DeviceEvent._meta.db_table
+    kinds = [str(kind) for kind, _ in ACTIVITY]
+    sql = (
+        f"SELECT kind, COUNT(*) FROM {event} WHERE created_at >= %s AND created_at < %s "  # noqa: S608
+        f"AND kind IN ({', '.join(['%s'] * len(kinds))}) GROUP BY kind"
+    )
+    found = dict(_rows(sql, [range_start, range_end, *kinds]))
+    return FigureTable(
+        key="activity",
+        title=f"Issues, returns, losses and thefts from {local_datetime(range_start)} to {local_datetime(range_end)}",
+        label_headers=["Change"],
+        columns=["Events"],
+        rows=[((label,), [found.get(str(kind), 0)]) for kind, label in ACTIVITY],
+        scope="The whole force, whatever command unit is chosen; the end is not included.",
+    )
