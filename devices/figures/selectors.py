@@ -263,3 +263,29 @@ def _activity(range_start: datetime, range_end: datetime) -> FigureTable:
         rows=[((label,), [found.get(str(kind), 0)]) for kind, label in ACTIVITY],
         scope="The whole force, whatever command unit is chosen; the end is not included.",
     )
+
+
+def answer_figures(
+    *,
+    as_of: datetime,
+    command_unit: str = "",
+    range_start: datetime | None = None,
+    range_end: datetime | None = None,
+    models_withheld_reason: str = "",
+) -> Figures:
+    """The figures as an answer gives them: the make and model table withheld, with its reason,
+    when one is given."""
+    figures = figures_as_of(as_of=as_of, command_unit=command_unit, range_start=range_start, range_end=range_end)
+    reason = " ".join((models_withheld_reason or "").split())
+    if reason:
+        table = figures.table("models")
+        table.rows, table.sums, table.withheld_reason = [], [], reason
+    return figures
+
+
+def command_units() -> list[str]:
+    """Every command unit in the people's history (the page's choice of unit)."""
+    return sorted(
+        unit
+        for unit in PersonHistory.objects.exclude(command_unit="").values_list("command_unit", flat=True).distinct()
+    )
