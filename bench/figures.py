@@ -20,10 +20,11 @@ def seed_person_history(log=print) -> int:
         return 0
     started, rng, now = time.monotonic(), random.Random(24), timezone.now()
     start = now - timedelta(days=365 * YEARS)
-    people = User.objects.filter(payroll_number__startswith="B").values_list("pk", "command_unit", "team")
+    # Read first: the connection cannot run a query while its COPY is open.
+    people = list(User.objects.filter(payroll_number__startswith="B").values_list("pk", "command_unit", "team"))
 
     def rows():
-        for pk, unit, team in people.iterator(chunk_size=5000):
+        for pk, unit, team in people:
             yield (pk, start, unit, "Team 9999" if rng.random() < 0.33 else team, "Police Constable", True, "bench")
             if rng.random() < 0.33:
                 yield (pk, start + timedelta(days=rng.randrange(30, 365 * YEARS - 30)), unit, team,

@@ -1,7 +1,11 @@
 """The figures as things stood at an instant, counted in SQL from the custody history
 (assignments, device events) and the people's dated history, never from current status fields:
-figures for a past instant do not change when kit moves today. A constant number of queries
-(seven) whatever the size of the force."""
+figures for a past instant do not change when kit moves today. Four queries whatever the size of
+the force: where the history starts, people and the kit they held (one pass over the history), each
+device's status, and the activity over a range."""
+
+# SQL here is put together from model metadata and constants only; every value is a parameter.
+# ruff: noqa: S608
 
 from datetime import datetime
 
@@ -65,7 +69,7 @@ held AS (
   LEFT JOIN stood s ON s.person_id = a.holder_id
   WHERE a.issued_at <= %s AND (a.returned_at IS NULL OR a.returned_at > %s) {unit_condition}
 )
-"""  # noqa: S608
+"""
     return sql
 
 
@@ -95,14 +99,13 @@ def figures_as_of(
         raise FiguresError(
             f"The people's history starts at {local_datetime(start)}: figures for an earlier time would be a guess."
         )
-    ctes = _with(unit=command_unit)
-    params = [as_of, as_of, as_of] + ([command_unit] if command_unit else [])
     scope = f"People in {command_unit} at the time, and the kit they held." if command_unit else ""
+    counts = _held_counts(as_of=as_of, command_unit=command_unit)
     tables = [
-        _by_kind(ctes, params, scope),
-        _by_family(ctes, params, scope),
-        _by_make_and_model(ctes, params, scope),
-        _by_unit_and_team(ctes, params, command_unit=command_unit, scope=scope),
+        _by_kind(counts["kinds"], scope),
+        _by_family(counts["families"], scope),
+        _by_make_and_model(counts["models"], scope),
+        _by_unit_and_team(counts["units"], scope),
         _by_status(as_of),
     ]
     if range_start is not None and range_end is not None:
@@ -117,31 +120,59 @@ def figures_as_of(
     )
 
 
-def _by_kind(ctes: str, params: list, scope: str) -> FigureTable:
-    sql = (
-        ctes + "SELECT kind, COUNT(DISTINCT holder_id), COUNT(*) FROM held GROUP BY kind "  # noqa: S608
-        "UNION ALL SELECT '*', COUNT(DISTINCT holder_id), COUNT(*) FROM held"
-    )
-    found = {kind: (people, devices) for kind, people, devices in _rows(sql, params)}
+WIDTH = 3 + len(KINDS)  # the values of a row of the combined query
+
+
+def _held_counts(*, as_of: datetime, command_unit: str) -> dict[str, list[tuple]]:
+    """Every table about people and the kit they held, in one query (the history is read once):
+    rows of (table, four labels, seven counts), grouped in SQL, in label order."""
+    pad = lambda n: ", ".join(["0"] * n)  # noqa: E731
+    kinds = _kind_sums()
+    unit_condition = "AND COALESCE(command_unit, '') = %s" if command_unit else ""
+    in_post = ", ".join(["0 AS holding", "0 AS devices", *(f"0 AS k{i}" for i in range(len(KINDS)))])
+    parts = [
+        f"SELECT 'kinds', kind, '', '', '', COUNT(DISTINCT holder_id), COUNT(*), {pad(WIDTH - 2)} "
+        "FROM held GROUP BY kind",
+        f"SELECT 'kinds', '*', '', '', '', COUNT(DISTINCT holder_id), COUNT(*), {pad(WIDTH - 2)} FROM held",
+        f"SELECT 'families', family, '', '', '', COUNT(DISTINCT holder_id), {kinds}, COUNT(*), "
+        f"{pad(WIDTH - 2 - len(KINDS))} FROM held GROUP BY family",
+        f"SELECT 'families', '*', '', '', '', COUNT(DISTINCT holder_id), {kinds}, COUNT(*), "
+        f"{pad(WIDTH - 2 - len(KINDS))} FROM held",
+        f"SELECT 'models', make, model_name, kind, family, COUNT(*), {pad(WIDTH - 1)} "
+        "FROM held GROUP BY make, model_name, kind, family",
+        "SELECT 'units', unit, team, '', '', SUM(in_post), SUM(holding), SUM(devices), "
+        + ", ".join(f"SUM(k{i})" for i in range(len(KINDS)))
+        + " FROM (SELECT COALESCE(command_unit, '') AS unit, COALESCE(team, '') AS team, 1 AS in_post, "
+        f"{in_post} FROM stood WHERE is_active = %s {unit_condition} "
+        f"UNION ALL SELECT unit, team, 0, COUNT(DISTINCT holder_id), COUNT(*), {kinds} "
+        "FROM held GROUP BY unit, team) parts GROUP BY unit, team",
+    ]
+    sql = _with(unit=command_unit) + " UNION ALL ".join(parts) + " ORDER BY 1, 2, 3, 4, 5"
+    unit_params = [command_unit] if command_unit else []
+    counts: dict[str, list[tuple]] = {"kinds": [], "families": [], "models": [], "units": []}
+    for key, *labels_and_values in _rows(sql, [as_of, as_of, as_of, *unit_params, True, *unit_params]):
+        labels, values = labels_and_values[:4], [int(v or 0) for v in labels_and_values[4:]]
+        counts[key].append((tuple(labels), values))
+    return counts
+
+
+def _by_kind(rows: list[tuple], scope: str) -> FigureTable:
+    found = {labels[0]: values[:2] for labels, values in rows}
     table = FigureTable(
         key="kinds",
         title="People holding, and devices issued, by kind",
         label_headers=["Kind"],
         columns=["People holding one", "Devices issued"],
-        rows=[((label,), list(found.get(kind, (0, 0)))) for kind, label in KINDS],
+        rows=[((label,), found.get(kind, [0, 0])) for kind, label in KINDS],
         scope=scope or "A person holding two kinds counts once in each; the total counts them once.",
     )
-    add_total_row(table, additive=[False, True], total_values=[found.get("*", (0, 0))[0], 0])
+    add_total_row(table, additive=[False, True], total_values=[found.get("*", [0, 0])[0], 0])
     return table
 
 
-def _by_family(ctes: str, params: list, scope: str) -> FigureTable:
-    sql = (
-        ctes + f"SELECT family, COUNT(DISTINCT holder_id), {_kind_sums()}, COUNT(*) FROM held GROUP BY family "  # noqa: S608
-        f"UNION ALL SELECT '*', COUNT(DISTINCT holder_id), {_kind_sums()}, COUNT(*) FROM held"
-    )
+def _by_family(rows: list[tuple], scope: str) -> FigureTable:
     width = len(KINDS) + 2
-    found = {row[0]: [int(v or 0) for v in row[1:]] for row in _rows(sql, params)}
+    found = {labels[0]: values[:width] for labels, values in rows}
     table = FigureTable(
         key="families",
         title="By operating system family",
@@ -155,11 +186,7 @@ def _by_family(ctes: str, params: list, scope: str) -> FigureTable:
     return table
 
 
-def _by_make_and_model(ctes: str, params: list, scope: str) -> FigureTable:
-    sql = (
-        ctes + "SELECT make, model_name, kind, family, COUNT(*) FROM held "  # noqa: S608
-        "GROUP BY make, model_name, kind, family ORDER BY make, model_name"
-    )
+def _by_make_and_model(rows: list[tuple], scope: str) -> FigureTable:
     kinds, families = dict(KINDS), dict(FAMILIES)
     table = FigureTable(
         key="models",
@@ -167,8 +194,8 @@ def _by_make_and_model(ctes: str, params: list, scope: str) -> FigureTable:
         label_headers=["Make", "Model", "Kind", "Operating system"],
         columns=["Devices issued"],
         rows=[
-            ((make, name, str(kinds.get(kind, kind)), families[family]), [count])
-            for make, name, kind, family, count in _rows(sql, params)
+            ((make, name, str(kinds.get(kind, kind)), families[family]), values[:1])
+            for (make, name, kind, family), values in rows
         ],
         scope=scope,
     )
@@ -176,22 +203,8 @@ def _by_make_and_model(ctes: str, params: list, scope: str) -> FigureTable:
     return table
 
 
-def _by_unit_and_team(ctes: str, params: list, *, command_unit: str, scope: str) -> FigureTable:
-    unit_condition = "AND COALESCE(command_unit, '') = %s" if command_unit else ""
-    sql = (
-        ctes  # noqa: S608
-        + "SELECT unit, team, SUM(in_post), SUM(holding), SUM(devices), "
-        + ", ".join(f"SUM(k{i})" for i in range(len(KINDS)))
-        + " FROM ("  # noqa: S608
-        f"SELECT COALESCE(command_unit, '') AS unit, COALESCE(team, '') AS team, 1 AS in_post, 0 AS holding, "
-        f"0 AS devices, {', '.join(f'0 AS k{i}' for i in range(len(KINDS)))} "
-        f"FROM stood WHERE is_active = %s {unit_condition} "
-        f"UNION ALL SELECT unit, team, 0, COUNT(DISTINCT holder_id), COUNT(*), {_kind_sums()} "
-        "FROM held GROUP BY unit, team"
-        ") parts GROUP BY unit, team ORDER BY unit, team"
-    )
-    rows = _rows(sql, params + [True] + ([command_unit] if command_unit else []))
-    width = 3 + len(KINDS)
+def _by_unit_and_team(rows: list[tuple], scope: str) -> FigureTable:
+    width = WIDTH
     table = FigureTable(
         key="units",
         title="By command unit and team",
@@ -201,8 +214,8 @@ def _by_unit_and_team(ctes: str, params: list, *, command_unit: str, scope: str)
         or "People where they stood at the time; kit held by someone with no record then is 'Not recorded'.",
     )
     by_unit: dict[str, list] = {}
-    for unit, team, *values in rows:
-        by_unit.setdefault(unit, []).append((team, [int(v or 0) for v in values]))
+    for (unit, team, _, _), values in rows:
+        by_unit.setdefault(unit, []).append((team, values))
     unit_rows = []
     for unit, teams in by_unit.items():
         subtotal_row = len(table.rows)
@@ -229,7 +242,7 @@ def _by_status(as_of: datetime) -> FigureTable:
     a device on (device, created_at)); devices with no event yet did not exist then."""
     event, device = DeviceEvent._meta.db_table, Device._meta.db_table
     sql = (
-        "SELECT status, COUNT(*) FROM ("  # noqa: S608
+        "SELECT status, COUNT(*) FROM ("
         f"SELECT (SELECT e.to_status FROM {event} e WHERE e.device_id = d.id AND e.created_at <= %s "
         "ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS status "
         f"FROM {device} d) statuses WHERE status IS NOT NULL GROUP BY status"
@@ -251,7 +264,7 @@ def _activity(range_start: datetime, range_end: datetime) -> FigureTable:
     event = DeviceEvent._meta.db_table
     kinds = [str(kind) for kind, _ in ACTIVITY]
     sql = (
-        f"SELECT kind, COUNT(*) FROM {event} WHERE created_at >= %s AND created_at < %s "  # noqa: S608
+        f"SELECT kind, COUNT(*) FROM {event} WHERE created_at >= %s AND created_at < %s "
         f"AND kind IN ({', '.join(['%s'] * len(kinds))}) GROUP BY kind"
     )
     found = dict(_rows(sql, [range_start, range_end, *kinds]))

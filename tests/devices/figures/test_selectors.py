@@ -143,10 +143,10 @@ def test_a_date_before_the_history_starts_is_refused(history):
 
 
 def test_the_figures_cost_a_constant_number_of_queries(history, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(4):
         figures_as_of(as_of=at(3, 2), range_start=at(1, 1), range_end=at(3, 1))
     for n in range(20):
         device = DeviceFactory(model=DeviceModel.objects.first())
         issued(device, UserFactory(), at(3, 1), actor=history.ann)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(4):
         figures_as_of(as_of=at(3, 2), range_start=at(1, 1), range_end=at(3, 1))
