@@ -85,3 +85,17 @@ def test_the_data_migration_starts_everyones_history_from_todays_values():
     migration.start_history_from_today(apps, None)
     for person in people:
         assert _rows(person) == [(person.command_unit, person.team, person.rank_or_grade, person.is_active, "start")]
+
+
+def test_the_hr_api_writes_history_when_a_person_moves_team(portal_admin):
+    from rest_framework.test import APIClient
+
+    from api.services import api_token_create
+
+    person = UserFactory(payroll_number="PC2001", command_unit="North", team="Response A")
+    _token, raw = api_token_create(actor=portal_admin, name="HR feed", scope="hr", service_account_id="SVCHR")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    batch = {"people": [{"payroll_number": "PC2001", "team": "Neighbourhood 3"}]}
+    assert api.post("/api/v1/hr/people/", batch, format="json").status_code == 200
+    assert [row[:2] for row in _rows(person)] == [("North", "Neighbourhood 3")]
