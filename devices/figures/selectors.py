@@ -238,14 +238,14 @@ def _by_unit_and_team(rows: list[tuple], scope: str) -> FigureTable:
 
 
 def _by_status(as_of: datetime) -> FigureTable:
-    """Each device's status as its latest event at or before the instant left it (one index probe
-    a device on (device, created_at)); devices with no event yet did not exist then."""
-    event, device = DeviceEvent._meta.db_table, Device._meta.db_table
+    """Each device's status as its latest event at or before the instant left it (a window over
+    the events up to then, on the (device, created_at) index); a device with no event yet did not
+    exist then."""
+    event = DeviceEvent._meta.db_table
     sql = (
-        "SELECT status, COUNT(*) FROM ("
-        f"SELECT (SELECT e.to_status FROM {event} e WHERE e.device_id = d.id AND e.created_at <= %s "
-        "ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS status "
-        f"FROM {device} d) statuses WHERE status IS NOT NULL GROUP BY status"
+        "SELECT to_status, COUNT(*) FROM ("
+        "SELECT e.to_status, ROW_NUMBER() OVER (PARTITION BY e.device_id ORDER BY e.created_at DESC, e.id DESC) AS rn "
+        f"FROM {event} e WHERE e.created_at <= %s) latest WHERE rn = 1 GROUP BY to_status"
     )
     found = dict(_rows(sql, [as_of]))
     table = FigureTable(
@@ -298,7 +298,5 @@ def answer_figures(
 
 def command_units() -> list[str]:
     """Every command unit in the people's history (the page's choice of unit)."""
-    return sorted(
-        unit
-        for unit in PersonHistory.objects.exclude(command_unit="").values_list("command_unit", flat=True).distinct()
-    )
+    units = PersonHistory.objects.exclude(command_unit="").order_by("command_unit").values_list("command_unit")
+    return list(units.distinct().values_list("command_unit", flat=True))

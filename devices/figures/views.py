@@ -78,7 +78,7 @@ class FiguresView(RoleRequiredMixin, TemplateView):
             figures=figures,
             tables=shown_figures(figures) if figures is not None else [],
             threshold=threshold(),
-            history_start=history_start(),
+            history_start=figures.history_start if figures is not None else history_start(),
         )
         return self.render_to_response(context, status=status)
 
