@@ -6,6 +6,7 @@ import random
 import time
 from datetime import timedelta
 
+from django.db import connection
 from django.utils import timezone
 
 from bench.copy import copy_rows
@@ -36,6 +37,8 @@ def seed_person_history(log=print) -> int:
 
     fields = ["person_id", "valid_from", "command_unit", "team", "rank_or_grade", "is_active", "source"]
     n = copy_rows(PersonHistory, fields, rows())
+    with connection.cursor() as cursor:
+        cursor.execute(f'ANALYZE "{PersonHistory._meta.db_table}"')
     log(f"  person history {n} rows in {time.monotonic() - started:.1f} s")
     return n
 
