@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from devices.figures.selectors import command_units
-from portal.localtime import wall_time
+from portal.localtime import offset_text, wall_time
 
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9./\- ]{2,49}$")
 
@@ -34,6 +34,16 @@ class FiguresForm(forms.Form):
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}),
         help_text="UK time on that date. Leave it empty for the end of the day.",
+    )
+    as_of_offset = forms.ChoiceField(
+        label="In the hour the clocks go back, which one (optional)",
+        required=False,
+        choices=[
+            ("", "Not needed"),
+            ("+01:00", "The first, British Summer Time (+01:00)"),
+            ("+00:00", "The second, Greenwich Mean Time (+00:00)"),
+        ],
+        help_text="Only for a time on the last Sunday of October between 01:00 and 02:00, which happens twice.",
     )
     command_unit = forms.ChoiceField(label="Command unit", required=False)
     activity_from = forms.DateField(
@@ -67,12 +77,16 @@ class FiguresForm(forms.Form):
                 if moment.is_missing:
                     self.add_error("as_of_time", "The clocks went forward then: that time did not happen in the UK.")
                 elif moment.is_ambiguous:
-                    self.add_error(
-                        "as_of_time",
-                        "The clocks went back then: that time happened twice. Choose a time outside that hour.",
-                    )
+                    chosen = [i for i in moment.instants if offset_text(i) == data.get("as_of_offset")]
+                    if chosen:
+                        data["as_of"] = chosen[0].astimezone(datetime.UTC)
+                    else:
+                        self.add_error(
+                            "as_of_offset",
+                            "The clocks went back then: that time happened twice. Choose which one.",
+                        )
                 else:
-                    data["as_of"] = moment.instants[0]
+                    data["as_of"] = moment.instants[0].astimezone(datetime.UTC)
             if data.get("as_of") and data["as_of"] > timezone.now():
                 self.add_error("as_of_date", "Figures are given for a time that has passed, not the future.")
                 data.pop("as_of")

@@ -154,3 +154,14 @@ def test_supervisors_tech_bar_staff_and_officers_get_403(client_as, role, estate
         client.post(reverse("devices:figures_disclosure_create"), {**ASKED, "reference": "X.FOI.1"}).status_code == 403
     )
     assert FigureDisclosure.objects.count() == 0
+
+
+def test_a_time_in_the_hour_the_clocks_repeat_asks_which_one_and_takes_the_answer(client, data_office, estate):
+    estate.move_to(at(11, 1))
+    client.force_login(data_office)
+    asked = {**ASKED, "as_of_date": "2026-10-25", "as_of_time": "01:30"}
+    response = client.get(reverse("devices:figures"), asked)
+    assert response.status_code == 400 and "happened twice" in response.content.decode()
+    response = client.get(reverse("devices:figures"), {**asked, "as_of_offset": "+00:00"})
+    assert response.status_code == 200
+    assert response.context["figures"].as_of == at(10, 25, 1, 30)
