@@ -41,6 +41,7 @@ def run(*, scale: float, repeat: int, out: str) -> str:
         # memory=False: a second run under tracemalloc would take over 10 minutes at full scale.
         exports = _optional("bench.exports", "measure_exports", memory=False)
         timers = _optional("bench.timers", "measure_timers", n=max(20, int(10_000 * scale)))
+        figures = _optional("bench.figures", "measure_figures", repeat=repeat)
     from bench.http import measure_http
 
     print("measuring over HTTP (gunicorn, wrk) ...")
@@ -50,6 +51,7 @@ def run(*, scale: float, repeat: int, out: str) -> str:
     text += report_flows(counter=counter, imported=imported, exports=exports, timers=timers)
     text += report_http(http)
     text += kept_growth(out)
+    text += figures or ""
     with open(out, "w") as f:
         f.write(text)
     print(text)

@@ -30,3 +30,4 @@ navigation.register(
 navigation.register(
     label="Leavers", url_name="devices:leaver_list", allowed=device_permissions.can_view_leaver_list, order=120
 )
+navigation.register(label="Figures", url_name="devices:figures", allowed=device_permissions.can_view_figures, order=125)

@@ -162,3 +162,10 @@ def can_act_on_device(user) -> bool:
     """The actions on a device's page (its holder at the counter, its label, a transfer, repair,
     found): Tech Bar staff and Portal admins. The Data Office reads the page, nothing more."""
     return _signed_in(user) and is_tech_bar(user)
+
+
+# --- Figures and the disclosure log --------------------------------------------------------------
+def can_view_figures(user) -> bool:
+    """Figures as of any date and the Freedom of Information disclosure log: the Data Office and
+    Portal admins (not supervisors, not Tech Bar staff). Reads only the roles already loaded."""
+    return _signed_in(user) and (is_data_office(user) or is_portal_admin(user))

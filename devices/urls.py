@@ -5,6 +5,7 @@ the conditions-of-use gate)."""
 from django.urls import include, path
 
 from devices.core import urls as core_urls
+from devices.figures import urls as figures_urls
 from devices.leavers import urls as leaver_urls
 from devices.losses import urls as loss_urls
 from devices.requests import urls as request_urls
@@ -16,4 +17,5 @@ urlpatterns = [
     path("", include(request_urls)),
     path("", include(loss_urls)),
     path("", include(core_urls)),
+    path("", include(figures_urls)),
 ]

@@ -206,5 +206,6 @@ def chained_models():
             "devices.CounterLine",
             "incidents.IncidentEvent",
             "portal.SecurityEvent",
+            "devices.FigureDisclosure",
         )
     ]

@@ -140,6 +140,35 @@ class User(AbstractBaseUser, PermissionsMixin):
         return reverse("admin:portal_user_change", args=[self.pk])
 
 
+class PersonHistory(models.Model):
+    """Where a person stood from an instant on (command unit, team, rank, active), as the HR feed,
+    the HR API and the admin set it: the figures count people where they stood on a past date. One
+    row per change, written by `portal.services.person_update`; rows are never changed."""
+
+    TRACKED = ("command_unit", "team", "rank_or_grade", "is_active")
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="history")
+    valid_from = models.DateTimeField(default=timezone.now)
+    command_unit = models.CharField(max_length=100, blank=True)
+    team = models.CharField(max_length=100, blank=True)
+    rank_or_grade = models.CharField(max_length=100, blank=True)
+    is_active = models.BooleanField(default=True)
+    source = models.CharField(max_length=20, help_text="What wrote it: admin, hr_import, leavers, start.")
+
+    class Meta:
+        ordering = ["person", "-valid_from", "-pk"]
+        verbose_name_plural = "person history"
+        indexes = [models.Index(fields=["person", "valid_from"], name="portal_personhist_person_from")]
+
+    def __str__(self):
+        return f"{self.person_id} from {local_datetime(self.valid_from)}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError("A person's history is never changed: a change is a new row.")
+        super().save(*args, **kwargs)
+
+
 class Notification(models.Model):
     """A message to one person, shown in the portal and sent by email (see services.notify)."""
 

@@ -15,7 +15,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from portal import outbox
-from portal.models import Notification, OutboundEmail, SecurityEvent, User
+from portal.models import Notification, OutboundEmail, PersonHistory, SecurityEvent, User
 from portal.net import client_ip
 
 logger = logging.getLogger(__name__)
@@ -76,7 +76,24 @@ def person_update(
                 source=source,
                 reason=reason,
             )
+        person_history_record(person=person, source=source)
     return person
+
+
+def person_history_record(*, person: User, source: str) -> PersonHistory | None:
+    """A new row of the person's dated history when their command unit, team, rank or active
+    status differs from the latest row (or they have none yet); nothing otherwise. Called in the
+    transaction that saved them."""
+    latest = (
+        PersonHistory.objects.filter(person=person)
+        .order_by("-valid_from", "-pk")
+        .values(*PersonHistory.TRACKED)
+        .first()
+    )
+    now = {name: getattr(person, name) for name in PersonHistory.TRACKED}
+    if latest == now:
+        return None
+    return PersonHistory.objects.create(person=person, valid_from=timezone.now(), source=source[:20], **now)
 
 
 def user_agent(request) -> str:

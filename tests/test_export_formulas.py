@@ -96,6 +96,17 @@ def _activity(get):
     return reverse("devices:activity"), get("data_office")
 
 
+def _figures_log(get):
+    from devices.models import FigureDisclosure
+
+    for value in HOSTILE:
+        FigureDisclosure.objects.create(
+            reference=value, as_of=timezone.now(), threshold=5, produced_by=get("data_office"), figures="[]",
+            csv_sha256="0" * 64,
+        )  # fmt: skip
+    return reverse("devices:figures_log"), get("data_office")
+
+
 # Every list page with an export (FilteredTableView), by URL name: what puts HOSTILE into it.
 LIST_EXPORTS = {
     "devices:device_list": _devices,
@@ -104,6 +115,7 @@ LIST_EXPORTS = {
     "devices:kit_gaps": _kit_gaps,
     "devices:leaver_list": _leavers,
     "incidents:incident_queue": _incidents,
+    "devices:figures_log": _figures_log,
 }
 # Every admin with an export (django-import-export), by model label: tested below.
 ADMIN_EXPORTS = {"portal.user"}
@@ -115,6 +127,8 @@ EXPORT_WRITERS = {
     "portal/admin.py": "UserAdmin's export uses PersonResource (SafeExportResource)",
     "portal/dashboards/views.py": "a panel's CSV writes every cell through export_cell",
     "devices/demo.py": "not an export: writes a demo MDM file to import",
+    "devices/figures/render.py": "an answer's rows: every cell through export_cell (its CSV and XLSX)",
+    "devices/figures/views.py": "serves render.py's rows, already neutralised",
 }
 
 

@@ -81,6 +81,8 @@ ROLE_GATED = [
     ("devices:request_release", matrix._officers_ready_request),
     ("api:device_detail", matrix._officers_phone_tag),  # a person's session never reaches the API
     ("admin:portal_user_sessions", lambda get: {"pk": get("officer").pk}),
+    ("devices:figures_disclosure", matrix._a_disclosure),  # the disclosure log: Data Office, Portal admins
+    ("devices:figures_disclosure_print", matrix._a_disclosure),
     ("admin:policy_policyversion_preview", lambda get: {"pk": matrix._policy_in_force(get).pk}),
     ("admin:devices_counter_person", matrix._officers_payroll),
     ("admin:devices_counter_report_loss", matrix._officers_payroll_and_phone),

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tests.conftest import ROLE_FIXTURES
 
@@ -249,6 +250,21 @@ def _officers_leaver_counter_line(get) -> dict:
     return {"payroll": get("officer").payroll_number, "line_pk": kwargs["line_pk"]}
 
 
+def _a_disclosure(get) -> dict:
+    """An answer in the disclosure log, given by the Data Office."""
+    from devices.models import FigureDisclosure
+
+    disclosure = FigureDisclosure.objects.create(
+        reference="01.FOI.23.029741",
+        as_of=timezone.now(),
+        threshold=5,
+        produced_by=get("data_office"),
+        figures="[]",
+        csv_sha256="0" * 64,
+    )
+    return {"pk": disclosure.pk}
+
+
 def _team_members_payroll(get) -> dict:
     officer = get("officer")
     officer.supervisor = get("supervisor")
@@ -455,6 +471,12 @@ ROUTES = [
     # whoever finds an open request may cancel it
     ("devices:request_cancel", _officers_request, {**ALL_SIGNED_IN, "data_office": 404}),
     ("devices:kit_gaps", None, only("supervisor", "tech_bar_staff", "data_office", "portal_admin")),
+    # --- figures and the disclosure log: the Data Office and Portal admins ---
+    ("devices:figures", None, only("data_office", "portal_admin")),
+    ("devices:figures_log", None, only("data_office", "portal_admin")),
+    ("devices:figures_disclosure_create", None, only("data_office", "portal_admin", status=405)),
+    ("devices:figures_disclosure", _a_disclosure, only("data_office", "portal_admin")),
+    ("devices:figures_disclosure_print", _a_disclosure, only("data_office", "portal_admin")),
 ]
 # An export's page and download are their requester's own: tested in tests/devices/core/test_device_exports.py.
 NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read", "portal:export_job", "portal:export_download"}

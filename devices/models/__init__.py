@@ -9,12 +9,14 @@
 - stock: stock levels, transfers between Tech Bars, stocktakes
 - import_job: large MDM imports run by a worker
 - leavers: leaver cases, their lines, steps and timeline; property kinds; command unit leads
+- figures: the disclosure log of figures given under Freedom of Information
 - requests: kit entitlements (standard kit per role), device requests and their ladder steps
 """
 
 from devices.core.models.catalogue import DeviceModel, TechBar, TechBarOpeningHours
 from devices.core.models.device import Assignment, Device, DeviceEvent
 from devices.counter.models import CounterLine, CounterVisit
+from devices.figures.models import FigureDisclosure
 from devices.imports.models import DeviceImportJob
 from devices.leavers.models import CommandUnitLead, LeaverCase, LeaverEvent, LeaverLine, LeaverPropertyKind, LeaverStep
 from devices.losses.models import DeviceLoss, RemoteAction
@@ -35,6 +37,7 @@ __all__ = [
     "DeviceRequest",
     "DeviceRequestStep",
     "DeviceTriage",
+    "FigureDisclosure",
     "KitEntitlement",
     "LeaverCase",
     "LeaverEvent",

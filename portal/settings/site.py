@@ -32,6 +32,8 @@ INCIDENT_ATTACHMENTS_PER_INCIDENT = env.int("INCIDENT_ATTACHMENTS_PER_INCIDENT",
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # The full report's autosave: at most one save per this many seconds per person (0: no limit).
 INCIDENT_AUTOSAVE_MIN_SECONDS = env.int("INCIDENT_AUTOSAVE_MIN_SECONDS", default=5)
+# Figures for Freedom of Information answers: a count from 1 to this less one shows as "fewer than N".
+FIGURES_DISCLOSURE_THRESHOLD = env.int("FIGURES_DISCLOSURE_THRESHOLD", default=5)
 
 # --- Email ---------------------------------------------------------------------------------
 # One URL chooses the backend and its server (README, settings table): smtp://user:password@host:587/?tls=True,

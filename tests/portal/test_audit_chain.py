@@ -166,6 +166,7 @@ def test_the_chained_tables_are_the_ones_the_design_names():
         "devices_counterline",
         "incidents_incidentevent",
         "portal_securityevent",
+        "devices_figuredisclosure",
     }
 
 

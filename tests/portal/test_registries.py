@@ -20,6 +20,7 @@ def test_the_navigation_is_in_its_order():
         "devices:request_tech_bar",
         "devices:kit_gaps",
         "devices:leaver_list",
+        "devices:figures",
         "policy:my_policies",
         "policy:compliance_index",
         "portal:dashboards",
@@ -67,6 +68,7 @@ def test_seed_demo_steps_are_in_their_order():
         "policy.demo.seed_demo_force",
         "incidents.demo.seed_demo_force",
         "devices.demo.seed_dashboards",
+        "devices.figures.demo.seed_figures_history",
     ]
     orders = [order for order, _ in demo.seeders()]
     assert orders[0] < demo.PEOPLE_ORDER < orders[1]  # the catalogue before the people, the kit after

@@ -248,6 +248,21 @@ FORMS = [
     ),
     FormEndpoint("devices:request_release", "tech_bar_staff", matrix._officers_ready_request),
     FormEndpoint("devices:request_cancel", "officer", matrix._officers_request),
+    # an answer to an FOI request saved in the disclosure log
+    FormEndpoint(
+        "devices:figures_disclosure_create",
+        "data_office",
+        shown_at="devices:figures",
+        extra_fields=lambda get, kwargs: {
+            "as_of_date": ["2026-06-01", "2023-04-08"],
+            "as_of_time": ["", "01:30"],
+            "command_unit": [""],
+            "activity_from": ["", "2026-05-01"],
+            "activity_to": ["", "2026-05-31"],
+            "withhold_models_reason": ["", "Section 31."],
+            "reference": ["01.FOI.23.029741"],
+        },
+    ),
     # the admin's person form and a person's sessions
     FormEndpoint("admin:portal_user_change", "portal_admin", _officer_pk),
     FormEndpoint("admin:portal_user_sessions", "portal_admin", _officer_for_sessions),

@@ -177,6 +177,8 @@ class DeviceEvent(ChainedRecord):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # A device's status at a past instant is its latest event then (devices.figures).
+        indexes = [models.Index(fields=["device", "created_at"], name="devices_event_device_time")]
 
     def save(self, *args, **kwargs):
         if self._state.adding:  # before the row is sealed into its chain

@@ -12,6 +12,7 @@ from devices.leavers.models import LeaverCase, LeaverEvent
 from devices.leavers.services.common import LeaverError, LeaverNotAllowed, event
 from portal.models import User
 from portal.permissions import is_portal_admin
+from portal.services import person_history_record
 
 
 def _latest_case(person: User) -> LeaverCase | None:
@@ -22,6 +23,7 @@ def _deactivate(person: User, case: LeaverCase | None, *, actor: User | None, no
     with set_actor(actor) if actor is not None else nullcontext():
         person.is_active = False
         person.save(update_fields=["is_active"])
+        person_history_record(person=person, source="leavers")
     if case is not None:
         if case.deactivated_at is None:
             case.deactivated_at = timezone.now()
@@ -107,6 +109,7 @@ def leaver_person_reactivate(*, person: User, actor: User, reason: str) -> User:
         fields.append("leaving_date")
     with set_actor(actor):
         person.save(update_fields=fields)
+    person_history_record(person=person, source="leavers")
     case = _latest_case(person)
     if case is not None:
         event(case, LeaverEvent.Kind.REACTIVATED, actor, f"Reactivated: {reason}")
