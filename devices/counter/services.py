@@ -124,6 +124,11 @@ def leaver_refusal(*, person: User, basket: CounterBasket) -> str:
     return ""
 
 
+def has_open_leaver_case(person: User) -> bool:
+    """A device this person brings back comes back as a leaver's (the counter's scan reason)."""
+    return LeaverCase.objects.filter(person=person, status=LeaverCase.Status.OPEN).exists()
+
+
 def hand_over_refusal(*, person: User, basket: CounterBasket, device: Device) -> tuple[str, Device | None]:
     """Why `device` may not join the basket's "handing over" (said at the scan, checked again at
     confirm), with the device still held that stands in the way for FAQ 7; ('', None) when it may."""

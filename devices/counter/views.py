@@ -140,6 +140,9 @@ def counter_person(request, payroll):
     person = selectors.person_by_payroll_number(payroll_number=payroll)
     if person is None:
         raise Http404("Nobody has this payroll or warrant number.")
+    scan = CounterScanForm(request.POST if request.method == "POST" else None)  # unbound: never valid
+    if request.headers.get("X-Counter-Fragment") == "1" and scan.is_valid() and not scan.confirming:
+        return _scan_fragment(request, person=person, tech_bar=tech_bar, code=scan.cleaned_data["code"])
     status = 200
     errors: list[str] = []
     last_scan = faq_device = None
@@ -149,7 +152,6 @@ def counter_person(request, payroll):
     as_leaver = panels_context.get("leaver_case") is not None
     to_accept = _policy_to_accept(person)
     scan_list = _scan_list(request.POST if request.method == "POST" else request.GET, person=person, tech_bar=tech_bar)
-    scan = CounterScanForm(request.POST if request.method == "POST" else None)  # unbound: never valid
     if scan.is_valid() and scan.confirming:
         visit, errors = _confirm(request, person=person, tech_bar=tech_bar, scan_list=scan_list, to_accept=to_accept)
         if visit is not None:
@@ -186,9 +188,35 @@ def counter_person(request, payroll):
         faq_device=faq_device,
         **panels_context,
     )
-    fragment = request.headers.get("X-Counter-Fragment") == "1"
-    template = "admin/devices/counter/_basket.html" if fragment else "admin/devices/counter/person.html"
-    return TemplateResponse(request, template, context, status=status)
+    return TemplateResponse(request, "admin/devices/counter/person.html", context, status=status)
+
+
+def _scan_fragment(request, *, person, tech_bar, code: str):
+    """One scan (or a line removed) sent by static/js/counter.js: the same scan list and rules as
+    the full post, answered with the lists alone (admin/devices/counter/_basket.html), placing the
+    device in its column or refusing it (400, or 404 for a code no device has). None of the page
+    around the lists is read again: who the person is, what they hold, the leaver's case."""
+    scan_list = _scan_list(request.POST, person=person, tech_bar=tech_bar)
+    status, last_scan = 200, None
+    if code:
+        reason = Assignment.ReturnReason.LEAVER if counter_services.has_open_leaver_case(person) else ""
+        last_scan = scan_list.scan(code, reason=reason)
+        if last_scan.placement == last_scan.REFUSED:
+            status = 400 if last_scan.device is not None else 404
+    to_accept = _policy_to_accept(person)
+    context = {
+        "person": person,
+        "basket": scan_list,
+        "last_scan": last_scan,
+        "errors": [],
+        "faq_device": scan_list.faq_device if status != 200 else None,
+        "leaving_status": _leaving_status(person),
+        "may_hand_over": not services.holder_refusal(person),
+        "to_accept": to_accept,
+        "shown": [(v, shown_version_token(user=person, version=v)) for v in to_accept],
+        "reasons": TAKE_BACK_REASONS,
+    }
+    return TemplateResponse(request, "admin/devices/counter/_basket.html", context, status=status)
 
 
 def _confirm(request, *, person, tech_bar, scan_list: counter_services.CounterScanList, to_accept):
