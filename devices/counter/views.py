@@ -199,7 +199,7 @@ def _scan_fragment(request, *, person, tech_bar, code: str):
     scan_list = _scan_list(request.POST, person=person, tech_bar=tech_bar)
     status, last_scan = 200, None
     if code:
-        reason = Assignment.ReturnReason.LEAVER if counter_services.has_open_leaver_case(person) else ""
+        reason = Assignment.ReturnReason.LEAVER if scan_list.facts.leaver_case is not None else ""
         last_scan = scan_list.scan(code, reason=reason)
         if last_scan.placement == last_scan.REFUSED:
             status = 400 if last_scan.device is not None else 404
