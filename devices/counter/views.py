@@ -195,7 +195,8 @@ def _scan_fragment(request, *, person, tech_bar, code: str):
     """One scan (or a line removed) sent by static/js/counter.js: the same scan list and rules as
     the full post, answered with the lists alone (admin/devices/counter/_basket.html), placing the
     device in its column or refusing it (400, or 404 for a code no device has). None of the page
-    around the lists is read again: who the person is, what they hold, the leaver's case."""
+    around the lists is read again: who the person is, what they hold, the leaver's case, the
+    conditions of use to accept and the confirm section that shows them."""
     scan_list = _scan_list(request.POST, person=person, tech_bar=tech_bar)
     status, last_scan = 200, None
     if code:
@@ -203,8 +204,8 @@ def _scan_fragment(request, *, person, tech_bar, code: str):
         last_scan = scan_list.scan(code, reason=reason)
         if last_scan.placement == last_scan.REFUSED:
             status = 400 if last_scan.device is not None else 404
-    to_accept = _policy_to_accept(person)
     context = {
+        "scan_only": True,  # the confirm section (the conditions to accept, the tick) stays as the page has it
         "person": person,
         "basket": scan_list,
         "last_scan": last_scan,
@@ -212,8 +213,6 @@ def _scan_fragment(request, *, person, tech_bar, code: str):
         "faq_device": scan_list.faq_device if status != 200 else None,
         "leaving_status": _leaving_status(person),
         "may_hand_over": not services.holder_refusal(person),
-        "to_accept": to_accept,
-        "shown": [(v, shown_version_token(user=person, version=v)) for v in to_accept],
         "reasons": TAKE_BACK_REASONS,
     }
     return TemplateResponse(request, "admin/devices/counter/_basket.html", context, status=status)

@@ -97,6 +97,17 @@
       var twin = fresh.querySelector('[name="' + CSS.escape(el.name) + '"]');
       if (twin) twin.value = el.value;
     });
+    // A scan's answer holds the lists alone: the confirm section (the conditions of use shown, the
+    // tick) moves across as it is, unticked, since the list it confirms has changed.
+    var confirm = basket.querySelector(".counter-confirm");
+    if (confirm && !fresh.querySelector(".counter-confirm")) {
+      var tick = confirm.querySelector("input[name=confirmed]");
+      if (tick) tick.checked = false;
+      if (fresh.querySelector("input[name=give]")) {
+        confirm.querySelectorAll("details.counter-policy").forEach(function (d) { d.open = true; });
+      }
+      fresh.appendChild(confirm);
+    }
     basket.replaceWith(fresh);
     if (activeName) {
       var again = fresh.querySelector('[name="' + CSS.escape(activeName) + '"]');
