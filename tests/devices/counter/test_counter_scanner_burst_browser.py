@@ -148,3 +148,48 @@ def test_scans_typed_while_the_server_is_slow_queue_in_order(
     given = page.locator('#counter-form input[type=hidden][name="give"]').evaluate_all("i => i.map(x => x.value)")
     assert given == codes
     assert page.get_by_label(SCAN_FIELD).input_value() == ""
+
+
+def test_the_conditions_shown_stay_across_scans_and_are_accepted_at_confirm(
+    page, live_server, tech_bar_staff, officer, bar, make_device
+):
+    """A scan's answer holds the lists alone: the conditions of use shown when the page opened stay
+    (opened once something is handed over), the tick is cleared when the list changes, and the
+    confirm records the acceptance of the version shown."""
+    from policy.models import Acknowledgement
+    from tests.policy.factories import accept, published_version
+
+    version = published_version()
+    accept(tech_bar_staff, version)  # the staff member has; the person at the counter has not
+    phone = make_device()
+    accessory = make_device(model=DeviceModelFactory(kind=DeviceModel.Kind.OTHER))
+    start_counter(page, live_server, tech_bar_staff, bar, officer)
+    page.evaluate("window.kitbagSamePage = true")
+    summary = f"{version.policy.name}, version {version.number}: the text to show them"
+    assert page.locator("details.counter-policy").evaluate("d => d.open") is False
+
+    page.keyboard.type(phone.asset_tag, delay=5)
+    page.keyboard.press("Enter")
+    page.locator("#counter-last-scan", has_text=f"Handing over {phone.asset_tag}").wait_for()
+    assert page.locator("details.counter-policy").evaluate("d => d.open") is True
+    assert page.get_by_text(summary).is_visible()
+    tick = page.get_by_label(f"{officer.get_full_name()} confirms what is listed above", exact=False)
+    tick.check()
+
+    page.get_by_label(SCAN_FIELD).focus()
+    page.keyboard.type(accessory.asset_tag, delay=5)
+    page.keyboard.press("Enter")
+    page.locator("#counter-last-scan", has_text=f"Handing over {accessory.asset_tag}").wait_for()
+    assert not tick.is_checked()  # the list changed: the person confirms the new one
+    assert page.evaluate("window.kitbagSamePage === true")
+    assert_accessible(page)
+
+    tick.check()
+    page.get_by_role("button", name="Confirm and print receipt").click()
+    page.wait_for_url("**/receipt/")
+    acceptance = Acknowledgement.objects.get(user=officer, version=version)
+    assert acceptance.witnessed_by == tech_bar_staff
+    visit = CounterVisit.objects.get(person=officer)
+    assert sorted(visit.lines.values_list("device__asset_tag", flat=True)) == sorted(
+        [phone.asset_tag, accessory.asset_tag]
+    )
