@@ -38,8 +38,8 @@ def measure_scans(*, repeat: int = 30, log=print) -> dict:
     rows = {}
     for name, data in (
         ("each scan: the first of a visit", {"code": first}),
-        # The seed's Tech Bar stocks one kind: a second of it is refused (FAQ 7, one of a kind at a time).
-        ("each scan: the second, refused by the rules", {"give": [first], "code": second}),
+        # Placed, or refused when the Tech Bar stocks one kind (FAQ 7: one of a kind at a time).
+        ("each scan: the second, one on the list", {"give": [first], "code": second}),
         ("each scan: refused (no such device)", {"give": [first], "code": "BN-NOWHERE"}),
     ):
 
