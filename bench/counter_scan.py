@@ -1,7 +1,6 @@
 """Each scan at the counter as its script sends it (X-Counter-Fragment: the lists alone, placing
-the device or refusing it): server time through the test client, on the first scan of a visit and
-on a second refused by the rules with one on the list (checked again at every scan), and on an
-unknown code."""
+the device or refusing it): server time through the test client, on the first scan of a visit, on
+a second with one already on the list (checked again at every scan), and on an unknown code."""
 
 from django.urls import reverse
 
