@@ -35,6 +35,7 @@ def run(*, scale: float, repeat: int, out: str) -> str:
         pages = measure_pages(repeat=repeat)
         print("measuring the counter ...")
         counter = measure_counter(rounds=repeat)
+        scans = _optional("bench.counter_scan", "measure_scans", repeat=repeat)
         print("measuring the MDM import ...")
         imported = measure_import(rows=max(100, int(40_000 * scale)))
         # Other helpers' modules: measured when present in this checkout.
@@ -49,6 +50,8 @@ def run(*, scale: float, repeat: int, out: str) -> str:
     http = measure_http(seconds=seconds, users=max(50, int(15_000 * scale))) if seconds > 0 else {}
     text = report(scale=scale, repeat=repeat, seed=seed, pages=pages)
     text += report_flows(counter=counter, imported=imported, exports=exports, timers=timers)
+    if scans:
+        text += importlib.import_module("bench.counter_scan").report_scans(scans)
     text += report_http(http)
     text += kept_growth(out)
     text += figures or ""

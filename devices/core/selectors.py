@@ -227,15 +227,16 @@ class Scan:
     found_after_loss: bool = False
 
 
-def scan_classify(*, code: str, person: User, tech_bar) -> Scan:
+def scan_classify(*, code: str, person: User, tech_bar, known=None) -> Scan:
     """Holds it: taking back. In stock here: handing over. Anything else: refused, saying why and
-    where it is. A device this person reported lost or stolen that turns up: taking back, as found."""
+    where it is. A device this person reported lost or stolen that turns up: taking back, as found.
+    `known` (devices.counter.selectors.ScanFacts): what a batch of codes reads, read once for all."""
     code = (code or "").strip()
     if not code:
         return Scan(code, Scan.REFUSED, "Scan or type an asset tag, IMEI or serial number.")
     if unreadable_code(code):
         return Scan(code, Scan.REFUSED, "That code holds characters no scanner sends: scan it again.")
-    device = device_by_code(code=code)
+    device = known.device(code) if known else device_by_code(code=code)
     if device is None:
         if looks_like_imei(code) and not imei_check_digit_ok(code):
             return Scan(code, Scan.REFUSED, f"{code} is not a valid IMEI: its check digit is wrong. Scan it again.")
@@ -243,7 +244,7 @@ def scan_classify(*, code: str, person: User, tech_bar) -> Scan:
     if device.imei == code and not imei_check_digit_ok(code):
         return Scan(code, Scan.REFUSED, f"{code} is not a valid IMEI: its check digit is wrong. Scan the asset tag.")
     status = device.status
-    latest = Assignment.objects.filter(device=device).select_related("holder").order_by("-issued_at", "-pk").first()
+    latest = known.latest(device) if known else latest_assignment_of(device)
     held_by_person = latest is not None and latest.holder_id == person.pk
     if status == Device.Status.ISSUED:
         if held_by_person and latest.returned_at is None:
@@ -273,8 +274,7 @@ def scan_classify(*, code: str, person: User, tech_bar) -> Scan:
             message = f"{device.asset_tag} is a {device.model}, a retired model: it is not issued."
             return Scan(code, Scan.REFUSED, message, device)
         # Kept for someone's request: said at the scan (the issue service refuses it too).
-        reserved = DeviceRequest.objects.filter(reserved_device=device).exclude(requester=person)
-        reserved = reserved.select_related("requester").first()
+        reserved = known.reserved(device) if known else reservation_for_other(device, person=person)
         if reserved is not None:
             message = (
                 f"{device.asset_tag} is reserved for {reserved.requester} (request {reserved.pk}): "
@@ -295,6 +295,20 @@ def scan_classify(*, code: str, person: User, tech_bar) -> Scan:
     certificate = f" (disposal certificate {reference})" if reference else ""
     message = f"{device.asset_tag} has been disposed of{certificate}: it is never reissued."
     return Scan(code, Scan.REFUSED, message, device)
+
+
+def latest_assignment_of(device: Device) -> Assignment | None:
+    return Assignment.objects.filter(device=device).select_related("holder").order_by("-issued_at", "-pk").first()
+
+
+def reservation_for_other(device: Device, *, person: User) -> DeviceRequest | None:
+    """The request someone else has this device kept for, if any."""
+    return (
+        DeviceRequest.objects.filter(reserved_device=device)
+        .exclude(requester=person)
+        .select_related("requester")
+        .first()
+    )
 
 
 def _stocktake_loss_of(device: Device) -> StocktakeMissing | None:

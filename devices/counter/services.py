@@ -17,7 +17,7 @@ from devices.core.services.common import DeviceError, HolderNotEligible, holder_
 from devices.core.services.custody import device_issue, device_return
 from devices.counter.models import CounterLine, CounterVisit
 from devices.counter.receipts import counter_receipt_email_queue
-from devices.leavers.models import LeaverCase
+from devices.counter.selectors import HandOverFacts, ScanFacts
 from policy import selectors as policy_selectors
 from policy import services as policy_services
 from policy.models import PolicyVersion
@@ -67,15 +67,21 @@ def faq_refusal(*, person: User, basket: CounterBasket) -> str:
     return faq_conflict(person=person, basket=basket)[0]
 
 
-def faq_conflict(*, person: User, basket: CounterBasket) -> tuple[str, Device | None]:
+def faq_conflict(
+    *, person: User, basket: CounterBasket, held: list[Assignment] | None = None
+) -> tuple[str, Device | None]:
     """`faq_refusal` with the device still held that stands in the way, if one does (the counter
-    offers to report it lost or stolen): ('', None) when the basket keeps the rule."""
+    offers to report it lost or stolen): ('', None) when the basket keeps the rule. `held`: what
+    they hold, when already read (HandOverFacts.held)."""
     taking_back = {t.device.pk for t in basket.take_back}
-    still_held = (
-        Assignment.objects.filter(holder=person, returned_at__isnull=True, device__status=Device.Status.ISSUED)
-        .exclude(device__in=taking_back)
-        .select_related("device__model")
-    )
+    if held is not None:
+        still_held = [a for a in held if a.device_id not in taking_back]
+    else:
+        still_held = (
+            Assignment.objects.filter(holder=person, returned_at__isnull=True, device__status=Device.Status.ISSUED)
+            .exclude(device__in=taking_back)
+            .select_related("device__model")
+        )
     held_kinds = {a.device.model.kind: a.device for a in still_held}
     seen: dict[str, Device] = {}
     for device in basket.hand_over:
@@ -96,13 +102,13 @@ def faq_conflict(*, person: User, basket: CounterBasket) -> tuple[str, Device | 
     return "", None
 
 
-def leaver_refusal(*, person: User, basket: CounterBasket) -> str:
+def leaver_refusal(*, person: User, basket: CounterBasket, facts: HandOverFacts | None = None) -> str:
     """Nothing new is handed to a person with an open leaver case, except a like-for-like swap: one
     device of the kind of each device taken back faulty or damaged in this visit (the replacement
     joins the case). '' when the basket keeps the rule."""
     if not basket.hand_over:
         return ""
-    case = LeaverCase.objects.filter(person=person, status=LeaverCase.Status.OPEN).only("leaving_date").first()
+    case = (facts or HandOverFacts(person)).leaver_case
     if case is None:
         return ""
     swappable = Counter(
@@ -124,17 +130,21 @@ def leaver_refusal(*, person: User, basket: CounterBasket) -> str:
     return ""
 
 
-def hand_over_refusal(*, person: User, basket: CounterBasket, device: Device) -> tuple[str, Device | None]:
+def hand_over_refusal(
+    *, person: User, basket: CounterBasket, device: Device, facts: HandOverFacts | None = None
+) -> tuple[str, Device | None]:
     """Why `device` may not join the basket's "handing over" (said at the scan, checked again at
-    confirm), with the device still held that stands in the way for FAQ 7; ('', None) when it may."""
+    confirm), with the device still held that stands in the way for FAQ 7; ('', None) when it may.
+    `facts`: the person's leaver case and holdings, read once for a whole scan list."""
     refusal = holder_refusal(person)
     if refusal:
         return refusal, None
     with_device = CounterBasket(take_back=basket.take_back, hand_over=[*basket.hand_over, device])
-    refusal = leaver_refusal(person=person, basket=with_device)
+    facts = facts or HandOverFacts(person)
+    refusal = leaver_refusal(person=person, basket=with_device, facts=facts)
     if refusal:
         return refusal, None
-    return faq_conflict(person=person, basket=with_device)
+    return faq_conflict(person=person, basket=with_device, held=facts.held)
 
 
 @transaction.atomic
@@ -285,6 +295,8 @@ class CounterScanList:
         self.notice = ""
         self.faq_device: Device | None = None  # FAQ 7: the device held that stopped the last hand-over
         self.dropped: list[Scan] = []  # lines on the posted list that no longer fit
+        self.facts = HandOverFacts(person)  # read once for the list, at the first line handing over
+        self._known: ScanFacts | None = None
 
     @classmethod
     def restore(cls, *, person: User, tech_bar: TechBar, take=(), give=(), refused=()) -> "CounterScanList":
@@ -292,6 +304,7 @@ class CounterScanList:
         `refused` as codes. A line that no longer fits (another counter took the device meanwhile)
         moves to refused and is kept in `dropped`."""
         scan_list = cls(person=person, tech_bar=tech_bar)
+        scan_list._known = ScanFacts(codes=[line[0] for line in take] + [*give, *refused], person=person)
         for code, reason, condition in take:
             scan_list._repost(scan_list._classify(code), reason=reason, condition=condition)
         for code in give:
@@ -299,7 +312,8 @@ class CounterScanList:
         for code in refused:
             scan = scan_list._classify(code)
             if scan.placement == scan.HAND_OVER:  # refused by the rules, not by where the device is
-                refusal = hand_over_refusal(person=person, basket=scan_list.to_basket(), device=scan.device)[0]
+                basket = scan_list.to_basket()
+                refusal = hand_over_refusal(person=person, basket=basket, device=scan.device, facts=scan_list.facts)[0]
                 scan = Scan(code, scan.REFUSED, refusal, scan.device)
             scan_list.refused.append(scan)
         return scan_list
@@ -339,7 +353,9 @@ class CounterScanList:
             line = {"device": scan.device, "reason": reason, "condition": condition, "found": found}
             self.take_back.append({**line, "message": scan.message})
             return scan
-        refusal, blocker = hand_over_refusal(person=self.person, basket=self.to_basket(), device=scan.device)
+        refusal, blocker = hand_over_refusal(
+            person=self.person, basket=self.to_basket(), device=scan.device, facts=self.facts
+        )
         if refusal:
             self.faq_device = blocker
             refused = Scan(scan.code, scan.REFUSED, refusal, scan.device)
@@ -367,7 +383,7 @@ class CounterScanList:
 
     def _classify(self, code: str) -> Scan:
         # Looked up on the module at each call, so the outage drills' stand-in takes effect here too.
-        return selectors.scan_classify(code=code, person=self.person, tech_bar=self.tech_bar)
+        return selectors.scan_classify(code=code, person=self.person, tech_bar=self.tech_bar, known=self._known)
 
     def _repost(self, scan: Scan, **line) -> None:
         placed = self.add(scan, **line)

@@ -30,7 +30,6 @@ from devices.losses.services.losses import REQUESTED_WORDS
 from incidents import services as incident_services
 from policy import selectors as policy_selectors
 from policy.forms import shown_version_token
-from policy.models import PolicyVersion
 from policy.services import PolicyError
 from portal import permissions
 from portal.localtime import local_time
@@ -116,10 +115,6 @@ def counter_person_url(person, carried: list[tuple[str, str]] = ()) -> str:
     return f"{url}?{urlencode(carried)}" if carried else url
 
 
-def _policy_to_accept(person) -> list[PolicyVersion]:
-    return [state.current for state in policy_selectors.policies_to_accept(user=person)]
-
-
 def _leaving_status(person) -> str:
     today = timezone.localdate()
     if not person.is_active:
@@ -140,16 +135,15 @@ def counter_person(request, payroll):
     person = selectors.person_by_payroll_number(payroll_number=payroll)
     if person is None:
         raise Http404("Nobody has this payroll or warrant number.")
+    scan = CounterScanForm(request.POST if request.method == "POST" else None)  # unbound: never valid
+    if request.headers.get("X-Counter-Fragment") == "1" and scan.is_valid() and not scan.confirming:
+        return _scan_fragment(request, person=person, tech_bar=tech_bar, code=scan.cleaned_data["code"])
     status = 200
     errors: list[str] = []
     last_scan = faq_device = None
-    # What leavers and requests add (devices.core.panels): a leaver's case comes first on the screen,
-    # and what they bring back is coming back as a leaver's; open requests and their reserved devices.
-    panels_context = panels.context_for(panels.COUNTER_PERSON, person=person, user=request.user)
-    as_leaver = panels_context.get("leaver_case") is not None
-    to_accept = _policy_to_accept(person)
+    policy_states = policy_selectors.policy_states_for(user=person)
+    to_accept = [state.current for state in policy_states if not state.up_to_date]
     scan_list = _scan_list(request.POST if request.method == "POST" else request.GET, person=person, tech_bar=tech_bar)
-    scan = CounterScanForm(request.POST if request.method == "POST" else None)  # unbound: never valid
     if scan.is_valid() and scan.confirming:
         visit, errors = _confirm(request, person=person, tech_bar=tech_bar, scan_list=scan_list, to_accept=to_accept)
         if visit is not None:
@@ -162,11 +156,15 @@ def counter_person(request, payroll):
     elif scan.is_valid() and scan.cleaned_data["code"]:
         last_scan = scan_list.scan(
             scan.cleaned_data["code"],
-            reason=Assignment.ReturnReason.LEAVER if as_leaver else "",
+            # what a leaver brings back is coming back as a leaver's
+            reason=Assignment.ReturnReason.LEAVER if scan_list.facts.leaver_case is not None else "",
         )
         if last_scan.placement == last_scan.REFUSED:
             status = 400 if last_scan.device is not None else 404
             faq_device = scan_list.faq_device
+    # What leavers and requests add (devices.core.panels): a leaver's case comes first on the screen;
+    # open requests and their reserved devices. Read for the page only: a confirm that succeeds skips it.
+    panels_context = panels.context_for(panels.COUNTER_PERSON, person=person, user=request.user)
     context = _context(
         request,
         f"Counter: {person.get_full_name()}",
@@ -177,7 +175,7 @@ def counter_person(request, payroll):
         errors=errors,
         leaving_status=_leaving_status(person),
         may_hand_over=not services.holder_refusal(person),
-        policy_states=policy_selectors.policy_states_for(user=person),
+        policy_states=policy_states,
         to_accept=to_accept,
         shown=[(v, shown_version_token(user=person, version=v)) for v in to_accept],
         held=selectors.assignments_open_for(user=person),
@@ -186,9 +184,34 @@ def counter_person(request, payroll):
         faq_device=faq_device,
         **panels_context,
     )
-    fragment = request.headers.get("X-Counter-Fragment") == "1"
-    template = "admin/devices/counter/_basket.html" if fragment else "admin/devices/counter/person.html"
-    return TemplateResponse(request, template, context, status=status)
+    return TemplateResponse(request, "admin/devices/counter/person.html", context, status=status)
+
+
+def _scan_fragment(request, *, person, tech_bar, code: str):
+    """One scan (or a line removed) sent by static/js/counter.js: the same scan list and rules as
+    the full post, answered with the lists alone (admin/devices/counter/_basket.html), placing the
+    device in its column or refusing it (400, or 404 for a code no device has). None of the page
+    around the lists is read again: who the person is, what they hold, the leaver's case, the
+    conditions of use to accept and the confirm section that shows them."""
+    scan_list = _scan_list(request.POST, person=person, tech_bar=tech_bar)
+    status, last_scan = 200, None
+    if code:
+        reason = Assignment.ReturnReason.LEAVER if scan_list.facts.leaver_case is not None else ""
+        last_scan = scan_list.scan(code, reason=reason)
+        if last_scan.placement == last_scan.REFUSED:
+            status = 400 if last_scan.device is not None else 404
+    context = {
+        "scan_only": True,  # the confirm section (the conditions to accept, the tick) stays as the page has it
+        "person": person,
+        "basket": scan_list,
+        "last_scan": last_scan,
+        "errors": [],
+        "faq_device": scan_list.faq_device if status != 200 else None,
+        "leaving_status": _leaving_status(person),
+        "may_hand_over": not services.holder_refusal(person),
+        "reasons": TAKE_BACK_REASONS,
+    }
+    return TemplateResponse(request, "admin/devices/counter/_basket.html", context, status=status)
 
 
 def _confirm(request, *, person, tech_bar, scan_list: counter_services.CounterScanList, to_accept):
