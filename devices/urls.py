@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from devices.core import urls as core_urls
 from devices.leavers import urls as leaver_urls
+from devices.loans import urls as loan_urls
 from devices.losses import urls as loss_urls
 from devices.requests import urls as request_urls
 
@@ -14,6 +15,7 @@ app_name = "devices"
 urlpatterns = [
     path("", include(leaver_urls)),
     path("", include(request_urls)),
+    path("", include(loan_urls)),
     path("", include(loss_urls)),
     path("", include(core_urls)),
 ]

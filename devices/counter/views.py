@@ -24,6 +24,7 @@ from devices.core.forms import TAKE_BACK_REASONS, CounterLossForm, PersonLookupF
 from devices.core.models import Assignment, TechBar
 from devices.counter import services as counter_services
 from devices.counter.forms import CounterConfirmForm, CounterScanForm, ScanListForm
+from devices.loans.forms import LendForm
 from devices.losses.models import DeviceLoss
 from devices.losses.services import losses
 from devices.losses.services.losses import REQUESTED_WORDS
@@ -150,8 +151,12 @@ def counter_person(request, payroll):
     to_accept = _policy_to_accept(person)
     scan_list = _scan_list(request.POST if request.method == "POST" else request.GET, person=person, tech_bar=tech_bar)
     scan = CounterScanForm(request.POST if request.method == "POST" else None)  # unbound: never valid
+    # The due-back dates of the loan pool devices handed over (devices.loans), carried like the list.
+    lending = LendForm(request.POST if request.method == "POST" else None, devices=scan_list.hand_over)
     if scan.is_valid() and scan.confirming:
-        visit, errors = _confirm(request, person=person, tech_bar=tech_bar, scan_list=scan_list, to_accept=to_accept)
+        visit, errors = _confirm(
+            request, person=person, tech_bar=tech_bar, scan_list=scan_list, to_accept=to_accept, lending=lending
+        )
         if visit is not None:
             return redirect("admin:devices_counter_receipt", pk=visit.pk)
         status = 400
@@ -184,6 +189,7 @@ def counter_person(request, payroll):
         past_problems=selectors.past_problem_kit(user=person)[:20],
         reasons=TAKE_BACK_REASONS,
         faq_device=faq_device,
+        lending=lending,
         **panels_context,
     )
     fragment = request.headers.get("X-Counter-Fragment") == "1"
@@ -191,7 +197,7 @@ def counter_person(request, payroll):
     return TemplateResponse(request, template, context, status=status)
 
 
-def _confirm(request, *, person, tech_bar, scan_list: counter_services.CounterScanList, to_accept):
+def _confirm(request, *, person, tech_bar, scan_list: counter_services.CounterScanList, to_accept, lending: LendForm):
     """The visit confirmed, or why not: the list's own problems, then the tick and the conditions
     shown, then the services' refusal in their words."""
     errors = scan_list.confirm_refusals()
@@ -200,6 +206,8 @@ def _confirm(request, *, person, tech_bar, scan_list: counter_services.CounterSc
     )
     if not scan_list.dropped and not form.is_valid():  # a list that changed is confirmed anew first
         errors += form.problems()
+    if not lending.is_valid():
+        errors += lending.problems()
     if errors:
         return None, errors
     try:
@@ -209,6 +217,7 @@ def _confirm(request, *, person, tech_bar, scan_list: counter_services.CounterSc
             tech_bar=tech_bar,
             basket=scan_list.to_basket(),
             acceptance=form.acceptance,
+            loans=lending.terms(),
         )
     except services.DeviceError as error:
         return None, [str(error)]

@@ -9,6 +9,7 @@
 - stock: stock levels, transfers between Tech Bars, stocktakes
 - import_job: large MDM imports run by a worker
 - leavers: leaver cases, their lines, steps and timeline; property kinds; command unit leads
+- loans: the loan pool, loans with a due-back date and their ladder steps
 - requests: kit entitlements (standard kit per role), device requests and their ladder steps
 """
 
@@ -17,6 +18,7 @@ from devices.core.models.device import Assignment, Device, DeviceEvent
 from devices.counter.models import CounterLine, CounterVisit
 from devices.imports.models import DeviceImportJob
 from devices.leavers.models import CommandUnitLead, LeaverCase, LeaverEvent, LeaverLine, LeaverPropertyKind, LeaverStep
+from devices.loans.models import Loan, LoanPoolDevice, LoanStep
 from devices.losses.models import DeviceLoss, RemoteAction
 from devices.requests.models import DeviceRequest, DeviceRequestStep, KitEntitlement
 from devices.stock.models import StockLevel, Stocktake, StocktakeMissing, StocktakeScan, StockTransfer
@@ -41,6 +43,9 @@ __all__ = [
     "LeaverLine",
     "LeaverPropertyKind",
     "LeaverStep",
+    "Loan",
+    "LoanPoolDevice",
+    "LoanStep",
     "RemoteAction",
     "StockLevel",
     "StockTransfer",
