@@ -46,7 +46,7 @@ def receipt_sections(visit: CounterVisit) -> list[ReceiptSection]:
     )
     for line in lines:
         if line.direction == CounterLine.Direction.HANDED_OVER:
-            detail = on_loan.get(line.assignment_id, "").capitalize()
+            detail = _sentence(on_loan.get(line.assignment_id, ""))
             handed.lines.append(ReceiptLine(line.device.asset_tag, str(line.device.model), detail))
         else:
             detail = line.get_reason_display()
@@ -55,9 +55,13 @@ def receipt_sections(visit: CounterVisit) -> list[ReceiptSection]:
             taken.lines.append(ReceiptLine(line.device.asset_tag, str(line.device.model), detail))
     held = ReceiptSection(
         "What you hold now",
-        [ReceiptLine(a.device.asset_tag, str(a.device.model), on_loan.get(a.pk, "").capitalize()) for a in held_now],
+        [ReceiptLine(a.device.asset_tag, str(a.device.model), _sentence(on_loan.get(a.pk, ""))) for a in held_now],
     )
     return [handed, taken, held]
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def counter_receipt_email_queue(*, visit: CounterVisit) -> OutboundEmail | None:

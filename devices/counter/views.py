@@ -172,6 +172,7 @@ def counter_person(request, payroll):
         if last_scan.placement == last_scan.REFUSED:
             status = 400 if last_scan.device is not None else 404
             faq_device = scan_list.faq_device
+        lending = LendForm(request.POST, devices=scan_list.hand_over)  # a pool device just scanned
     context = _context(
         request,
         f"Counter: {person.get_full_name()}",
