@@ -455,6 +455,7 @@ ROUTES = [
     # whoever finds an open request may cancel it
     ("devices:request_cancel", _officers_request, {**ALL_SIGNED_IN, "data_office": 404}),
     ("devices:kit_gaps", None, only("supervisor", "tech_bar_staff", "data_office", "portal_admin")),
+    ("devices:loans_overdue", None, only("tech_bar_staff", "portal_admin")),
 ]
 # An export's page and download are their requester's own: tested in tests/devices/core/test_device_exports.py.
 NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read", "portal:export_job", "portal:export_download"}
