@@ -1,10 +1,11 @@
 """Reads about loans: a person's open loans (My kit, the counter), the due-back dates of
-assignments (a leaver case's lines), the overdue list and the dashboard's figures."""
+assignments (a leaver case's lines) and the overdue list (the dashboard's figures are in
+devices.dashboard_selectors)."""
 
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from devices.loans.models import Loan
@@ -45,17 +46,4 @@ def loans_overdue(*, today: datetime.date | None = None) -> QuerySet[Loan]:
         Loan.objects.filter(ended_at__isnull=True, due_back__lt=today)
         .select_related("device__model", "holder__supervisor", "tech_bar")
         .order_by("due_back", "pk")
-    )
-
-
-def overdue_counts_by_tech_bar(*, today: datetime.date | None = None) -> list[dict]:
-    """[{"tech_bar__name", "tech_bar_id", "overdue", "week"}]: loans overdue at each Tech Bar, and
-    how many of them a week or more, for the Devices dashboard."""
-    today = today or timezone.localdate()
-    week_ago = today - datetime.timedelta(days=7)
-    return list(
-        Loan.objects.filter(ended_at__isnull=True, due_back__lt=today)
-        .values("tech_bar_id", "tech_bar__name")
-        .annotate(overdue=Count("pk"), week=Count("pk", filter=Q(due_back__lte=week_ago)))
-        .order_by("-overdue", "tech_bar__name")
     )
