@@ -17,6 +17,7 @@ from devices.core.selectors import imei_check_digit
 from devices.counter import services as counter_services
 from devices.dashboard_demo import seed_dashboards_demo
 from devices.imports.resources import COLUMNS
+from devices.loans.demo import loans_hint, seed_loans_demo
 from devices.models import (
     CommandUnitLead,
     CounterVisit,
@@ -237,6 +238,21 @@ def seed_dashboards(force: demo.DemoForce) -> None:
     )
 
 
+def seed_loans(force: demo.DemoForce) -> None:
+    """Each Tech Bar's loan pool, and one overdue loan (devices.loans.demo)."""
+    borrowers = [p for p in force.people[50:-2] if p.is_active and p.leaving_date is None]
+    seed_loans_demo(
+        tech_bars=_tech_bars(),
+        issuer=force.person("TB001"),
+        borrower=borrowers[-1] if borrowers else None,
+        imei_for=demo_imei,
+    )
+
+
+def loan_hint() -> str:
+    return loans_hint(officer=User.objects.get(payroll_number="OFF001"), tech_bar=_tech_bars()[0])
+
+
 def counter_hint() -> str:
     return counter_demo_hint(
         officer=User.objects.get(payroll_number="OFF001"), tech_bar=TechBar.objects.get(code=TECH_BARS[0][0])
@@ -245,5 +261,7 @@ def counter_hint() -> str:
 
 demo.register_seeder(order=100, seed=seed_catalogue)
 demo.register_seeder(order=300, seed=seed_estate)  # kit first: issued before the policy's version 2
+demo.register_seeder(order=320, seed=seed_loans)
 demo.register_seeder(order=600, seed=seed_dashboards)
 demo.register_hint(order=10, hint=counter_hint)
+demo.register_hint(order=15, hint=loan_hint)
