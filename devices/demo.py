@@ -250,7 +250,9 @@ def seed_loans(force: demo.DemoForce) -> None:
 
 
 def loan_hint() -> str:
-    return loans_hint(officer=User.objects.get(payroll_number="OFF001"), tech_bar=_tech_bars()[0])
+    officer = User.objects.filter(payroll_number="OFF001").first()
+    home = TechBar.objects.filter(code=TECH_BARS[0][0]).first()
+    return loans_hint(officer=officer, tech_bar=home) if officer and home else ""
 
 
 def counter_hint() -> str:
