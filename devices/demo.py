@@ -12,12 +12,14 @@ import datetime
 import random
 from collections.abc import Sequence
 
+from django.utils import timezone
+
 from devices.core import services
 from devices.core.selectors import imei_check_digit
 from devices.counter import services as counter_services
 from devices.dashboard_demo import seed_dashboards_demo
 from devices.imports.resources import COLUMNS
-from devices.loans.demo import loans_hint, seed_loans_demo
+from devices.loans.demo import loans_hint, make_overdue, overdue_phone, seed_loan_pools
 from devices.models import (
     CommandUnitLead,
     CounterVisit,
@@ -239,14 +241,21 @@ def seed_dashboards(force: demo.DemoForce) -> None:
 
 
 def seed_loans(force: demo.DemoForce) -> None:
-    """Each Tech Bar's loan pool, and one overdue loan (devices.loans.demo)."""
+    """Each Tech Bar's loan pool, and one phone lent at the last Tech Bar, now overdue (devices.loans.demo)."""
+    tech_bars, issuer = _tech_bars(), force.person("TB001")
+    seed_loan_pools(tech_bars=tech_bars, issuer=issuer, imei_for=demo_imei)
     borrowers = [p for p in force.people[50:-2] if p.is_active and p.leaving_date is None]
-    seed_loans_demo(
-        tech_bars=_tech_bars(),
-        issuer=force.person("TB001"),
-        borrower=borrowers[-1] if borrowers else None,
-        imei_for=demo_imei,
+    phone = overdue_phone(tech_bars)
+    if phone is None or not borrowers:
+        return
+    visit = counter_services.counter_visit_confirm(
+        person=borrowers[-1],
+        actor=issuer,
+        tech_bar=tech_bars[-1],
+        basket=counter_services.CounterBasket(hand_over=[phone]),
+        loans={phone.pk: timezone.localdate() + datetime.timedelta(days=1)},
     )
+    make_overdue(visit.loans.get())
 
 
 def loan_hint() -> str:

@@ -1,7 +1,7 @@
 """Demo loans: each demo Tech Bar keeps a small loan pool (two tablets, a laptop and a phone), so
 the README's walk can lend a tablet due back on Friday to OFF001 from TB001's counter at
 Headquarters; and one phone lent at the last Tech Bar is overdue, so the dashboard has figures.
-Idempotent. Registered with seed_demo by devices.demo."""
+Idempotent. Used by seed_demo's step in devices.demo, which makes the loan at the counter."""
 
 import datetime
 from collections.abc import Sequence
@@ -9,10 +9,9 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from devices.core.services import device_receive
-from devices.counter import services as counter_services
 from devices.loans import ladder as loan_ladder
 from devices.loans import services
-from devices.models import Device, DeviceModel, Loan, LoanStep, TechBar
+from devices.models import Device, DeviceModel, Loan, LoanPoolDevice, LoanStep, TechBar
 from portal.models import User
 
 # (kind, make, model name) of each pool device, in the order of their asset tags.
@@ -29,8 +28,8 @@ def pool_tag(bar_number: int, n: int) -> str:
     return f"KBL{bar_number}{n:02d}"
 
 
-def seed_loans_demo(*, tech_bars: Sequence[TechBar], issuer: User, borrower: User | None, imei_for) -> None:
-    """The pools, then (once) a loan at the last Tech Bar to `borrower`, four days overdue."""
+def seed_loan_pools(*, tech_bars: Sequence[TechBar], issuer: User, imei_for) -> None:
+    """Each Tech Bar's pool: two tablets, a laptop and a phone, received there and added once."""
     for number, bar in enumerate(tech_bars, start=1):
         for n, (kind, make, name) in enumerate(POOL, start=1):
             tag = pool_tag(number, n)
@@ -48,25 +47,20 @@ def seed_loans_demo(*, tech_bars: Sequence[TechBar], issuer: User, borrower: Use
                     tech_bar=bar,
                     note="Demo: bought for the loan pool.",
                 )
-            if not hasattr(device, "loan_pool"):
+            if not LoanPoolDevice.objects.filter(device=device).exists():
                 services.loan_pool_add(device=device, tech_bar=bar, actor=issuer)
-    if Loan.objects.exists() or borrower is None:
-        return
-    last = tech_bars[-1]
+
+
+def overdue_phone(tech_bars: Sequence[TechBar]) -> Device | None:
+    """The last Tech Bar's pool phone, to lend as the demo's overdue loan (None once lent)."""
     phone = Device.objects.get(asset_tag=pool_tag(len(tech_bars), len(POOL)))
-    if phone.status != Device.Status.IN_STOCK:
-        return
-    today = timezone.localdate()
-    visit = counter_services.counter_visit_confirm(
-        person=borrower,
-        actor=issuer,
-        tech_bar=last,
-        basket=counter_services.CounterBasket(hand_over=[phone]),
-        loans={phone.pk: today + datetime.timedelta(days=1)},
-    )
-    # Lent a fortnight ago for ten days: its steps fall due as its ladder says (the past ones at the next sweep).
-    loan = visit.loans.get()
-    loan.due_back = today - datetime.timedelta(days=OVERDUE_DAYS)
+    return phone if phone.status == Device.Status.IN_STOCK and not Loan.objects.exists() else None
+
+
+def make_overdue(loan: Loan, *, days: int = OVERDUE_DAYS) -> None:
+    """Demo only: a loan just made becomes one lent a while ago and `days` past its due-back date;
+    its steps fall due as its ladder says (those already past at the next sweep)."""
+    loan.due_back = timezone.localdate() - datetime.timedelta(days=days)
     loan.save(update_fields=["due_back"])
     for rung in loan_ladder.ladder():
         LoanStep.objects.filter(loan=loan, step=rung.step).update(due_at=loan_ladder.due_at(loan.due_back, rung))
