@@ -58,9 +58,9 @@ def demo_imei(n: int) -> str:
 
 def _phones_in_stock(tech_bar: TechBar) -> list[Device]:
     return list(
-        Device.objects.filter(
-            status=Device.Status.IN_STOCK, tech_bar=tech_bar, model__kind=DeviceModel.Kind.SMARTPHONE
-        ).order_by("asset_tag")
+        Device.objects.filter(status=Device.Status.IN_STOCK, tech_bar=tech_bar, model__kind=DeviceModel.Kind.SMARTPHONE)
+        .filter(loan_pool__isnull=True)  # a loan pool phone is only lent
+        .order_by("asset_tag")
     )
 
 
