@@ -1,7 +1,9 @@
 """Every write about loans: a device into or out of a Tech Bar's loan pool, a loan opened at the
 counter (called by `devices.counter.services.counter_visit_confirm` after the device is issued, in
 its transaction) and a loan ended when its device comes back or is reported lost (the custody
-hooks, `devices.loans.hooks`). Each writes its history row in the same transaction."""
+hooks, `devices.loans.hooks`). A loan writes its "lent" custody event in the counter's transaction
+(its end is the "returned" or loss event the custody service writes); pool changes are recorded by
+the audit log (django-auditlog, registered in DevicesConfig.ready())."""
 
 import datetime
 

@@ -93,6 +93,20 @@ def test_the_service_refuses_a_loan_of_a_device_outside_the_pool(make_device, ba
     assert phone.status == Device.Status.IN_STOCK
 
 
+def test_the_service_refuses_a_pool_device_handed_over_without_a_due_back_date(
+    make_device, bar, tech_bar_staff, officer
+):
+    spare = pool_device(make_device, bar, tech_bar_staff)
+    with pytest.raises(loan_services.LoanError, match="give the date it is due back"):
+        counter_services.counter_visit_confirm(
+            person=officer,
+            actor=tech_bar_staff,
+            tech_bar=bar,
+            basket=counter_services.CounterBasket(hand_over=[spare]),
+        )
+    assert not Loan.objects.exists()
+
+
 def test_another_tech_bars_pool_device_is_not_lent_here(make_device, bar, other_bar, tech_bar_staff, officer):
     phone = make_device(tech_bar=bar)
     LoanPoolDevice.objects.create(device=phone, tech_bar=other_bar)
