@@ -75,6 +75,13 @@ def test_rungs_fall_due_on_working_days_at_nine_london_time(due_back, expected, 
     assert [loan_ladder.due_at(due_back, r) for r in loan_ladder.ladder()] == expected, why
 
 
+def test_the_march_clock_change_keeps_the_local_hour():
+    # Due back Monday 30 March 2026; the clocks went forward on Sunday 29th.
+    reminder, overdue, _ = (loan_ladder.due_at(datetime.date(2026, 3, 30), r) for r in loan_ladder.ladder())
+    assert reminder == _utc(2026, 3, 27, 9, 0)  # Friday 27th, 09:00 GMT
+    assert overdue == _utc(2026, 3, 31, 8, 0)  # 09:00 BST
+
+
 def test_the_clock_change_keeps_the_local_hour():
     reminder, overdue, _ = (loan_ladder.due_at(datetime.date(2026, 10, 26), r) for r in loan_ladder.ladder())
     assert reminder == _utc(2026, 10, 23, 8, 0)  # 09:00 BST
