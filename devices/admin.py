@@ -14,6 +14,7 @@ from devices.imports.admin import DeviceImportMixin
 from devices.labels import services as labels
 from devices.leavers import admin as leaver_admin  # noqa: F401  (triage_admin, leaver_admin and request_admin register their pages)
 from devices.leavers.views import counter as leaver_counter
+from devices.loans import admin as loan_admin  # noqa: F401  (registers the loan pool and loans)
 from devices.losses.services import remote
 from devices.models import (
     Assignment,

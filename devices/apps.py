@@ -20,6 +20,9 @@ class DevicesConfig(AppConfig):
         from devices.leavers.selectors.cases import leaver_case_open_for
         from devices.leavers.selectors.pages import counter_leaver_context
         from devices.leavers.services import leaver_step_fire
+        from devices.loans import hooks as loan_hooks
+        from devices.loans.selectors import counter_loan_context, my_kit_loan_context
+        from devices.loans.steps import loan_step_fire
         from devices.losses.services import losses, remote
         from devices.losses.views import device_found_action
         from devices.models import (
@@ -33,6 +36,8 @@ class DevicesConfig(AppConfig):
             LeaverLine,
             LeaverPropertyKind,
             LeaverStep,
+            LoanPoolDevice,
+            LoanStep,
             TechBar,
         )
         from devices.requests.selectors.pages import counter_request_context
@@ -55,11 +60,13 @@ class DevicesConfig(AppConfig):
             CommandUnitLead,
             KitEntitlement,
             DeviceRequest,
+            LoanPoolDevice,
         ):
             auditlog.register(model)
         incident_page_sections.connect(incident_devices_section, dispatch_uid="devices.incident_devices_section")
         timers.register(LeaverStep, owner_field="case", fire=leaver_step_fire)
         timers.register(DeviceRequestStep, owner_field="request", fire=device_request_step_fire)
+        timers.register(LoanStep, owner_field="loan", fire=loan_step_fire)
         # Who acts on each custody moment, in the order they are told: the one place that says so.
         hooks.register(hooks.RECEIVED, stock.on_device_received)
         # Requests first: a device reserved for someone else is refused before the others are told.
@@ -68,14 +75,19 @@ class DevicesConfig(AppConfig):
         hooks.register(hooks.ISSUED, leaver_hooks.on_device_issued)
         hooks.register(hooks.RETURNED, remote.on_device_returned)
         hooks.register(hooks.RETURNED, leaver_hooks.on_device_returned)
+        hooks.register(hooks.RETURNED, loan_hooks.on_device_returned)
         hooks.register(hooks.FOUND, losses.on_device_found)
         hooks.register(hooks.LOST, leaver_hooks.on_device_lost)
+        hooks.register(hooks.LOST, loan_hooks.on_device_lost)
         hooks.register(hooks.RETURN_UNMATCHED, leaver_hooks.on_return_unmatched)
         hooks.register(hooks.RETURN_REASON, leaver_hooks.return_reason)
         # What leavers and requests show on My kit and the counter's person screen.
         panels.register(panels.MY_KIT, lambda *, person, user: {"my_leaver_case": leaver_case_open_for(person=person)})
         panels.register(panels.COUNTER_PERSON, counter_leaver_context)
         panels.register(panels.COUNTER_PERSON, lambda *, person, user: counter_request_context(person=person))
+        # Loans (due-back dates) on My kit and the counter's person screen.
+        panels.register(panels.MY_KIT, my_kit_loan_context)
+        panels.register(panels.COUNTER_PERSON, counter_loan_context)
         # What Tech Bar staff can do from a device's page, in the order the buttons show.
         for action in (
             device_holder_action,

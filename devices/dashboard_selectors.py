@@ -19,6 +19,7 @@ from devices.models import (
     DeviceModel,
     LeaverCase,
     LeaverLine,
+    Loan,
     RemoteAction,
 )
 from portal.models import User
@@ -251,3 +252,31 @@ def items_outstanding_by_kind(cases: QuerySet[LeaverCase]) -> list[tuple[str, in
     rows = [(kinds.get(r["name"], r["name"]), r["n"]) for r in devices.annotate(n=Count("pk"))]
     rows += [(r["name"], r["n"]) for r in property_items.annotate(n=Count("pk"))]
     return sorted(rows, key=lambda p: (-p[1], p[0]))
+
+
+# Bands of days overdue for the loans panel: (label, at least, below).
+LOAN_OVERDUE_BANDS = [("1 to 2 days", 1, 3), ("3 to 6 days", 3, 7), ("A week or more", 7, None)]
+
+
+def loans_overdue_by_tech_bar(
+    *, today: datetime.date, unit: str = "", supervisor: User | None = None
+) -> list[tuple[str, dict[str, int]]]:
+    """[(Tech Bar name, {band label: loans})] of open loans past their due-back date, by the Tech
+    Bar that lent them and how many days overdue, most overdue Tech Bar first. One query."""
+    bands = {
+        label: Count(
+            "pk",
+            filter=Q(due_back__lte=today - datetime.timedelta(days=least))
+            & (Q() if below is None else Q(due_back__gt=today - datetime.timedelta(days=below))),
+        )
+        for label, least, below in LOAN_OVERDUE_BANDS
+    }
+    rows = (
+        Loan.objects.filter(people_in_scope("holder__", unit=unit, supervisor=supervisor))
+        .filter(ended_at__isnull=True, due_back__lt=today)
+        .order_by()
+        .values("tech_bar__name")
+        .annotate(total=Count("pk"), **{f"band{n}": count for n, count in enumerate(bands.values())})
+        .order_by("-total", "tech_bar__name")
+    )
+    return [(row["tech_bar__name"], {label: row[f"band{n}"] for n, label in enumerate(bands)}) for row in rows]

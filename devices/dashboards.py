@@ -315,6 +315,33 @@ def request_panels(scope: Scope, **context) -> list[Panel]:
     ]
 
 
+def loan_panels(scope: Scope, *, today: datetime.date, **context) -> list[Panel]:
+    """Loans past their due-back date, by the Tech Bar that lent them and days overdue."""
+    overdue = numbers.loans_overdue_by_tech_bar(today=today, **scope.people())
+    bands = [label for label, _, _ in numbers.LOAN_OVERDUE_BANDS]
+    return [
+        Panel(
+            id="devices-loans-overdue",
+            title="Overdue loans by Tech Bar",
+            chart=bar_chart(
+                chart_id="devices-loans-overdue",
+                title="Overdue loans by Tech Bar",
+                description="Loan pool devices not back by their due-back date, by the Tech Bar that lent them.",
+                categories=[name for name, _ in overdue],
+                series=[Series(band, [counts[band] for _, counts in overdue]) for band in bands],
+                category_label="Tech Bar",
+                value_label="Overdue loans",
+                horizontal=True,
+                stacked=True,
+            ),
+            list_url=list_url("devices:loans_overdue"),
+            list_label="the overdue loans list",
+            list_kind="loans",
+            note="Loans overdue now; the date range does not apply.",
+        )
+    ]
+
+
 def loss_panels(scope: Scope, **context) -> list[Panel]:
     """The Incidents dashboard's last panel: devices reported lost or stolen each month."""
     month_list = months(scope.start, scope.end)
@@ -351,9 +378,11 @@ registry.register_section(slug="leavers", name="Leavers", order=40)
 registry.register_panels(section="incidents", build=loss_panels, order=20)
 registry.register_panels(section="devices", build=device_panels, order=10)
 registry.register_panels(section="devices", build=request_panels, order=20)
+registry.register_panels(section="devices", build=loan_panels, order=30)
 registry.register_panels(section="leavers", build=leaver_panels, order=10)
 registry.register_list("devices", device_permissions.can_view_device)
 registry.register_list("leavers", device_permissions.can_view_leaver_list)
 # Not the Data Office: a request's reason may be health information.
 registry.register_list("requests", device_permissions.can_reserve)
 registry.register_list("kit_gaps", device_permissions.can_view_kit_gaps)
+registry.register_list("loans", device_permissions.can_view_overdue_loans)

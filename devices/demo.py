@@ -12,11 +12,14 @@ import datetime
 import random
 from collections.abc import Sequence
 
+from django.utils import timezone
+
 from devices.core import services
 from devices.core.selectors import imei_check_digit
 from devices.counter import services as counter_services
 from devices.dashboard_demo import seed_dashboards_demo
 from devices.imports.resources import COLUMNS
+from devices.loans.demo import loans_hint, make_overdue, overdue_phone, seed_loan_pools
 from devices.models import (
     CommandUnitLead,
     CounterVisit,
@@ -55,9 +58,9 @@ def demo_imei(n: int) -> str:
 
 def _phones_in_stock(tech_bar: TechBar) -> list[Device]:
     return list(
-        Device.objects.filter(
-            status=Device.Status.IN_STOCK, tech_bar=tech_bar, model__kind=DeviceModel.Kind.SMARTPHONE
-        ).order_by("asset_tag")
+        Device.objects.filter(status=Device.Status.IN_STOCK, tech_bar=tech_bar, model__kind=DeviceModel.Kind.SMARTPHONE)
+        .filter(loan_pool__isnull=True)  # a loan pool phone is only lent
+        .order_by("asset_tag")
     )
 
 
@@ -237,6 +240,30 @@ def seed_dashboards(force: demo.DemoForce) -> None:
     )
 
 
+def seed_loans(force: demo.DemoForce) -> None:
+    """Each Tech Bar's loan pool, and one phone lent at the last Tech Bar, now overdue (devices.loans.demo)."""
+    tech_bars, issuer = _tech_bars(), force.person("TB001")
+    seed_loan_pools(tech_bars=tech_bars, issuer=issuer, imei_for=demo_imei)
+    borrowers = [p for p in force.people[50:-2] if p.is_active and p.leaving_date is None]
+    phone = overdue_phone(tech_bars)
+    if phone is None or not borrowers:
+        return
+    visit = counter_services.counter_visit_confirm(
+        person=borrowers[-1],
+        actor=issuer,
+        tech_bar=tech_bars[-1],
+        basket=counter_services.CounterBasket(hand_over=[phone]),
+        loans={phone.pk: timezone.localdate() + datetime.timedelta(days=1)},
+    )
+    make_overdue(visit.loans.get())
+
+
+def loan_hint() -> str:
+    officer = User.objects.filter(payroll_number="OFF001").first()
+    home = TechBar.objects.filter(code=TECH_BARS[0][0]).first()
+    return loans_hint(officer=officer, tech_bar=home) if officer and home else ""
+
+
 def counter_hint() -> str:
     return counter_demo_hint(
         officer=User.objects.get(payroll_number="OFF001"), tech_bar=TechBar.objects.get(code=TECH_BARS[0][0])
@@ -245,7 +272,10 @@ def counter_hint() -> str:
 
 demo.register_seeder(order=100, seed=seed_catalogue)
 demo.register_seeder(order=300, seed=seed_estate)  # kit first: issued before the policy's version 2
+demo.register_seeder(order=320, seed=seed_loans)
 demo.register_seeder(order=600, seed=seed_dashboards)
 demo.register_hint(order=10, hint=counter_hint)
 
 from devices.figures import demo as figures_demo  # noqa: E402, F401  (its demo step registers itself)
+
+demo.register_hint(order=15, hint=loan_hint)

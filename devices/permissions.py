@@ -157,6 +157,11 @@ def can_view_kit_gaps(user) -> bool:
     return _signed_in(user) and (is_tech_bar(user) or is_data_office(user) or has_role(user, Role.SUPERVISOR))
 
 
+def can_view_overdue_loans(user) -> bool:
+    """The overdue loans list (borrowers, their supervisors): Tech Bar staff, Portal admins included."""
+    return _signed_in(user) and is_tech_bar(user)
+
+
 # --- A device's page ----------------------------------------------------------------------------
 def can_act_on_device(user) -> bool:
     """The actions on a device's page (its holder at the counter, its label, a transfer, repair,

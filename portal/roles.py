@@ -25,6 +25,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "devices.change_stocklevel",
         "devices.delete_stocklevel",
         "devices.change_triagedevice",  # gives returned devices their triage outcome (admin actions)
+        "devices.add_loanpooldevice",  # keeps the loan pools of their Tech Bars
+        "devices.change_loanpooldevice",
+        "devices.delete_loanpooldevice",
     ],
     # The incidents admin, read-only: triage, decisions and status change on the Data Office's pages.
     Role.DATA_OFFICE: ["incidents.view_*"],

@@ -67,6 +67,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     # Kit requests: the standard kit per role is the Portal admins'; requests are worked on their pages.
     "devices.KitEntitlement": {"tech_bar_staff": "v", **PORTAL_ADMIN_MANAGES},
     "devices.DeviceRequest": COUNTER_READS,
+    # Loans: each Tech Bar keeps its loan pool; loans are made and ended at the counter.
+    "devices.LoanPoolDevice": {"tech_bar_staff": "vcad", **PORTAL_ADMIN_MANAGES},
+    "devices.Loan": COUNTER_READS,
 }
 
 

@@ -69,6 +69,27 @@ def _leavers(get):
     return reverse("devices:leaver_list"), get("tech_bar_staff")
 
 
+def _overdue_loans(get):
+    from devices.counter import services as counter
+    from devices.loans import services as loans
+    from devices.models import Device, DeviceModel, Loan, TechBar
+
+    bar = TechBar.objects.create(code="hq", name="Headquarters Tech Bar")
+    tablet = DeviceModel.objects.create(make="Apple", model_name="iPad", kind=DeviceModel.Kind.TABLET)
+    for n, person in enumerate(_people(command_unit="=1+1")):
+        device = Device.objects.create(asset_tag=f"KBL{n:03d}", model=tablet, tech_bar=bar)
+        loans.loan_pool_add(device=device, tech_bar=bar, actor=get("tech_bar_staff"))
+        counter.counter_visit_confirm(
+            person=person,
+            actor=get("tech_bar_staff"),
+            tech_bar=bar,
+            basket=counter.CounterBasket(hand_over=[device]),
+            loans={device.pk: timezone.localdate() + timedelta(days=1)},
+        )
+    Loan.objects.update(due_back=timezone.localdate() - timedelta(days=3))  # overdue now
+    return reverse("devices:loans_overdue"), get("tech_bar_staff")
+
+
 def _incidents(get):
     from incidents import services
 
@@ -114,6 +135,7 @@ LIST_EXPORTS = {
     "policy:compliance": _compliance,
     "devices:kit_gaps": _kit_gaps,
     "devices:leaver_list": _leavers,
+    "devices:loans_overdue": _overdue_loans,
     "incidents:incident_queue": _incidents,
     "devices:figures_log": _figures_log,
 }

@@ -477,6 +477,7 @@ ROUTES = [
     ("devices:figures_disclosure_create", None, only("data_office", "portal_admin", status=405)),
     ("devices:figures_disclosure", _a_disclosure, only("data_office", "portal_admin")),
     ("devices:figures_disclosure_print", _a_disclosure, only("data_office", "portal_admin")),
+    ("devices:loans_overdue", None, only("tech_bar_staff", "portal_admin")),
 ]
 # An export's page and download are their requester's own: tested in tests/devices/core/test_device_exports.py.
 NOT_IN_TABLE_ON_PURPOSE = {"portal:notification_read", "portal:export_job", "portal:export_download"}

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from devices.core import selectors
 from devices.counter.models import CounterLine, CounterVisit
+from devices.loans.selectors import loan_words_by_assignment
 from portal import outbox
 from portal.models import OutboundEmail
 
@@ -38,9 +39,15 @@ def receipt_sections(visit: CounterVisit) -> list[ReceiptSection]:
     lines = list(visit.lines.select_related("device__model").order_by("pk"))
     handed = ReceiptSection("Handed over")
     taken = ReceiptSection("Taken back")
+    held_now = list(selectors.assignments_open_for(user=visit.person).select_related("device__model"))
+    # "on loan, due back ...": for loans made at this visit and loans still held (devices.loans).
+    on_loan = loan_words_by_assignment(
+        [line.assignment_id for line in lines if line.assignment_id] + [a.pk for a in held_now]
+    )
     for line in lines:
         if line.direction == CounterLine.Direction.HANDED_OVER:
-            handed.lines.append(ReceiptLine(line.device.asset_tag, str(line.device.model)))
+            detail = _sentence(on_loan.get(line.assignment_id, ""))
+            handed.lines.append(ReceiptLine(line.device.asset_tag, str(line.device.model), detail))
         else:
             detail = line.get_reason_display()
             if line.condition:
@@ -48,12 +55,13 @@ def receipt_sections(visit: CounterVisit) -> list[ReceiptSection]:
             taken.lines.append(ReceiptLine(line.device.asset_tag, str(line.device.model), detail))
     held = ReceiptSection(
         "What you hold now",
-        [
-            ReceiptLine(a.device.asset_tag, str(a.device.model))
-            for a in selectors.assignments_open_for(user=visit.person).select_related("device__model")
-        ],
+        [ReceiptLine(a.device.asset_tag, str(a.device.model), _sentence(on_loan.get(a.pk, ""))) for a in held_now],
     )
     return [handed, taken, held]
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def counter_receipt_email_queue(*, visit: CounterVisit) -> OutboundEmail | None:

@@ -54,6 +54,16 @@ class ScanFacts:
         return {d.pk for d in self.by_tag.values()}
 
 
+def held_under_faq_7(person: User):
+    """What a person holds now (issued, not lost or stolen) that counts under FAQ 7's one device of
+    a kind at a time: a loan standing in for their own device in repair does not (devices.loans)."""
+    return (
+        Assignment.objects.filter(holder=person, returned_at__isnull=True, device__status=Device.Status.ISSUED)
+        .exclude(loan__ended_at__isnull=True, loan__stands_in_for__isnull=False)
+        .select_related("device__model")
+    )
+
+
 class HandOverFacts:
     """What the hand-over rules (devices.counter.services.hand_over_refusal) read about the person,
     read once for a scan list, at the first line handing over."""
@@ -67,9 +77,5 @@ class HandOverFacts:
 
     @cached_property
     def held(self) -> list[Assignment]:
-        """What they hold now (issued, not lost or stolen), for FAQ 7's one of a kind at a time."""
-        return list(
-            Assignment.objects.filter(
-                holder=self.person, returned_at__isnull=True, device__status=Device.Status.ISSUED
-            ).select_related("device__model")
-        )
+        """What they hold now that counts under FAQ 7's one of a kind at a time."""
+        return list(held_under_faq_7(self.person))

@@ -17,7 +17,8 @@ from devices.core.services.common import DeviceError, HolderNotEligible, holder_
 from devices.core.services.custody import device_issue, device_return
 from devices.counter.models import CounterLine, CounterVisit
 from devices.counter.receipts import counter_receipt_email_queue
-from devices.counter.selectors import HandOverFacts, ScanFacts
+from devices.counter.selectors import HandOverFacts, ScanFacts, held_under_faq_7
+from devices.loans import services as loan_services
 from policy import selectors as policy_selectors
 from policy import services as policy_services
 from policy.models import PolicyVersion
@@ -77,11 +78,7 @@ def faq_conflict(
     if held is not None:
         still_held = [a for a in held if a.device_id not in taking_back]
     else:
-        still_held = (
-            Assignment.objects.filter(holder=person, returned_at__isnull=True, device__status=Device.Status.ISSUED)
-            .exclude(device__in=taking_back)
-            .select_related("device__model")
-        )
+        still_held = held_under_faq_7(person).exclude(device__in=taking_back)
     held_kinds = {a.device.model.kind: a.device for a in still_held}
     seen: dict[str, Device] = {}
     for device in basket.hand_over:
@@ -155,10 +152,12 @@ def counter_visit_confirm(
     tech_bar: TechBar,
     basket: CounterBasket,
     acceptance: CounterAcceptance | None = None,
+    loans: dict[int, datetime.date] | None = None,
 ) -> CounterVisit:
     """Everything one person hands back and takes away at a counter, confirmed once by them:
     one transaction, every device locked, one custody event per device, swaps linked, and the
-    conditions of use accepted at the counter first when they had not accepted them."""
+    conditions of use accepted at the counter first when they had not accepted them. `loans`:
+    {device pk: due-back date} for the loan pool devices handed over (devices.loans)."""
     if not basket.take_back and not basket.hand_over:
         raise DeviceError("Scan at least one device before confirming.")
     ids = [t.device.pk for t in basket.take_back] + [d.pk for d in basket.hand_over]
@@ -203,6 +202,7 @@ def counter_visit_confirm(
         refusal = faq_refusal(person=person, basket=basket)
         if refusal:
             raise DeviceError(refusal)
+        loan_services.lend_check(devices=basket.hand_over, loans=loans or {}, tech_bar=tech_bar)
 
     visit = CounterVisit.objects.create(
         person=person,
@@ -254,6 +254,10 @@ def counter_visit_confirm(
         CounterLine.objects.create(
             visit=visit, direction=CounterLine.Direction.HANDED_OVER, device=device, assignment=assignment, event=event
         )
+        if loans and device.pk in loans:
+            loan_services.loan_open(
+                assignment=assignment, due_back=loans[device.pk], actor=actor, tech_bar=tech_bar, visit=visit
+            )
     # In this transaction: a visit that rolls back sends no receipt.
     counter_receipt_email_queue(visit=visit)
     return visit

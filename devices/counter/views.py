@@ -24,6 +24,7 @@ from devices.core.forms import TAKE_BACK_REASONS, CounterLossForm, PersonLookupF
 from devices.core.models import Assignment, TechBar
 from devices.counter import services as counter_services
 from devices.counter.forms import CounterConfirmForm, CounterScanForm, ScanListForm
+from devices.loans.forms import LendForm
 from devices.losses.models import DeviceLoss
 from devices.losses.services import losses
 from devices.losses.services.losses import REQUESTED_WORDS
@@ -144,8 +145,12 @@ def counter_person(request, payroll):
     policy_states = policy_selectors.policy_states_for(user=person)
     to_accept = [state.current for state in policy_states if not state.up_to_date]
     scan_list = _scan_list(request.POST if request.method == "POST" else request.GET, person=person, tech_bar=tech_bar)
+    # The due-back dates of the loan pool devices handed over (devices.loans), carried like the list.
+    lending = LendForm(request.POST if request.method == "POST" else None, devices=scan_list.hand_over)
     if scan.is_valid() and scan.confirming:
-        visit, errors = _confirm(request, person=person, tech_bar=tech_bar, scan_list=scan_list, to_accept=to_accept)
+        visit, errors = _confirm(
+            request, person=person, tech_bar=tech_bar, scan_list=scan_list, to_accept=to_accept, lending=lending
+        )
         if visit is not None:
             return redirect("admin:devices_counter_receipt", pk=visit.pk)
         status = 400
@@ -162,6 +167,7 @@ def counter_person(request, payroll):
         if last_scan.placement == last_scan.REFUSED:
             status = 400 if last_scan.device is not None else 404
             faq_device = scan_list.faq_device
+        lending = LendForm(request.POST, devices=scan_list.hand_over)  # a pool device just scanned
     # What leavers and requests add (devices.core.panels): a leaver's case comes first on the screen;
     # open requests and their reserved devices. Read for the page only: a confirm that succeeds skips it.
     panels_context = panels.context_for(panels.COUNTER_PERSON, person=person, user=request.user)
@@ -182,6 +188,7 @@ def counter_person(request, payroll):
         past_problems=selectors.past_problem_kit(user=person)[:20],
         reasons=TAKE_BACK_REASONS,
         faq_device=faq_device,
+        lending=lending,
         **panels_context,
     )
     return TemplateResponse(request, "admin/devices/counter/person.html", context, status=status)
@@ -210,11 +217,13 @@ def _scan_fragment(request, *, person, tech_bar, code: str):
         "leaving_status": _leaving_status(person),
         "may_hand_over": not services.holder_refusal(person),
         "reasons": TAKE_BACK_REASONS,
+        # a loan pool device placed by this scan gets its due-back field, and earlier ones keep theirs
+        "lending": LendForm(request.POST, devices=scan_list.hand_over),
     }
     return TemplateResponse(request, "admin/devices/counter/_basket.html", context, status=status)
 
 
-def _confirm(request, *, person, tech_bar, scan_list: counter_services.CounterScanList, to_accept):
+def _confirm(request, *, person, tech_bar, scan_list: counter_services.CounterScanList, to_accept, lending: LendForm):
     """The visit confirmed, or why not: the list's own problems, then the tick and the conditions
     shown, then the services' refusal in their words."""
     errors = scan_list.confirm_refusals()
@@ -223,6 +232,8 @@ def _confirm(request, *, person, tech_bar, scan_list: counter_services.CounterSc
     )
     if not scan_list.dropped and not form.is_valid():  # a list that changed is confirmed anew first
         errors += form.problems()
+    if not lending.is_valid():
+        errors += lending.problems()
     if errors:
         return None, errors
     try:
@@ -232,6 +243,7 @@ def _confirm(request, *, person, tech_bar, scan_list: counter_services.CounterSc
             tech_bar=tech_bar,
             basket=scan_list.to_basket(),
             acceptance=form.acceptance,
+            loans=lending.terms(),
         )
     except services.DeviceError as error:
         return None, [str(error)]

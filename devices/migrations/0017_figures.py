@@ -10,7 +10,7 @@ from portal.audit_chain_migrations import chain_table
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("devices", "0014_device_search_indexes"),
+        ("devices", "0016_loans"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

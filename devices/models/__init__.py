@@ -10,6 +10,7 @@
 - import_job: large MDM imports run by a worker
 - leavers: leaver cases, their lines, steps and timeline; property kinds; command unit leads
 - figures: the disclosure log of figures given under Freedom of Information
+- loans: the loan pool, loans with a due-back date and their ladder steps
 - requests: kit entitlements (standard kit per role), device requests and their ladder steps
 """
 
@@ -19,6 +20,7 @@ from devices.counter.models import CounterLine, CounterVisit
 from devices.figures.models import FigureDisclosure
 from devices.imports.models import DeviceImportJob
 from devices.leavers.models import CommandUnitLead, LeaverCase, LeaverEvent, LeaverLine, LeaverPropertyKind, LeaverStep
+from devices.loans.models import Loan, LoanPoolDevice, LoanStep
 from devices.losses.models import DeviceLoss, RemoteAction
 from devices.requests.models import DeviceRequest, DeviceRequestStep, KitEntitlement
 from devices.stock.models import StockLevel, Stocktake, StocktakeMissing, StocktakeScan, StockTransfer
@@ -44,6 +46,9 @@ __all__ = [
     "LeaverLine",
     "LeaverPropertyKind",
     "LeaverStep",
+    "Loan",
+    "LoanPoolDevice",
+    "LoanStep",
     "RemoteAction",
     "StockLevel",
     "StockTransfer",

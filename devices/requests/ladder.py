@@ -9,13 +9,12 @@ Settings may replace the ladder (`REQUEST_LADDER`, same shape); `problems()` say
 
 import datetime
 from dataclasses import dataclass
-from functools import cache
 from zoneinfo import ZoneInfo
 
-import holidays
 from django.conf import settings
 
 from portal import ladders as portal_ladders
+from portal.working_days import next_working_day
 
 DEFAULT_REQUEST_LADDER = [
     {"step": "approval_reminder", "after": "waiting", "working_days": 3, "actions": ["remind_approver"]},
@@ -73,22 +72,6 @@ def zone() -> ZoneInfo:
 def local_time() -> datetime.time:
     """The local hour a calendar-day rung falls due at."""
     return datetime.time.fromisoformat(str(getattr(settings, "REQUEST_STEP_LOCAL_TIME", "09:00")))
-
-
-@cache
-def _bank_holidays(year: int) -> frozenset[datetime.date]:
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=[year]).keys())
-
-
-def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in _bank_holidays(day.year)
-
-
-def next_working_day(day: datetime.date) -> datetime.date:
-    day += datetime.timedelta(days=1)
-    while not is_working_day(day):
-        day += datetime.timedelta(days=1)
-    return day
 
 
 def add_working_days(start: datetime.datetime, count: int) -> datetime.datetime:

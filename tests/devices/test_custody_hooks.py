@@ -15,9 +15,13 @@ EXPECTED = {
         "devices.stock.services.stock.on_device_issued",
         "devices.leavers.hooks.on_device_issued",
     ],
-    hooks.RETURNED: ["devices.losses.services.remote.on_device_returned", "devices.leavers.hooks.on_device_returned"],
+    hooks.RETURNED: [
+        "devices.losses.services.remote.on_device_returned",
+        "devices.leavers.hooks.on_device_returned",
+        "devices.loans.hooks.on_device_returned",
+    ],
     hooks.FOUND: ["devices.losses.services.losses.on_device_found"],
-    hooks.LOST: ["devices.leavers.hooks.on_device_lost"],
+    hooks.LOST: ["devices.leavers.hooks.on_device_lost", "devices.loans.hooks.on_device_lost"],
     hooks.RETURN_UNMATCHED: ["devices.leavers.hooks.on_return_unmatched"],
     hooks.RETURN_REASON: ["devices.leavers.hooks.return_reason"],
 }

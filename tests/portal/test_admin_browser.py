@@ -121,6 +121,9 @@ def counter_pages(kit: Kit) -> list[str]:
         f"/admin/devices/kitentitlement/{KitEntitlement.objects.order_by('pk').first().pk}/change/",
         "/admin/devices/devicerequest/",  # requests, read here (worked on their own pages)
         f"/admin/devices/devicerequest/{kit.device_request.pk}/change/",
+        "/admin/devices/loanpooldevice/",  # each Tech Bar's loan pool
+        "/admin/devices/loanpooldevice/add/",
+        "/admin/devices/loan/",  # loans, read here (made and ended at the counter)
     ]
     if admin.site.is_registered(Assignment):
         assignment = Assignment.objects.get(device=kit.device)

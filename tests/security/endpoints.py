@@ -58,13 +58,24 @@ def _counter_person(get) -> dict:
     phone = Device.objects.get(pk=kwargs.pop("pk"))
     model = DeviceModel.objects.get(pk=phone.model_id)
     Device.objects.create(asset_tag="KBSTOCK2", model=model, tech_bar=phone.tech_bar)
+    _loan_pool_tablet()
     return kwargs
+
+
+def _loan_pool_tablet() -> None:
+    """A tablet in the counter's Tech Bar's loan pool: handed over only with a due-back date."""
+    from devices.models import Device, DeviceModel, LoanPoolDevice, TechBar
+
+    bar, _ = TechBar.objects.get_or_create(code="perm", defaults={"name": "Permissions Tech Bar"})
+    tablets, _ = DeviceModel.objects.get_or_create(make="Apple", model_name="iPad loan", defaults={"kind": "tablet"})
+    tablet = Device.objects.create(asset_tag="KBLOAN1", model=tablets, tech_bar=bar)
+    LoanPoolDevice.objects.create(device=tablet, tech_bar=bar)
 
 
 def _counter_basket_fields(get, kwargs) -> dict:
     from devices.models import Assignment
 
-    codes = ["KBPERM1", "KBSTOCK2", "NOPE", get("officer").payroll_number]
+    codes = ["KBPERM1", "KBSTOCK2", "KBLOAN1", "NOPE", get("officer").payroll_number]
     return {
         "take": codes,
         "give": codes,
@@ -74,6 +85,7 @@ def _counter_basket_fields(get, kwargs) -> dict:
         "confirmed": ["yes", "no"],
         "reason-KBPERM1": list(Assignment.ReturnReason.values),
         "condition-KBPERM1": [],
+        "due-KBLOAN1": [],
         "code": codes,
     }
 

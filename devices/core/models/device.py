@@ -147,6 +147,7 @@ class DeviceEvent(ChainedRecord):
         REMOTE_ACTION = "remote_action", "Remote action"
         TRANSFER_SENT = "transfer_sent", "Sent to another Tech Bar"
         TRANSFER_RECEIVED = "transfer_received", "Received from another Tech Bar"
+        LENT = "lent", "Lent"
 
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

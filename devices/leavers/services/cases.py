@@ -13,6 +13,7 @@ from devices.core.models import Assignment
 from devices.leavers import ladder as leaver_ladder
 from devices.leavers.models import LeaverCase, LeaverEvent, LeaverLine, LeaverPropertyKind, LeaverStep
 from devices.leavers.services.common import LeaverError, LeaverNotAllowed, event, lock_case
+from devices.loans.selectors import loan_words_by_assignment
 from devices.requests.services import device_requests_cancel_for_leaver
 from portal import timers
 from portal.models import User
@@ -75,7 +76,12 @@ def _open(person: User, leaving_date: datetime.date, *, actor: User | None, sour
         .select_related("device__model")
         .order_by("issued_at", "pk")
     )
-    lines = [LeaverLine(case=case, assignment=a, description=device_description(a)) for a in open_assignments]
+    open_assignments = list(open_assignments)
+    on_loan = loan_words_by_assignment(a.pk for a in open_assignments)  # "on loan, due back ..."
+    lines = [
+        LeaverLine(case=case, assignment=a, description=device_description(a, on_loan=on_loan.get(a.pk, "")))
+        for a in open_assignments
+    ]
     lines += [
         LeaverLine(case=case, property_kind=kind, description=kind.name)
         for kind in LeaverPropertyKind.objects.filter(is_active=True)
@@ -96,9 +102,10 @@ def _open(person: User, leaving_date: datetime.date, *, actor: User | None, sour
     return case
 
 
-def device_description(assignment: Assignment) -> str:
+def device_description(assignment: Assignment, *, on_loan: str = "") -> str:
+    """A device line's words: "iPad 10 (KB000123)", and ", on loan, due back ..." for a loan."""
     device = assignment.device
-    return f"{device.model} ({device.asset_tag})"[:200]
+    return (f"{device.model} ({device.asset_tag})" + (f", {on_loan}" if on_loan else ""))[:200]
 
 
 def _move(case: LeaverCase, leaving_date: datetime.date, *, actor: User | None, reason: str) -> LeaverCase:

@@ -1,0 +1,59 @@
+"""Loans in the admin: a Tech Bar's loan pool, kept by its staff (through devices.loans.services),
+and the loans themselves, read here (they are made and ended at the counter)."""
+
+from django.contrib import admin
+
+from devices.loans import services
+from devices.loans.models import Loan, LoanPoolDevice, LoanStep
+from portal.admin import ReadOnlyAdmin
+
+
+@admin.register(LoanPoolDevice)
+class LoanPoolDeviceAdmin(admin.ModelAdmin):
+    """The devices each Tech Bar keeps for lending: handed over at its counter only as loans."""
+
+    list_display = ("device", "tech_bar", "status", "added_at", "added_by")
+    list_filter = ("tech_bar", "device__model__kind")
+    search_fields = ("device__asset_tag", "device__serial_number")
+    list_select_related = ("device__model", "tech_bar", "added_by")
+    autocomplete_fields = ("device",)
+    fields = ("device", "tech_bar")
+
+    @admin.display(description="Status", ordering="device__status")
+    def status(self, obj):
+        return obj.device.get_status_display()
+
+    def save_model(self, request, obj, form, change):
+        saved = services.loan_pool_add(device=obj.device, tech_bar=obj.tech_bar, actor=request.user)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.loan_pool_remove(device=obj.device, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for pool in queryset.select_related("device"):
+            services.loan_pool_remove(device=pool.device, actor=request.user)
+
+
+class LoanStepInline(admin.TabularInline):
+    model = LoanStep
+    extra = 0
+    can_delete = False
+    fields = ("step", "due_at", "fired_at", "cancelled_at", "cancel_reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Loan)
+class LoanAdmin(ReadOnlyAdmin):
+    list_display = ("device", "holder", "tech_bar", "lent_at", "due_back", "ended_at")
+    list_filter = ("tech_bar", "due_back")
+    search_fields = ("device__asset_tag", "holder__payroll_number", "holder__last_name")
+    date_hierarchy = "lent_at"
+    list_select_related = ("device__model", "holder", "tech_bar")
+    inlines = [LoanStepInline]
