@@ -17,8 +17,9 @@ FRAGMENT = {"X-Counter-Fragment": "1"}
 # A scan: the session, the staff member and their roles, the Tech Bar, the person; the lines on the
 # list, checked again (their devices, latest assignments and reservations, three queries however
 # long the list: devices.counter.selectors.ScanFacts); the code's device and latest assignment; the
-# hand-over rules (a kept request, the leaver case, the devices held).
-SCAN_QUERIES = 13
+# hand-over rules (a kept request, the leaver case, the devices held); which of the devices handed
+# over are loan pool devices, for their due-back fields (one query: devices.loans.forms.LendForm).
+SCAN_QUERIES = 14
 
 
 def person_url(person):
