@@ -10,11 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from devices.accessories import services as accessory_services
+from devices.accessories.services import AccessoryLine
 from devices.core import selectors
 from devices.core.models import Assignment, Device, DeviceModel, TechBar
 from devices.core.selectors import Scan
 from devices.core.services.common import DeviceError, HolderNotEligible, holder_refusal
 from devices.core.services.custody import device_issue, device_return
+from devices.counter.accessory_lines import AccessoryScanList, accessory_hand_over_refusal
 from devices.counter.models import CounterLine, CounterVisit
 from devices.counter.receipts import counter_receipt_email_queue
 from devices.leavers.models import LeaverCase
@@ -45,6 +48,11 @@ class CounterBasket:
 
     take_back: list[TakeBack] = field(default_factory=list)
     hand_over: list[Device] = field(default_factory=list)
+    accessories: list[AccessoryLine] = field(default_factory=list)
+
+    @property
+    def accessories_out(self) -> list[AccessoryLine]:
+        return [line for line in self.accessories if line.direction == AccessoryLine.GIVE]
 
 
 @dataclass(frozen=True)
@@ -149,7 +157,7 @@ def counter_visit_confirm(
     """Everything one person hands back and takes away at a counter, confirmed once by them:
     one transaction, every device locked, one custody event per device, swaps linked, and the
     conditions of use accepted at the counter first when they had not accepted them."""
-    if not basket.take_back and not basket.hand_over:
+    if not basket.take_back and not basket.hand_over and not basket.accessories:
         raise DeviceError("Scan at least one device before confirming.")
     ids = [t.device.pk for t in basket.take_back] + [d.pk for d in basket.hand_over]
     if len(set(ids)) != len(ids):
@@ -161,13 +169,18 @@ def counter_visit_confirm(
     basket = CounterBasket(
         take_back=[TakeBack(locked[t.device.pk], t.reason, t.condition) for t in basket.take_back],
         hand_over=[locked[d.pk] for d in basket.hand_over],
+        accessories=list(basket.accessories),
     )
     # The holder's row, locked after the devices (the order device_issue and the leaver services
     # keep): two counters confirming for one person take turns, so the second sees the first's
     # handover in the FAQ 7 check below, and a leaver case opening now is seen too.
     locked_person = User.objects.select_for_update().get(pk=person.pk)
     accepted_here = None
-    if basket.hand_over:
+    if basket.accessories_out:
+        refusal = accessory_hand_over_refusal(person=locked_person)
+        if refusal:
+            raise HolderNotEligible(refusal)
+    if basket.hand_over or basket.accessories_out:
         refusal = holder_refusal(locked_person)  # as it stands now, not as the caller read it
         if refusal:
             raise HolderNotEligible(refusal)
@@ -244,6 +257,10 @@ def counter_visit_confirm(
         CounterLine.objects.create(
             visit=visit, direction=CounterLine.Direction.HANDED_OVER, device=device, assignment=assignment, event=event
         )
+    if basket.accessories:
+        accessory_services.accessory_counter_lines(
+            visit=visit, person=person, actor=actor, tech_bar=tech_bar, lines=basket.accessories
+        )
     # In this transaction: a visit that rolls back sends no receipt.
     counter_receipt_email_queue(visit=visit)
     return visit
@@ -270,7 +287,7 @@ def _conditions_version_held(person: User) -> PolicyVersion | None:
     return acknowledgement.version if acknowledgement else None
 
 
-class CounterScanList:
+class CounterScanList(AccessoryScanList):
     """The counter screen's scan list: devices taking back (each with its reason and condition),
     handing over, and refused scans. The form carries it on every post, so it is rebuilt here from
     the codes and checked again against the database each time (`restore`); `to_basket` is what
@@ -285,9 +302,12 @@ class CounterScanList:
         self.notice = ""
         self.faq_device: Device | None = None  # FAQ 7: the device held that stopped the last hand-over
         self.dropped: list[Scan] = []  # lines on the posted list that no longer fit
+        self.accessories: list[AccessoryLine] = []  # quantities, one line per kind and direction
 
     @classmethod
-    def restore(cls, *, person: User, tech_bar: TechBar, take=(), give=(), refused=()) -> "CounterScanList":
+    def restore(
+        cls, *, person: User, tech_bar: TechBar, take=(), give=(), refused=(), accessories=()
+    ) -> "CounterScanList":
         """The list as the form carried it: `take` as (code, reason, condition), `give` and
         `refused` as codes. A line that no longer fits (another counter took the device meanwhile)
         moves to refused and is kept in `dropped`."""
@@ -302,6 +322,7 @@ class CounterScanList:
                 refusal = hand_over_refusal(person=person, basket=scan_list.to_basket(), device=scan.device)[0]
                 scan = Scan(code, scan.REFUSED, refusal, scan.device)
             scan_list.refused.append(scan)
+        scan_list.restore_accessories(accessories)
         return scan_list
 
     @property
@@ -310,10 +331,14 @@ class CounterScanList:
 
     @property
     def is_empty(self) -> bool:
-        return not self.take_back and not self.hand_over
+        return not self.take_back and not self.hand_over and not self.accessories
 
     def scan(self, code: str, *, reason: str = "") -> Scan:
-        """One code scanned or typed at the counter, placed on the list (see `add`)."""
+        """One code scanned or typed at the counter, placed on the list (see `add`). An accessory
+        kind's shelf code adds one of it to "handing over"."""
+        accessory = self.scan_accessory(code)
+        if accessory is not None:
+            return accessory
         return self.add(self._classify(code), reason=reason)
 
     def add(self, scan: Scan, *, reason: str = "", condition: str = "") -> Scan:
@@ -354,6 +379,7 @@ class CounterScanList:
         if self.dropped:
             return [f"{scan.code} is off the list: {scan.message}" for scan in self.dropped]
         errors = ["Scan at least one device before confirming."] if self.is_empty else []
+        errors += self.accessory_refusals()
         missing = [line["device"].asset_tag for line in self.take_back if not line["reason"]]
         if missing:
             errors.append(f"Choose why {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} coming back.")
@@ -363,6 +389,7 @@ class CounterScanList:
         return CounterBasket(
             take_back=[TakeBack(line["device"], line["reason"], line["condition"]) for line in self.take_back],
             hand_over=list(self.hand_over),
+            accessories=self.accessory_lines(),
         )
 
     def _classify(self, code: str) -> Scan:

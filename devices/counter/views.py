@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 
 from devices import permissions as device_permissions
+from devices.accessories import selectors as accessory_selectors
 from devices.core import panels, selectors, services
 from devices.core.forms import TAKE_BACK_REASONS, CounterLossForm, PersonLookupForm, TechBarChoiceForm
 from devices.core.models import Assignment, TechBar
@@ -167,6 +168,8 @@ def counter_person(request, payroll):
         if last_scan.placement == last_scan.REFUSED:
             status = 400 if last_scan.device is not None else 404
             faq_device = scan_list.faq_device
+    if scan_list.accessory_problems and status == 200:
+        status = 400  # an accessory line refused (or left off): said on the page
     context = _context(
         request,
         f"Counter: {person.get_full_name()}",
@@ -184,6 +187,8 @@ def counter_person(request, payroll):
         past_problems=selectors.past_problem_kit(user=person)[:20],
         reasons=TAKE_BACK_REASONS,
         faq_device=faq_device,
+        accessory_kinds=accessory_selectors.accessory_kinds_active(),
+        accessories_held=accessory_selectors.accessories_held_by(person=person),
         **panels_context,
     )
     fragment = request.headers.get("X-Counter-Fragment") == "1"

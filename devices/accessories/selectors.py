@@ -1,0 +1,88 @@
+"""Reads for accessories: kinds by their shelf code, stock per Tech Bar, what a person holds, and
+the movements (the history the dashboard, the activity report and figures count from)."""
+
+import datetime
+
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from devices.accessories.models import AccessoryHolding, AccessoryKind, AccessoryMovement, AccessoryStock
+from devices.core.models import TechBar
+from portal.models import Role, User
+
+
+def accessory_kind_by_code(*, code: str) -> AccessoryKind | None:
+    """The active kind whose shelf label carries this code (any case), or None."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    return AccessoryKind.objects.filter(code=code, is_active=True).first()
+
+
+def accessory_kinds_active() -> QuerySet[AccessoryKind]:
+    return AccessoryKind.objects.filter(is_active=True).order_by("name")
+
+
+def accessory_stock_at(*, tech_bar: TechBar, kind: AccessoryKind) -> int:
+    row = AccessoryStock.objects.filter(tech_bar=tech_bar, kind=kind).values_list("quantity", flat=True).first()
+    return row or 0
+
+
+def accessory_stock_for(*, tech_bar: TechBar) -> QuerySet[AccessoryStock]:
+    """Every kind's stock row at this Tech Bar (what a stocktake expects)."""
+    return AccessoryStock.objects.filter(tech_bar=tech_bar).select_related("kind").order_by("kind__name")
+
+
+def accessories_held_by(*, person: User) -> QuerySet[AccessoryHolding]:
+    """The returnable accessories a person holds now (My kit, the counter, a leaver case)."""
+    return AccessoryHolding.objects.filter(person=person, quantity__gt=0).select_related("kind").order_by("kind__name")
+
+
+def accessory_held_quantity(*, person: User, kind: AccessoryKind) -> int:
+    row = AccessoryHolding.objects.filter(person=person, kind=kind).values_list("quantity", flat=True).first()
+    return row or 0
+
+
+def accessory_staff_for(tech_bar: TechBar) -> QuerySet[User]:
+    """Who is told about a Tech Bar's accessory stock: the same people as for its devices."""
+    return User.objects.filter(is_active=True, groups__name=Role.TECH_BAR).distinct().order_by("pk")
+
+
+def accessory_movements_between(
+    *, start: datetime.datetime, end: datetime.datetime, kinds=(AccessoryMovement.Kind.ISSUED,)
+) -> QuerySet[AccessoryMovement]:
+    return AccessoryMovement.objects.filter(kind__in=kinds, created_at__gte=start, created_at__lt=end)
+
+
+def accessories_issued_per_month(*, start: datetime.datetime, end: datetime.datetime) -> list[dict]:
+    """[{"month", "kind", "issued"}]: accessories issued per calendar month (UTC) and kind, one query."""
+    return list(
+        accessory_movements_between(start=start, end=end)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month", "accessory__name")
+        .annotate(issued=Sum("quantity"))
+        .order_by("month", "accessory__name")
+    )
+
+
+def consumables_used_per_tech_bar(*, start: datetime.datetime, end: datetime.datetime) -> list[dict]:
+    """[{"tech_bar", "issued", "visits"}]: consumables issued at each Tech Bar in the period, one query."""
+    return list(
+        accessory_movements_between(start=start, end=end)
+        .filter(accessory__usage=AccessoryKind.Usage.CONSUMABLE)
+        .values("tech_bar__name")
+        .annotate(issued=Sum("quantity"), visits=Count("visit", distinct=True))
+        .order_by("tech_bar__name")
+    )
+
+
+def accessory_movements_for_visits(visit_ids) -> dict[int, list[AccessoryMovement]]:
+    """{visit id: its issue and return movements}, one query (receipts, the activity report)."""
+    by_visit: dict[int, list[AccessoryMovement]] = {}
+    for movement in (
+        AccessoryMovement.objects.filter(visit_id__in=list(visit_ids))
+        .select_related("accessory")
+        .order_by("visit_id", "pk")
+    ):
+        by_visit.setdefault(movement.visit_id, []).append(movement)
+    return by_visit
