@@ -67,6 +67,8 @@ def leaver_line_property_receive(*, line: LeaverLine, actor: User, tech_bar: Tec
     case, line = _lock_line(line)
     if line.is_device:
         raise LeaverError(f"{line.description} is a device: it ends when it is checked in at a Tech Bar counter.")
+    if line.accessory_kind_id is not None:
+        raise LeaverError(f"{line.description}: accessories end when the counter takes them back (with a quantity).")
     if tech_bar is None and not permissions.can_sign_off_leaver_case(actor, case):
         raise LeaverNotAllowed("Only the leaver's supervisor records property handed to them.")
     if tech_bar is not None and not permissions.can_receive_leaver_items(actor):
@@ -174,6 +176,20 @@ def leaver_assignment_returned(*, assignment: Assignment, actor: User, tech_bar:
         return None
     case, line = _lock_line(line)
     return _end(case, line, outcome=LeaverLine.Outcome.RETURNED, actor=actor, tech_bar=tech_bar)
+
+
+def leaver_accessories_returned(*, person: User, kind, remaining: int, actor: User, tech_bar: TechBar) -> None:
+    """Accessories taken back at a counter: once the leaver holds none of the kind, its line ends
+    returned (called by devices.accessories.services inside its transaction)."""
+    if remaining:
+        return
+    line = LeaverLine.objects.filter(
+        case__person=person, case__status=LeaverCase.Status.OPEN, accessory_kind=kind, ended_at__isnull=True
+    ).first()
+    if line is None:
+        return
+    case, line = _lock_line(line)
+    _end(case, line, outcome=LeaverLine.Outcome.RETURNED, actor=actor, tech_bar=tech_bar)
 
 
 def leaver_case_is_open(person_id: int) -> bool:
