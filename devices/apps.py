@@ -12,6 +12,7 @@ class DevicesConfig(AppConfig):
 
         from devices import checks  # noqa: F401 - checks registers the ladder check
         from devices.accessories import hooks as accessory_hooks
+        from devices.accessories.selectors import my_kit_accessories
         from devices.core import panels
         from devices.core.incident_links import incident_devices_section
         from devices.core.services import hooks
@@ -76,6 +77,7 @@ class DevicesConfig(AppConfig):
         accessory_hooks.register_returned(leaver_hooks.on_accessories_returned)
         # What leavers and requests show on My kit and the counter's person screen.
         panels.register(panels.MY_KIT, lambda *, person, user: {"my_leaver_case": leaver_case_open_for(person=person)})
+        panels.register(panels.MY_KIT, my_kit_accessories)
         panels.register(panels.COUNTER_PERSON, counter_leaver_context)
         panels.register(panels.COUNTER_PERSON, lambda *, person, user: counter_request_context(person=person))
         # What Tech Bar staff can do from a device's page, in the order the buttons show.

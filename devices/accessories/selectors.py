@@ -38,6 +38,11 @@ def accessories_held_by(*, person: User) -> QuerySet[AccessoryHolding]:
     return AccessoryHolding.objects.filter(person=person, quantity__gt=0).select_related("kind").order_by("kind__name")
 
 
+def my_kit_accessories(*, person: User, user: User) -> dict:
+    """My kit's panel: the returnable accessories the person holds (devices.core.panels.MY_KIT)."""
+    return {"my_accessories": list(accessories_held_by(person=person))}
+
+
 def accessory_held_quantity(*, person: User, kind: AccessoryKind) -> int:
     row = AccessoryHolding.objects.filter(person=person, kind=kind).values_list("quantity", flat=True).first()
     return row or 0

@@ -127,7 +127,7 @@ def test_the_counter_person_screen_costs_the_same_whatever_they_hold(
     assert response.status_code == 200 and response.content.decode().count("since ") >= held
 
 
-MY_KIT_QUERIES = 10  # measured: the same at every size below (2 of them the Tech Bars and their opening hours,
-# 1 the open leaver case)
-COUNTER_PERSON_QUERIES = 14  # measured: the same at every size below (1 of them the open leaver case,
-# 1 the open device requests with their reserved devices)
+MY_KIT_QUERIES = 11  # measured: the same at every size below (2 of them the Tech Bars and their opening hours,
+# 1 the open leaver case, 1 the accessories held)
+COUNTER_PERSON_QUERIES = 16  # measured: the same at every size below (1 of them the open leaver case,
+# 1 the open device requests with their reserved devices, 2 the accessory kinds and the accessories held)

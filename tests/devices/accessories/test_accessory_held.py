@@ -1,7 +1,8 @@
-"""A leaver case has a line for each returnable accessory kind held, never one for a consumable;
-the line ends when the counter has taken back every one of the kind."""
+"""What a person holds of the returnable accessories: My kit lists it, and a leaver case has a line
+for each kind held (never one for a consumable), ended when the counter has every one of the kind back."""
 
 import pytest
+from django.urls import reverse
 
 from devices.accessories.services import AccessoryLine, accessory_issue
 from devices.counter.services import CounterBasket, counter_visit_confirm
@@ -51,3 +52,12 @@ def test_an_accessory_line_is_not_ticked_off_without_the_stock(leaver_with_acces
     line = leaver_with_accessories.lines.get(accessory_kind=charger)
     with pytest.raises(leavers.LeaverError, match="accessories end when the counter takes them back"):
         leavers.leaver_line_property_receive(line=line, actor=tech_bar_staff, tech_bar=bar)
+
+
+def test_my_kit_shows_the_accessories_held(client, officer, bar, tech_bar_staff, charger, screen_protector):
+    accessory_issue(kind=charger, quantity=2, person=officer, actor=tech_bar_staff, tech_bar=bar)
+    accessory_issue(kind=screen_protector, quantity=1, person=officer, actor=tech_bar_staff, tech_bar=bar)
+    client.force_login(officer)
+    page = client.get(reverse("devices:my_kit")).content.decode()
+    assert "Accessories I hold" in page and "USB-C charger" in page
+    assert "Screen protector" not in page  # a consumable is theirs, not held
