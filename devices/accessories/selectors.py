@@ -6,7 +6,13 @@ import datetime
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from devices.accessories.models import AccessoryHolding, AccessoryKind, AccessoryMovement, AccessoryStock
+from devices.accessories.models import (
+    AccessoryCount,
+    AccessoryHolding,
+    AccessoryKind,
+    AccessoryMovement,
+    AccessoryStock,
+)
 from devices.core.models import TechBar
 from portal.models import Role, User
 
@@ -31,6 +37,26 @@ def accessory_stock_at(*, tech_bar: TechBar, kind: AccessoryKind) -> int:
 def accessory_stock_for(*, tech_bar: TechBar) -> QuerySet[AccessoryStock]:
     """Every kind's stock row at this Tech Bar (what a stocktake expects)."""
     return AccessoryStock.objects.filter(tech_bar=tech_bar).select_related("kind").order_by("kind__name")
+
+
+def accessory_stocktake_rows(*, stocktake) -> list[dict]:
+    """Each kind on the Tech Bar's shelves in a stocktake: expected (the record now, or when
+    counted) and counted (None until counted). Two queries."""
+    counts = {c.kind_id: c for c in AccessoryCount.objects.filter(stocktake=stocktake)}
+    rows = []
+    for stock in accessory_stock_for(tech_bar=stocktake.tech_bar):
+        count = counts.get(stock.kind_id)
+        expected = count.expected if count else stock.quantity
+        counted = count.counted if count else None
+        rows.append(
+            {
+                "kind": stock.kind,
+                "expected": expected,
+                "counted": counted,
+                "difference": None if counted is None else counted - expected,
+            }
+        )
+    return rows
 
 
 def accessories_held_by(*, person: User) -> QuerySet[AccessoryHolding]:
