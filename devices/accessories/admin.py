@@ -108,7 +108,7 @@ def _page(request, *, form, title: str, button: str, status: int = 200):
 def accessory_delivery_page(request):
     """Stock arriving at a Tech Bar from the supplier."""
     _require_tech_bar(request)
-    form = AccessoryDeliveryForm(request.POST or None)
+    form = AccessoryDeliveryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.accessory_deliver(
@@ -127,7 +127,7 @@ def accessory_delivery_page(request):
 def accessory_transfer_page(request):
     """A quantity sent from one Tech Bar's shelves to another's."""
     _require_tech_bar(request)
-    form = AccessoryTransferForm(request.POST or None)
+    form = AccessoryTransferForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
