@@ -247,3 +247,5 @@ demo.register_seeder(order=100, seed=seed_catalogue)
 demo.register_seeder(order=300, seed=seed_estate)  # kit first: issued before the policy's version 2
 demo.register_seeder(order=600, seed=seed_dashboards)
 demo.register_hint(order=10, hint=counter_hint)
+
+from devices.accessories import demo as accessories_demo  # noqa: E402, F401  (registers its seeder)
