@@ -64,6 +64,7 @@ def test_seed_demo_steps_are_in_their_order():
     assert steps == [
         "devices.demo.seed_catalogue",
         "devices.demo.seed_estate",
+        "devices.accessories.demo.seed_accessories",
         "policy.demo.seed_demo_force",
         "incidents.demo.seed_demo_force",
         "devices.demo.seed_dashboards",
