@@ -357,3 +357,5 @@ registry.register_list("leavers", device_permissions.can_view_leaver_list)
 # Not the Data Office: a request's reason may be health information.
 registry.register_list("requests", device_permissions.can_reserve)
 registry.register_list("kit_gaps", device_permissions.can_view_kit_gaps)
+
+from devices.accessories import dashboards as accessory_dashboards  # noqa: E402, F401  (registers its panels)

@@ -1,7 +1,8 @@
 """Demo accessories: the kinds a Tech Bar keeps (chargers, car kits, headsets, cases, docking
 stations and the assistive keyboards and mice of workplace adjustments), each with its shelf code
 (ACC-CHARGER...) that the counter's scan field takes, stock and a low-stock level at every demo
-Tech Bar, and OFF001 holding a charger. Registered by `devices.demo`; idempotent."""
+Tech Bar, OFF001 holding a charger, and rugged cases (a consumable) handed out at each Tech Bar.
+Registered by `devices.demo`; idempotent."""
 
 from devices.accessories import services
 from devices.accessories.models import AccessoryKind, AccessoryMovement, AccessoryStock
@@ -38,15 +39,16 @@ def seed_accessories(force: demo.DemoForce) -> None:
                 services.accessory_deliver(
                     kind=kinds[code], quantity=quantity, tech_bar=bar, actor=staff, note="Opening stock"
                 )
+    bars = list(TechBar.objects.filter(is_active=True).order_by("code"))
     officer = force.person("OFF001")
     if not AccessoryMovement.objects.filter(person=officer).exists():
-        services.accessory_issue(
-            kind=kinds["ACC-CHARGER"],
-            quantity=1,
-            person=officer,
-            actor=staff,
-            tech_bar=TechBar.objects.filter(is_active=True).order_by("code").first(),
-        )
+        services.accessory_issue(kind=kinds["ACC-CHARGER"], quantity=1, person=officer, actor=staff, tech_bar=bars[0])
+    # Rugged cases (a consumable) handed out at each Tech Bar: the dashboard's consumables panel.
+    if not AccessoryMovement.objects.filter(accessory=kinds["ACC-CASE"], kind=AccessoryMovement.Kind.ISSUED).exists():
+        for n, person in enumerate(force.people[10:16]):
+            services.accessory_issue(
+                kind=kinds["ACC-CASE"], quantity=1 + n % 2, person=person, actor=staff, tech_bar=bars[n % len(bars)]
+            )
 
 
 demo.register_seeder(order=320, seed=seed_accessories)  # after the estate: TB001 and OFF001 exist

@@ -1,10 +1,9 @@
 """Reads for accessories: kinds by their shelf code, stock per Tech Bar, what a person holds, and
 the movements (the history the dashboard, the activity report and figures count from)."""
 
-import datetime
-
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from devices.accessories.models import (
     AccessoryCount,
@@ -79,32 +78,44 @@ def accessory_staff_for(tech_bar: TechBar) -> QuerySet[User]:
     return User.objects.filter(is_active=True, groups__name=Role.TECH_BAR).distinct().order_by("pk")
 
 
-def accessory_movements_between(
-    *, start: datetime.datetime, end: datetime.datetime, kinds=(AccessoryMovement.Kind.ISSUED,)
-) -> QuerySet[AccessoryMovement]:
-    return AccessoryMovement.objects.filter(kind__in=kinds, created_at__gte=start, created_at__lt=end)
+def _issued(*, start, end, unit: str = "", supervisor: User | None = None) -> QuerySet[AccessoryMovement]:
+    """Accessories issued in [start, end), to people in `unit` / the supervisor's team when given."""
+    rows = AccessoryMovement.objects.filter(
+        kind=AccessoryMovement.Kind.ISSUED, created_at__gte=start, created_at__lt=end
+    )
+    if unit:
+        rows = rows.filter(person__command_unit=unit)
+    if supervisor is not None:
+        rows = rows.filter(person__supervisor=supervisor)
+    return rows
 
 
-def accessories_issued_per_month(*, start: datetime.datetime, end: datetime.datetime) -> list[dict]:
-    """[{"month", "kind", "issued"}]: accessories issued per calendar month (UTC) and kind, one query."""
-    return list(
-        accessory_movements_between(start=start, end=end)
+def accessories_issued_per_month(*, start, end, unit: str = "", supervisor: User | None = None) -> dict:
+    """{(first of the month, local date; kind name): quantity issued}, one query."""
+    rows = (
+        _issued(start=start, end=end, unit=unit, supervisor=supervisor)
         .annotate(month=TruncMonth("created_at"))
         .values("month", "accessory__name")
         .annotate(issued=Sum("quantity"))
-        .order_by("month", "accessory__name")
+        .order_by()
     )
+    totals: dict = {}
+    for row in rows:
+        key = (timezone.localtime(row["month"]).date().replace(day=1), row["accessory__name"])
+        totals[key] = totals.get(key, 0) + row["issued"]
+    return totals
 
 
-def consumables_used_per_tech_bar(*, start: datetime.datetime, end: datetime.datetime) -> list[dict]:
-    """[{"tech_bar", "issued", "visits"}]: consumables issued at each Tech Bar in the period, one query."""
-    return list(
-        accessory_movements_between(start=start, end=end)
+def consumables_used_per_tech_bar(*, start, end, unit: str = "", supervisor: User | None = None) -> list[tuple]:
+    """[(Tech Bar name, consumables issued, people given them)] in the period, one query."""
+    rows = (
+        _issued(start=start, end=end, unit=unit, supervisor=supervisor)
         .filter(accessory__usage=AccessoryKind.Usage.CONSUMABLE)
         .values("tech_bar__name")
-        .annotate(issued=Sum("quantity"), visits=Count("visit", distinct=True))
+        .annotate(issued=Sum("quantity"), people=Count("person", distinct=True))
         .order_by("tech_bar__name")
     )
+    return [(row["tech_bar__name"], row["issued"], row["people"]) for row in rows]
 
 
 def accessory_movements_for_visits(visit_ids) -> dict[int, list[AccessoryMovement]]:

@@ -36,7 +36,7 @@ def test_the_dashboards_and_their_panels_are_in_their_order():
     assert {slug: [s.build.__name__ for s in registry.panel_sources(slug)] for slug in registry.sections()} == {
         "incidents": ["incident_panels", "loss_panels"],
         "conditions-of-use": ["compliance_panels"],
-        "devices": ["device_panels", "request_panels"],
+        "devices": ["device_panels", "request_panels", "accessory_panels"],
         "leavers": ["leaver_panels"],
     }
 
