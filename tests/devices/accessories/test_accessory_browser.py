@@ -1,5 +1,6 @@
 """Accessories in a real browser, checked with axe: the counter scanning a shelf code, choosing a
-kind to take back and setting a quantity, in one visit with a device; My kit listing them."""
+kind to take back and setting a quantity, in one visit with a device; My kit listing them; a
+stocktake counting them."""
 
 import pytest
 from django.urls import reverse
@@ -7,6 +8,7 @@ from django.urls import reverse
 from devices.accessories.selectors import accessory_held_quantity, accessory_stock_at
 from devices.accessories.services import accessory_issue
 from devices.models import CounterVisit
+from devices.stock.services import stocktake_start
 from tests.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,4 +66,16 @@ def test_my_kit_with_accessories_on_a_phone(phone_page, live_server, officer, ba
     table = page.get_by_role("region", name="Accessories I hold")
     assert "USB-C charger" in table.inner_text() and "2" in table.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page)
+
+
+def test_a_stocktake_counts_accessories(page, live_server, tech_bar_staff, bar, charger):
+    taken = stocktake_start(tech_bar=bar, actor=tech_bar_staff)
+    sign_in(page, live_server, tech_bar_staff)
+    page.goto(f"{live_server.url}{reverse('admin:devices_stocktake_count', args=[taken.pk])}")
+    page.get_by_label("USB-C charger counted").fill("9")
+    page.get_by_role("button", name="Record accessory counts").click()
+    page.get_by_text("Accessory counts recorded.").wait_for()
+    region = page.get_by_role("region", name="Accessories")
+    assert "-1" in region.inner_text()
     assert_accessible(page)
