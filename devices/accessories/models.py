@@ -138,6 +138,7 @@ class AccessoryMovement(models.Model):
         TRANSFER_RECEIVED = "transfer_received", "Received from another Tech Bar"
         DELIVERED = "delivered", "Delivered to the Tech Bar"
         STOCKTAKE = "stocktake", "Stocktake adjustment"
+        WRITTEN_OFF = "written_off", "Lost or written off by the holder"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     accessory = models.ForeignKey(AccessoryKind, on_delete=models.PROTECT, related_name="movements")

@@ -192,6 +192,33 @@ def accessory_return(
     return movement
 
 
+@transaction.atomic
+def accessory_holding_end(*, person: User, kind: AccessoryKind, actor: User, outcome: str, note: str = "") -> int:
+    """What a person holds of a kind will not come back (a leaver's line ended lost or written off):
+    the holding goes to 0 and a movement says so; the shelves do not change. How many it was."""
+    holding = AccessoryHolding.objects.select_for_update().filter(person=person, kind=kind).first()
+    if holding is None or not holding.quantity:
+        return 0
+    quantity = holding.quantity
+    AccessoryHolding.objects.filter(pk=holding.pk).update(quantity=0)
+    last = AccessoryMovement.objects.filter(person=person, accessory=kind, kind=AccessoryMovement.Kind.ISSUED).first()
+    _move(
+        AccessoryMovement.Kind.WRITTEN_OFF,
+        accessory=kind,
+        quantity=quantity,
+        stock_change=0,
+        tech_bar=last.tech_bar if last else _any_tech_bar(),
+        actor=actor,
+        person=person,
+        note=f"{outcome}: {note}".strip(": ")[:300],
+    )
+    return quantity
+
+
+def _any_tech_bar() -> TechBar:
+    return TechBar.objects.order_by("pk").first()
+
+
 def accessory_lines_refusal(*, person: User, lines: list[AccessoryLine], tech_bar: TechBar) -> str:
     """Why these accessory lines cannot go through as they stand ('' when they can): a consumable
     taken back, more taken back than held, more handed over than the shelves hold."""

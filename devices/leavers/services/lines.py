@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from devices import permissions
+from devices.accessories.services import accessory_holding_end
 from devices.core.models import Assignment, Device, TechBar
 from devices.leavers.models import LeaverCase, LeaverEvent, LeaverLine
 from devices.leavers.services.common import LeaverError, LeaverNotAllowed, event, lock_case, outstanding
@@ -125,6 +126,8 @@ def leaver_line_lost(*, line: LeaverLine, actor: User, details: str = "") -> Lea
         )  # ends the line too (leaver_assignment_lost), as any loss report of a leaver's device does
         line.refresh_from_db()
         return line
+    if line.accessory_kind_id is not None:
+        accessory_holding_end(person=case.person, kind=line.accessory_kind, actor=actor, outcome="Lost", note=details)
     return _end(case, line, outcome=LeaverLine.Outcome.LOST, actor=actor, reason=details)
 
 
@@ -161,6 +164,10 @@ def leaver_line_write_off(*, line: LeaverLine, actor: User, reason: str) -> Leav
     if line.assignment_id is not None:
         Device.objects.select_for_update(of=("self",)).filter(assignments__pk=line.assignment_id).first()
     case, line = _lock_line(line)
+    if line.accessory_kind_id is not None:
+        accessory_holding_end(
+            person=case.person, kind=line.accessory_kind, actor=actor, outcome="Written off", note=reason
+        )
     line = _end(case, line, outcome=LeaverLine.Outcome.WRITTEN_OFF, actor=actor, reason=reason, approved_by=actor)
     if line.assignment_id is not None:
         # It will not come back: what is on it is blocked and wiped as for a lost device.

@@ -4,10 +4,11 @@ for each kind held (never one for a consumable), ended when the counter has ever
 import pytest
 from django.urls import reverse
 
+from devices.accessories.selectors import accessory_held_quantity, accessory_stock_at
 from devices.accessories.services import AccessoryLine, accessory_issue
 from devices.counter.services import CounterBasket, counter_visit_confirm
 from devices.leavers import services as leavers
-from devices.models import LeaverLine
+from devices.models import AccessoryMovement, LeaverLine
 from tests.factories import LeaverCaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +62,15 @@ def test_my_kit_shows_the_accessories_held(client, officer, bar, tech_bar_staff,
     page = client.get(reverse("devices:my_kit")).content.decode()
     assert "Accessories I hold" in page and "USB-C charger" in page
     assert "Screen protector" not in page  # a consumable is theirs, not held
+
+
+def test_an_accessory_line_lost_or_written_off_ends_the_holding_not_the_stock(
+    leaver_with_accessories, tech_bar_staff, bar, charger
+):
+    case = leaver_with_accessories
+    line = case.lines.get(accessory_kind=charger)
+    leavers.leaver_line_lost(line=line, actor=tech_bar_staff, details="Left in a patrol car")
+    assert accessory_held_quantity(person=case.person, kind=charger) == 0
+    movement = AccessoryMovement.objects.get(kind="written_off")
+    assert (movement.quantity, movement.stock_change, movement.note) == (2, 0, "Lost: Left in a patrol car")
+    assert accessory_stock_at(tech_bar=bar, kind=charger) == 8
