@@ -1,7 +1,7 @@
 """Demo accessories: the kinds a Tech Bar keeps (chargers, car kits, headsets, cases, docking
 stations and the assistive keyboards and mice of workplace adjustments), each with its shelf code
 (ACC-CHARGER...) that the counter's scan field takes, stock and a low-stock level at every demo
-Tech Bar, OFF001 holding a charger, and rugged cases (a consumable) handed out at each Tech Bar.
+Tech Bar, a charger held (see My kit), and rugged cases (a consumable) handed out at each Tech Bar.
 Registered by `devices.demo`; idempotent."""
 
 from devices.accessories import services
@@ -40,9 +40,10 @@ def seed_accessories(force: demo.DemoForce) -> None:
                     kind=kinds[code], quantity=quantity, tech_bar=bar, actor=staff, note="Opening stock"
                 )
     bars = list(TechBar.objects.filter(is_active=True).order_by("code"))
-    officer = force.person("OFF001")
-    if not AccessoryMovement.objects.filter(person=officer).exists():
-        services.accessory_issue(kind=kinds["ACC-CHARGER"], quantity=1, person=officer, actor=staff, tech_bar=bars[0])
+    # Not OFF001: the leaver walk hands back everything OFF001 holds, device by device.
+    holder = force.people[20]
+    if not AccessoryMovement.objects.filter(person=holder).exists():
+        services.accessory_issue(kind=kinds["ACC-CHARGER"], quantity=1, person=holder, actor=staff, tech_bar=bars[0])
     # Rugged cases (a consumable) handed out at each Tech Bar: the dashboard's consumables panel.
     if not AccessoryMovement.objects.filter(accessory=kinds["ACC-CASE"], kind=AccessoryMovement.Kind.ISSUED).exists():
         for n, person in enumerate(force.people[10:16]):
