@@ -9,11 +9,12 @@ from django.urls import reverse
 
 from devices.accessories.selectors import accessory_held_quantity, accessory_stock_at
 from devices.accessories.services import AccessoryError, AccessoryLine, accessory_issue
-from devices.core.services import DeviceError
+from devices.core.services import DeviceError, HolderNotEligible
 from devices.counter.services import CounterBasket, TakeBack, counter_visit_confirm
 from devices.models import AccessoryMovement, Assignment, CounterVisit
 from portal.models import OutboundEmail
 from tests.factories import LeaverCaseFactory, UserFactory
+from tests.policy.factories import published_version
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +95,27 @@ def test_nothing_is_handed_to_a_leaver_not_even_a_charger(bar, tech_bar_staff, c
             tech_bar=bar,
             basket=CounterBasket(accessories=[AccessoryLine(charger, 1)]),
         )
+
+
+def test_no_accessory_is_handed_over_before_the_conditions_of_use_are_accepted(bar, tech_bar_staff, charger):
+    published_version()
+    person = UserFactory()
+    with pytest.raises(HolderNotEligible, match="not accepted the current ICT Conditions of Use"):
+        counter_visit_confirm(
+            person=person,
+            actor=tech_bar_staff,
+            tech_bar=bar,
+            basket=CounterBasket(accessories=[AccessoryLine(charger, 1)]),
+        )
+    # Taking one back needs no acceptance, as for a device.
+    accessory_issue(kind=charger, quantity=1, person=person, actor=tech_bar_staff, tech_bar=bar)
+    counter_visit_confirm(
+        person=person,
+        actor=tech_bar_staff,
+        tech_bar=bar,
+        basket=CounterBasket(accessories=[AccessoryLine(charger, 1, AccessoryLine.TAKE)]),
+    )
+    assert accessory_held_quantity(person=person, kind=charger) == 0
 
 
 def test_scan_a_shelf_code_then_set_the_quantity_and_confirm(counter_client, officer, bar, charger):
