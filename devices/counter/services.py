@@ -50,10 +50,6 @@ class CounterBasket:
     hand_over: list[Device] = field(default_factory=list)
     accessories: list[AccessoryLine] = field(default_factory=list)
 
-    @property
-    def accessories_out(self) -> list[AccessoryLine]:
-        return [line for line in self.accessories if line.direction == AccessoryLine.GIVE]
-
 
 @dataclass(frozen=True)
 class CounterAcceptance:
@@ -176,11 +172,12 @@ def counter_visit_confirm(
     # handover in the FAQ 7 check below, and a leaver case opening now is seen too.
     locked_person = User.objects.select_for_update().get(pk=person.pk)
     accepted_here = None
-    if basket.accessories_out:
+    giving_accessories = any(line.direction == AccessoryLine.GIVE for line in basket.accessories)
+    if giving_accessories:
         refusal = accessory_hand_over_refusal(person=locked_person)
         if refusal:
             raise HolderNotEligible(refusal)
-    if basket.hand_over or basket.accessories_out:
+    if basket.hand_over or giving_accessories:
         refusal = holder_refusal(locked_person)  # as it stands now, not as the caller read it
         if refusal:
             raise HolderNotEligible(refusal)
