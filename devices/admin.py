@@ -6,6 +6,7 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from devices.accessories import admin as accessory_admin  # noqa: F401  (registers the accessory pages)
 from devices.core import services
 from devices.core.forms import DeviceAdminForm
 from devices.core.services import DeviceError

@@ -11,6 +11,8 @@ class DevicesConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from devices import checks  # noqa: F401 - checks registers the ladder check
+        from devices.accessories import hooks as accessory_hooks
+        from devices.accessories.selectors import my_kit_accessories
         from devices.core import panels
         from devices.core.incident_links import incident_devices_section
         from devices.core.services import hooks
@@ -81,8 +83,10 @@ class DevicesConfig(AppConfig):
         hooks.register(hooks.LOST, loan_hooks.on_device_lost)
         hooks.register(hooks.RETURN_UNMATCHED, leaver_hooks.on_return_unmatched)
         hooks.register(hooks.RETURN_REASON, leaver_hooks.return_reason)
+        accessory_hooks.register_returned(leaver_hooks.on_accessories_returned)
         # What leavers and requests show on My kit and the counter's person screen.
         panels.register(panels.MY_KIT, lambda *, person, user: {"my_leaver_case": leaver_case_open_for(person=person)})
+        panels.register(panels.MY_KIT, my_kit_accessories)
         panels.register(panels.COUNTER_PERSON, counter_leaver_context)
         panels.register(panels.COUNTER_PERSON, lambda *, person, user: counter_request_context(person=person))
         # Loans (due-back dates) on My kit and the counter's person screen.

@@ -386,3 +386,5 @@ registry.register_list("leavers", device_permissions.can_view_leaver_list)
 registry.register_list("requests", device_permissions.can_reserve)
 registry.register_list("kit_gaps", device_permissions.can_view_kit_gaps)
 registry.register_list("loans", device_permissions.can_view_overdue_loans)
+
+from devices.accessories import dashboards as accessory_dashboards  # noqa: E402, F401  (registers its panels)

@@ -279,3 +279,4 @@ demo.register_hint(order=10, hint=counter_hint)
 from devices.figures import demo as figures_demo  # noqa: E402, F401  (its demo step registers itself)
 
 demo.register_hint(order=15, hint=loan_hint)
+from devices.accessories import demo as accessories_demo  # noqa: E402, F401  (registers its seeder)

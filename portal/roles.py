@@ -24,6 +24,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "devices.add_stocklevel",  # keeps the low-stock levels of their Tech Bars
         "devices.change_stocklevel",
         "devices.delete_stocklevel",
+        "devices.add_accessorystock",  # a kind's shelf at their Tech Bar, and its low-stock level
+        "devices.change_accessorystock",
         "devices.change_triagedevice",  # gives returned devices their triage outcome (admin actions)
         "devices.add_loanpooldevice",  # keeps the loan pools of their Tech Bars
         "devices.change_loanpooldevice",

@@ -9,7 +9,16 @@ from django.utils import timezone
 from devices.core.services import device_issue
 from devices.demo import demo_imei
 from devices.leavers import services as leavers
-from devices.models import Assignment, Device, DeviceModel, DeviceRequest, LeaverCase, TechBar
+from devices.models import (
+    AccessoryKind,
+    AccessoryStock,
+    Assignment,
+    Device,
+    DeviceModel,
+    DeviceRequest,
+    LeaverCase,
+    TechBar,
+)
 from devices.requests import services as kit_requests
 from portal.models import Role, User
 
@@ -138,3 +147,23 @@ class DeviceRequestFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, **arguments):
         return kit_requests.device_request_submit(**arguments)
+
+
+class AccessoryKindFactory(factory.django.DjangoModelFactory):
+    """An accessory kind (returnable unless `usage` says consumable), with its shelf code."""
+
+    class Meta:
+        model = AccessoryKind
+
+    name = factory.Sequence(lambda n: f"USB-C charger {n}")
+    code = factory.Sequence(lambda n: f"ACC-KIND{n}")
+    category = AccessoryKind.Category.CHARGER
+    usage = AccessoryKind.Usage.RETURNABLE
+
+
+def accessory_stock(*, kind, tech_bar, quantity: int, minimum: int = 0) -> AccessoryStock:
+    """`quantity` of a kind on a Tech Bar's shelves (set directly: a test's starting point)."""
+    row, _ = AccessoryStock.objects.update_or_create(
+        tech_bar=tech_bar, kind=kind, defaults={"quantity": quantity, "minimum": minimum}
+    )
+    return row

@@ -54,6 +54,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "devices.StockLevel": {"tech_bar_staff": "vcad", **PORTAL_ADMIN_MANAGES},  # low-stock levels
     "devices.StockTransfer": COUNTER_READS,  # sent and received through devices.stock.services.stock
     "devices.Stocktake": COUNTER_READS,  # run on its own pages through devices.stock.services.stocktake
+    # Accessories: kinds are the Portal admins' (never deleted: they have history); a Tech Bar's shelf
+    # row and its level are the staff's, its quantity moved only by the services; history read-only.
+    "devices.AccessoryKind": {"tech_bar_staff": "v", "portal_admin": "vca", "superuser": "vca"},
+    "devices.AccessoryStock": {"tech_bar_staff": "vca", "portal_admin": "vca", "superuser": "vca"},
+    "devices.AccessoryHolding": COUNTER_READS,
+    "devices.AccessoryMovement": COUNTER_READS,
     "devices.RemoteAction": {"tech_bar_staff": "vc", "portal_admin": "vc", "superuser": "vc"},
     # The triage queue: outcomes given by the admin's actions (a change), never added or deleted.
     "devices.TriageDevice": {"tech_bar_staff": "vc", "portal_admin": "vc", "superuser": "vc"},

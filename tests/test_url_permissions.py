@@ -337,6 +337,8 @@ ROUTES = [
     # stock and stocktakes (admin views): Tech Bar staff and Portal admins only
     ("admin:devices_stock", None, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
     ("admin:devices_stocktake_start", None, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
+    ("admin:devices_accessory_delivery", None, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
+    ("admin:devices_accessory_transfer", None, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
     ("admin:devices_stocktake_count", _a_stocktake, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
     # a large MDM import's job page, its progress and its confirmation (POST only): the person who
     # started it and Portal admins; other admin users are told it does not exist

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from devices.accessories.models import AccessoryMovement
 from devices.core.models import Device, DeviceEvent, DeviceModel, TechBar
 from devices.core.selectors import holder_command_units
 from portal.fields import LocalDateFilter
@@ -86,6 +87,42 @@ class ActivityFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", "The end date must be the same as or after the start date.")
         return data
+
+
+class AccessoryActivityFilterSet(django_filters.FilterSet):
+    """The custody activity's filters, read for its accessories table: the same names, so one form
+    filters both. A filter on a device's kind or model, or an event no accessory has, lists none."""
+
+    date_from = LocalDateFilter(method="filter_from")
+    date_to = LocalDateFilter(method="filter_to")
+    event = django_filters.ChoiceFilter(method="filter_event", choices=DeviceEvent.Kind.choices)
+    tech_bar = django_filters.ModelChoiceFilter(queryset=TechBar.objects.all())
+    actor = django_filters.CharFilter(method="filter_person", max_length=MAX_SEARCH)
+    holder = django_filters.CharFilter(field_name="person", method="filter_person", max_length=MAX_SEARCH)
+    kind = django_filters.ChoiceFilter(method="filter_nothing", choices=DeviceModel.Kind.choices)
+    model = django_filters.ModelChoiceFilter(method="filter_nothing", queryset=DeviceModel.objects.all())
+
+    class Meta:
+        model = AccessoryMovement
+        fields = ["date_from", "date_to", "event", "tech_bar", "actor", "holder", "kind", "model"]
+        form = ActivityFilterForm
+
+    def filter_from(self, queryset, name, value):
+        return queryset.filter(created_at__gte=_local_midnight(value))
+
+    def filter_to(self, queryset, name, value):
+        return queryset.filter(created_at__lt=_local_midnight(value + timedelta(days=1)))
+
+    def filter_event(self, queryset, name, value):
+        return queryset.filter(kind=value) if value in ("issued", "returned") else queryset.none()
+
+    def filter_person(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(_person_match(name, value))
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset.none()
 
 
 class ActivityFilterSet(django_filters.FilterSet):

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Upper
 
+from devices.accessories.models import AccessoryMovement
 from devices.core.models import Assignment, Device, DeviceEvent, TechBar, TechBarOpeningHours
 from devices.counter.models import CounterLine, CounterVisit
 from devices.losses.models import DeviceLoss, RemoteAction
@@ -376,6 +377,16 @@ def activity_events() -> QuerySet[DeviceEvent]:
     kind added to DeviceEvent.Kind (a loan, an accessory) appears here and in the filters unasked."""
     return DeviceEvent.objects.select_related("device__model", "actor", "holder", "tech_bar").order_by(
         "-created_at", "-pk"
+    )
+
+
+def accessory_activity() -> QuerySet[AccessoryMovement]:
+    """Accessories issued and taken back, newest first, with the kind, staff member, person and
+    Tech Bar joined (the activity report's second table; the same queries for any number)."""
+    return (
+        AccessoryMovement.objects.filter(kind__in=[AccessoryMovement.Kind.ISSUED, AccessoryMovement.Kind.RETURNED])
+        .select_related("accessory", "actor", "person", "tech_bar", "visit")
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.formats import date_format
 
+from devices.accessories.models import AccessoryMovement
 from devices.core.models import Device, DeviceEvent
 from portal.tables import BaseTable
 
@@ -61,6 +62,38 @@ class DeviceTable(BaseTable):
 
 def _person(user) -> str:
     return f"{user.get_full_name()} ({user.payroll_number})" if user else ""
+
+
+class AccessoryActivityTable(BaseTable):
+    """Accessories issued and taken back, newest first, beside the custody events."""
+
+    caption = "Accessories issued and taken back"
+
+    created_at = tables.Column(verbose_name="When")
+    kind = tables.Column(verbose_name="Event")
+    accessory = tables.Column(verbose_name="Accessory")
+    quantity = tables.Column(verbose_name="Quantity")
+    tech_bar = tables.Column(verbose_name="Tech Bar")
+    actor = tables.Column(verbose_name="Staff member")
+    person = tables.Column(verbose_name="Person", default="—")
+    visit = tables.Column(verbose_name="Receipt", default="—")
+
+    class Meta(BaseTable.Meta):
+        model = AccessoryMovement
+        fields = ()
+        orderable = False
+        per_page = 25
+        sequence = ("created_at", "kind", "accessory", "quantity", "tech_bar", "actor", "person", "visit")
+        empty_text = "No accessories issued or taken back match these filters."
+
+    def render_actor(self, value):
+        return _person(value)
+
+    def render_person(self, value):
+        return _person(value)
+
+    def render_visit(self, value):
+        return value.reference
 
 
 class ActivityTable(BaseTable):

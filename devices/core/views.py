@@ -9,13 +9,13 @@ from django.views.generic import TemplateView
 
 from devices import permissions
 from devices.core import panels, selectors
-from devices.core.filters import ActivityFilterSet, DeviceFilterSet
+from devices.core.filters import AccessoryActivityFilterSet, ActivityFilterSet, DeviceFilterSet
 from devices.core.models import Device
-from devices.core.tables import ActivityTable, DeviceTable
+from devices.core.tables import AccessoryActivityTable, ActivityTable, DeviceTable
 from devices.counter.models import CounterVisit
 from incidents import permissions as incident_permissions
 from portal.permissions import NotYours, RoleRequiredMixin
-from portal.tables import FilteredTableView
+from portal.tables import FilteredTableView, paginate
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,19 @@ class ActivityView(FilteredTableView):
         return self.filterset_class(filters.data, queryset=selectors.activity_events_unjoined()).qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(page_title="Custody activity", **kwargs)
+        return super().get_context_data(page_title="Custody activity", accessory_table=self.accessory_table(), **kwargs)
+
+    def accessory_table(self) -> AccessoryActivityTable:
+        """The accessories issued and taken back, filtered by the same form, paged on its own."""
+        rows = selectors.accessory_activity()
+        filters = AccessoryActivityFilterSet(self.request.GET or None, queryset=rows)
+        if filters.is_bound:
+            rows = filters.qs if filters.is_valid() else rows.none()
+        table = AccessoryActivityTable(rows, prefix="accessories-")
+        paging = paginate(table, self.request.GET)
+        if paging:
+            self.paging_problem = f"{getattr(self, 'paging_problem', '')} {paging}".strip()
+        return table
 
     def create_export(self, export_format):
         # An export carries people's names and numbers out of the portal: say who took one.

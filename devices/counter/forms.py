@@ -62,6 +62,18 @@ class CodeList(forms.Field):
         return codes[-self.limit :] if self.last else codes[: self.limit]
 
 
+class Quantity(PostedText):
+    """A quantity typed for an accessory line: a whole number, or 0 (read as "not given")."""
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()
+        return int(text) if text.isdigit() and len(text) < 5 else 0
+
+
+def accessory_key(direction: str, code: str) -> str:
+    return f"{direction}:{code}"
+
+
 class ScanListForm(forms.Form):
     """The scan list as the counter form posts it: codes taking back (each with a reason and a
     condition field of its own), handing over and refused (the last few), and the line the
@@ -71,12 +83,33 @@ class ScanListForm(forms.Form):
     give = CodeList()
     refused = CodeList(limit=5, last=True)
     remove = PostedText()
+    # Accessories: "give:CODE" or "take:CODE", each with its quantity as "qty-give:CODE"; and the
+    # kind, direction and quantity chosen to add one (the "Add accessory" button).
+    acc = CodeList()
+    acc_kind = ScannedCode()
+    acc_direction = PostedText()
+    acc_qty = Quantity()
+    action = PostedText()
 
     def __init__(self, data, **kwargs):
         super().__init__(data, **kwargs)
         for code in self.fields["take"].to_python(self["take"].data):
             self.fields[f"reason-{code}"] = ReturnReason()
             self.fields[f"condition-{code}"] = Condition()
+        for key in self.fields["acc"].to_python(self["acc"].data):
+            self.fields[f"qty-{key}"] = Quantity()
+
+    def accessory_lines(self) -> list[tuple[str, int, str]]:
+        """(code, quantity, direction) as posted, without the line removed, then the one added."""
+        data, lines = self.cleaned_data, []
+        for key in data["acc"]:
+            direction, _, code = key.partition(":")
+            if direction in ("give", "take") and code and f"acc:{key}" != data["remove"]:
+                lines.append((code, data[f"qty-{key}"], direction))
+        if data["action"] == "add_accessory" and data["acc_kind"]:
+            direction = data["acc_direction"] if data["acc_direction"] in ("give", "take") else "give"
+            lines.append((data["acc_kind"], data["acc_qty"] or 1, direction))
+        return lines
 
     def lines(self) -> dict:
         """The list to rebuild (CounterScanList.restore), without the line removed."""
@@ -86,6 +119,7 @@ class ScanListForm(forms.Form):
             "take": [(code, data[f"reason-{code}"], data[f"condition-{code}"]) for code in kept],
             "give": [code for code in data["give"] if code != data["remove"]],
             "refused": data["refused"],
+            "accessories": self.accessory_lines(),
         }
 
     def carried(self) -> list[tuple[str, str]]:
@@ -98,6 +132,8 @@ class ScanListForm(forms.Form):
                 for extra in ("reason", "condition") if name == "take" else ():
                     if data[f"{extra}-{code}"]:
                         pairs.append((f"{extra}-{code[:CARRIED_CODE_LENGTH]}", data[f"{extra}-{code}"]))
+        for key in data["acc"]:
+            pairs += [("acc", key), (f"qty-{key}", str(data[f"qty-{key}"]))]
         return pairs
 
 

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from devices.accessories import selectors as accessory_selectors
+from devices.accessories.models import AccessoryMovement
 from devices.core import selectors
 from devices.counter.models import CounterLine, CounterVisit
 from devices.loans.selectors import loan_words_by_assignment
@@ -56,6 +58,27 @@ def receipt_sections(visit: CounterVisit) -> list[ReceiptSection]:
     held = ReceiptSection(
         "What you hold now",
         [ReceiptLine(a.device.asset_tag, str(a.device.model), _sentence(on_loan.get(a.pk, ""))) for a in held_now],
+    )
+    return [handed, taken, held, *accessory_sections(visit)]
+
+
+def accessory_sections(visit: CounterVisit) -> list[ReceiptSection]:
+    """Accessories handed over and taken back at the visit, with quantities, and the returnable
+    ones the person holds now; none when the visit moved no accessories."""
+    movements = list(visit.accessory_movements.select_related("accessory").order_by("pk"))
+    if not movements:
+        return []
+    handed = ReceiptSection("Accessories handed over")
+    taken = ReceiptSection("Accessories taken back")
+    for movement in movements:
+        line = ReceiptLine(movement.accessory.code, f"{movement.quantity} x {movement.accessory}")
+        (handed if movement.kind == AccessoryMovement.Kind.ISSUED else taken).lines.append(line)
+    held = ReceiptSection(
+        "Accessories you hold now",
+        [
+            ReceiptLine(h.kind.code, f"{h.quantity} x {h.kind}", "hand back when no longer needed")
+            for h in accessory_selectors.accessories_held_by(person=visit.person)
+        ],
     )
     return [handed, taken, held]
 

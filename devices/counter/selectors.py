@@ -1,5 +1,5 @@
 """What the counter's scan list reads, read once for the whole list: a posted list of 20 lines is
-checked again at every scan (devices.counter.services.CounterScanList.restore), so its devices,
+checked again at every scan (devices.counter.scan_list.CounterScanList.restore), so its devices,
 their latest assignments and reservations, the person's leaver case and the devices they hold are
 read in a few queries, whatever the list's length, and the scan rules run on them unchanged."""
 

@@ -1,6 +1,7 @@
 """The counter: a whole visit (devices taken back, devices handed over, the conditions of use
-accepted there) confirmed once, through the custody services; and the scan list the counter
-screen builds up before it (CounterScanList), checked against the same rules at every scan."""
+accepted there) confirmed once, through the custody services, and the rules it keeps. The scan
+list the counter screen builds up before it, checked against the same rules at every scan, is
+devices.counter.scan_list.CounterScanList."""
 
 import datetime
 from collections import Counter
@@ -10,14 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from devices.core import selectors
+from devices.accessories import services as accessory_services
+from devices.accessories.services import AccessoryLine
 from devices.core.models import Assignment, Device, DeviceModel, TechBar
-from devices.core.selectors import Scan
 from devices.core.services.common import DeviceError, HolderNotEligible, holder_refusal
 from devices.core.services.custody import device_issue, device_return
+from devices.counter.accessory_lines import accessory_hand_over_refusal
 from devices.counter.models import CounterLine, CounterVisit
 from devices.counter.receipts import counter_receipt_email_queue
-from devices.counter.selectors import HandOverFacts, ScanFacts, held_under_faq_7
+from devices.counter.selectors import HandOverFacts, held_under_faq_7
 from devices.loans import services as loan_services
 from policy import selectors as policy_selectors
 from policy import services as policy_services
@@ -46,6 +48,7 @@ class CounterBasket:
 
     take_back: list[TakeBack] = field(default_factory=list)
     hand_over: list[Device] = field(default_factory=list)
+    accessories: list[AccessoryLine] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,7 @@ def counter_visit_confirm(
     one transaction, every device locked, one custody event per device, swaps linked, and the
     conditions of use accepted at the counter first when they had not accepted them. `loans`:
     {device pk: due-back date} for the loan pool devices handed over (devices.loans)."""
-    if not basket.take_back and not basket.hand_over:
+    if not basket.take_back and not basket.hand_over and not basket.accessories:
         raise DeviceError("Scan at least one device before confirming.")
     ids = [t.device.pk for t in basket.take_back] + [d.pk for d in basket.hand_over]
     if len(set(ids)) != len(ids):
@@ -170,13 +173,19 @@ def counter_visit_confirm(
     basket = CounterBasket(
         take_back=[TakeBack(locked[t.device.pk], t.reason, t.condition) for t in basket.take_back],
         hand_over=[locked[d.pk] for d in basket.hand_over],
+        accessories=list(basket.accessories),
     )
     # The holder's row, locked after the devices (the order device_issue and the leaver services
     # keep): two counters confirming for one person take turns, so the second sees the first's
     # handover in the FAQ 7 check below, and a leaver case opening now is seen too.
     locked_person = User.objects.select_for_update().get(pk=person.pk)
     accepted_here = None
-    if basket.hand_over:
+    giving_accessories = any(line.direction == AccessoryLine.GIVE for line in basket.accessories)
+    if giving_accessories:
+        refusal = accessory_hand_over_refusal(person=locked_person)
+        if refusal:
+            raise HolderNotEligible(refusal)
+    if basket.hand_over or giving_accessories:
         refusal = holder_refusal(locked_person)  # as it stands now, not as the caller read it
         if refusal:
             raise HolderNotEligible(refusal)
@@ -258,6 +267,10 @@ def counter_visit_confirm(
             loan_services.loan_open(
                 assignment=assignment, due_back=loans[device.pk], actor=actor, tech_bar=tech_bar, visit=visit
             )
+    if basket.accessories:
+        accessory_services.accessory_counter_lines(
+            visit=visit, person=person, actor=actor, tech_bar=tech_bar, lines=basket.accessories
+        )
     # In this transaction: a visit that rolls back sends no receipt.
     counter_receipt_email_queue(visit=visit)
     return visit
@@ -282,114 +295,3 @@ def _conditions_version_held(person: User) -> PolicyVersion | None:
     """The newest conditions-of-use version this person has accepted (shown on the receipt)."""
     acknowledgement = policy_selectors.acknowledgements_for(user=person).select_related("version").first()
     return acknowledgement.version if acknowledgement else None
-
-
-class CounterScanList:
-    """The counter screen's scan list: devices taking back (each with its reason and condition),
-    handing over, and refused scans. The form carries it on every post, so it is rebuilt here from
-    the codes and checked again against the database each time (`restore`); `to_basket` is what
-    counter_visit_confirm takes."""
-
-    def __init__(self, *, person: User, tech_bar: TechBar):
-        self.person = person
-        self.tech_bar = tech_bar
-        self.take_back: list[dict] = []  # {"device", "reason", "condition", "found", "message"}
-        self.hand_over: list[Device] = []
-        self.refused: list[Scan] = []
-        self.notice = ""
-        self.faq_device: Device | None = None  # FAQ 7: the device held that stopped the last hand-over
-        self.dropped: list[Scan] = []  # lines on the posted list that no longer fit
-        self.facts = HandOverFacts(person)  # read once for the list, at the first line handing over
-        self._known: ScanFacts | None = None
-
-    @classmethod
-    def restore(cls, *, person: User, tech_bar: TechBar, take=(), give=(), refused=()) -> "CounterScanList":
-        """The list as the form carried it: `take` as (code, reason, condition), `give` and
-        `refused` as codes. A line that no longer fits (another counter took the device meanwhile)
-        moves to refused and is kept in `dropped`."""
-        scan_list = cls(person=person, tech_bar=tech_bar)
-        scan_list._known = ScanFacts(codes=[line[0] for line in take] + [*give, *refused], person=person)
-        for code, reason, condition in take:
-            scan_list._repost(scan_list._classify(code), reason=reason, condition=condition)
-        for code in give:
-            scan_list._repost(scan_list._classify(code))
-        for code in refused:
-            scan = scan_list._classify(code)
-            if scan.placement == scan.HAND_OVER:  # refused by the rules, not by where the device is
-                basket = scan_list.to_basket()
-                refusal = hand_over_refusal(person=person, basket=basket, device=scan.device, facts=scan_list.facts)[0]
-                scan = Scan(code, scan.REFUSED, refusal, scan.device)
-            scan_list.refused.append(scan)
-        return scan_list
-
-    @property
-    def device_ids(self) -> set[int]:
-        return {line["device"].pk for line in self.take_back} | {d.pk for d in self.hand_over}
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.take_back and not self.hand_over
-
-    def scan(self, code: str, *, reason: str = "") -> Scan:
-        """One code scanned or typed at the counter, placed on the list (see `add`)."""
-        return self.add(self._classify(code), reason=reason)
-
-    def add(self, scan: Scan, *, reason: str = "", condition: str = "") -> Scan:
-        """Place one scan; returns it as placed: refused (saying why), already in the list, or in
-        the column it was classified for. A device is refused for "handing over" by the same rules
-        the confirm applies (hand_over_refusal)."""
-        if scan.placement == scan.REFUSED:
-            self.refused.append(scan)
-            return scan
-        if scan.device.pk in self.device_ids:
-            taking = any(line["device"].pk == scan.device.pk for line in self.take_back)
-            self.notice = (
-                f"{scan.device.asset_tag} is already in the list ({'taking back' if taking else 'handing over'})."
-            )
-            return Scan(scan.code, scan.ALREADY, self.notice, scan.device)
-        if len(self.device_ids) >= MAX_LINES:
-            refused = Scan(scan.code, scan.REFUSED, f"At most {MAX_LINES} devices in one visit.", scan.device)
-            self.refused.append(refused)
-            return refused
-        if scan.placement == scan.TAKE_BACK:
-            found = scan.found_after_loss
-            reason = Assignment.ReturnReason.FOUND if found else reason
-            line = {"device": scan.device, "reason": reason, "condition": condition, "found": found}
-            self.take_back.append({**line, "message": scan.message})
-            return scan
-        refusal, blocker = hand_over_refusal(
-            person=self.person, basket=self.to_basket(), device=scan.device, facts=self.facts
-        )
-        if refusal:
-            self.faq_device = blocker
-            refused = Scan(scan.code, scan.REFUSED, refusal, scan.device)
-            self.refused.append(refused)
-            return refused
-        self.hand_over.append(scan.device)
-        return scan
-
-    def confirm_refusals(self) -> list[str]:
-        """Why this list cannot be confirmed as it stands ([] when it can): a line fell off it since
-        the person read it (they confirm the new one), it is empty, or a reason is missing."""
-        if self.dropped:
-            return [f"{scan.code} is off the list: {scan.message}" for scan in self.dropped]
-        errors = ["Scan at least one device before confirming."] if self.is_empty else []
-        missing = [line["device"].asset_tag for line in self.take_back if not line["reason"]]
-        if missing:
-            errors.append(f"Choose why {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} coming back.")
-        return errors
-
-    def to_basket(self) -> CounterBasket:
-        return CounterBasket(
-            take_back=[TakeBack(line["device"], line["reason"], line["condition"]) for line in self.take_back],
-            hand_over=list(self.hand_over),
-        )
-
-    def _classify(self, code: str) -> Scan:
-        # Looked up on the module at each call, so the outage drills' stand-in takes effect here too.
-        return selectors.scan_classify(code=code, person=self.person, tech_bar=self.tech_bar, known=self._known)
-
-    def _repost(self, scan: Scan, **line) -> None:
-        placed = self.add(scan, **line)
-        if placed.placement == scan.REFUSED:
-            self.dropped.append(placed)

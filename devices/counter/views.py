@@ -19,11 +19,13 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 
 from devices import permissions as device_permissions
+from devices.accessories import selectors as accessory_selectors
 from devices.core import panels, selectors, services
 from devices.core.forms import TAKE_BACK_REASONS, CounterLossForm, PersonLookupForm, TechBarChoiceForm
 from devices.core.models import Assignment, TechBar
 from devices.counter import services as counter_services
 from devices.counter.forms import CounterConfirmForm, CounterScanForm, ScanListForm
+from devices.counter.scan_list import CounterScanList
 from devices.loans.forms import LendForm
 from devices.losses.models import DeviceLoss
 from devices.losses.services import losses
@@ -94,11 +96,11 @@ def counter_start(request):
     return TemplateResponse(request, "admin/devices/counter/start.html", context, status=status)
 
 
-def _scan_list(data, *, person, tech_bar) -> counter_services.CounterScanList:
+def _scan_list(data, *, person, tech_bar) -> CounterScanList:
     """The scan list the form carried (posted, or in the query back from a leaver line's page)."""
     form = ScanListForm(data)
     form.is_valid()  # never refuses: every line is checked again by the scan rules
-    return counter_services.CounterScanList.restore(person=person, tech_bar=tech_bar, **form.lines())
+    return CounterScanList.restore(person=person, tech_bar=tech_bar, **form.lines())
 
 
 def carried_basket(data) -> list[tuple[str, str]]:
@@ -168,6 +170,8 @@ def counter_person(request, payroll):
             status = 400 if last_scan.device is not None else 404
             faq_device = scan_list.faq_device
         lending = LendForm(request.POST, devices=scan_list.hand_over)  # a pool device just scanned
+    if scan_list.accessory_problems and status == 200:
+        status = 400  # an accessory line refused (or left off): said on the page
     # What leavers and requests add (devices.core.panels): a leaver's case comes first on the screen;
     # open requests and their reserved devices. Read for the page only: a confirm that succeeds skips it.
     panels_context = panels.context_for(panels.COUNTER_PERSON, person=person, user=request.user)
@@ -189,9 +193,19 @@ def counter_person(request, payroll):
         reasons=TAKE_BACK_REASONS,
         faq_device=faq_device,
         lending=lending,
+        **_accessory_context(person),
         **panels_context,
     )
     return TemplateResponse(request, "admin/devices/counter/person.html", context, status=status)
+
+
+def _accessory_context(person) -> dict:
+    """What the lists' accessory section shows beside the lines: the kinds to choose from and what
+    the person holds (devices.accessories)."""
+    return {
+        "accessory_kinds": accessory_selectors.accessory_kinds_active(),
+        "accessories_held": accessory_selectors.accessories_held_by(person=person),
+    }
 
 
 def _scan_fragment(request, *, person, tech_bar, code: str):
@@ -207,6 +221,8 @@ def _scan_fragment(request, *, person, tech_bar, code: str):
         last_scan = scan_list.scan(code, reason=reason)
         if last_scan.placement == last_scan.REFUSED:
             status = 400 if last_scan.device is not None else 404
+    if scan_list.accessory_problems and status == 200:
+        status = 400  # an accessory line refused (or left off): said in the lists
     context = {
         "scan_only": True,  # the confirm section (the conditions to accept, the tick) stays as the page has it
         "person": person,
@@ -219,11 +235,12 @@ def _scan_fragment(request, *, person, tech_bar, code: str):
         "reasons": TAKE_BACK_REASONS,
         # a loan pool device placed by this scan gets its due-back field, and earlier ones keep theirs
         "lending": LendForm(request.POST, devices=scan_list.hand_over),
+        **_accessory_context(person),
     }
     return TemplateResponse(request, "admin/devices/counter/_basket.html", context, status=status)
 
 
-def _confirm(request, *, person, tech_bar, scan_list: counter_services.CounterScanList, to_accept, lending: LendForm):
+def _confirm(request, *, person, tech_bar, scan_list: CounterScanList, to_accept, lending: LendForm):
     """The visit confirmed, or why not: the list's own problems, then the tick and the conditions
     shown, then the services' refusal in their words."""
     errors = scan_list.confirm_refusals()

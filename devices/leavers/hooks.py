@@ -8,7 +8,11 @@ from devices.leavers.services import (
     leaver_assignment_returned,
     leaver_date_set,
 )
-from devices.leavers.services.lines import leaver_case_is_open, refuse_leaver_device_returned_twice
+from devices.leavers.services.lines import (
+    leaver_accessories_returned,
+    leaver_case_is_open,
+    refuse_leaver_device_returned_twice,
+)
 from portal.models import User
 
 
@@ -26,6 +30,11 @@ def on_device_issued(*, device: Device, assignment: Assignment, actor: User, tec
 def on_device_returned(*, device: Device, assignment: Assignment, actor: User, tech_bar: TechBar) -> None:
     """A device checked in at a counter ends its line."""
     leaver_assignment_returned(assignment=assignment, actor=actor, tech_bar=tech_bar)
+
+
+def on_accessories_returned(*, person: User, kind, quantity: int, remaining: int, actor: User, tech_bar: TechBar):
+    """Accessories taken back at a counter: the leaver's line for the kind ends once none is held."""
+    leaver_accessories_returned(person=person, kind=kind, remaining=remaining, actor=actor, tech_bar=tech_bar)
 
 
 def on_device_lost(*, assignment: Assignment, actor: User, details: str) -> None:

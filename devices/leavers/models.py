@@ -99,7 +99,8 @@ class LeaverCase(models.Model):
 
 
 class LeaverLine(models.Model):
-    """One item on a case: a device assignment or a property kind, outstanding until it ends."""
+    """One item on a case: a device assignment, a property kind or a returnable accessory kind
+    held, outstanding until it ends."""
 
     class Outcome(models.TextChoices):
         OUTSTANDING = "", "Outstanding"
@@ -113,6 +114,12 @@ class LeaverLine(models.Model):
     )
     property_kind = models.ForeignKey(
         LeaverPropertyKind, null=True, blank=True, on_delete=models.PROTECT, related_name="lines"
+    )
+    accessory_kind = models.ForeignKey(
+        "devices.AccessoryKind", null=True, blank=True, on_delete=models.PROTECT, related_name="leaver_lines"
+    )
+    accessory_quantity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For a returnable accessory: how many they held when the case opened."
     )
     description = models.CharField(max_length=200)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, default="")
@@ -138,10 +145,11 @@ class LeaverLine(models.Model):
         verbose_name = "leaver case line"
         constraints = [
             models.CheckConstraint(
-                condition=(Q(assignment__isnull=False) & Q(property_kind__isnull=True))
-                | (Q(assignment__isnull=True) & Q(property_kind__isnull=False)),
+                condition=(Q(assignment__isnull=False) & Q(property_kind__isnull=True) & Q(accessory_kind__isnull=True))
+                | (Q(assignment__isnull=True) & Q(property_kind__isnull=False) & Q(accessory_kind__isnull=True))
+                | (Q(assignment__isnull=True) & Q(property_kind__isnull=True) & Q(accessory_kind__isnull=False)),
                 name="devices_leaver_line_device_or_property",
-                violation_error_message="A line is either a device or a property item.",
+                violation_error_message="A line is either a device, a property item or a returnable accessory.",
             ),
             models.UniqueConstraint(
                 fields=["case", "assignment"],

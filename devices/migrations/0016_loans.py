@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("devices", "0014_device_search_indexes"),
+        ("devices", "0015_accessories"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

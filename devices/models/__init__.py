@@ -9,11 +9,19 @@
 - stock: stock levels, transfers between Tech Bars, stocktakes
 - import_job: large MDM imports run by a worker
 - leavers: leaver cases, their lines, steps and timeline; property kinds; command unit leads
+- accessories: accessory kinds, their stock per Tech Bar, what people hold, movements, stocktake counts
 - figures: the disclosure log of figures given under Freedom of Information
 - loans: the loan pool, loans with a due-back date and their ladder steps
 - requests: kit entitlements (standard kit per role), device requests and their ladder steps
 """
 
+from devices.accessories.models import (
+    AccessoryCount,
+    AccessoryHolding,
+    AccessoryKind,
+    AccessoryMovement,
+    AccessoryStock,
+)
 from devices.core.models.catalogue import DeviceModel, TechBar, TechBarOpeningHours
 from devices.core.models.device import Assignment, Device, DeviceEvent
 from devices.counter.models import CounterLine, CounterVisit
@@ -27,6 +35,11 @@ from devices.stock.models import StockLevel, Stocktake, StocktakeMissing, Stockt
 from devices.triage.models import DeviceTriage, TriageDevice
 
 __all__ = [
+    "AccessoryCount",
+    "AccessoryHolding",
+    "AccessoryKind",
+    "AccessoryMovement",
+    "AccessoryStock",
     "Assignment",
     "CommandUnitLead",
     "CounterLine",

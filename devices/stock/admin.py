@@ -15,6 +15,9 @@ from django.urls import path, reverse
 from django.utils.http import urlencode
 
 from devices import permissions as device_permissions
+from devices.accessories import services as accessory_services
+from devices.accessories.forms import AccessoryCountForm
+from devices.accessories.selectors import accessory_stocktake_rows
 from devices.core import panels
 from devices.core.forms import TechBarChoiceForm
 from devices.core.models import Device, TechBar
@@ -329,6 +332,18 @@ def stocktake_page(request, pk):
                     request, f"{missing.device.asset_tag} marked lost: security incident {loss.incident.reference}."
                 )
                 return redirect("admin:devices_stocktake_count", pk=taken.pk)
+            elif action == "count_accessories":
+                form = AccessoryCountForm(
+                    request.POST, kinds=[row["kind"] for row in accessory_stocktake_rows(stocktake=taken)]
+                )
+                if not form.is_valid():
+                    raise DeviceError("Type each count as a whole number, 0 or more.")
+                for kind, counted in form.counts():
+                    accessory_services.accessory_count_record(
+                        stocktake=taken, kind=kind, counted=counted, actor=request.user
+                    )
+                messages.success(request, "Accessory counts recorded.")
+                return redirect("admin:devices_stocktake_count", pk=taken.pk)
             elif action == "found":
                 missing = StocktakeMissing.objects.filter(stocktake=taken, pk=request.POST.get("missing") or 0).first()
                 if missing is None:
@@ -358,5 +373,6 @@ def stocktake_page(request, pk):
         typed=typed,
         Outcome=StocktakeScan.Outcome,
         history_url=reverse("admin:devices_stocktake_change", args=[taken.pk]),
+        accessory_rows=accessory_stocktake_rows(stocktake=taken),
     )
     return TemplateResponse(request, "admin/devices/stock/stocktake.html", context, status=status)

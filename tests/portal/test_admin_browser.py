@@ -111,6 +111,12 @@ def counter_pages(kit: Kit) -> list[str]:
         "/admin/devices/stocktransfer/",
         "/admin/devices/stocktake/",
         "/admin/devices/stocktake/start/",
+        "/admin/devices/accessorykind/",
+        "/admin/devices/accessorystock/",  # accessory stock per Tech Bar, with its delivery and transfer pages
+        "/admin/devices/accessorystock/delivery/",
+        "/admin/devices/accessorystock/transfer/",
+        "/admin/devices/accessorymovement/",
+        "/admin/devices/accessoryholding/",
         "/admin/devices/triagedevice/",  # the triage queue
         "/admin/devices/triagedevice/?queue=in_repair",
         "/admin/devices/leavercase/",  # leaver cases, read here (worked on their own pages)

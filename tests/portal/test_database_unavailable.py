@@ -48,7 +48,7 @@ def test_a_view_meeting_a_dead_database_answers_503_and_keeps_the_scan_list(coun
     url = reverse("admin:devices_counter_person", kwargs={"payroll": person.payroll_number})
     posted = {"take": ["KB000001"], "give": ["KB000002", "KB000003"], "confirmed": "yes", "action": "confirm"}
     # The codes are unknown here (refused by the scan): let the list through to the service.
-    monkeypatch.setattr(counter.counter_services.CounterScanList, "confirm_refusals", lambda self: [])
+    monkeypatch.setattr(counter.CounterScanList, "confirm_refusals", lambda self: [])
 
     response = counter_client.post(url, posted)
 

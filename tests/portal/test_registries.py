@@ -37,7 +37,7 @@ def test_the_dashboards_and_their_panels_are_in_their_order():
     assert {slug: [s.build.__name__ for s in registry.panel_sources(slug)] for slug in registry.sections()} == {
         "incidents": ["incident_panels", "loss_panels"],
         "conditions-of-use": ["compliance_panels"],
-        "devices": ["device_panels", "request_panels", "loan_panels"],
+        "devices": ["device_panels", "request_panels", "loan_panels", "accessory_panels"],
         "leavers": ["leaver_panels"],
     }
 
@@ -66,6 +66,7 @@ def test_seed_demo_steps_are_in_their_order():
         "devices.demo.seed_catalogue",
         "devices.demo.seed_estate",
         "devices.demo.seed_loans",
+        "devices.accessories.demo.seed_accessories",
         "policy.demo.seed_demo_force",
         "incidents.demo.seed_demo_force",
         "devices.demo.seed_dashboards",

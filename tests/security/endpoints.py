@@ -234,6 +234,8 @@ FORMS = [
         before=_choose_tech_bar,
     ),
     FormEndpoint("admin:devices_stocktake_start", "tech_bar_staff"),
+    FormEndpoint("admin:devices_accessory_delivery", "tech_bar_staff"),
+    FormEndpoint("admin:devices_accessory_transfer", "tech_bar_staff"),
     FormEndpoint(
         "admin:devices_stocktake_count",
         "tech_bar_staff",

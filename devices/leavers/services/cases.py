@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from devices import permissions
+from devices.accessories.selectors import accessories_held_by
 from devices.core.models import Assignment
 from devices.leavers import ladder as leaver_ladder
 from devices.leavers.models import LeaverCase, LeaverEvent, LeaverLine, LeaverPropertyKind, LeaverStep
@@ -81,6 +82,16 @@ def _open(person: User, leaving_date: datetime.date, *, actor: User | None, sour
     lines = [
         LeaverLine(case=case, assignment=a, description=device_description(a, on_loan=on_loan.get(a.pk, "")))
         for a in open_assignments
+    ]
+    # Returnable accessories held, one line per kind (consumables are never held, so never here).
+    lines += [
+        LeaverLine(
+            case=case,
+            accessory_kind=held.kind,
+            accessory_quantity=held.quantity,
+            description=f"{held.quantity} x {held.kind} ({held.kind.code})",
+        )
+        for held in accessories_held_by(person=person)
     ]
     lines += [
         LeaverLine(case=case, property_kind=kind, description=kind.name)

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from devices import permissions
+from devices.accessories.services import accessory_holding_end
 from devices.core.models import Assignment, Device, TechBar
 from devices.leavers.models import LeaverCase, LeaverEvent, LeaverLine
 from devices.leavers.services.common import LeaverError, LeaverNotAllowed, event, lock_case, outstanding
@@ -67,6 +68,8 @@ def leaver_line_property_receive(*, line: LeaverLine, actor: User, tech_bar: Tec
     case, line = _lock_line(line)
     if line.is_device:
         raise LeaverError(f"{line.description} is a device: it ends when it is checked in at a Tech Bar counter.")
+    if line.accessory_kind_id is not None:
+        raise LeaverError(f"{line.description}: accessories end when the counter takes them back (with a quantity).")
     if tech_bar is None and not permissions.can_sign_off_leaver_case(actor, case):
         raise LeaverNotAllowed("Only the leaver's supervisor records property handed to them.")
     if tech_bar is not None and not permissions.can_receive_leaver_items(actor):
@@ -123,6 +126,8 @@ def leaver_line_lost(*, line: LeaverLine, actor: User, details: str = "") -> Lea
         )  # ends the line too (leaver_assignment_lost), as any loss report of a leaver's device does
         line.refresh_from_db()
         return line
+    if line.accessory_kind_id is not None:
+        accessory_holding_end(person=case.person, kind=line.accessory_kind, actor=actor, outcome="Lost", note=details)
     return _end(case, line, outcome=LeaverLine.Outcome.LOST, actor=actor, reason=details)
 
 
@@ -159,6 +164,10 @@ def leaver_line_write_off(*, line: LeaverLine, actor: User, reason: str) -> Leav
     if line.assignment_id is not None:
         Device.objects.select_for_update(of=("self",)).filter(assignments__pk=line.assignment_id).first()
     case, line = _lock_line(line)
+    if line.accessory_kind_id is not None:
+        accessory_holding_end(
+            person=case.person, kind=line.accessory_kind, actor=actor, outcome="Written off", note=reason
+        )
     line = _end(case, line, outcome=LeaverLine.Outcome.WRITTEN_OFF, actor=actor, reason=reason, approved_by=actor)
     if line.assignment_id is not None:
         # It will not come back: what is on it is blocked and wiped as for a lost device.
@@ -174,6 +183,20 @@ def leaver_assignment_returned(*, assignment: Assignment, actor: User, tech_bar:
         return None
     case, line = _lock_line(line)
     return _end(case, line, outcome=LeaverLine.Outcome.RETURNED, actor=actor, tech_bar=tech_bar)
+
+
+def leaver_accessories_returned(*, person: User, kind, remaining: int, actor: User, tech_bar: TechBar) -> None:
+    """Accessories taken back at a counter: once the leaver holds none of the kind, its line ends
+    returned (called by devices.accessories.services inside its transaction)."""
+    if remaining:
+        return
+    line = LeaverLine.objects.filter(
+        case__person=person, case__status=LeaverCase.Status.OPEN, accessory_kind=kind, ended_at__isnull=True
+    ).first()
+    if line is None:
+        return
+    case, line = _lock_line(line)
+    _end(case, line, outcome=LeaverLine.Outcome.RETURNED, actor=actor, tech_bar=tech_bar)
 
 
 def leaver_case_is_open(person_id: int) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from devices.accessories import services as accessory_services
 from devices.core import selectors
 from devices.core.models import Device, DeviceEvent, TechBar
 from devices.core.services import DeviceError, _transition
@@ -138,6 +139,8 @@ def stocktake_close(*, stocktake: Stocktake, actor: User) -> Stocktake:
         pk__in=scanned
     )
     StocktakeMissing.objects.bulk_create(StocktakeMissing(stocktake=stocktake, device=d) for d in missing)
+    # Accessories counted set their shelves to the count, each difference a dated movement.
+    accessory_services.accessory_stocktake_settle(stocktake=stocktake, actor=actor)
     stocktake.closed_at = timezone.now()
     stocktake.closed_by = actor
     stocktake.save(update_fields=["closed_at", "closed_by"])

@@ -167,7 +167,10 @@ def test_a_leavers_lines_keep_the_scan_list(
         }"""
     )
     assert confirm.evaluate("b => getComputedStyle(b).backgroundColor") == primary
-    assert page.get_by_role("button", name="Add").evaluate("b => getComputedStyle(b).backgroundColor") != primary
+    assert (
+        page.get_by_role("button", name="Add", exact=True).evaluate("b => getComputedStyle(b).backgroundColor")
+        != primary
+    )
 
     scan(page, phone.asset_tag)  # Enter in the field scans, whatever button comes first on the page
     page.locator("#counter-last-scan", has_text=f"Taking back {phone.asset_tag}").wait_for()

@@ -8,7 +8,8 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from devices.counter.forms import CounterConfirmForm, CounterScanForm, ScanListForm
-from devices.counter.services import MAX_LINES, CounterScanList
+from devices.counter.scan_list import CounterScanList
+from devices.counter.services import MAX_LINES
 from devices.models import CounterVisit, Device
 from policy.forms import shown_version_token
 from policy.models import Acknowledgement
@@ -45,6 +46,7 @@ def test_the_scan_list_form_reads_each_line_with_its_reason_and_condition():
         "take": [("KB1", "faulty", "cracked screen"), ("KB2", "", "")],
         "give": ["KB3"],
         "refused": ["NOPE"],
+        "accessories": [],
     }
 
 
@@ -66,7 +68,7 @@ def test_remove_takes_one_line_off_and_the_list_has_its_limits():
 
 def test_the_scan_list_form_takes_a_plain_dict_and_nothing_at_all():
     assert lines({"take": "KB1", "reason-KB1": "leaver"})["take"] == [("KB1", "leaver", "")]
-    assert lines(QueryDict()) == {"take": [], "give": [], "refused": []}
+    assert lines(QueryDict()) == {"take": [], "give": [], "refused": [], "accessories": []}
 
 
 def test_the_list_carried_to_a_leaver_line_and_back_keeps_reasons_and_conditions():
