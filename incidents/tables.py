@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from incidents.models import BreachKind, DataCategory, Incident, PeopleCategory
 from incidents.selectors import DeadlineKind, Timeliness
 from incidents.templatetags.incidents import timeliness_tag_class
+from portal.table_rows import url_by_id
 from portal.tables import BaseTable
 from portal.templatetags.govuk import time_left
 
@@ -29,7 +30,7 @@ class IncidentTable(BaseTable):
     reference = tables.Column(
         accessor="pk",
         verbose_name="Reference",
-        linkify=lambda record: record.get_review_url(),
+        linkify=url_by_id("incidents:incident_review"),
         order_by=("pk",),
         attrs={"a": {"class": "govuk-link"}},
     )

@@ -1,10 +1,10 @@
 """The device list and the activity report, with their CSV/XLSX exports."""
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.formats import date_format
 
 from devices.core.models import Device, DeviceEvent
+from portal.table_rows import url_by_id
 from portal.tables import BaseTable
 
 
@@ -15,7 +15,7 @@ def _export(accessor: str, verbose_name: str) -> tables.Column:
 class DeviceTable(BaseTable):
     asset_tag = tables.Column(
         verbose_name="Asset tag",
-        linkify=lambda record: reverse("devices:device_detail", args=[record.pk]),
+        linkify=url_by_id("devices:device_detail"),
         attrs={"a": {"class": "govuk-link"}},
     )
     model = tables.Column(verbose_name="Model", order_by=("model__make", "model__model_name"))
@@ -73,7 +73,7 @@ class ActivityTable(BaseTable):
     device = tables.Column(
         accessor="device__asset_tag",
         verbose_name="Asset tag",
-        linkify=lambda record: reverse("devices:device_detail", args=[record.device_id]),
+        linkify=url_by_id("devices:device_detail", "device_id"),
         attrs={"a": {"class": "govuk-link"}},
     )
     model = tables.Column(accessor="device__model", verbose_name="Model")

@@ -1,18 +1,18 @@
 """The list of open leaver cases and its CSV/XLSX export."""
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from devices.leavers.models import LeaverCase
+from portal.table_rows import url_by_id
 from portal.tables import BaseTable
 
 
 class LeaverCaseTable(BaseTable):
     person = tables.Column(
         verbose_name="Leaver",
-        linkify=lambda record: reverse("devices:leaver_case", args=[record.pk]),
+        linkify=url_by_id("devices:leaver_case"),
         attrs={"a": {"class": "govuk-link"}},
         order_by=("person__last_name", "person__first_name"),
     )
