@@ -115,7 +115,16 @@ def policy_state_for(*, user: User, policy: Policy, now: datetime.datetime | Non
     return states[0] if states else None
 
 
+def policy_state_by_slug(*, user: User, slug: str, now: datetime.datetime | None = None) -> PolicyState | None:
+    """policy_state_for the policy with this slug, found in the same query as its versions (the
+    acceptance page's, which everyone at the gate loads)."""
+    states = _states(user=user, policies=Policy.objects.filter(slug=slug), now=now or timezone.now())
+    return states[0] if states else None
+
+
 def policy_applies_to(*, user: User, policy: Policy) -> bool:
+    if policy.audience == Policy.Audience.EVERYONE:
+        return True  # no need to ask the database
     return policies_applying_to(user=user).filter(pk=policy.pk).exists()
 
 
