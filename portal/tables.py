@@ -4,6 +4,7 @@ from datetime import datetime
 
 import django_tables2 as tables
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -33,6 +34,26 @@ def export_cell(cell):
     if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
         return "'" + cell
     return cell
+
+
+def cached_choices(key: str, compute):
+    """choices= for a filter whose options come from a query over many rows (the command units of
+    the people a list shows): read at most once a minute (FILTER_CHOICES_CACHE_SECONDS) across
+    every process, not on every page. A value that first appears within that minute is refused by
+    the filter, with the form's message, until the choices are read again."""
+
+    def choices():
+        seconds = getattr(settings, "FILTER_CHOICES_CACHE_SECONDS", 60)
+        if seconds <= 0:
+            return list(compute())
+        cache_key = f"filter-choices:{key}"
+        value = cache.get(cache_key)
+        if value is None:
+            value = list(compute())
+            cache.set(cache_key, value, seconds)
+        return value
+
+    return choices
 
 
 class BaseTable(tables.Table):
