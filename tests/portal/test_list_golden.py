@@ -1,4 +1,4 @@
-"""Every list page's CSV export and rendered table, byte for byte as they were before the lists were
+"""Every list page's CSV export, rendered table and filter form, byte for byte as they were before the lists were
 made faster (tests/portal/golden/): ordering, columns, cell text and markup must not change when
 the way rows are rendered does. The data is the same every run (fixed seed, sequences and clock);
 ids, which differ by database, are written as N.
@@ -56,6 +56,11 @@ def _table_html(page: bytes) -> bytes:
     return page[start:end]
 
 
+def _filter_form_html(page: bytes) -> bytes:
+    start = page.index(b'<form method="get" class="kitbag-filters"')
+    return page[start : page.index(b"</form>", start) + len(b"</form>")]
+
+
 def _check(path: Path, content: bytes):
     if os.environ.get("KITBAG_WRITE_GOLDEN"):
         GOLDEN.mkdir(exist_ok=True)
@@ -75,8 +80,10 @@ def test_the_list_exports_and_renders_as_it_always_has(name, client, request, fr
         exported = client.get(url, {"_export": "csv"}).getvalue()
         page = client.get(url, {"per_page": 5, "page": 1})
         sorted_page = client.get(url, {"sort": "-status"} if "activity" not in name else {})
+        filtered_page = client.get(url, {"q": "1", "unit": "North"})
     assert page.status_code == 200 and sorted_page.status_code == 200
     assert exported.count(b"\n") > 2
     stem = name.replace(":", "-")
     _check(GOLDEN / f"{stem}.csv", _normalised(exported))
+    _check(GOLDEN / f"{stem}.form.html", _normalised(_filter_form_html(filtered_page.content)))
     _check(GOLDEN / f"{stem}.html", _normalised(_table_html(page.content) + b"\n" + _table_html(sorted_page.content)))
