@@ -1,9 +1,9 @@
 """The device list and the activity report, with their CSV/XLSX exports."""
 
 import django_tables2 as tables
-from django.utils.formats import date_format
 
 from devices.core.models import Device, DeviceEvent
+from portal.formats import cached_date_format
 from portal.table_rows import url_by_id
 from portal.tables import BaseTable
 
@@ -56,7 +56,7 @@ class DeviceTable(BaseTable):
         return f"{record.holder_first_name} {record.holder_last_name}".strip()
 
     def render_end_of_life_date(self, value):
-        return date_format(value, "j M Y")
+        return cached_date_format(value, "j M Y")
 
 
 def _person(user) -> str:
