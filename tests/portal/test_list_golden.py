@@ -47,6 +47,7 @@ def _extras(name, get):
 
 def _normalised(content: bytes) -> bytes:
     content = re.sub(rb"/\d+/", b"/N/", content)
+    content = re.sub(rb'value="\d+"', b'value="N"', content)  # a model's id in a filter's options
     return re.sub(rb"INC-\d{5}", b"INC-NNNNN", content)
 
 
