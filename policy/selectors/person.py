@@ -69,10 +69,13 @@ def policies_applying_to(*, user: User) -> QuerySet[Policy]:
 
 
 def _states(*, user: User, policies: QuerySet[Policy], now: datetime.datetime) -> list[PolicyState]:
+    # Not the markdown source: the gate asks this on every request, and only the acceptance page's
+    # "what changed" reads it (two versions' worth, fetched then).
     versions = list(
         PolicyVersion.objects.in_effect(on=timezone.localdate(now))
         .filter(policy__in=policies)
         .select_related("policy")
+        .defer("body")
         .order_by("policy__name", "policy_id", "number")
     )
     if not versions:
