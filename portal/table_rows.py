@@ -8,7 +8,7 @@ column. Links by id are built from one reversed URL (`url_by_id`), not a reverse
 from django.template.base import render_value_in_context
 from django.template.context import Context
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django_tables2.rows import BoundRow
 from django_tables2.utils import AttributeDict
@@ -80,6 +80,8 @@ class _CellRenderer(_ColumnGetter):
         content = self(row)
         if content is _EMPTY:  # the column's default
             content = self.bound_column.default if self.default_is_callable else self.default
+        if isinstance(content, str):  # most cells: nothing to localise, only to escape (unless safe)
+            return conditional_escape(content)
         return render_value_in_context(content, self.context)
 
 
