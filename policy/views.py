@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from policy import charts, permissions, selectors, services, text
+from policy import charts, permissions, selectors, services
 from policy.filters import PersonComplianceFilterSet
 from policy.forms import AcceptForm
 from policy.models import Policy, PolicyVersion
@@ -88,7 +88,7 @@ class AcceptView(View):
         accepted = state.latest_acknowledgement
         diff = []
         if accepted is not None and not state.accepted_current:
-            diff = text.readable_diff(accepted.version.body, state.current.body)
+            diff = selectors.wording_changes(old=accepted.version, new=state.current)
         context = {
             "page_title": f"{self.policy.name}, version {state.current.number}",
             "policy": self.policy,

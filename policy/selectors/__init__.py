@@ -40,6 +40,7 @@ from policy.selectors.person import (
     published_version,
     published_versions,
     version_was_current_at,
+    wording_changes,
 )
 
 __all__ = [
@@ -71,4 +72,5 @@ __all__ = [
     "published_versions",
     "version_was_current_at",
     "with_compliance",
+    "wording_changes",
 ]

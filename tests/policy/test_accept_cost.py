@@ -33,8 +33,10 @@ def test_the_cost_does_not_grow_with_the_versions(gated, officer, version, porta
     one = _queries(gated, accept_url(version))
     for number in range(2, 7):
         published_version(policy=version.policy, number=number, by=portal_admin)
-    # Now with an older acceptance: the page shows what changed across five versions.
-    assert _queries(gated, accept_url(version)) <= one + 2  # the two texts the difference is read from
+    # Now with an older acceptance: the page shows what changed across five versions. The first
+    # to see it reads the two texts compared (one query); everyone after has it worked out.
+    assert _queries(gated, accept_url(version)) <= one + 1
+    assert _queries(gated, accept_url(version)) <= one
 
 
 def test_an_unknown_policy_is_not_found(gated):
