@@ -137,7 +137,7 @@ def wording_changes(*, old: PolicyVersion, new: PolicyVersion) -> list[text.Diff
 
 @lru_cache(maxsize=64)
 def _wording_changes(old_pk: int, old_hash: str, new_pk: int, new_hash: str) -> tuple[text.DiffBlock, ...]:
-    sources = dict(PolicyVersion.objects.filter(pk__in=[old_pk, new_pk]).values_list("pk", "body"))
+    sources = dict(PolicyVersion.objects.filter(pk__in=[old_pk, new_pk]).order_by().values_list("pk", "body"))
     return tuple(text.readable_diff(sources[old_pk], sources[new_pk]))
 
 
