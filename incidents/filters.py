@@ -4,10 +4,10 @@ import django_filters
 
 from incidents.models import Incident, YesNoUnknown
 from incidents.selectors import Timeliness, command_units
+from portal.tables import cached_choices
 
-
-def _unit_choices():
-    return [(unit, unit) for unit in command_units()]
+# Read at most once a minute: a DISTINCT over every row grows with the estate, the units hardly change.
+_unit_choices = cached_choices("incidents:reporter-units", lambda: [(unit, unit) for unit in command_units()])
 
 
 ANY_STATUS = "any"

@@ -2,12 +2,13 @@
 
 import django_tables2 as tables
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from incidents.models import BreachKind, DataCategory, Incident, PeopleCategory
 from incidents.selectors import DeadlineKind, Timeliness
 from incidents.templatetags.incidents import timeliness_tag_class
+from portal.formats import cached_date_format
+from portal.table_rows import url_by_id
 from portal.tables import BaseTable
 from portal.templatetags.govuk import time_left
 
@@ -18,7 +19,7 @@ def _labels(choices, values) -> str:
 
 
 def _local(instant) -> str:
-    return date_format(timezone.localtime(instant), "j M Y H:i")
+    return cached_date_format(timezone.localtime(instant), "j M Y H:i")
 
 
 def _export(column: str, verbose_name: str, **kwargs) -> tables.Column:
@@ -29,7 +30,7 @@ class IncidentTable(BaseTable):
     reference = tables.Column(
         accessor="pk",
         verbose_name="Reference",
-        linkify=lambda record: record.get_review_url(),
+        linkify=url_by_id("incidents:incident_review"),
         order_by=("pk",),
         attrs={"a": {"class": "govuk-link"}},
     )

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from policy import charts, permissions, selectors, services, text
+from policy import charts, permissions, selectors, services
 from policy.filters import PersonComplianceFilterSet
 from policy.forms import AcceptForm
 from policy.models import Policy, PolicyVersion
@@ -46,10 +46,11 @@ class AcceptView(View):
     template_name = "policy/accept.html"
 
     def dispatch(self, request, slug):
-        self.policy = get_object_or_404(Policy, slug=slug)
-        self.state = selectors.policy_state_for(user=request.user, policy=self.policy)
+        # The policy comes with its versions: one query, not two, on the page everyone at the gate loads.
+        self.state = selectors.policy_state_by_slug(user=request.user, slug=slug)
         if self.state is None:
-            raise Http404("This policy has no version in force yet.")
+            raise Http404("No such policy, or it has no version in force yet.")
+        self.policy = self.state.policy
         return super().dispatch(request, slug)
 
     def get(self, request, slug):
@@ -87,7 +88,7 @@ class AcceptView(View):
         accepted = state.latest_acknowledgement
         diff = []
         if accepted is not None and not state.accepted_current:
-            diff = text.readable_diff(accepted.version.body, state.current.body)
+            diff = selectors.wording_changes(old=accepted.version, new=state.current)
         context = {
             "page_title": f"{self.policy.name}, version {state.current.number}",
             "policy": self.policy,

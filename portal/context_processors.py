@@ -1,6 +1,8 @@
 """What every page needs: the service name, the environment, and the navigation and search box
 for the user's roles."""
 
+from functools import cache
+
 from django.conf import settings
 
 from portal.navigation import nav_items_for
@@ -20,5 +22,6 @@ def portal(request):
         context["nav_items"] = nav_items_for(user=user, path=request.path)
         # Lazy, as the count below: only pages whose header shows the box pay for the check.
         context["may_search"] = lambda: may_search(user)
-        context["unread_notifications"] = lambda: user.notifications.filter(read_at__isnull=True).count()
+        # Counted once a page, though the header asks twice (whether any, then how many).
+        context["unread_notifications"] = cache(lambda: user.notifications.filter(read_at__isnull=True).count())
     return context

@@ -43,6 +43,8 @@ def _value_caller(bound_column):
 class _ColumnGetter:
     """Gets one column's exported value from a record, as BoundRow.get_cell_value() would."""
 
+    empty = None  # what an empty cell gives (portal.table_rows tells it from a None rendered)
+
     def __init__(self, table, bound_column):
         self.table = table
         self.bound_column = bound_column
@@ -84,7 +86,7 @@ class _ColumnGetter:
                 if self.link_text:
                     return self._value(row, None)
         if value in self.column.empty_values or (self.is_m2m and not value.exists()):
-            return None
+            return self.empty
         return self._value(row, value)
 
     def _value(self, row, value):

@@ -4,6 +4,7 @@ from datetime import datetime
 
 import django_tables2 as tables
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -15,7 +16,7 @@ from django_filters.views import FilterView
 from django_tables2.export import ExportMixin
 from django_tables2.rows import BoundRows
 
-from portal import export_values, exports
+from portal import export_values, exports, table_rows
 from portal.permissions import RoleRequiredMixin
 
 # The most rows one list page shows (?per_page=); more is bad input, not a bigger page.
@@ -33,6 +34,26 @@ def export_cell(cell):
     if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS):
         return "'" + cell
     return cell
+
+
+def cached_choices(key: str, compute):
+    """choices= for a filter whose options come from a query over many rows (the command units of
+    the people a list shows): read at most once a minute (FILTER_CHOICES_CACHE_SECONDS) across
+    every process, not on every page. A value that first appears within that minute is refused by
+    the filter, with the form's message, until the choices are read again."""
+
+    def choices():
+        seconds = getattr(settings, "FILTER_CHOICES_CACHE_SECONDS", 60)
+        if seconds <= 0:
+            return list(compute())
+        cache_key = f"filter-choices:{key}"
+        value = cache.get(cache_key)
+        if value is None:
+            value = list(compute())
+            cache.set(cache_key, value, seconds)
+        return value
+
+    return choices
 
 
 class BaseTable(tables.Table):
@@ -55,6 +76,12 @@ class BaseTable(tables.Table):
         if not self.caption:
             model = self._meta.model
             self.caption = capfirst(model._meta.verbose_name_plural) if model else "Results"
+
+    @property
+    def rendered_rows(self):
+        """The page's rows, each its cells' HTML (portal.table_rows: the cells django-tables2's
+        row.items would give, at a fraction of the cost). The table template loops over these."""
+        return list(table_rows.rendered_rows(self, self.paginated_rows))
 
     def as_values(self, exclude_columns=None):
         # export_values.table_values gives what super().as_values() would, ~Nx faster.

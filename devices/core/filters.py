@@ -12,13 +12,14 @@ from devices.accessories.models import AccessoryMovement
 from devices.core.models import Device, DeviceEvent, DeviceModel, TechBar
 from devices.core.selectors import holder_command_units
 from portal.fields import LocalDateFilter
+from portal.tables import cached_choices
 
 # A search longer than this is not an asset tag, IMEI, serial, number or name.
 MAX_SEARCH = 100
 
 
-def _unit_choices():
-    return [(unit, unit) for unit in holder_command_units()]
+# Read at most once a minute: a DISTINCT over every row grows with the estate, the units hardly change.
+_unit_choices = cached_choices("devices:holder-units", lambda: [(unit, unit) for unit in holder_command_units()])
 
 
 class DeviceFilterSet(django_filters.FilterSet):

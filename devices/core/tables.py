@@ -1,11 +1,11 @@
 """The device list and the activity report, with their CSV/XLSX exports."""
 
 import django_tables2 as tables
-from django.urls import reverse
-from django.utils.formats import date_format
 
 from devices.accessories.models import AccessoryMovement
 from devices.core.models import Device, DeviceEvent
+from portal.formats import cached_date_format
+from portal.table_rows import url_by_id
 from portal.tables import BaseTable
 
 
@@ -16,7 +16,7 @@ def _export(accessor: str, verbose_name: str) -> tables.Column:
 class DeviceTable(BaseTable):
     asset_tag = tables.Column(
         verbose_name="Asset tag",
-        linkify=lambda record: reverse("devices:device_detail", args=[record.pk]),
+        linkify=url_by_id("devices:device_detail"),
         attrs={"a": {"class": "govuk-link"}},
     )
     model = tables.Column(verbose_name="Model", order_by=("model__make", "model__model_name"))
@@ -57,7 +57,7 @@ class DeviceTable(BaseTable):
         return f"{record.holder_first_name} {record.holder_last_name}".strip()
 
     def render_end_of_life_date(self, value):
-        return date_format(value, "j M Y")
+        return cached_date_format(value, "j M Y")
 
 
 def _person(user) -> str:
@@ -106,7 +106,7 @@ class ActivityTable(BaseTable):
     device = tables.Column(
         accessor="device__asset_tag",
         verbose_name="Asset tag",
-        linkify=lambda record: reverse("devices:device_detail", args=[record.device_id]),
+        linkify=url_by_id("devices:device_detail", "device_id"),
         attrs={"a": {"class": "govuk-link"}},
     )
     model = tables.Column(accessor="device__model", verbose_name="Model")

@@ -8,13 +8,14 @@ from django.utils import timezone
 
 from devices.leavers.models import LeaverCase
 from devices.leavers.selectors.pages import leaver_command_units
+from portal.tables import cached_choices
 
 MAX_SEARCH = 100
 SOON_DAYS = 14
 
 
-def _unit_choices():
-    return [(unit, unit) for unit in leaver_command_units()]
+# Read at most once a minute: a DISTINCT over every row grows with the estate, the units hardly change.
+_unit_choices = cached_choices("devices:leaver-units", lambda: [(unit, unit) for unit in leaver_command_units()])
 
 
 class LeaverCaseFilterSet(django_filters.FilterSet):

@@ -1,18 +1,18 @@
 """The list of open leaver cases and its CSV/XLSX export."""
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from devices.leavers.models import LeaverCase
+from portal.formats import cached_date_format
+from portal.table_rows import url_by_id
 from portal.tables import BaseTable
 
 
 class LeaverCaseTable(BaseTable):
     person = tables.Column(
         verbose_name="Leaver",
-        linkify=lambda record: reverse("devices:leaver_case", args=[record.pk]),
+        linkify=url_by_id("devices:leaver_case"),
         attrs={"a": {"class": "govuk-link"}},
         order_by=("person__last_name", "person__first_name"),
     )
@@ -39,7 +39,7 @@ class LeaverCaseTable(BaseTable):
         return record.person.get_full_name()
 
     def render_leaving_date(self, value):
-        return date_format(value, "j M Y")
+        return cached_date_format(value, "j M Y")
 
     def value_leaving_date(self, value):
         return value.isoformat()
@@ -58,7 +58,7 @@ class LeaverCaseTable(BaseTable):
         return record.get_source_display()
 
     def render_opened_at(self, value):
-        return date_format(timezone.localtime(value), "j M Y")
+        return cached_date_format(timezone.localtime(value), "j M Y")
 
     def value_opened_at(self, value):
         return value  # an instant: the export writes it in local time

@@ -2,9 +2,9 @@
 
 import django_tables2 as tables
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from devices.requests.selectors.kit import gaps_of
+from portal.formats import cached_date_format
 from portal.models import User
 from portal.tables import BaseTable
 
@@ -39,7 +39,7 @@ class KitGapTable(BaseTable):
 
     def render_gap_since(self, record):
         since = _earliest(record)
-        return date_format(timezone.localtime(since), "j M Y") if since else "—"
+        return cached_date_format(timezone.localtime(since), "j M Y") if since else "—"
 
     def value_gap_since(self, record):
         return _earliest(record)  # an instant: the export writes it in local time

@@ -32,6 +32,7 @@ from policy.selectors.person import (
     policies_applying_to,
     policies_to_accept,
     policy_applies_to,
+    policy_state_by_slug,
     policy_state_for,
     policy_states_for,
     policy_version_due,
@@ -39,6 +40,7 @@ from policy.selectors.person import (
     published_version,
     published_versions,
     version_was_current_at,
+    wording_changes,
 )
 
 __all__ = [
@@ -61,6 +63,7 @@ __all__ = [
     "policies_to_accept",
     "policy_applies_to",
     "policy_compliance",
+    "policy_state_by_slug",
     "policy_state_for",
     "policy_states_for",
     "policy_version_due",
@@ -69,4 +72,5 @@ __all__ = [
     "published_versions",
     "version_was_current_at",
     "with_compliance",
+    "wording_changes",
 ]

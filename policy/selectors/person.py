@@ -2,10 +2,12 @@
 
 import datetime
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from policy import text
 from policy.models import Acknowledgement, ComplianceStatus, Policy, PolicyVersion
 from portal.models import User
 
@@ -69,10 +71,13 @@ def policies_applying_to(*, user: User) -> QuerySet[Policy]:
 
 
 def _states(*, user: User, policies: QuerySet[Policy], now: datetime.datetime) -> list[PolicyState]:
+    # Not the markdown source: the gate asks this on every request, and only the acceptance page's
+    # "what changed" reads it (two versions' worth, fetched then).
     versions = list(
         PolicyVersion.objects.in_effect(on=timezone.localdate(now))
         .filter(policy__in=policies)
         .select_related("policy")
+        .defer("body")
         .order_by("policy__name", "policy_id", "number")
     )
     if not versions:
@@ -115,7 +120,30 @@ def policy_state_for(*, user: User, policy: Policy, now: datetime.datetime | Non
     return states[0] if states else None
 
 
+def policy_state_by_slug(*, user: User, slug: str, now: datetime.datetime | None = None) -> PolicyState | None:
+    """policy_state_for the policy with this slug, found in the same query as its versions (the
+    acceptance page's, which everyone at the gate loads)."""
+    states = _states(user=user, policies=Policy.objects.filter(slug=slug), now=now or timezone.now())
+    return states[0] if states else None
+
+
+def wording_changes(*, old: PolicyVersion, new: PolicyVersion) -> list[text.DiffBlock]:
+    """What changed in the wording from `old` to `new` (text.readable_diff of their Markdown).
+    Everyone who accepted `old` is shown the same changes at the gate, and a published text never
+    changes (its hash is in the key all the same): worked out once per process, the two texts
+    read only then."""
+    return list(_wording_changes(old.pk, old.content_hash, new.pk, new.content_hash))
+
+
+@lru_cache(maxsize=64)
+def _wording_changes(old_pk: int, old_hash: str, new_pk: int, new_hash: str) -> tuple[text.DiffBlock, ...]:
+    sources = dict(PolicyVersion.objects.filter(pk__in=[old_pk, new_pk]).order_by().values_list("pk", "body"))
+    return tuple(text.readable_diff(sources[old_pk], sources[new_pk]))
+
+
 def policy_applies_to(*, user: User, policy: Policy) -> bool:
+    if policy.audience == Policy.Audience.EVERYONE:
+        return True  # no need to ask the database
     return policies_applying_to(user=user).filter(pk=policy.pk).exists()
 
 

@@ -1,0 +1,43 @@
+"""The acceptance page, which everyone at the gate loads, costs the same few queries however many
+versions the policy has had: the policy comes with its versions in one query, and a policy for
+everyone needs no question about roles. Speed is measured in the bench; this pins the queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.policy.factories import accept, published_version
+from tests.policy.pages import accept_url
+
+pytestmark = pytest.mark.django_db
+
+# Session, user, the policy with its versions, my acceptances, the header's roles and unread count.
+ACCEPT_PAGE_QUERIES = 6
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_the_acceptance_page_at_the_gate_costs_a_few_queries(gated, version, django_assert_max_num_queries):
+    gated.get(accept_url(version))  # the first request may warm per-process caches
+    with django_assert_max_num_queries(ACCEPT_PAGE_QUERIES):
+        assert gated.get(accept_url(version)).status_code == 200
+
+
+def test_the_cost_does_not_grow_with_the_versions(gated, officer, version, portal_admin):
+    accept(officer, version)
+    one = _queries(gated, accept_url(version))
+    for number in range(2, 7):
+        published_version(policy=version.policy, number=number, by=portal_admin)
+    # Now with an older acceptance: the page shows what changed across five versions. The first
+    # to see it reads the two texts compared (one query); everyone after has it worked out.
+    assert _queries(gated, accept_url(version)) <= one + 1
+    assert _queries(gated, accept_url(version)) <= one
+
+
+def test_an_unknown_policy_is_not_found(gated):
+    assert gated.get("/policy/no-such-policy/accept/").status_code == 404
