@@ -18,8 +18,10 @@ FRAGMENT = {"X-Counter-Fragment": "1"}
 # list, checked again (their devices, latest assignments and reservations, three queries however
 # long the list: devices.counter.selectors.ScanFacts); the code's device and latest assignment; the
 # hand-over rules (a kept request, the leaver case, the devices held); which of the devices handed
-# over are loan pool devices, for their due-back fields (one query: devices.loans.forms.LendForm).
-SCAN_QUERIES = 14
+# over are loan pool devices, for their due-back fields (one query: devices.loans.forms.LendForm);
+# the accessory section: the kinds to choose from, what the person holds, and the accessory lines
+# checked again (devices.counter.accessory_lines).
+SCAN_QUERIES = 17
 
 
 def person_url(person):
