@@ -120,6 +120,31 @@ def test_a_logged_answer_that_no_longer_matches_says_so(client, data_office, est
     assert "do not match the ones given" in text and "99" in text
 
 
+@pytest.mark.parametrize("stored", ["not JSON at all", '{"rows": 1}', "[1, 2]"])
+def test_a_logged_answer_whose_rows_no_longer_read_shows_the_mismatch_and_exports_the_warning(
+    client, data_office, estate, stored
+):
+    client.force_login(data_office)
+    client.post(reverse("devices:figures_disclosure_create"), {**ASKED, "reference": "01.FOI.23.029741"})
+    given = FigureDisclosure.objects.get()
+    altered = FigureDisclosure.objects.create(
+        reference="01.FOI.23.000002",
+        as_of=given.as_of,
+        range_start=given.range_start,
+        range_end=given.range_end,
+        threshold=5,
+        produced_by=data_office,
+        figures=stored,
+        csv_sha256=given.csv_sha256,
+    )
+    page = client.get(reverse("devices:figures_disclosure", args=[altered.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "do not match the ones given" in text and "cannot be read" in text
+    exported = client.get(reverse("devices:figures_disclosure", args=[altered.pk]), {"_export": "csv"})
+    assert exported.status_code == 200 and b"cannot be read" in exported.content
+
+
 def test_a_save_without_a_reference_keeps_what_was_typed_and_says_why(client, data_office, estate):
     client.force_login(data_office)
     response = client.post(reverse("devices:figures_disclosure_create"), {**ASKED, "reference": "<script>"})
