@@ -35,12 +35,13 @@ def seed_loan_pools(*, tech_bars: Sequence[TechBar], issuer: User, imei_for) -> 
             tag = pool_tag(number, n)
             device = Device.objects.filter(asset_tag=tag).first()
             if device is None:
-                phone = kind == DeviceModel.Kind.SMARTPHONE
+                # The pool's tablets are cellular (out on the street all day): an IMEI, as a phone has.
+                cellular = kind in (DeviceModel.Kind.SMARTPHONE, DeviceModel.Kind.TABLET)
                 device = device_receive(
                     device=Device(
                         asset_tag=tag,
                         serial_number=f"SNL{number}{n:06d}",
-                        imei=imei_for(900_000 + number * 100 + n) if phone else "",
+                        imei=imei_for(900_000 + number * 100 + n) if cellular else "",
                         model=DeviceModel.objects.get(make=make, model_name=name),
                     ),
                     actor=issuer,

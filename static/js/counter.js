@@ -207,7 +207,10 @@
     if (submitter && submitter.hasAttribute("formaction") && document.activeElement !== code) return;
     event.preventDefault();
     var entry;
-    if (submitter && submitter.name === "remove") {
+    // "Remove" and "Add accessory" change the list without a code: sent like a scan, the button's
+    // name and value with the form (the accessory chosen and its quantity travel in the form).
+    var addAccessory = submitter && submitter.name === "action" && submitter.value === "add_accessory";
+    if (submitter && (submitter.name === "remove" || addAccessory)) {
       entry = { code: "", extra: [submitter.name, submitter.value] };
     } else {
       var typed = code.value;

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from devices.accessories.models import AccessoryHolding
 from devices.losses.services.losses import device_report_lost
 from devices.models import Assignment, Device, DeviceLoss, RemoteAction
 from portal.models import User
@@ -13,6 +14,7 @@ from portal.models import User
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCAN = "Scan or type an asset tag, IMEI or serial number, then Enter"
+CHARGER, CAR_KIT = "USB-C charger", "Vehicle phone car kit"
 
 
 def counter_hint(demo: str) -> tuple[str, list[str]]:
@@ -27,6 +29,18 @@ def scan(page, code: str, expect: str):
     field.fill(code)
     field.press("Enter")
     page.locator("#counter-last-scan", has_text=expect).wait_for()
+
+
+def hand_over_a_charger_and_a_car_kit(page):
+    """ "scan the charger's shelf code ACC-CHARGER ... under "Accessory" choose "Vehicle phone car
+    kit", leave "Quantity" at 1 and press "Add accessory"." """
+    scan(page, "ACC-CHARGER", f"Handing over {CHARGER}")
+    choose = page.get_by_label("Accessory", exact=True)
+    choose.select_option(label=choose.locator("option", has_text=CAR_KIT).inner_text().strip())
+    assert page.get_by_label("Quantity", exact=True).input_value() == "1"
+    page.get_by_role("button", name="Add accessory").click()
+    page.get_by_label(f"Handing over: {CAR_KIT} (ACC-CARKIT), quantity").wait_for()
+    assert page.get_by_label(f"Handing over: {CHARGER} (ACC-CHARGER), quantity").input_value() == "1"
 
 
 def spare_phone_from_the_device_list(walk) -> str:
@@ -63,12 +77,14 @@ def swap_at_the_counter(walk, demo) -> tuple[str, str]:
     scan(page, old, f"Taking back {old}")
     page.get_by_label("Why is it coming back?").select_option(label="Faulty")
     scan(page, new, f"Handing over {new}")
+    hand_over_a_charger_and_a_car_kit(page)
     walk.step("counter-swap-listed")
     page.get_by_label(re.compile(r"^Olivia Officer confirms what is listed above")).check()
     page.get_by_role("button", name="Confirm and print receipt").click()
     page.wait_for_url("**/receipt/")
     receipt = page.locator(".kitbag-receipt").inner_text()
     assert old in receipt and new in receipt
+    assert "Accessories" in receipt and CHARGER in receipt and CAR_KIT in receipt
     walk.step("counter-receipt")
     return old, new
 
@@ -77,6 +93,8 @@ def test_tb001_swaps_off001s_faulty_phone_at_the_counter_and_the_receipt_prints(
     old, new = swap_at_the_counter(walk, demo)
     assert Device.objects.get(asset_tag=old).status == Device.Status.RETURNED
     assert Assignment.objects.get(device__asset_tag=new, returned_at__isnull=True).holder.payroll_number == "OFF001"
+    held = AccessoryHolding.objects.filter(person__payroll_number="OFF001")
+    assert sorted(held.values_list("kind__code", "quantity")) == [("ACC-CARKIT", 1), ("ACC-CHARGER", 1)]
 
 
 def test_off001_finds_the_receipt_in_my_kit_and_reports_the_new_phone_stolen(walk, demo):
@@ -84,7 +102,10 @@ def test_off001_finds_the_receipt_in_my_kit_and_reports_the_new_phone_stolen(wal
     page = walk.sign_in("OFF001")
     page.get_by_role("link", name=re.compile("^My kit")).first.click()
     page.wait_for_url("**/devices/my-kit/")
-    assert new in page.locator("#main-content").inner_text()
+    my_kit = page.locator("#main-content")
+    assert new in my_kit.inner_text()
+    accessories = my_kit.get_by_role("region", name="Accessories I hold").inner_text()
+    assert CHARGER in accessories and CAR_KIT in accessories
     walk.step("my-kit")
     page.get_by_role("link", name=re.compile("^Receipt")).first.click()
     page.wait_for_url("**/devices/receipts/**")
