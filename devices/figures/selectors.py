@@ -2,32 +2,26 @@
 (assignments, device events) and the people's dated history, never from current status fields:
 figures for a past instant do not change when kit moves today. Four queries whatever the size of
 the force: where the history starts, people and the kit they held (one pass over the history), each
-device's status, and the activity over a range."""
+device's status and the activity over a range (devices.figures.kit)."""
 
 # SQL here is put together from model metadata and constants only; every value is a parameter.
 # ruff: noqa: S608
 
 from datetime import datetime
 
-from django.db import connection
 from django.db.models import Min
 
-from devices.core.models import Assignment, Device, DeviceEvent, DeviceModel
+from devices.core.models import Assignment, Device, DeviceModel
 from devices.figures.counts import Figures, FigureTable, add_row_sum, add_total_row
-from devices.figures.ranks import OFFICERS_AND_STAFF, officer_sql
+from devices.figures.kit import activity_table, status_table
+from devices.figures.ranks import OFFICERS_AND_STAFF
+from devices.figures.sql import rows, stood_cte
 from portal.errors import DomainError
 from portal.formats import local_datetime
 from portal.models import PersonHistory
 
 KINDS = [(k.value, k.label) for k in DeviceModel.Kind]
 FAMILIES = [("android", "Android"), ("apple", "Apple"), ("windows", "Windows"), ("other", "Other")]
-STATUSES = [(s.value, s.label) for s in Device.Status]
-ACTIVITY = [
-    (DeviceEvent.Kind.ISSUED, "Issues"),
-    (DeviceEvent.Kind.RETURNED, "Returns"),
-    (DeviceEvent.Kind.REPORTED_LOST, "Losses"),
-    (DeviceEvent.Kind.REPORTED_STOLEN, "Thefts"),
-]
 NOT_RECORDED = "Not recorded"
 
 # The operating system family, from the catalogue's free-text operating system of the model.
@@ -50,17 +44,11 @@ def _kind_sums(prefix: str = "") -> str:
 def _with(*, unit: str) -> str:
     """Where each person stood at the instant (their latest history row at or before it) and every
     device held then (an assignment issued at or before it and not yet returned)."""
-    history, assignment = PersonHistory._meta.db_table, Assignment._meta.db_table
+    assignment = Assignment._meta.db_table
     device, model = Device._meta.db_table, DeviceModel._meta.db_table
     unit_condition = "AND COALESCE(s.command_unit, '') = %s" if unit else ""
     sql = f"""
-WITH stood AS (
-  SELECT person_id, command_unit, team, is_active, officer FROM (
-    SELECT h.person_id, h.command_unit, h.team, h.is_active, {officer_sql("h.rank_or_grade")} AS officer,
-           ROW_NUMBER() OVER (PARTITION BY h.person_id ORDER BY h.valid_from DESC, h.id DESC) AS rn
-    FROM {history} h WHERE h.valid_from <= %s
-  ) latest WHERE rn = 1
-),
+WITH {stood_cte()},
 held AS (
   SELECT a.holder_id, m.kind, m.make, m.model_name, {OS_FAMILY} AS family,
          COALESCE(s.command_unit, '') AS unit, COALESCE(s.team, '') AS team, COALESCE(s.officer, 0) AS officer
@@ -72,14 +60,6 @@ held AS (
 )
 """
     return sql
-
-
-def _rows(sql: str, params: list) -> list[tuple]:
-    # Instants as the backend stores them (SQLite: naive UTC text, compared as text).
-    params = [connection.ops.adapt_datetimefield_value(p) if isinstance(p, datetime) else p for p in params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def history_start() -> datetime | None:
@@ -107,10 +87,10 @@ def figures_as_of(
         _by_family(counts["families"], scope),
         _by_make_and_model(counts["models"], scope),
         _by_unit_and_team(counts["units"], scope),
-        _by_status(as_of),
+        status_table(as_of, command_unit),
     ]
     if range_start is not None and range_end is not None:
-        tables.append(_activity(range_start, range_end))
+        tables.append(activity_table(range_start, range_end, command_unit))
     return Figures(
         as_of=as_of,
         command_unit=command_unit,
@@ -157,7 +137,7 @@ def _held_counts(*, as_of: datetime, command_unit: str) -> dict[str, list[tuple]
     sql = _with(unit=command_unit) + " UNION ALL ".join(parts) + " ORDER BY 1, 2, 3, 4, 5"
     unit_params = [command_unit] if command_unit else []
     counts: dict[str, list[tuple]] = {"kinds": [], "families": [], "models": [], "units": []}
-    for key, *labels_and_values in _rows(sql, [as_of, as_of, as_of, *unit_params, True, *unit_params]):
+    for key, *labels_and_values in rows(sql, [as_of, as_of, as_of, *unit_params, True, *unit_params]):
         labels, values = labels_and_values[:4], [int(v or 0) for v in labels_and_values[4:]]
         counts[key].append((tuple(labels), values))
     return counts
@@ -262,47 +242,6 @@ def _by_unit_and_team(rows: list[tuple], scope: str) -> FigureTable:
         table.sums.append(((row, 3), [(row, 4), (row, 5)]))
         table.sums.append(((row, 6), [(row, column) for column in range(7, width)]))
     return table
-
-
-def _by_status(as_of: datetime) -> FigureTable:
-    """Each device's status as its latest event at or before the instant left it (a window over
-    the events up to then, on the (device, created_at) index); a device with no event yet did not
-    exist then."""
-    event = DeviceEvent._meta.db_table
-    sql = (
-        "SELECT to_status, COUNT(*) FROM ("
-        "SELECT e.to_status, ROW_NUMBER() OVER (PARTITION BY e.device_id ORDER BY e.created_at DESC, e.id DESC) AS rn "
-        f"FROM {event} e WHERE e.created_at <= %s) latest WHERE rn = 1 GROUP BY to_status"
-    )
-    found = dict(_rows(sql, [as_of]))
-    table = FigureTable(
-        key="statuses",
-        title="Devices by status",
-        label_headers=["Status"],
-        columns=["Devices"],
-        rows=[((str(label),), [found.get(status, 0)]) for status, label in STATUSES],
-        scope="The whole force, whatever command unit is chosen.",
-    )
-    add_total_row(table, additive=[True])
-    return table
-
-
-def _activity(range_start: datetime, range_end: datetime) -> FigureTable:
-    event = DeviceEvent._meta.db_table
-    kinds = [str(kind) for kind, _ in ACTIVITY]
-    sql = (
-        f"SELECT kind, COUNT(*) FROM {event} WHERE created_at >= %s AND created_at < %s "
-        f"AND kind IN ({', '.join(['%s'] * len(kinds))}) GROUP BY kind"
-    )
-    found = dict(_rows(sql, [range_start, range_end, *kinds]))
-    return FigureTable(
-        key="activity",
-        title=f"Issues, returns, losses and thefts from {local_datetime(range_start)} to {local_datetime(range_end)}",
-        label_headers=["Change"],
-        columns=["Events"],
-        rows=[((label,), [found.get(str(kind), 0)]) for kind, label in ACTIVITY],
-        scope="The whole force, whatever command unit is chosen; the end is not included.",
-    )
 
 
 def answer_figures(
