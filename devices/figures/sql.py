@@ -14,11 +14,11 @@ from portal.models import PersonHistory
 
 def stood_cte() -> str:
     """`stood AS (...)`: each person's latest history row at or before the instant (one parameter),
-    with 1 in `officer` for a police rank then."""
+    with 1 in `officer` for a police rank then (worked out for those rows only)."""
     history = PersonHistory._meta.db_table
     return f"""stood AS (
-  SELECT person_id, command_unit, team, is_active, officer FROM (
-    SELECT h.person_id, h.command_unit, h.team, h.is_active, {officer_sql("h.rank_or_grade")} AS officer,
+  SELECT person_id, command_unit, team, is_active, {officer_sql("rank_or_grade")} AS officer FROM (
+    SELECT h.person_id, h.command_unit, h.team, h.is_active, h.rank_or_grade,
            ROW_NUMBER() OVER (PARTITION BY h.person_id ORDER BY h.valid_from DESC, h.id DESC) AS rn
     FROM {history} h WHERE h.valid_from <= %s
   ) latest WHERE rn = 1
