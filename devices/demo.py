@@ -223,7 +223,12 @@ def seed_estate(force: demo.DemoForce) -> None:
                 tech_bar=tech_bars[i % len(tech_bars)],
             )
         )
-    Device.objects.bulk_create(new)
+    # Received at their Tech Bars two years back, each with its "received" event: the figures count
+    # a device from its first event.
+    received = timezone.now() - datetime.timedelta(days=730)
+    services.devices_receive_bulk(
+        devices=new, actor=force.person("TB001"), note="Demo: from the supplier.", received_at=received
+    )
     seed_devices_demo(
         people=force.people[:50],
         tech_bars=tech_bars,

@@ -1,10 +1,11 @@
 """The demo's past for the figures: the people's HR history from half a year back (as if loaded from
 the HR system's archive) and, for some devices now in stock, a custody story from before today
-(received, issued, back at a counter, triaged back to stock), so that a request about a date last
+(received before it starts, issued, back at a counter, triaged back to stock), so that a request about a date last
 month has figures to answer with. Idempotent, like every demo step."""
 
 import datetime
 
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from devices.models import Assignment, Device, DeviceEvent
@@ -34,13 +35,16 @@ def seed_figures_history(force: demo.DemoForce) -> None:
     )
     issuer, rng = force.person("TB001"), force.rng
     holders = force.people[5:]
-    in_stock = Device.objects.filter(status=Device.Status.IN_STOCK, tech_bar__isnull=False, events__isnull=True)
+    # Devices in stock whose only event is their "received" one, from before the history starts.
+    in_stock = (
+        Device.objects.filter(status=Device.Status.IN_STOCK, tech_bar__isnull=False)
+        .annotate(events_count=Count("events"), first_event=Min("events__created_at"))
+        .filter(events_count=1, first_event__lt=start)
+    )
     for n, device in enumerate(in_stock.select_related("tech_bar").order_by("asset_tag")[:PAST_DEVICES]):
         holder = holders[n % len(holders)]
-        received = start + datetime.timedelta(days=1, hours=n)
-        issued = received + datetime.timedelta(days=rng.randrange(5, 60))
+        issued = start + datetime.timedelta(days=1 + rng.randrange(5, 60), hours=n)
         back = now - datetime.timedelta(days=rng.randrange(2, 20))
-        _event(device, DeviceEvent.Kind.RECEIVED, received, issuer, "", "in_stock", note="Demo: from the supplier.")
         _event(device, DeviceEvent.Kind.ISSUED, issued, issuer, "in_stock", "issued", holder=holder)
         Assignment.objects.create(
             device=device,

@@ -2,31 +2,26 @@
 (assignments, device events) and the people's dated history, never from current status fields:
 figures for a past instant do not change when kit moves today. Four queries whatever the size of
 the force: where the history starts, people and the kit they held (one pass over the history), each
-device's status, and the activity over a range."""
+device's status and the activity over a range (devices.figures.kit)."""
 
 # SQL here is put together from model metadata and constants only; every value is a parameter.
 # ruff: noqa: S608
 
 from datetime import datetime
 
-from django.db import connection
 from django.db.models import Min
 
-from devices.core.models import Assignment, Device, DeviceEvent, DeviceModel
+from devices.core.models import Assignment, Device, DeviceModel
 from devices.figures.counts import Figures, FigureTable, add_row_sum, add_total_row
+from devices.figures.kit import activity_table, status_table
+from devices.figures.ranks import OFFICERS_AND_STAFF
+from devices.figures.sql import rows, stood_cte
 from portal.errors import DomainError
 from portal.formats import local_datetime
 from portal.models import PersonHistory
 
 KINDS = [(k.value, k.label) for k in DeviceModel.Kind]
 FAMILIES = [("android", "Android"), ("apple", "Apple"), ("windows", "Windows"), ("other", "Other")]
-STATUSES = [(s.value, s.label) for s in Device.Status]
-ACTIVITY = [
-    (DeviceEvent.Kind.ISSUED, "Issues"),
-    (DeviceEvent.Kind.RETURNED, "Returns"),
-    (DeviceEvent.Kind.REPORTED_LOST, "Losses"),
-    (DeviceEvent.Kind.REPORTED_STOLEN, "Thefts"),
-]
 NOT_RECORDED = "Not recorded"
 
 # The operating system family, from the catalogue's free-text operating system of the model.
@@ -49,20 +44,14 @@ def _kind_sums(prefix: str = "") -> str:
 def _with(*, unit: str) -> str:
     """Where each person stood at the instant (their latest history row at or before it) and every
     device held then (an assignment issued at or before it and not yet returned)."""
-    history, assignment = PersonHistory._meta.db_table, Assignment._meta.db_table
+    assignment = Assignment._meta.db_table
     device, model = Device._meta.db_table, DeviceModel._meta.db_table
     unit_condition = "AND COALESCE(s.command_unit, '') = %s" if unit else ""
     sql = f"""
-WITH stood AS (
-  SELECT person_id, command_unit, team, is_active FROM (
-    SELECT h.person_id, h.command_unit, h.team, h.is_active,
-           ROW_NUMBER() OVER (PARTITION BY h.person_id ORDER BY h.valid_from DESC, h.id DESC) AS rn
-    FROM {history} h WHERE h.valid_from <= %s
-  ) latest WHERE rn = 1
-),
+WITH {stood_cte()},
 held AS (
   SELECT a.holder_id, m.kind, m.make, m.model_name, {OS_FAMILY} AS family,
-         COALESCE(s.command_unit, '') AS unit, COALESCE(s.team, '') AS team
+         COALESCE(s.command_unit, '') AS unit, COALESCE(s.team, '') AS team, COALESCE(s.officer, 0) AS officer
   FROM {assignment} a
   JOIN {device} d ON d.id = a.device_id
   JOIN {model} m ON m.id = d.model_id
@@ -71,14 +60,6 @@ held AS (
 )
 """
     return sql
-
-
-def _rows(sql: str, params: list) -> list[tuple]:
-    # Instants as the backend stores them (SQLite: naive UTC text, compared as text).
-    params = [connection.ops.adapt_datetimefield_value(p) if isinstance(p, datetime) else p for p in params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def history_start() -> datetime | None:
@@ -106,10 +87,10 @@ def figures_as_of(
         _by_family(counts["families"], scope),
         _by_make_and_model(counts["models"], scope),
         _by_unit_and_team(counts["units"], scope),
-        _by_status(as_of),
+        status_table(as_of, command_unit),
     ]
     if range_start is not None and range_end is not None:
-        tables.append(_activity(range_start, range_end))
+        tables.append(activity_table(range_start, range_end, command_unit))
     return Figures(
         as_of=as_of,
         command_unit=command_unit,
@@ -120,7 +101,13 @@ def figures_as_of(
     )
 
 
-WIDTH = 3 + len(KINDS)  # the values of a row of the combined query
+WIDTH = 7 + len(KINDS)  # the values of a row of the combined query
+# People holding, then officers and staff among them (each distinct: one person may hold two).
+PEOPLE = (
+    "COUNT(DISTINCT holder_id), COUNT(DISTINCT CASE WHEN officer = 1 THEN holder_id END), "
+    "COUNT(DISTINCT CASE WHEN officer = 0 THEN holder_id END)"
+)
+PEOPLE_COLUMNS = ["People holding one", "Officers holding one", "Staff holding one"]
 
 
 def _held_counts(*, as_of: datetime, command_unit: str) -> dict[str, list[tuple]]:
@@ -129,60 +116,64 @@ def _held_counts(*, as_of: datetime, command_unit: str) -> dict[str, list[tuple]
     pad = lambda n: ", ".join(["0"] * n)  # noqa: E731
     kinds = _kind_sums()
     unit_condition = "AND COALESCE(command_unit, '') = %s" if command_unit else ""
-    in_post = ", ".join(["0 AS holding", "0 AS devices", *(f"0 AS k{i}" for i in range(len(KINDS)))])
+    in_post = ", ".join(["0 AS holding", "0 AS officers_holding", "0 AS staff_holding", "0 AS devices"])
+    in_post += "".join(f", 0 AS k{i}" for i in range(len(KINDS)))
     parts = [
-        f"SELECT 'kinds', kind, '', '', '', COUNT(DISTINCT holder_id), COUNT(*), {pad(WIDTH - 2)} "
-        "FROM held GROUP BY kind",
-        f"SELECT 'kinds', '*', '', '', '', COUNT(DISTINCT holder_id), COUNT(*), {pad(WIDTH - 2)} FROM held",
-        f"SELECT 'families', family, '', '', '', COUNT(DISTINCT holder_id), {kinds}, COUNT(*), "
-        f"{pad(WIDTH - 2 - len(KINDS))} FROM held GROUP BY family",
-        f"SELECT 'families', '*', '', '', '', COUNT(DISTINCT holder_id), {kinds}, COUNT(*), "
-        f"{pad(WIDTH - 2 - len(KINDS))} FROM held",
+        f"SELECT 'kinds', kind, '', '', '', {PEOPLE}, COUNT(*), {pad(WIDTH - 4)} FROM held GROUP BY kind",
+        f"SELECT 'kinds', '*', '', '', '', {PEOPLE}, COUNT(*), {pad(WIDTH - 4)} FROM held",
+        f"SELECT 'families', family, '', '', '', {PEOPLE}, {kinds}, COUNT(*), "
+        f"{pad(WIDTH - 4 - len(KINDS))} FROM held GROUP BY family",
+        f"SELECT 'families', '*', '', '', '', {PEOPLE}, {kinds}, COUNT(*), {pad(WIDTH - 4 - len(KINDS))} FROM held",
         f"SELECT 'models', make, model_name, kind, family, COUNT(*), {pad(WIDTH - 1)} "
         "FROM held GROUP BY make, model_name, kind, family",
-        "SELECT 'units', unit, team, '', '', SUM(in_post), SUM(holding), SUM(devices), "
+        "SELECT 'units', unit, team, '', '', SUM(in_post), SUM(officer), SUM(in_post) - SUM(officer), "
+        "SUM(holding), SUM(officers_holding), SUM(staff_holding), SUM(devices), "
         + ", ".join(f"SUM(k{i})" for i in range(len(KINDS)))
         + " FROM (SELECT COALESCE(command_unit, '') AS unit, COALESCE(team, '') AS team, 1 AS in_post, "
-        f"{in_post} FROM stood WHERE is_active = %s {unit_condition} "
-        f"UNION ALL SELECT unit, team, 0, COUNT(DISTINCT holder_id), COUNT(*), {kinds} "
+        f"officer, {in_post} FROM stood WHERE is_active = %s {unit_condition} "
+        f"UNION ALL SELECT unit, team, 0, 0, {PEOPLE}, COUNT(*), {kinds} "
         "FROM held GROUP BY unit, team) parts GROUP BY unit, team",
     ]
     sql = _with(unit=command_unit) + " UNION ALL ".join(parts) + " ORDER BY 1, 2, 3, 4, 5"
     unit_params = [command_unit] if command_unit else []
     counts: dict[str, list[tuple]] = {"kinds": [], "families": [], "models": [], "units": []}
-    for key, *labels_and_values in _rows(sql, [as_of, as_of, as_of, *unit_params, True, *unit_params]):
+    for key, *labels_and_values in rows(sql, [as_of, as_of, as_of, *unit_params, True, *unit_params]):
         labels, values = labels_and_values[:4], [int(v or 0) for v in labels_and_values[4:]]
         counts[key].append((tuple(labels), values))
     return counts
 
 
 def _by_kind(rows: list[tuple], scope: str) -> FigureTable:
-    found = {labels[0]: values[:2] for labels, values in rows}
+    found = {labels[0]: values[:4] for labels, values in rows}
     table = FigureTable(
         key="kinds",
         title="People holding, and devices issued, by kind",
         label_headers=["Kind"],
-        columns=["People holding one", "Devices issued"],
-        rows=[((label,), found.get(kind, [0, 0])) for kind, label in KINDS],
-        scope=scope or "A person holding two kinds counts once in each; the total counts them once.",
+        columns=[*PEOPLE_COLUMNS, "Devices issued"],
+        rows=[((label,), found.get(kind, [0] * 4)) for kind, label in KINDS],
+        scope=" ".join(
+            [scope or "A person holding two kinds counts once in each; the total counts them once.", OFFICERS_AND_STAFF]
+        ),
     )
-    add_total_row(table, additive=[False, True], total_values=[found.get("*", [0, 0])[0], 0])
+    add_total_row(table, additive=[False, False, False, True], total_values=found.get("*", [0] * 4))
+    add_row_sum(table, total_column=0, part_columns=[1, 2])
     return table
 
 
 def _by_family(rows: list[tuple], scope: str) -> FigureTable:
-    width = len(KINDS) + 2
+    width = len(KINDS) + 4
     found = {labels[0]: values[:width] for labels, values in rows}
     table = FigureTable(
         key="families",
         title="By operating system family",
         label_headers=["Operating system"],
-        columns=["People holding one", *(f"{label}s" for _, label in KINDS), "Devices issued"],
+        columns=[*PEOPLE_COLUMNS, *(f"{label}s" for _, label in KINDS), "Devices issued"],
         rows=[((label,), found.get(family, [0] * width)) for family, label in FAMILIES],
         scope=scope or "From the operating system of each model in the catalogue.",
     )
-    add_total_row(table, additive=[False] + [True] * (width - 1), total_values=[found.get("*", [0])[0]])
-    add_row_sum(table, total_column=width - 1, part_columns=list(range(1, width - 1)))
+    add_total_row(table, additive=[False] * 3 + [True] * (width - 3), total_values=found.get("*", [0] * width))
+    add_row_sum(table, total_column=width - 1, part_columns=list(range(3, width - 1)))
+    add_row_sum(table, total_column=0, part_columns=[1, 2])
     return table
 
 
@@ -209,9 +200,23 @@ def _by_unit_and_team(rows: list[tuple], scope: str) -> FigureTable:
         key="units",
         title="By command unit and team",
         label_headers=["Command unit", "Team"],
-        columns=["People in post", "People holding a device", "Devices issued", *(f"{label}s" for _, label in KINDS)],
-        scope=scope
-        or "People where they stood at the time; kit held by someone with no record then is 'Not recorded'.",
+        columns=[
+            "People in post",
+            "Officers in post",
+            "Staff in post",
+            "People holding a device",
+            "Officers holding a device",
+            "Staff holding a device",
+            "Devices issued",
+            *(f"{label}s" for _, label in KINDS),
+        ],
+        scope=" ".join(
+            [
+                scope
+                or "People where they stood at the time; kit held by someone with no record then is 'Not recorded'.",
+                OFFICERS_AND_STAFF,
+            ]
+        ),
     )
     by_unit: dict[str, list] = {}
     for (unit, team, _, _), values in rows:
@@ -233,49 +238,10 @@ def _by_unit_and_team(rows: list[tuple], scope: str) -> FigureTable:
     for column in range(width):
         table.sums.append(((total_row, column), [(row, column) for row in unit_rows]))
     for row in range(len(table.rows)):
-        table.sums.append(((row, 2), [(row, column) for column in range(3, width)]))
+        table.sums.append(((row, 0), [(row, 1), (row, 2)]))
+        table.sums.append(((row, 3), [(row, 4), (row, 5)]))
+        table.sums.append(((row, 6), [(row, column) for column in range(7, width)]))
     return table
-
-
-def _by_status(as_of: datetime) -> FigureTable:
-    """Each device's status as its latest event at or before the instant left it (a window over
-    the events up to then, on the (device, created_at) index); a device with no event yet did not
-    exist then."""
-    event = DeviceEvent._meta.db_table
-    sql = (
-        "SELECT to_status, COUNT(*) FROM ("
-        "SELECT e.to_status, ROW_NUMBER() OVER (PARTITION BY e.device_id ORDER BY e.created_at DESC, e.id DESC) AS rn "
-        f"FROM {event} e WHERE e.created_at <= %s) latest WHERE rn = 1 GROUP BY to_status"
-    )
-    found = dict(_rows(sql, [as_of]))
-    table = FigureTable(
-        key="statuses",
-        title="Devices by status",
-        label_headers=["Status"],
-        columns=["Devices"],
-        rows=[((str(label),), [found.get(status, 0)]) for status, label in STATUSES],
-        scope="The whole force, whatever command unit is chosen.",
-    )
-    add_total_row(table, additive=[True])
-    return table
-
-
-def _activity(range_start: datetime, range_end: datetime) -> FigureTable:
-    event = DeviceEvent._meta.db_table
-    kinds = [str(kind) for kind, _ in ACTIVITY]
-    sql = (
-        f"SELECT kind, COUNT(*) FROM {event} WHERE created_at >= %s AND created_at < %s "
-        f"AND kind IN ({', '.join(['%s'] * len(kinds))}) GROUP BY kind"
-    )
-    found = dict(_rows(sql, [range_start, range_end, *kinds]))
-    return FigureTable(
-        key="activity",
-        title=f"Issues, returns, losses and thefts from {local_datetime(range_start)} to {local_datetime(range_end)}",
-        label_headers=["Change"],
-        columns=["Events"],
-        rows=[((label,), [found.get(str(kind), 0)]) for kind, label in ACTIVITY],
-        scope="The whole force, whatever command unit is chosen; the end is not included.",
-    )
 
 
 def answer_figures(

@@ -2,6 +2,8 @@
 One transaction each, one custody event each. Stock, requests, leavers and losses act on these
 moments through `devices.core.services.hooks`, inside the same transaction."""
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,14 +37,17 @@ def device_receive(*, device: Device, actor: User, tech_bar: TechBar, note: str 
 
 
 @transaction.atomic
-def devices_receive_bulk(*, devices: list[Device], actor: User, note: str = "") -> list[Device]:
+def devices_receive_bulk(
+    *, devices: list[Device], actor: User, note: str = "", received_at: datetime | None = None
+) -> list[Device]:
     """`device_receive` for many new devices at once (an MDM import): each saved in stock at its own
-    `tech_bar`, each with its "received" event, in two INSERTs per batch. The caller has validated them."""
+    `tech_bar`, each with its "received" event (at `received_at` when the devices arrived before
+    they were recorded, else now), in two INSERTs per batch. The caller has validated them."""
     for device in devices:
         if device.tech_bar_id is None:
             raise DeviceError(f"{device.asset_tag} has no Tech Bar to be received at.")
         device.status = Device.Status.IN_STOCK
-    created = Device.objects.bulk_create(devices)
+    created, when = Device.objects.bulk_create(devices), received_at or timezone.now()
     DeviceEvent.objects.bulk_create(
         DeviceEvent(
             device=device,
@@ -52,6 +57,7 @@ def devices_receive_bulk(*, devices: list[Device], actor: User, note: str = "") 
             from_status="",
             to_status=Device.Status.IN_STOCK,
             note=note[:500],
+            created_at=when,
         )
         for device in created
     )

@@ -26,8 +26,8 @@ def _day(day: int, hour: int = 10) -> datetime.datetime:
     return datetime.datetime(2026, 6, day, hour, tzinfo=datetime.UTC)
 
 
-def _csv(as_of) -> str:
-    figures = answer_figures(as_of=as_of, range_start=_day(1, 0), range_end=as_of)
+def _csv(as_of, unit: str = "") -> str:
+    figures = answer_figures(as_of=as_of, command_unit=unit, range_start=_day(1, 0), range_end=as_of)
     return csv_text(export_rows(figures, reference="01.FOI.26.000001"))
 
 
@@ -54,7 +54,7 @@ def test_figures_as_of_yesterday_are_the_same_bytes_after_todays_custody_and_tea
         for device in spares:
             received(device, _day(1), actor=tech_bar_staff)
         yesterday = end_of_local_day(datetime.date(2026, 6, 9))
-        before = _csv(yesterday)
+        before, before_north = _csv(yesterday), _csv(yesterday, "North")
 
         # Today: a return, a swap, a loss, an issue, and people moving team and unit.
         d1, d2, d3 = (Device.objects.get(pk=d.pk) for d in held)
@@ -76,11 +76,12 @@ def test_figures_as_of_yesterday_are_the_same_bytes_after_todays_custody_and_tea
         )
         bob.team = "Neighbourhood 1"
         person_update(person=bob, actor=portal_admin, source="admin")
-        cat.command_unit, cat.team = "South", "Response B"
+        cat.command_unit, cat.team, cat.rank_or_grade = "South", "Response B", "Police Staff"
         person_update(person=cat, actor=portal_admin, source="admin")
         clock.shift(3600)
-        after = _csv(yesterday)
+        after, after_north = _csv(yesterday), _csv(yesterday, "North")
         today = _csv(TODAY + datetime.timedelta(minutes=30))
 
     assert after == before
+    assert after_north == before_north  # the unit's status and activity tables too
     assert today != before  # today's changes are in today's figures
