@@ -2,7 +2,9 @@
 and the loans themselves, read here (they are made and ended at the counter)."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
+from devices import permissions as device_permissions
 from devices.loans import services
 from devices.loans.models import Loan, LoanPoolDevice, LoanStep
 from portal.admin import ReadOnlyAdmin
@@ -23,7 +25,46 @@ class LoanPoolDeviceAdmin(admin.ModelAdmin):
     def status(self, obj):
         return obj.device.get_status_display()
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "tech_bar":
+            kwargs["queryset"] = device_permissions.tech_bars_acted_for(request.user).filter(is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        user = request.user
+
+        class OwnTechBarPoolForm(form):
+            """A Tech Bar's staff pool their own Tech Bar's devices only: not one sitting at another
+            Tech Bar, nor one in another Tech Bar's pool."""
+
+            def clean(self):
+                cleaned = super().clean()
+                device = cleaned.get("device")
+                if device is None:
+                    return cleaned
+                if device.tech_bar_id and not device_permissions.can_act_for_tech_bar(user, device.tech_bar):
+                    self.add_error("device", f"{device.asset_tag} sits at {device.tech_bar}: its staff pool it.")
+                pooled = getattr(device, "loan_pool", None)
+                if pooled is not None and not device_permissions.can_act_for_tech_bar(user, pooled.tech_bar):
+                    self.add_error("device", f"{device.asset_tag} is in the loan pool of {pooled.tech_bar}.")
+                return cleaned
+
+        return OwnTechBarPoolForm
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not device_permissions.can_act_for_tech_bar(request.user, obj.tech_bar):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not device_permissions.can_act_for_tech_bar(request.user, obj.tech_bar):
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
+        if not device_permissions.can_act_for_tech_bar(request.user, obj.tech_bar):
+            raise PermissionDenied("You keep the loan pool of your own Tech Bar only.")
         saved = services.loan_pool_add(device=obj.device, tech_bar=obj.tech_bar, actor=request.user)
         obj.pk = saved.pk
 
@@ -31,6 +72,9 @@ class LoanPoolDeviceAdmin(admin.ModelAdmin):
         services.loan_pool_remove(device=obj.device, actor=request.user)
 
     def delete_queryset(self, request, queryset):
+        acted_for = set(device_permissions.tech_bars_acted_for(request.user).values_list("pk", flat=True))
+        if queryset.exclude(tech_bar__in=acted_for).exists():
+            raise PermissionDenied("You keep the loan pool of your own Tech Bar only.")
         for pool in queryset.select_related("device"):
             services.loan_pool_remove(device=pool.device, actor=request.user)
 
