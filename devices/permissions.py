@@ -180,6 +180,11 @@ def can_act_for_tech_bar(user, tech_bar) -> bool:
     return tech_bar is not None and tech_bars_acted_for(user).filter(pk=tech_bar.pk).exists()
 
 
+def can_extend_loan(user) -> bool:
+    """Moving a loan's due-back date: Tech Bar staff (at whichever counter the borrower asks), Portal admins."""
+    return _signed_in(user) and is_tech_bar(user)
+
+
 # --- A device's page ----------------------------------------------------------------------------
 def can_act_on_device(user) -> bool:
     """The actions on a device's page (its holder at the counter, its label, a transfer, repair,

@@ -1,11 +1,17 @@
 """Loans in the admin: a Tech Bar's loan pool, kept by its staff (through devices.loans.services),
 and the loans themselves, read here (they are made and ended at the counter)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from devices import permissions as device_permissions
 from devices.loans import services
+from devices.loans.forms import LoanExtendForm
 from devices.loans.models import Loan, LoanPoolDevice, LoanStep
 from portal.admin import ReadOnlyAdmin
 
@@ -101,3 +107,55 @@ class LoanAdmin(ReadOnlyAdmin):
     date_hierarchy = "lent_at"
     list_select_related = ("device__model", "holder", "tech_bar")
     inlines = [LoanStepInline]
+    readonly_fields = ("extend",)
+
+    @admin.display(description="Extend")
+    def extend(self, obj):
+        if obj is None or obj.pk is None or obj.ended_at is not None:
+            return "-"
+        return format_html('<a href="{}">Extend the loan</a>', reverse("admin:devices_loan_extend", args=[obj.pk]))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [path("<int:pk>/extend/", view(loan_extend_page), name="devices_loan_extend"), *super().get_urls()]
+
+
+def loan_extend_page(request, pk):
+    """Move an open loan's due-back date (the borrower asks at the counter, or by phone)."""
+    if not device_permissions.can_extend_loan(request.user):
+        raise PermissionDenied("Only Tech Bar staff and Portal admins extend a loan.")
+    loan = get_object_or_404(Loan.objects.select_related("device__model", "holder", "tech_bar"), pk=pk)
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("admin:devices_loan_change", args=[loan.pk])
+    form = LoanExtendForm(request.POST if request.method == "POST" else None, initial={"due_back": loan.due_back})
+    status = 200
+    if loan.ended_at is not None:
+        form.add_error(None, f"The loan of {loan.device.asset_tag} has ended: there is nothing to extend.")
+        status = 409
+    elif request.method == "POST":
+        if form.is_valid():
+            try:
+                services.loan_extend(
+                    loan=loan,
+                    due_back=form.cleaned_data["due_back"],
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except services.LoanError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, f"{loan.device.asset_tag} is now {loan.words}; {loan.holder} is told by email."
+                )
+                return redirect(back)
+        status = 400
+    context = {
+        **admin.site.each_context(request),
+        "title": f"Extend the loan of {loan.device.asset_tag} to {loan.holder.get_full_name()}",
+        "loan": loan,
+        "form": form,
+        "button": "Extend the loan",
+        "back": back,
+    }
+    return TemplateResponse(request, "admin/devices/loans/extend.html", context, status=status)
