@@ -17,15 +17,14 @@ from devices.core.models import Assignment, Device, DeviceEvent, TechBar
 from devices.core.services import DeviceError
 from devices.counter.models import CounterVisit
 from devices.loans import ladder as loan_ladder
-from devices.loans.models import Loan, LoanPoolDevice, LoanStep
+from devices.loans.models import IN_REPAIR_STATUSES, Loan, LoanPoolDevice, LoanStep
 from portal import timers
 from portal.models import User
 from portal.services import notify
 
 LONGEST_LOAN = datetime.timedelta(days=366)
-# A device of the holder's own, brought back for one of these reasons and not yet back with them,
-# is "in repair": a loan of its kind stands in for it.
-IN_REPAIR_STATUSES = (Device.Status.RETURNED, Device.Status.IN_REPAIR)
+# A device of the holder's own, brought back for one of these reasons and still in repair
+# (IN_REPAIR_STATUSES): a loan of its kind stands in for it.
 IN_REPAIR_REASONS = (Assignment.ReturnReason.FAULTY, Assignment.ReturnReason.DAMAGED)
 
 
