@@ -17,6 +17,7 @@ from devices.core.models import Assignment, Device, DeviceEvent, TechBar
 from devices.core.services import DeviceError
 from devices.counter.models import CounterVisit
 from devices.loans import ladder as loan_ladder
+from devices.loans import moments
 from devices.loans.models import IN_REPAIR_STATUSES, Loan, LoanPoolDevice, LoanStep
 from portal import timers
 from portal.models import User
@@ -132,6 +133,7 @@ def loan_open(
     LoanStep.objects.bulk_create(
         LoanStep(loan=loan, step=r.step, due_at=loan_ladder.due_at(due_back, r)) for r in loan_ladder.ladder()
     )
+    moments.lent(loan=loan, actor=actor)
     return loan
 
 

@@ -220,3 +220,22 @@ def test_the_loan_counts_again_once_the_device_it_stands_in_for_is_out_of_repair
         take_back=[counter_services.TakeBack(spare, "no_longer_needed")], hand_over=[own]
     )
     assert counter_services.faq_refusal(person=officer, basket=basket) == ""
+
+
+def test_a_device_lent_after_the_leaver_case_opened_joins_it_on_loan(make_device, issued, bar, tech_bar_staff, officer):
+    own = issued(make_device(), officer)
+    case = leavers.leaver_date_set(
+        person=officer, leaving_date=datetime.date(2026, 7, 31), actor=None, source="hr_import"
+    )
+    spare = pool_device(make_device, bar, tech_bar_staff)
+    # A like-for-like swap while the case is open: their phone comes back faulty, a spare is lent.
+    lend(
+        spare,
+        officer,
+        due_back=FRIDAY,
+        bar=bar,
+        staff=tech_bar_staff,
+        take_back=[counter_services.TakeBack(own, "faulty", "Cracked")],
+    )
+    line = case.lines.get(assignment__device=spare)
+    assert line.description.startswith(f"{spare.model} ({spare.asset_tag}), on loan, due back Friday 12 June 2026")
