@@ -23,6 +23,7 @@ class DevicesConfig(AppConfig):
         from devices.leavers.selectors.pages import counter_leaver_context
         from devices.leavers.services import leaver_step_fire
         from devices.loans import hooks as loan_hooks
+        from devices.loans import moments as loan_moments
         from devices.loans.selectors import counter_loan_context, my_kit_loan_context
         from devices.loans.steps import loan_step_fire
         from devices.losses.services import losses, remote
@@ -84,6 +85,7 @@ class DevicesConfig(AppConfig):
         hooks.register(hooks.RETURN_UNMATCHED, leaver_hooks.on_return_unmatched)
         hooks.register(hooks.RETURN_REASON, leaver_hooks.return_reason)
         accessory_hooks.register_returned(leaver_hooks.on_accessories_returned)
+        loan_moments.register_lent(leaver_hooks.on_device_lent)
         # What leavers and requests show on My kit and the counter's person screen.
         panels.register(panels.MY_KIT, lambda *, person, user: {"my_leaver_case": leaver_case_open_for(person=person)})
         panels.register(panels.MY_KIT, my_kit_accessories)

@@ -1,6 +1,8 @@
 """Who may do what with devices outside the admin, built from `portal.permissions`."""
 
-from devices.models import CommandUnitLead
+from django.db.models import Q, QuerySet
+
+from devices.models import CommandUnitLead, TechBar
 from portal.models import Role
 from portal.permissions import has_role, is_data_office, is_portal_admin, is_tech_bar
 
@@ -159,6 +161,27 @@ def can_view_kit_gaps(user) -> bool:
 
 def can_view_overdue_loans(user) -> bool:
     """The overdue loans list (borrowers, their supervisors): Tech Bar staff, Portal admins included."""
+    return _signed_in(user) and is_tech_bar(user)
+
+
+# --- Acting for a Tech Bar (its loan pool, its accessory stock) ----------------------------------
+def tech_bars_acted_for(user) -> QuerySet[TechBar]:
+    """The Tech Bars whose loan pool and accessory stock `user` changes: those they staff or lead;
+    every one for a Portal admin; none for anyone else."""
+    if not _signed_in(user) or not is_tech_bar(user):
+        return TechBar.objects.none()
+    if is_portal_admin(user):
+        return TechBar.objects.all()
+    return TechBar.objects.filter(Q(staff=user) | Q(leads=user)).distinct()
+
+
+def can_act_for_tech_bar(user, tech_bar) -> bool:
+    """A Tech Bar's staff (and leads) act for their own Tech Bar only; Portal admins for any."""
+    return tech_bar is not None and tech_bars_acted_for(user).filter(pk=tech_bar.pk).exists()
+
+
+def can_extend_loan(user) -> bool:
+    """Moving a loan's due-back date: Tech Bar staff (at whichever counter the borrower asks), Portal admins."""
     return _signed_in(user) and is_tech_bar(user)
 
 

@@ -143,6 +143,28 @@ def _officers_receipt(get) -> dict:
     return {"pk": visit.pk}
 
 
+def _officers_loan(get) -> dict:
+    """A loan pool phone lent to the `officer` fixture at the counter."""
+    import datetime
+
+    from devices.counter import services as counter_services
+    from devices.loans.services import loan_pool_add
+    from devices.models import Device, DeviceModel, TechBar
+
+    bar = TechBar.objects.create(code="loan", name="Loans Tech Bar")
+    model = DeviceModel.objects.create(make="Samsung", model_name="Galaxy", kind=DeviceModel.Kind.SMARTPHONE)
+    phone = Device.objects.create(asset_tag="KBLOAN1", model=model, tech_bar=bar)
+    loan_pool_add(device=phone, tech_bar=bar, actor=None)
+    visit = counter_services.counter_visit_confirm(
+        person=get("officer"),
+        actor=get("tech_bar_staff"),
+        tech_bar=bar,
+        basket=counter_services.CounterBasket(hand_over=[phone]),
+        loans={phone.pk: timezone.localdate() + datetime.timedelta(days=7)},
+    )
+    return {"pk": visit.loans.get().pk}
+
+
 def _a_stocktake(get) -> dict:
     from devices.models import Stocktake, TechBar
 
@@ -339,6 +361,7 @@ ROUTES = [
     ("admin:devices_stocktake_start", None, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
     ("admin:devices_accessory_delivery", None, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
     ("admin:devices_accessory_transfer", None, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
+    ("admin:devices_loan_extend", _officers_loan, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
     ("admin:devices_stocktake_count", _a_stocktake, {**only("tech_bar_staff", "portal_admin"), "anonymous": LOGIN}),
     # a large MDM import's job page, its progress and its confirmation (POST only): the person who
     # started it and Portal admins; other admin users are told it does not exist

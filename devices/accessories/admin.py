@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from devices import permissions as device_permissions
 from devices.accessories import services
 from devices.accessories.forms import AccessoryDeliveryForm, AccessoryTransferForm
 from devices.accessories.models import AccessoryHolding, AccessoryKind, AccessoryMovement, AccessoryStock
@@ -48,6 +49,16 @@ class AccessoryStockAdmin(TechBarOnly, admin.ModelAdmin):
     @admin.display(boolean=True, description="Below its level")
     def low(self, obj):
         return obj.is_low
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "tech_bar":  # a Tech Bar's staff keep their own Tech Bar's shelves
+            kwargs["queryset"] = device_permissions.tech_bars_acted_for(request.user).filter(is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not device_permissions.can_act_for_tech_bar(request.user, obj.tech_bar):
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         # Which shelf a row counts is fixed once it exists; only its level changes by hand.
@@ -108,7 +119,10 @@ def _page(request, *, form, title: str, button: str, status: int = 200):
 def accessory_delivery_page(request):
     """Stock arriving at a Tech Bar from the supplier."""
     _require_tech_bar(request)
-    form = AccessoryDeliveryForm(request.POST if request.method == "POST" else None)
+    form = AccessoryDeliveryForm(
+        request.POST if request.method == "POST" else None,
+        own_tech_bars=device_permissions.tech_bars_acted_for(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.accessory_deliver(
@@ -127,7 +141,10 @@ def accessory_delivery_page(request):
 def accessory_transfer_page(request):
     """A quantity sent from one Tech Bar's shelves to another's."""
     _require_tech_bar(request)
-    form = AccessoryTransferForm(request.POST if request.method == "POST" else None)
+    form = AccessoryTransferForm(
+        request.POST if request.method == "POST" else None,
+        own_tech_bars=device_permissions.tech_bars_acted_for(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

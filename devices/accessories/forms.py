@@ -21,6 +21,11 @@ class AccessoryDeliveryForm(forms.Form):
     quantity = forms.IntegerField(min_value=1, max_value=10_000)
     note = forms.CharField(max_length=300, required=False, help_text="For example the supplier's order number.")
 
+    def __init__(self, data=None, *, own_tech_bars=None):
+        super().__init__(data)
+        if own_tech_bars is not None:  # a Tech Bar's staff record deliveries to their own Tech Bar only
+            self.fields["tech_bar"].queryset = own_tech_bars.filter(is_active=True).order_by("name")
+
 
 class AccessoryTransferForm(forms.Form):
     kind = forms.ModelChoiceField(queryset=_kinds(), label="Accessory")
@@ -28,6 +33,11 @@ class AccessoryTransferForm(forms.Form):
     to_tech_bar = forms.ModelChoiceField(queryset=_bars(), label="To")
     quantity = forms.IntegerField(min_value=1, max_value=10_000)
     note = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, data=None, *, own_tech_bars=None):
+        super().__init__(data)
+        if own_tech_bars is not None:  # a Tech Bar's staff send from their own Tech Bar's shelves only
+            self.fields["from_tech_bar"].queryset = own_tech_bars.filter(is_active=True).order_by("name")
 
     def clean(self):
         cleaned = super().clean()

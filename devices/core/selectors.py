@@ -226,6 +226,8 @@ class Scan:
     message: str = ""
     device: Device | None = None
     found_after_loss: bool = False
+    # An accessory kind's shelf code (devices.counter.accessory_lines): recognised, even when refused.
+    accessory_kind: object | None = None
 
 
 def scan_classify(*, code: str, person: User, tech_bar, known=None) -> Scan:

@@ -1,12 +1,16 @@
 """The device list and the activity report, with their CSV/XLSX exports."""
 
+import heapq
+
 import django_tables2 as tables
 
 from devices.accessories.models import AccessoryMovement
 from devices.core.models import Device, DeviceEvent
+from portal import export_values
+from portal.exports import CHUNK_ROWS
 from portal.formats import cached_date_format
 from portal.table_rows import url_by_id
-from portal.tables import BaseTable
+from portal.tables import BaseTable, export_cell
 
 
 def _export(accessor: str, verbose_name: str) -> tables.Column:
@@ -129,6 +133,10 @@ class ActivityTable(BaseTable):
         sequence = ("created_at", "kind", "device", "model", "device_kind", "tech_bar", "actor", "holder", "note")
         empty_text = "No custody events match these filters."
 
+    # For an export: the accessory movements the page's second table lists (filtered by the same
+    # form), merged into the events newest first, each as a row of the events' columns.
+    accessories = None
+
     def render_actor(self, value):
         return _person(value)
 
@@ -140,3 +148,36 @@ class ActivityTable(BaseTable):
 
     def value_holder(self, value):
         return _person(value)
+
+    def as_values(self, exclude_columns=None):
+        if self.accessories is None:
+            yield from super().as_values(exclude_columns)
+            return
+        names = [
+            c.name
+            for c in self.columns.iterall()
+            if not (c.column.exclude_from_export or c.name in (exclude_columns or ()))
+        ]
+        rows = export_values.table_values(self, exclude_columns or ())
+        yield [export_cell(cell) for cell in next(rows)]
+        when = names.index("created_at")
+        movements = (_accessory_values(m, names) for m in self.accessories.iterator(chunk_size=CHUNK_ROWS))
+        for row in heapq.merge(rows, movements, key=lambda r: r[when], reverse=True):
+            yield [export_cell(cell) for cell in row]
+
+
+def _accessory_values(movement: AccessoryMovement, names: list[str]) -> list:
+    """An accessory issued or taken back, in the activity export's columns."""
+    receipt = f" (receipt {movement.visit.reference})" if movement.visit_id else ""
+    values = {
+        "created_at": movement.created_at,
+        "kind": "Accessory issued" if movement.kind == AccessoryMovement.Kind.ISSUED else "Accessory taken back",
+        "device": movement.accessory.code,
+        "model": movement.accessory.name,
+        "device_kind": "Accessory",
+        "tech_bar": str(movement.tech_bar) if movement.tech_bar_id else "",
+        "actor": _person(movement.actor),
+        "holder": _person(movement.person),
+        "note": f"{movement.quantity} x {movement.accessory.name}{receipt}",
+    }
+    return [values.get(name, "") for name in names]

@@ -78,13 +78,17 @@ class ActivityView(FilteredTableView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(page_title="Custody activity", accessory_table=self.accessory_table(), **kwargs)
 
-    def accessory_table(self) -> AccessoryActivityTable:
-        """The accessories issued and taken back, filtered by the same form, paged on its own."""
+    def accessory_rows(self):
+        """The accessories issued and taken back, filtered by the same form."""
         rows = selectors.accessory_activity()
         filters = AccessoryActivityFilterSet(self.request.GET or None, queryset=rows)
         if filters.is_bound:
             rows = filters.qs if filters.is_valid() else rows.none()
-        table = AccessoryActivityTable(rows, prefix="accessories-")
+        return rows
+
+    def accessory_table(self) -> AccessoryActivityTable:
+        """The accessories issued and taken back, filtered by the same form, paged on its own."""
+        table = AccessoryActivityTable(self.accessory_rows(), prefix="accessories-")
         paging = paginate(table, self.request.GET)
         if paging:
             self.paging_problem = f"{getattr(self, 'paging_problem', '')} {paging}".strip()
@@ -93,7 +97,14 @@ class ActivityView(FilteredTableView):
     def create_export(self, export_format):
         # An export carries people's names and numbers out of the portal: say who took one.
         logger.info("activity export (%s) by %s: %s", export_format, self.request.user, self.request.GET.urlencode())
+        self.exporting = True
         return super().create_export(export_format)
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        if getattr(self, "exporting", False):  # the export carries the accessories too, merged by time
+            table.accessories = self.accessory_rows()
+        return table
 
 
 class DeviceDetailView(RoleRequiredMixin, TemplateView):

@@ -70,10 +70,10 @@ class AccessoryScanList:
             return None
         refusal = self.add_accessory(kind)
         if refusal:
-            scan = Scan(code, Scan.REFUSED, refusal)
+            scan = Scan(code, Scan.REFUSED, refusal, accessory_kind=kind)
             self.refused.append(scan)
             return scan
-        return Scan(code, Scan.HAND_OVER, f"Handing over {kind}.")
+        return Scan(code, Scan.HAND_OVER, f"Handing over {kind}.", accessory_kind=kind)
 
     def restore_accessories(self, lines) -> list[str]:
         """The accessory lines as the form carried them, (code, quantity, direction), each checked

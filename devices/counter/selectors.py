@@ -10,6 +10,7 @@ from django.db.models.functions import Upper
 from devices.core import selectors
 from devices.core.models import Assignment, Device
 from devices.leavers.models import LeaverCase
+from devices.loans.models import IN_REPAIR_STATUSES
 from devices.requests.models import DeviceRequest
 from portal.models import User
 
@@ -56,10 +57,11 @@ class ScanFacts:
 
 def held_under_faq_7(person: User):
     """What a person holds now (issued, not lost or stolen) that counts under FAQ 7's one device of
-    a kind at a time: a loan standing in for their own device in repair does not (devices.loans)."""
+    a kind at a time: a loan standing in for their own device still in repair does not; once that
+    device is back in stock or in anyone's hands, the loan counts (devices.loans)."""
     return (
         Assignment.objects.filter(holder=person, returned_at__isnull=True, device__status=Device.Status.ISSUED)
-        .exclude(loan__ended_at__isnull=True, loan__stands_in_for__isnull=False)
+        .exclude(loan__ended_at__isnull=True, loan__stands_in_for__status__in=IN_REPAIR_STATUSES)
         .select_related("device__model")
     )
 

@@ -167,7 +167,7 @@ def counter_person(request, payroll):
             reason=Assignment.ReturnReason.LEAVER if scan_list.facts.leaver_case is not None else "",
         )
         if last_scan.placement == last_scan.REFUSED:
-            status = 400 if last_scan.device is not None else 404
+            status = _refused_status(last_scan)
             faq_device = scan_list.faq_device
         lending = LendForm(request.POST, devices=scan_list.hand_over)  # a pool device just scanned
     if scan_list.accessory_problems and status == 200:
@@ -199,6 +199,12 @@ def counter_person(request, payroll):
     return TemplateResponse(request, "admin/devices/counter/person.html", context, status=status)
 
 
+def _refused_status(scan) -> int:
+    """A refused scan: 400 for a code recognised (a device, an accessory kind) that the rules
+    refused; 404 for a code nothing has."""
+    return 400 if scan.device is not None or scan.accessory_kind is not None else 404
+
+
 def _accessory_context(person) -> dict:
     """What the lists' accessory section shows beside the lines: the kinds to choose from and what
     the person holds (devices.accessories)."""
@@ -220,7 +226,7 @@ def _scan_fragment(request, *, person, tech_bar, code: str):
         reason = Assignment.ReturnReason.LEAVER if scan_list.facts.leaver_case is not None else ""
         last_scan = scan_list.scan(code, reason=reason)
         if last_scan.placement == last_scan.REFUSED:
-            status = 400 if last_scan.device is not None else 404
+            status = _refused_status(last_scan)
     if scan_list.accessory_problems and status == 200:
         status = 400  # an accessory line refused (or left off): said in the lists
     context = {

@@ -8,6 +8,7 @@ from devices.leavers.services import (
     leaver_assignment_returned,
     leaver_date_set,
 )
+from devices.leavers.services.cases import leaver_line_lent
 from devices.leavers.services.lines import (
     leaver_accessories_returned,
     leaver_case_is_open,
@@ -25,6 +26,11 @@ def on_leaving_date_changed(sender, *, person, leaving_date, actor=None, source,
 def on_device_issued(*, device: Device, assignment: Assignment, actor: User, tech_bar: TechBar) -> None:
     """A device issued to someone with an open case joins it."""
     leaver_assignment_added(assignment=assignment, actor=actor)
+
+
+def on_device_lent(*, loan, actor: User) -> None:
+    """A device lent to someone with an open case: its line (added as it was issued) says so."""
+    leaver_line_lent(assignment=loan.assignment, on_loan=loan.words)
 
 
 def on_device_returned(*, device: Device, assignment: Assignment, actor: User, tech_bar: TechBar) -> None:

@@ -53,3 +53,23 @@ class LendForm(forms.Form):
 
     def problems(self) -> list[str]:
         return [problem for problems in self.errors.values() for problem in problems]
+
+
+class LoanExtendForm(forms.Form):
+    """A loan's new due-back date (after today, within a year), and why, for the borrower's email."""
+
+    due_back = LocalDateField(
+        label="New due-back date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Give the new due-back date.", "invalid": "Enter the new due-back date as a date."},
+    )
+    reason = forms.CharField(
+        label="Why (optional, told to the borrower)", max_length=200, required=False, widget=forms.TextInput()
+    )
+
+    def clean_due_back(self):
+        due_back = self.cleaned_data["due_back"]
+        refusal = due_back_refusal(due_back)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return due_back

@@ -14,6 +14,11 @@ from django.utils.formats import date_format
 from portal.formats import local_date, local_datetime
 from portal.timers import TimerStep
 
+# A device "in repair": brought back (awaiting triage) or sent for repair, with nobody and on no shelf.
+# A loan standing in for one is left out of FAQ 7 only while it is so: once that device is back in
+# stock, or back in anyone's hands, the loan counts as a device of its kind like any other.
+IN_REPAIR_STATUSES = ("returned", "in_repair")
+
 
 class LoanPoolDevice(models.Model):
     """A device a Tech Bar keeps for lending: handed over at its counter only as a loan."""
@@ -81,10 +86,20 @@ class Loan(models.Model):
         return max((timezone.localdate() - self.due_back).days, 0)
 
     @property
+    def stands_in(self) -> bool:
+        """Left out of FAQ 7: it stands in for the holder's own device, still in repair."""
+        return self.stands_in_for_id is not None and self.stands_in_for.status in IN_REPAIR_STATUSES
+
+    @property
+    def stood_in(self) -> bool:
+        """It stood in for a device that is out of repair now: it counts under FAQ 7 again."""
+        return self.stands_in_for_id is not None and not self.stands_in
+
+    @property
     def words(self) -> str:
         """ "on loan, due back 30 March 2026" (and why it is not counted, when it stands in)."""
         text = f"on loan, due back {date_format(self.due_back, 'l j F Y')}"
-        if self.stands_in_for_id is not None:
+        if self.stands_in:
             text += f", standing in for {self.stands_in_for.asset_tag} in repair (not counted as a second device)"
         return text
 

@@ -7,7 +7,9 @@ the audit log (django-auditlog, registered in DevicesConfig.ready())."""
 
 import datetime
 
+from auditlog.models import LogEntry
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -15,14 +17,15 @@ from devices.core.models import Assignment, Device, DeviceEvent, TechBar
 from devices.core.services import DeviceError
 from devices.counter.models import CounterVisit
 from devices.loans import ladder as loan_ladder
-from devices.loans.models import Loan, LoanPoolDevice, LoanStep
+from devices.loans import moments
+from devices.loans.models import IN_REPAIR_STATUSES, Loan, LoanPoolDevice, LoanStep
 from portal import timers
 from portal.models import User
+from portal.services import notify
 
 LONGEST_LOAN = datetime.timedelta(days=366)
-# A device of the holder's own, brought back for one of these reasons and not yet back with them,
-# is "in repair": a loan of its kind stands in for it.
-IN_REPAIR_STATUSES = (Device.Status.RETURNED, Device.Status.IN_REPAIR)
+# A device of the holder's own, brought back for one of these reasons and still in repair
+# (IN_REPAIR_STATUSES): a loan of its kind stands in for it.
 IN_REPAIR_REASONS = (Assignment.ReturnReason.FAULTY, Assignment.ReturnReason.DAMAGED)
 
 
@@ -130,6 +133,7 @@ def loan_open(
     LoanStep.objects.bulk_create(
         LoanStep(loan=loan, step=r.step, due_at=loan_ladder.due_at(due_back, r)) for r in loan_ladder.ladder()
     )
+    moments.lent(loan=loan, actor=actor)
     return loan
 
 
@@ -148,6 +152,67 @@ def loan_end(*, assignment: Assignment, reason: str) -> Loan | None:
     loan.end_reason = reason[:200]
     loan.save(update_fields=["ended_at", "end_reason"])
     timers.cancel(loan.steps.all(), reason=reason[:200])
+    return loan
+
+
+def _arm_steps(loan: Loan) -> int:
+    """Move the loan's steps to its due-back date: a step whose new instant is still to come is
+    pending again (fired or cancelled before, it is re-armed); one already past stays as it was.
+    Returns how many fired or cancelled steps were re-armed."""
+    now = timers.current_time()
+    existing = {s.step: s for s in LoanStep.objects.filter(loan=loan)}
+    new, changed, re_armed = [], [], 0
+    for r in loan_ladder.ladder():
+        due = loan_ladder.due_at(loan.due_back, r)
+        row = existing.get(r.step)
+        if row is None:
+            new.append(LoanStep(loan=loan, step=r.step, due_at=due))
+            continue
+        if due <= now:
+            continue
+        if row.fired_at is not None or row.cancelled_at is not None:
+            row.fired_at, row.cancelled_at, row.cancel_reason = None, None, ""
+            re_armed += 1
+        row.due_at = due
+        changed.append(row)
+    LoanStep.objects.bulk_create(new)
+    LoanStep.objects.bulk_update(changed, ["due_at", "fired_at", "cancelled_at", "cancel_reason"])
+    return re_armed
+
+
+@transaction.atomic
+def loan_extend(*, loan: Loan, due_back: datetime.date, actor: User, reason: str = "") -> Loan:
+    """A Tech Bar moves an open loan's due-back date: its reminder and escalations still to come
+    move with it (those fired are armed again for the new date), the change is in the audit log
+    with who made it, and the borrower is told (a notification and an email, through the outbox)."""
+    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    if loan.ended_at is not None:
+        raise LoanError(f"The loan of {loan.device.asset_tag} has ended: there is nothing to extend.")
+    refusal = due_back_refusal(due_back)
+    if refusal:
+        raise LoanError(refusal)
+    if due_back == loan.due_back:
+        raise LoanError(f"The loan is already due back on {_day(due_back)}.")
+    before = loan.due_back
+    loan.due_back = due_back
+    loan.save(update_fields=["due_back"])
+    re_armed = _arm_steps(loan)
+    LogEntry.objects.log_create(
+        loan,
+        action=LogEntry.Action.UPDATE,
+        changes={"due_back": [before.isoformat(), due_back.isoformat()]},
+        actor=actor,
+        additional_data={"extended": True, "reason": reason.strip()[:200], "steps_re_armed": re_armed},
+    )
+    device = loan.device
+    notify(
+        recipient=loan.holder,
+        subject=f"Your loan of the {device.model} {device.asset_tag} now runs until {_day(due_back)}",
+        body=f"{loan.tech_bar} has moved its due-back date from {_day(before)} to {_day(due_back)}."
+        + (f" {reason.strip()}" if reason.strip() else ""),
+        url=reverse("devices:my_kit"),
+        cause=loan,
+    )
     return loan
 
 

@@ -236,6 +236,7 @@ FORMS = [
     FormEndpoint("admin:devices_stocktake_start", "tech_bar_staff"),
     FormEndpoint("admin:devices_accessory_delivery", "tech_bar_staff"),
     FormEndpoint("admin:devices_accessory_transfer", "tech_bar_staff"),
+    FormEndpoint("admin:devices_loan_extend", "tech_bar_staff", matrix._officers_loan),
     FormEndpoint(
         "admin:devices_stocktake_count",
         "tech_bar_staff",

@@ -210,3 +210,13 @@ def leaver_assignment_added(*, assignment: Assignment, actor: User) -> LeaverLin
     line = LeaverLine.objects.create(case=case, assignment=assignment, description=device_description(assignment))
     event(case, LeaverEvent.Kind.LINE_ADDED, actor, f"{line.description} issued after the case opened.", line=line)
     return line
+
+
+def leaver_line_lent(*, assignment: Assignment, on_loan: str) -> int:
+    """A device issued to a leaver (its line added as it was issued) turned out to be lent: the open
+    case's line for it says "on loan, due back ...". Returns how many lines changed (0 or 1)."""
+    lines = list(LeaverLine.objects.filter(assignment=assignment, case__status=LeaverCase.Status.OPEN))
+    for line in lines:
+        line.description = device_description(assignment, on_loan=on_loan)
+    LeaverLine.objects.bulk_update(lines, ["description"])
+    return len(lines)

@@ -13,7 +13,7 @@ from devices.core.services import DeviceError, HolderNotEligible
 from devices.counter.services import CounterBasket, TakeBack, counter_visit_confirm
 from devices.models import AccessoryMovement, Assignment, CounterVisit
 from portal.models import OutboundEmail
-from tests.factories import LeaverCaseFactory, UserFactory
+from tests.factories import AccessoryKindFactory, LeaverCaseFactory, UserFactory
 from tests.policy.factories import published_version
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +180,14 @@ def test_a_posted_line_the_shelves_no_longer_hold_stops_the_confirm(counter_clie
     assert response.status_code == 400
     assert "has 10 USB-C charger in stock, not 11" in response.content.decode()
     assert not CounterVisit.objects.exists()
+
+
+@pytest.mark.parametrize("headers", [{}, {"X-Counter-Fragment": "1"}], ids=["page", "fragment"])
+def test_a_refused_accessory_scan_is_400_and_a_code_nothing_has_404(counter_client, officer, headers):
+    AccessoryKindFactory(name="Mouse", code="ACC-MOUSE")  # none on the shelves here
+    url = person_url(officer)
+    response = counter_client.post(url, {"code": "acc-mouse", "action": "scan"}, headers=headers)
+    assert response.status_code == 400
+    assert "Mouse" in response.content.decode()
+    response = counter_client.post(url, {"code": "ACC-NOTHING", "action": "scan"}, headers=headers)
+    assert response.status_code == 404

@@ -186,3 +186,56 @@ def test_the_activity_report_lists_lent_events(client, data_office, make_device,
     client.force_login(data_office)
     page = client.get(reverse("devices:activity"), {"event": "lent"}).content.decode()
     assert spare.asset_tag in page and "Lent" in page
+
+
+def test_the_loan_counts_again_once_the_device_it_stands_in_for_is_out_of_repair(
+    counter_client, make_device, issued, bar, tech_bar_staff, officer
+):
+    from devices.triage.services import triage_back_from_repair, triage_to_stock
+
+    own = issued(make_device(), officer)
+    spare = pool_device(make_device, bar, tech_bar_staff)
+    take_back = [counter_services.TakeBack(own, "faulty", "No signal")]
+    loan = lend(spare, officer, due_back=FRIDAY, bar=bar, staff=tech_bar_staff, take_back=take_back)
+    own.refresh_from_db()
+    triage_to_repair(device=own, actor=tech_bar_staff, supplier_reference="RMA-1")
+    new = make_device()
+    assert counter_services.faq_refusal(person=officer, basket=counter_services.CounterBasket(hand_over=[new])) == ""
+
+    own.refresh_from_db()
+    triage_back_from_repair(device=own, actor=tech_bar_staff)  # back, awaiting its check: still in repair
+    loan.refresh_from_db()
+    assert loan.stands_in
+    own.refresh_from_db()
+    triage_to_stock(device=own, actor=tech_bar_staff, checked_by=tech_bar_staff, wiped_and_checked=True)
+    own.refresh_from_db()  # back in stock: the loan counts again
+    assert own.status == Device.Status.IN_STOCK
+    loan.refresh_from_db()
+    assert not loan.stands_in and loan.stood_in and "standing in" not in loan.words
+    assert counter_services.faq_refusal(person=officer, basket=counter_services.CounterBasket(hand_over=[new])) != ""
+    page = counter_client.get(reverse("admin:devices_counter_person", args=[officer.payroll_number])).content.decode()
+    assert f"Stood in for {own.asset_tag}, which is out of repair (in stock)" in page
+    # Their own device handed back with the loan taken back in the same visit: no conflict.
+    basket = counter_services.CounterBasket(
+        take_back=[counter_services.TakeBack(spare, "no_longer_needed")], hand_over=[own]
+    )
+    assert counter_services.faq_refusal(person=officer, basket=basket) == ""
+
+
+def test_a_device_lent_after_the_leaver_case_opened_joins_it_on_loan(make_device, issued, bar, tech_bar_staff, officer):
+    own = issued(make_device(), officer)
+    case = leavers.leaver_date_set(
+        person=officer, leaving_date=datetime.date(2026, 7, 31), actor=None, source="hr_import"
+    )
+    spare = pool_device(make_device, bar, tech_bar_staff)
+    # A like-for-like swap while the case is open: their phone comes back faulty, a spare is lent.
+    lend(
+        spare,
+        officer,
+        due_back=FRIDAY,
+        bar=bar,
+        staff=tech_bar_staff,
+        take_back=[counter_services.TakeBack(own, "faulty", "Cracked")],
+    )
+    line = case.lines.get(assignment__device=spare)
+    assert line.description.startswith(f"{spare.model} ({spare.asset_tag}), on loan, due back Friday 12 June 2026")
