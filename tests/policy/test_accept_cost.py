@@ -43,7 +43,6 @@ def test_an_unknown_policy_is_not_found(gated):
     assert gated.get("/policy/no-such-policy/accept/").status_code == 404
 
 
-
 # The acceptance itself (16 before): session, user, the policy with its versions and my acceptances
 # (as the page; the version shown is one of those, not read again), then the service: an
 # acceptance already recorded?, the version and whether it was current when shown, and the
