@@ -47,7 +47,7 @@ def _require_counter(request) -> None:
 
 
 def _context(request, title: str, **extra) -> dict:
-    return {**admin.site.each_context(request), "title": title, **extra}
+    return {**admin.site.each_context(request, sidebar=False), "title": title, **extra}
 
 
 def current_tech_bar(request) -> TechBar | None:

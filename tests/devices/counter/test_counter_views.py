@@ -237,3 +237,21 @@ def test_a_confirm_reads_the_policy_states_once(counter_client, make_device, por
     assert r.status_code == 302 and Assignment.objects.filter(holder=person, device=phone).exists()
     assert sum('FROM "policy_policyversion"' in q["sql"] for q in queries.captured_queries) == 1
     assert len(queries.captured_queries) <= CONFIRM_QUERIES
+
+
+# The person's page (the payroll scan's answer): no admin sidebar, so not the app list it is built
+# from (the staff member's permissions, two queries, and every model's URL): 16 queries before.
+PERSON_PAGE_QUERIES = 14
+
+
+@pytest.mark.django_db
+def test_the_person_page_has_no_admin_sidebar(
+    counter_client, officer, make_device, issued, django_assert_max_num_queries
+):
+    issued(make_device(), officer)
+    counter_client.get(person_url(officer))  # the first request may warm per-process caches
+    with django_assert_max_num_queries(PERSON_PAGE_QUERIES):
+        response = counter_client.get(person_url(officer))
+    assert response.status_code == 200
+    assert response.context["available_apps"] == [] and not response.context["is_nav_sidebar_enabled"]
+    assert 'id="nav-sidebar"' not in response.content.decode()
