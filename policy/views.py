@@ -60,7 +60,10 @@ class AcceptView(View):
         form = AcceptForm(request.POST, user=request.user, version=self.state.current)
         if form.is_valid():
             shown = form.cleaned_data["shown"]
-            version = PolicyVersion.objects.filter(pk=shown.version_id, policy=self.policy).first()
+            # Nearly always one of the versions in force, already read with the page's state.
+            version = next((v for v in self.state.versions if v.pk == shown.version_id), None)
+            if version is None:
+                version = PolicyVersion.objects.filter(pk=shown.version_id, policy=self.policy).first()
             if version is None:
                 form.add_error(None, "That is not a version of this policy. Read the version below and accept it.")
             else:

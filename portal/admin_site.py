@@ -3,6 +3,7 @@ as every sign-in) and its titles, and two hooks the apps use from their admin.py
 the top of an app's list on the index (devices' counter), and the apps whose audit log entries only
 some roles may read (incidents')."""
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,6 +30,10 @@ class PinnedLink:
     allowed: Callable  # who sees it: a predicate of the user
 
 
+# Set while each_context(sidebar=False) runs, in this thread only.
+_no_app_list = threading.local()
+
+
 class KitbagAdminSite(admin.AdminSite):
     site_header = "Kitbag administration and Tech Bar counters"
     site_title = "Kitbag admin"
@@ -53,7 +58,22 @@ class KitbagAdminSite(admin.AdminSite):
         links = self._pinned.setdefault(app_label, {})
         links[url_name] = PinnedLink(name=name, object_name=object_name, url_name=url_name, allowed=allowed)
 
+    def each_context(self, request, *, sidebar: bool = True):
+        """The admin's context for every page; `sidebar=False` for a page that shows no admin
+        sidebar (the counter: one screen for the scanner), without the app list it is built from
+        (every model's permissions and URL, worked out on each request)."""
+        if sidebar:
+            return super().each_context(request)
+        _no_app_list.active = True
+        try:
+            context = super().each_context(request)
+        finally:
+            _no_app_list.active = False
+        return {**context, "is_nav_sidebar_enabled": False}
+
     def get_app_list(self, request, app_label=None):
+        if getattr(_no_app_list, "active", False):
+            return []
         app_list = super().get_app_list(request, app_label)
         for app in app_list:
             links = [link for link in self._pinned.get(app["app_label"], {}).values() if link.allowed(request.user)]

@@ -5,7 +5,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -118,7 +118,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
         # People lists (compliance, admin) page in this order: read from the index, not a sort of
         # 50,000 people spilling to disk for every page.
-        indexes = [models.Index(fields=["last_name", "first_name", "payroll_number"], name="portal_user_name_order")]
+        # And a number typed in any case (payroll_number__iexact: UPPER(...) = UPPER(...)) is found
+        # through an index, as the searches and the counter look people up.
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "payroll_number"], name="portal_user_name_order"),
+            models.Index(Upper("payroll_number"), name="portal_user_payroll_upper"),
+        ]
 
     def __str__(self):
         return f"{self.get_full_name()} ({self.payroll_number})"

@@ -89,10 +89,14 @@ class BaseTable(tables.Table):
             yield [export_cell(cell) for cell in row]
 
 
-def paginate(table: tables.Table, params, *, max_per_page: int = MAX_PER_PAGE, unjoined=None) -> str:
+def paginate(
+    table: tables.Table, params, *, max_per_page: int = MAX_PER_PAGE, unjoined=None, count_cap: int | None = None
+) -> str:
     """Page `table` as the query string asks (`page`, `per_page`). A page size or number out of
     range shows the nearest valid page instead, and the returned text says why ('' if all was well).
-    `unjoined`: see _NarrowPages."""
+    `unjoined`: see _NarrowPages. `count_cap`: count at most this many rows (or as far as the asked
+    page and one row beyond), so page 1 costs the same over a thousand rows or a million; the
+    table's `count_capped` then says the count stopped there (the page says "more than")."""
     problems = []
     per_page = table._meta.per_page
     asked = (params.get(table.prefixed_per_page_field) or "").strip()
@@ -102,12 +106,20 @@ def paginate(table: tables.Table, params, *, max_per_page: int = MAX_PER_PAGE, u
             per_page = size
         else:
             problems.append(f"Rows per page must be a whole number from 1 to {max_per_page}: showing {per_page}.")
-    table.paginator = Paginator(_NarrowPages(table.rows, unjoined), per_page)
-    number = 1
     asked = (params.get(table.prefixed_page_field) or "").strip()
+    wanted = _whole_number(asked) if asked else 1
+    limit = None
+    if count_cap is not None:
+        # Enough to know the asked page exists and whether one follows it.
+        limit = max(count_cap, min(wanted or 1, _MAX_PAGE) * per_page) + 1
+    rows = _NarrowPages(table.rows, unjoined, limit=limit)
+    table.paginator = Paginator(rows, per_page)
+    table.count_capped = limit is not None and table.paginator.count >= limit
+    table.count_shown = limit - 1 if table.count_capped else table.paginator.count
+    number = 1
     if asked:
         last = table.paginator.num_pages
-        number = _whole_number(asked)
+        number = wanted
         if number is None or number < 1:
             problems.append(f"There is no page {asked[:20]}: this is page 1.")
             number = 1
@@ -116,6 +128,10 @@ def paginate(table: tables.Table, params, *, max_per_page: int = MAX_PER_PAGE, u
             number = last
     table.page = table.paginator.page(number)
     return " ".join(problems)
+
+
+# Past this page a capped count stops following the asked page (a page number typed to be huge).
+_MAX_PAGE = 100_000
 
 
 class _NarrowPages:
@@ -130,10 +146,11 @@ class _NarrowPages:
     filter needs them): then the COUNT and the page's ids come from it (unless the table is ordered
     by an annotation), the joins only for the page's rows."""
 
-    def __init__(self, rows: BoundRows, unjoined=None):
+    def __init__(self, rows: BoundRows, unjoined=None, limit: int | None = None):
         self.rows = rows
         self._unjoined = unjoined
         self._base = False
+        self._limit = limit
 
     def base(self) -> QuerySet | None:
         if self._base is False:
@@ -142,7 +159,15 @@ class _NarrowPages:
 
     def __len__(self):
         base = self.base()
-        return base.count() if base is not None else len(self.rows)
+        if base is None and self._limit is not None:
+            queryset = getattr(self.rows.data, "data", None)
+            base = queryset if isinstance(queryset, QuerySet) else None
+        if base is None:
+            return len(self.rows)
+        if self._limit is not None:
+            # COUNT(*) over the first `limit` rows in any order: stops there, however many match.
+            return base.order_by()[: self._limit].count()
+        return base.count()
 
     def __getitem__(self, key):
         queryset = getattr(self.rows.data, "data", None)
@@ -178,6 +203,8 @@ class FilteredTableView(RoleRequiredMixin, ExportMixin, tables.SingleTableMixin,
     # The table pages itself (one COUNT); the ListView must not page the same queryset again.
     paginate_by = None
     filterset_class = None
+    # Count at most this many matching rows (paginate's count_cap): for lists over a huge table.
+    count_cap: int | None = None
 
     def get(self, request, *args, **kwargs):
         export_format = request.GET.get(self.export_trigger_param)
@@ -237,7 +264,9 @@ class FilteredTableView(RoleRequiredMixin, ExportMixin, tables.SingleTableMixin,
         table = super().get_table(**kwargs)
         # An export is every row the filters match, never one page.
         if not self.export_class.is_valid_format(self.request.GET.get(self.export_trigger_param)):
-            self.paging_problem = table.paging_problem = paginate(table, self.request.GET, unjoined=self.unjoined_rows)
+            self.paging_problem = table.paging_problem = paginate(
+                table, self.request.GET, unjoined=self.unjoined_rows, count_cap=self.count_cap
+            )
         return table
 
     def unjoined_rows(self):

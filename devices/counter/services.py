@@ -156,20 +156,29 @@ def counter_visit_confirm(
     basket: CounterBasket,
     acceptance: CounterAcceptance | None = None,
     loans: dict[int, datetime.date] | None = None,
+    policy_states: list[policy_selectors.PolicyState] | None = None,
 ) -> CounterVisit:
     """Everything one person hands back and takes away at a counter, confirmed once by them:
     one transaction, every device locked, one custody event per device, swaps linked, and the
     conditions of use accepted at the counter first when they had not accepted them. `loans`:
-    {device pk: due-back date} for the loan pool devices handed over (devices.loans)."""
+    {device pk: due-back date} for the loan pool devices handed over (devices.loans).
+    `policy_states`: where the person stood with each policy, read by the caller in this request;
+    if they were up to date with every one, that stands (an acceptance is never withdrawn) and is
+    not read again here."""
     if not basket.take_back and not basket.hand_over and not basket.accessories:
         raise DeviceError("Scan at least one device before confirming.")
     ids = [t.device.pk for t in basket.take_back] + [d.pk for d in basket.hand_over]
     if len(set(ids)) != len(ids):
         raise DeviceError("A device is on the list twice.")
     # Lock every device in one order, so two counters never wait on each other in a circle.
-    locked = {d.pk: d for d in Device.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
-    for d in Device.objects.filter(pk__in=ids).select_related("model", "tech_bar"):
-        locked[d.pk] = d
+    # (Their model and Tech Bar read in the same query, only the devices' rows locked.)
+    locked = {
+        d.pk: d
+        for d in Device.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .select_related("model", "tech_bar")
+        .order_by("pk")
+    }
     basket = CounterBasket(
         take_back=[TakeBack(locked[t.device.pk], t.reason, t.condition) for t in basket.take_back],
         hand_over=[locked[d.pk] for d in basket.hand_over],
@@ -203,7 +212,8 @@ def counter_visit_confirm(
                     user_agent=acceptance.user_agent,
                     witnessed_by=actor,
                 )
-        if not policy_selectors.has_accepted_current(person):
+        up_to_date = policy_states is not None and all(state.up_to_date for state in policy_states)
+        if not up_to_date and not policy_selectors.has_accepted_current(person):
             raise HolderNotEligible(
                 f"{person.get_full_name()} has not accepted the current ICT Conditions of Use: "
                 "show them the text and tick the box to record their acceptance here."
@@ -258,6 +268,7 @@ def counter_visit_confirm(
             tech_bar=tech_bar,
             visit=visit,
             replaces=replaced_events.get(device.pk),
+            holder_checked=True,  # above, with the person locked
         )
         event = visit.events.filter(device=device).latest("pk")
         CounterLine.objects.create(

@@ -47,7 +47,7 @@ def _require_counter(request) -> None:
 
 
 def _context(request, title: str, **extra) -> dict:
-    return {**admin.site.each_context(request), "title": title, **extra}
+    return {**admin.site.each_context(request, sidebar=False), "title": title, **extra}
 
 
 def current_tech_bar(request) -> TechBar | None:
@@ -151,7 +151,7 @@ def counter_person(request, payroll):
     lending = LendForm(request.POST if request.method == "POST" else None, devices=scan_list.hand_over)
     if scan.is_valid() and scan.confirming:
         visit, errors = _confirm(
-            request, person=person, tech_bar=tech_bar, scan_list=scan_list, to_accept=to_accept, lending=lending
+            request, person=person, tech_bar=tech_bar, scan_list=scan_list, states=policy_states, lending=lending
         )
         if visit is not None:
             return redirect("admin:devices_counter_receipt", pk=visit.pk)
@@ -246,9 +246,11 @@ def _scan_fragment(request, *, person, tech_bar, code: str):
     return TemplateResponse(request, "admin/devices/counter/_basket.html", context, status=status)
 
 
-def _confirm(request, *, person, tech_bar, scan_list: CounterScanList, to_accept, lending: LendForm):
+def _confirm(request, *, person, tech_bar, scan_list: CounterScanList, states, lending: LendForm):
     """The visit confirmed, or why not: the list's own problems, then the tick and the conditions
-    shown, then the services' refusal in their words."""
+    shown, then the services' refusal in their words. `states`: the person's policy states, read
+    once for the request and passed down."""
+    to_accept = [state.current for state in states if not state.up_to_date]
     errors = scan_list.confirm_refusals()
     form = CounterConfirmForm(
         request.POST, person=person, versions=to_accept, ip_address=client_ip(request), user_agent=user_agent(request)
@@ -267,6 +269,7 @@ def _confirm(request, *, person, tech_bar, scan_list: CounterScanList, to_accept
             basket=scan_list.to_basket(),
             acceptance=form.acceptance,
             loans=lending.terms(),
+            policy_states=states,
         )
     except services.DeviceError as error:
         return None, [str(error)]

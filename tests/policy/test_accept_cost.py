@@ -41,3 +41,22 @@ def test_the_cost_does_not_grow_with_the_versions(gated, officer, version, porta
 
 def test_an_unknown_policy_is_not_found(gated):
     assert gated.get("/policy/no-such-policy/accept/").status_code == 404
+
+
+# The acceptance itself (16 before): session, user, the policy with its versions and my acceptances
+# (as the page; the version shown is one of those, not read again), then the service: an
+# acceptance already recorded?, the version and whether it was current when shown, and the
+# audit-chained insert (the chain's last hash, the row), with its savepoints. PostgreSQL adds the
+# chain's advisory lock.
+ACCEPT_POST_QUERIES = 15 + (connection.vendor == "postgresql")
+
+
+def test_accepting_costs_a_few_queries(gated, officer, version, django_assert_max_num_queries):
+    from policy.models import Acknowledgement
+    from tests.policy.pages import token_from
+
+    page = gated.get(accept_url(version))
+    with django_assert_max_num_queries(ACCEPT_POST_QUERIES):
+        response = gated.post(accept_url(version), {"shown": token_from(page), "confirm": "on"})
+    assert response.status_code == 302
+    assert Acknowledgement.objects.filter(user=officer, version=version).count() == 1

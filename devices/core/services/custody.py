@@ -73,18 +73,21 @@ def device_issue(
     tech_bar: TechBar,
     visit: CounterVisit | None = None,
     replaces: DeviceEvent | None = None,
+    holder_checked: bool = False,
 ) -> Assignment:
     """Hand a device in stock to a holder at a Tech Bar counter; in a swap, `replaces` is the
-    "taken back" event of the device it replaces."""
-    device = Device.objects.select_for_update().get(pk=device.pk)
+    "taken back" event of the device it replaces. `holder_checked`: the caller has checked, in this
+    transaction with the holder's row locked, that kit may go to them and that they have accepted
+    the conditions of use (the counter's confirm, once for every device it hands over)."""
+    device = Device.objects.select_for_update(of=("self",)).select_related("model").get(pk=device.pk)
     if device.status != Device.Status.IN_STOCK:
         raise DeviceNotAvailable(device)
     if device.model.retired:
         raise DeviceError(f"{device.asset_tag} is a {device.model}, a retired model: it is not issued.")
-    refusal = holder_refusal(holder)
+    refusal = "" if holder_checked else holder_refusal(holder)
     if refusal:
         raise HolderNotEligible(refusal)
-    if not policy_selectors.has_accepted_current(holder):
+    if not holder_checked and not policy_selectors.has_accepted_current(holder):
         raise HolderNotEligible(
             f"{holder} has not accepted the current ICT Conditions of Use. Ask them to accept it in Kitbag first."
         )

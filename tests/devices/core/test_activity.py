@@ -193,3 +193,42 @@ def test_the_report_costs_the_same_at_10_or_10000_events(
     assert response.status_code == 200 and len(response.context["table"].page.object_list) > 0
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(f"{URL}?_export=csv").getvalue().count(b"\n") == 10_001
+
+
+def test_the_count_stops_at_the_cap_and_says_more_than(
+    client, data_office, frozen, make_device, officer, bar, monkeypatch
+):
+    """Page 1 counts no further than the cap (a COUNT over a million events costs more than the
+    page): the page says "more than", Next still works, and a deep page past the cap is reached."""
+    from devices.core.views import ActivityView
+
+    monkeypatch.setattr(ActivityView, "count_cap", 25)
+    device = make_device()
+    _bulk_events(60, device=device, actors=[data_office], holder=officer, tech_bar=bar)
+    client.force_login(data_office)
+    first = client.get(URL, {"per_page": "10"})
+    table = first.context["table"]
+    assert table.count_capped and table.count_shown == 25
+    assert "more than 25 in all: narrow with the filters" in first.content.decode()
+    assert table.page.has_next() and len(_events(first)) == 10
+    deep = client.get(URL, {"per_page": "10", "page": "5"})  # past the cap: counted as far as page 5 and one more
+    assert deep.status_code == 200 and deep.context["table"].page.number == 5
+    assert deep.context["table"].page.has_next() and len(_events(deep)) == 10
+    last = client.get(URL, {"per_page": "10", "page": "6"})
+    assert last.status_code == 200 and not last.context["table"].count_capped
+    assert len(_events(last)) == 10 and not last.context["table"].page.has_next()
+    beyond = client.get(URL, {"per_page": "10", "page": "9"})
+    assert beyond.status_code == 400 and beyond.context["table"].page.number == 6
+    assert "this is page 6, the last" in beyond.content.decode()
+    narrow = client.get(URL, {"per_page": "10", "event": "issued"})  # 30 events: still over the cap
+    assert narrow.context["table"].count_capped
+    few = client.get(URL, {"per_page": "10", "holder": "nobody-matches"})
+    assert not few.context["table"].count_capped and "(0 in all)" not in few.content.decode()
+
+
+def test_under_the_cap_the_page_gives_the_exact_count(client, data_office, frozen, make_device, officer, bar):
+    _bulk_events(30, device=make_device(), actors=[data_office], holder=officer, tech_bar=bar)
+    client.force_login(data_office)
+    response = client.get(URL, {"per_page": "10"})
+    assert not response.context["table"].count_capped
+    assert "Page 1 of 3 (30 in all)" in response.content.decode()

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from devices.counter.views import SESSION_KEY
@@ -213,3 +214,44 @@ def test_the_admin_index_and_home_page_lead_to_the_counter(counter_client):
     counter = reverse("admin:devices_counter")
     assert f'href="{counter}"' in counter_client.get(reverse("admin:index")).content.decode()
     assert f'href="{counter}"' in counter_client.get(reverse("portal:home")).content.decode()
+
+
+# The confirm handing over one device to someone up to date with the conditions of use (61
+# queries before): where they stand with each policy is read once for the request (two queries)
+# and passed down, not read again by the service nor for each device handed over; the devices are
+# locked and read with their model and Tech Bar in one query. PostgreSQL adds the three audit
+# chains' advisory locks (the visit, the event, the line).
+CONFIRM_QUERIES = 55 + 3 * (connection.vendor == "postgresql")
+
+
+@pytest.mark.django_db
+def test_a_confirm_reads_the_policy_states_once(counter_client, make_device, portal_admin):
+    from django.test.utils import CaptureQueriesContext
+
+    version = published_version(by=portal_admin)
+    person = UserFactory()
+    accept(person, version)
+    phone = make_device()
+    with CaptureQueriesContext(connection) as queries:
+        r = counter_client.post(person_url(person), {"give": phone.asset_tag, "confirmed": "yes", "action": "confirm"})
+    assert r.status_code == 302 and Assignment.objects.filter(holder=person, device=phone).exists()
+    assert sum('FROM "policy_policyversion"' in q["sql"] for q in queries.captured_queries) == 1
+    assert len(queries.captured_queries) <= CONFIRM_QUERIES
+
+
+# The person's page (the payroll scan's answer): no admin sidebar, so not the app list it is built
+# from (the staff member's permissions, two queries, and every model's URL): 16 queries before.
+PERSON_PAGE_QUERIES = 14
+
+
+@pytest.mark.django_db
+def test_the_person_page_has_no_admin_sidebar(
+    counter_client, officer, make_device, issued, django_assert_max_num_queries
+):
+    issued(make_device(), officer)
+    counter_client.get(person_url(officer))  # the first request may warm per-process caches
+    with django_assert_max_num_queries(PERSON_PAGE_QUERIES):
+        response = counter_client.get(person_url(officer))
+    assert response.status_code == 200
+    assert response.context["available_apps"] == [] and not response.context["is_nav_sidebar_enabled"]
+    assert 'id="nav-sidebar"' not in response.content.decode()

@@ -163,3 +163,19 @@ def test_the_list_costs_the_same_at_3_or_40_people(
     assert len(response.context["table"].page.object_list) == 40
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(GAPS, {"command_unit": "East", "_export": "csv"}).getvalue().count(b"\n") == 41
+
+
+def test_the_count_stops_at_the_cap(client, tech_bar_staff, make_device, issued, monkeypatch):
+    """Counting works out each person's kit: it stops at the cap and the page says "more than"."""
+    from devices.requests.views import KitGapsView
+
+    monkeypatch.setattr(KitGapsView, "count_cap", 5)
+    _people_with_gaps(12, make_device=make_device, issued=issued)  # everyone lacks a laptop
+    client.force_login(tech_bar_staff)
+    response = client.get(GAPS, {"command_unit": "East", "per_page": "4"})
+    table = response.context["table"]
+    assert table.count_capped and table.count_shown == 5 and table.page.has_next()
+    assert "more than 5 in all: narrow with the filters" in response.content.decode()
+    last = client.get(GAPS, {"command_unit": "East", "per_page": "4", "page": "3"})
+    assert last.status_code == 200 and len(last.context["table"].page.object_list) == 4
+    assert not last.context["table"].page.has_next()
