@@ -91,6 +91,7 @@ ROLE_GATED = [
     ("admin:devices_counter_leaver_lost", matrix._officers_leaver_counter_line),
     ("admin:devices_counter_leaver_write_off", matrix._officers_leaver_counter_line),
     ("admin:devices_stocktake_count", matrix._a_stocktake),
+    ("admin:devices_loan_extend", matrix._officers_loan),  # any Tech Bar's staff may extend a loan
     ("admin:view_on_site", None),  # Django's redirect to an object's page; the page decides
 ]
 
