@@ -58,16 +58,18 @@ def _device_exact(user, term):
 
 
 def _device_find(user, term, limit):
-    matches = devices_matching(term).select_related("model").order_by("asset_tag")
+    devices, count = search.first_page(
+        devices_matching(term).select_related("model"), order_by=("asset_tag",), limit=limit
+    )
     hits = [
         search.Hit(
             label=device.asset_tag,
             url=reverse("devices:device_detail", args=[device.pk]),
             detail=f"{device.model} · {device.get_status_display()}",
         )
-        for device in matches[:limit]
+        for device in devices
     ]
-    return hits, matches.count()
+    return hits, count
 
 
 search.register(
@@ -102,16 +104,17 @@ def _leaver_exact(user, term):
 
 
 def _leaver_find(user, term, limit):
-    matches = leaver_cases_visible_to(user=user).filter(person__in=_people_named(term)).order_by("-leaving_date", "-pk")
+    matches = leaver_cases_visible_to(user=user).filter(person__in=_people_named(term))
+    cases, count = search.first_page(matches, order_by=("-leaving_date", "-pk"), limit=limit)
     hits = [
         search.Hit(
             label=f"Leaver case {case.pk}: {case.person.get_full_name()} ({case.person.payroll_number})",
             url=reverse("devices:leaver_case", args=[case.pk]),
             detail=f"Leaving {case.leaving_date:%d/%m/%Y} · {case.get_status_display()}",
         )
-        for case in matches[:limit]
+        for case in cases
     ]
-    return hits, matches.count()
+    return hits, count
 
 
 search.register(
@@ -140,16 +143,17 @@ def _request_exact(user, term):
 
 
 def _request_find(user, term, limit):
-    matches = device_requests_visible_to(user=user).filter(requester__in=_people_named(term)).order_by("-pk")
+    matches = device_requests_visible_to(user=user).filter(requester__in=_people_named(term))
+    requests, count = search.first_page(matches, order_by=("-pk",), limit=limit)
     hits = [
         search.Hit(
             label=f"Device request {req.pk}: {req.requester.get_full_name()} ({req.requester.payroll_number})",
             url=reverse("devices:request_detail", args=[req.pk]),
             detail=req.get_status_display(),
         )
-        for req in matches[:limit]
+        for req in requests
     ]
-    return hits, matches.count()
+    return hits, count
 
 
 search.register(

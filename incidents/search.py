@@ -17,12 +17,13 @@ def _exact(user, term):
 
 
 def _find(user, term, limit):
-    matches = Incident.objects.filter(summary__icontains=term).order_by("-pk")
+    matches = Incident.objects.filter(summary__icontains=term)  # a trigram index on PostgreSQL
+    incidents, count = search.first_page(matches, order_by=("-pk",), limit=limit)
     hits = [
         search.Hit(label=incident.reference, url=incident.get_review_url(), detail=incident.summary)
-        for incident in matches[:limit]
+        for incident in incidents
     ]
-    return hits, matches.count()
+    return hits, count
 
 
 search.register(kind="Incidents", order=50, allowed=permissions.can_review, exact=_exact, find=_find)

@@ -97,6 +97,22 @@ def search(*, user, term: str) -> Outcome:
     return Outcome(groups=groups)
 
 
+# Up to this many matches are first found through their indexes, then ordered for the page; more
+# than this (a term as broad as "KB") and walking the sort order finds the first page at once.
+ORDER_AFTER_MATCHING = 1000
+
+
+def first_page(matches, *, order_by: tuple[str, ...], limit: int) -> tuple[list, int]:
+    """The first `limit` of `matches` in `order_by`, and how many match, in three queries whatever
+    the data. Ordered with a LIMIT, PostgreSQL tends to walk the sort column's index and test every
+    row when few match (tens of ms over 50,000 people or 60,000 devices): so the ids are found
+    through the search indexes first, and only they are ordered."""
+    count = matches.order_by().count()
+    if count <= ORDER_AFTER_MATCHING:
+        matches = matches.filter(pk__in=list(matches.order_by().values_list("pk", flat=True)))
+    return list(matches.order_by(*order_by)[:limit]), count
+
+
 def name_filter(term: str, *, prefix: str = "") -> Q:
     """Every word of the term in the first or last name (case-insensitive: works on SQLite and
     PostgreSQL alike), so "jane smi" finds Jane Smith. `prefix` reaches a related person."""
@@ -139,18 +155,18 @@ def _people_allowed(user) -> bool:
 
 
 def _people_exact(user, term):
-    person = _people_for(user).filter(payroll_number__iexact=term).first()
+    # unordered: `first()` would order by id and walk that index instead of the payroll one
+    person = next(iter(_people_for(user).filter(payroll_number__iexact=term).order_by()[:1]), None)
     return _person_url(user, person) if person else None
 
 
 def _people_find(user, term, limit):
     matches = _people_for(user).filter(name_filter(term) | Q(payroll_number__istartswith=term))
-    matches = matches.order_by("last_name", "first_name", "payroll_number")
+    people, count = first_page(matches, order_by=("last_name", "first_name", "payroll_number"), limit=limit)
     hits = [
-        Hit(label=f"{p.get_full_name()} ({p.payroll_number})", url=_person_url(user, p), detail=p.team)
-        for p in matches[:limit]
+        Hit(label=f"{p.get_full_name()} ({p.payroll_number})", url=_person_url(user, p), detail=p.team) for p in people
     ]
-    return hits, matches.count()
+    return hits, count
 
 
 register(kind="People", order=20, allowed=_people_allowed, exact=_people_exact, find=_people_find)

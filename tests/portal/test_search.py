@@ -288,3 +288,17 @@ def test_device_identifiers_are_looked_up_through_indexes_on_postgresql(term):
     for queryset in (devices_named_exactly(term), devices_matching(term)):
         plan = queryset.explain()
         assert "Seq Scan on devices_device" not in plan, plan
+
+
+@pytest.mark.postgres
+def test_people_are_found_by_payroll_number_start_through_an_index_on_postgresql():
+    from django.db import connection
+    from django.db.models import Q
+
+    from portal.models import User
+    from portal.search import name_filter
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = User.objects.filter(name_filter("p0001") | Q(payroll_number__istartswith="p0001")).explain()
+    assert "Seq Scan on portal_user" not in plan, plan
