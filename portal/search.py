@@ -104,9 +104,9 @@ ORDER_AFTER_MATCHING = 1000
 
 def first_page(matches, *, order_by: tuple[str, ...], limit: int) -> tuple[list, int]:
     """The first `limit` of `matches` in `order_by`, and how many match, in three queries whatever
-    the data (one when nothing matches). Ordered with a LIMIT, PostgreSQL tends to walk the sort column's index and test every
-    row when few match (tens of ms over 50,000 people or 60,000 devices): so the ids are found
-    through the search indexes first, and only they are ordered."""
+    the data (one when nothing matches). Ordered with a LIMIT, PostgreSQL tends to walk the sort
+    column's index and test every row when few match (tens of ms over 50,000 people or 60,000
+    devices): so the ids are found through the search indexes first, and only they are ordered."""
     count = matches.order_by().count()
     if count == 0:
         return [], 0
