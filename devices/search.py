@@ -2,6 +2,7 @@
 devices by any identifier, leaver cases and kit requests, each narrowed to what the user may open."""
 
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from devices import permissions as device_permissions
@@ -40,8 +41,8 @@ def devices_matching(term: str):
     """Devices with any identifier containing (or, for the long numbers, starting with) the term:
     trigram indexes on PostgreSQL (devices migration 0014)."""
     compact = _compact(term)
-    return Device.objects.filter(
-        Q(asset_tag__icontains=term)
+    return Device.objects.annotate(asset_tag_lower=Lower("asset_tag")).filter(
+        Q(asset_tag_lower__contains=term.lower())
         | Q(serial_number__icontains=term)
         | Q(imei__startswith=compact)
         | Q(phone_number__icontains=term)
