@@ -13,13 +13,15 @@ from devices.accessories.models import (
     AccessoryStock,
 )
 from devices.core.models import TechBar
+from devices.core.selectors import unreadable_code
 from portal.models import Role, User
 
 
 def accessory_kind_by_code(*, code: str) -> AccessoryKind | None:
-    """The active kind whose shelf label carries this code (any case), or None."""
+    """The active kind whose shelf label carries this code (any case), or None. A code holding
+    characters no scanner sends is no kind's (PostgreSQL refuses NUL in a query)."""
     code = (code or "").strip().upper()
-    if not code:
+    if not code or unreadable_code(code):
         return None
     return AccessoryKind.objects.filter(code=code, is_active=True).first()
 

@@ -9,7 +9,7 @@ from devices.accessories import selectors as accessory_selectors
 from devices.accessories import services as accessory_services
 from devices.accessories.models import AccessoryKind
 from devices.accessories.services import AccessoryLine
-from devices.core.selectors import Scan
+from devices.core.selectors import Scan, unreadable_code
 from devices.core.services.common import holder_refusal
 from devices.leavers.models import LeaverCase
 from portal.models import User
@@ -78,7 +78,8 @@ class AccessoryScanList:
     def restore_accessories(self, lines) -> list[str]:
         """The accessory lines as the form carried them, (code, quantity, direction), each checked
         again: what no longer fits is left off and said (kept in `accessory_problems`)."""
-        kinds = {k.code: k for k in AccessoryKind.objects.filter(code__in=[c.upper() for c, _, _ in lines])}
+        readable = [c.upper() for c, _, _ in lines if not unreadable_code(c)]  # no NUL reaches PostgreSQL
+        kinds = {k.code: k for k in AccessoryKind.objects.filter(code__in=readable)}
         problems = []
         for code, quantity, direction in lines:
             kind = kinds.get(code.upper())
