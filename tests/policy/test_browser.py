@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from policy.models import Acknowledgement
 from tests.conftest import assert_accessible, sign_in
@@ -24,7 +25,7 @@ def test_a_gated_officer_reads_and_accepts_on_a_phone(phone_page, live_server, o
 
     # Pressing Accept without ticking the box: a clear error, nothing recorded.
     page.get_by_role("button", name="Accept and continue").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert not Acknowledgement.objects.exists()
     assert_accessible(page)
 

@@ -2,6 +2,7 @@
 an exact identifier opening the device's page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible, sign_in
 from tests.factories import DeviceFactory, DeviceModelFactory, UserFactory
@@ -25,7 +26,7 @@ def test_searching_from_the_header(page, live_server, tech_bar_staff):
 
     page.get_by_role("search", name="Search again").get_by_role("searchbox").fill("x")
     page.get_by_role("button", name="Search").last.click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
     box = page.get_by_role("search", name="Site search")

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from devices.models import Assignment, DeviceRequest, LeaverCase
 
@@ -100,7 +101,8 @@ def test_sup001_opens_a_leaver_case_the_counter_takes_everything_back_and_sup001
 def test_off002_asks_for_a_laptop_sup001_approves_tb001_reserves_and_issues_it(walk, demo):
     page = walk.sign_in("TB001")
     page.get_by_role("link", name="Kit gaps", exact=True).first.click()
-    assert page.get_by_role("cell", name="Noor Newman").is_visible()  # a phone but no laptop
+    page.wait_for_url("**/devices/kit-gaps/")
+    expect(page.get_by_role("cell", name="Noor Newman")).to_be_visible()  # a phone but no laptop
     walk.step("kit-gaps-before")
 
     page = walk.sign_in("OFF002")

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from devices.figures.models import FigureDisclosure
 from portal.models import Role
@@ -49,7 +50,7 @@ def test_the_figures_fit_a_phone_and_the_printed_answer_carries_what_was_asked(p
     assert units.get_by_role("columnheader", name="Officers in post").count() == 1
     assert units.get_by_text("fewer than 5").first.is_visible()
     page.get_by_text("held back in this table, and why").first.click()
-    assert page.get_by_text("could identify the people counted").first.is_visible()
+    expect(page.get_by_text("could identify the people counted").first).to_be_visible()
     assert page.get_by_text("belong to no command unit").is_visible()
     assert_accessible(page)
 
