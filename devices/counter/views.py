@@ -69,10 +69,15 @@ def counter_start(request):
     status = 200
     bar_form = TechBarChoiceForm(initial={"tech_bar": bar})
     lookup = PersonLookupForm()
+    # A person asked for before the Tech Bar is chosen (a payroll typed on the first screen, or a
+    # link to a person's counter screen) comes along through the choice rather than being dropped.
+    pending = (request.POST.get("payroll") or request.GET.get("payroll") or "").strip()[:20]
     if request.method == "POST":
         bar_form = TechBarChoiceForm(request.POST)
         if bar_form.is_valid():
             request.session[SESSION_KEY] = bar_form.cleaned_data["tech_bar"].pk
+            if pending:
+                return redirect(f"{reverse('admin:devices_counter')}?{urlencode({'payroll': pending})}")
             return redirect("admin:devices_counter")
         status = 400
     elif "payroll" in request.GET and bar is not None:
@@ -91,6 +96,7 @@ def counter_start(request):
         tech_bar=bar,
         bar_form=bar_form,
         lookup=lookup,
+        pending_payroll=pending if bar is None or request.method == "POST" else "",
         choosing=bar is None or request.GET.get("change") == "1" or (status == 400 and request.method == "POST"),
     )
     return TemplateResponse(request, "admin/devices/counter/start.html", context, status=status)
@@ -134,7 +140,7 @@ def counter_person(request, payroll):
     _require_counter(request)
     tech_bar = current_tech_bar(request)
     if tech_bar is None:
-        return redirect("admin:devices_counter")
+        return redirect(f"{reverse('admin:devices_counter')}?{urlencode({'payroll': payroll})}")
     person = selectors.person_by_payroll_number(payroll_number=payroll)
     if person is None:
         raise Http404("Nobody has this payroll or warrant number.")

@@ -198,10 +198,23 @@ def test_a_device_coming_back_needs_a_reason(counter_client, make_device, issued
 
 
 @pytest.mark.django_db
-def test_the_counter_needs_a_tech_bar_first(client, tech_bar_staff, officer):
+def test_the_counter_needs_a_tech_bar_first_and_the_person_asked_for_comes_along(client, tech_bar_staff, bar, officer):
     client.force_login(tech_bar_staff)
+    start = reverse("admin:devices_counter")
     response = client.get(person_url(officer))
-    assert response.status_code == 302 and response.url == reverse("admin:devices_counter")
+    assert response.status_code == 302 and response.url == f"{start}?payroll={officer.payroll_number}"
+
+    page = client.get(response.url).content.decode()
+    assert "Which Tech Bar are you working at?" in page
+    assert hidden(page.encode(), "payroll") == [officer.payroll_number]
+    assert f"then the counter opens for payroll or warrant number <strong>{officer.payroll_number}</strong>" in page
+
+    refused = client.post(start, {"tech_bar": "999", "payroll": officer.payroll_number})
+    assert refused.status_code == 400 and hidden(refused.content, "payroll") == [officer.payroll_number]
+
+    chosen = client.post(start, {"tech_bar": bar.pk, "payroll": officer.payroll_number})
+    assert chosen.status_code == 302 and chosen.url == f"{start}?payroll={officer.payroll_number}"
+    assert client.get(chosen.url).url == person_url(officer)
 
 
 @pytest.mark.django_db
