@@ -80,21 +80,14 @@ def rung(step: str) -> Rung | None:
 
 def problems() -> list[str]:
     """What is wrong with the configured ladders, in words (empty when they are sound)."""
-    found = []
     try:
         rungs = report_ladder() + decision_ladder()
     except (KeyError, TypeError, ValueError) as exc:
         return [f"a ladder rung is malformed ({exc!r}): each needs step, after_hours and actions"]
-    seen = set()
-    for r in rungs:
-        if r.step in seen:
-            found.append(f"step {r.step!r} appears twice; step names are unique across both ladders")
-        seen.add(r.step)
-        if len(r.step) > 50:
-            found.append(f"step {r.step!r} is longer than 50 characters")
-        if r.after <= timedelta(0):
-            found.append(f"step {r.step!r} must fall due after the awareness time")
-        if not r.actions:
-            found.append(f"step {r.step!r} does nothing")
-        found.extend(f"step {r.step!r} names an unknown action {a!r}" for a in r.actions if a not in ACTIONS)
-    return found
+    return portal_ladders.rung_problems(
+        rungs,
+        actions=ACTIONS,
+        what="step",
+        twice="appears twice; step names are unique across both ladders",
+        checks=lambda r: [f"step {r.step!r} must fall due after the awareness time"] if r.after <= timedelta(0) else [],
+    )

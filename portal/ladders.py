@@ -87,6 +87,35 @@ class Ladder:
         return found
 
 
+def rung_problems(
+    rungs: Iterable,
+    *,
+    actions: Ladder,
+    what: str,
+    longest: int | None = 50,
+    checks: Callable[[object], Iterable[str]] = lambda rung: (),
+    twice: str = "appears twice",
+) -> list[str]:
+    """What is wrong with a ladder's rungs (each with `step` and `actions`), in words, the checks every
+    ladder makes: a step named twice, a step name longer than `longest` characters (it is stored in a
+    column that long; None: the ladder checks its names itself), no actions, an action `actions` does
+    not declare. `what` names a rung in the words ("loan step"); `checks(rung)` adds the ladder's own
+    (when a rung falls due), said after the name's and before the actions'."""
+    found = []
+    seen = set()
+    for r in rungs:
+        if r.step in seen:
+            found.append(f"{what} {r.step!r} {twice}")
+        seen.add(r.step)
+        if longest is not None and len(r.step) > longest:
+            found.append(f"{what} {r.step!r} is longer than {longest} characters")
+        found.extend(checks(r))
+        if not r.actions:
+            found.append(f"{what} {r.step!r} does nothing")
+        found.extend(f"{what} {r.step!r} names an unknown action {a!r}" for a in r.actions if a not in actions)
+    return found
+
+
 _registry: dict[str, Ladder] = {}
 
 

@@ -22,10 +22,10 @@ from devices.accessories.models import (
     AccessoryStock,
 )
 from devices.accessories.selectors import accessory_staff_for
+from devices.core.low_stock import low_stock_alert
 from devices.core.models import TechBar
 from devices.core.services.common import DeviceError
 from devices.counter.models import CounterVisit
-from portal import services as portal_services
 from portal.models import User
 
 MAX_QUANTITY = 50  # more than one person takes of anything; stops a typo emptying the shelves
@@ -91,8 +91,8 @@ def _move(kind_: str, *, accessory, quantity, stock_change, tech_bar, actor, **e
 # --- Low stock ----------------------------------------------------------------------------------
 @transaction.atomic
 def accessory_stock_level_check(*, tech_bar: TechBar, kind: AccessoryKind, fell: bool = True) -> bool:
-    """The devices' low-stock rule for an accessory: told once when stock falls below the level,
-    re-armed once it is back at or above it. True when an alert went out."""
+    """The devices' low-stock rule (devices.core.low_stock) for an accessory; a level of 0 is no
+    level. True when an alert went out."""
     row = (
         AccessoryStock.objects.select_for_update(of=("self",))
         .select_related("kind")
@@ -101,24 +101,15 @@ def accessory_stock_level_check(*, tech_bar: TechBar, kind: AccessoryKind, fell:
     )
     if row is None or not row.minimum:
         return False
-    if row.quantity >= row.minimum:
-        if row.alerted_at is not None:
-            row.alerted_at = None
-            row.save(update_fields=["alerted_at"])
-        return False
-    if not fell or row.alerted_at is not None:
-        return False
-    row.alerted_at = timezone.now()
-    row.save(update_fields=["alerted_at"])
-    subject = f"Low stock at {tech_bar}: {row.quantity} {row.kind} left"
-    body = (
-        f"{tech_bar} has {row.quantity} {row.kind} in stock, below its level of {row.minimum}. "
-        "Order more or ask another Tech Bar for a transfer."
+    return low_stock_alert(
+        level=row,
+        in_stock=row.quantity,
+        fell=fell,
+        tech_bar=tech_bar,
+        what=row.kind,
+        url=reverse("admin:devices_accessorystock_changelist"),
+        staff=accessory_staff_for(tech_bar),
     )
-    url = reverse("admin:devices_accessorystock_changelist")
-    for person in accessory_staff_for(tech_bar):
-        portal_services.notify(recipient=person, subject=subject, body=body, url=url, cause=row)
-    return True
 
 
 # --- Issue and return ---------------------------------------------------------------------------

@@ -75,14 +75,5 @@ def problems() -> list[str]:
         return [f"the leaver ladder is malformed ({exc!r}): each rung needs step, days and actions"]
     if local_time().hour == 1:
         found.append("LEAVER_STEP_LOCAL_TIME falls in the hour the clocks skip or repeat: choose a working hour")
-    seen = set()
-    for r in rungs:
-        if r.step in seen:
-            found.append(f"leaver step {r.step!r} appears twice")
-        seen.add(r.step)
-        if len(r.step) > 50:
-            found.append(f"leaver step {r.step!r} is longer than 50 characters")
-        if not r.actions:
-            found.append(f"leaver step {r.step!r} does nothing")
-        found.extend(f"leaver step {r.step!r} names an unknown action {a!r}" for a in r.actions if a not in ACTIONS)
+    found.extend(portal_ladders.rung_problems(rungs, actions=ACTIONS, what="leaver step"))
     return found

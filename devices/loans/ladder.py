@@ -75,16 +75,16 @@ def problems() -> list[str]:
     found = []
     if at.hour == 1:
         found.append("LOAN_STEP_LOCAL_TIME falls in the hour the clocks skip or repeat: choose a working hour")
-    seen = set()
-    for r in rungs:
-        if r.step in seen:
-            found.append(f"loan step {r.step!r} appears twice")
-        seen.add(r.step)
-        if len(r.step) > 50:
-            found.append(f"loan step {r.step!r} is longer than 50 characters")
-        if r.working_days == 0:
-            found.append(f"loan step {r.step!r} needs working_days before (-) or after (+) the due-back date")
-        if not r.actions:
-            found.append(f"loan step {r.step!r} does nothing")
-        found.extend(f"loan step {r.step!r} names an unknown action {a!r}" for a in r.actions if a not in ACTIONS)
+    found.extend(
+        portal_ladders.rung_problems(
+            rungs,
+            actions=ACTIONS,
+            what="loan step",
+            checks=lambda r: (
+                [f"loan step {r.step!r} needs working_days before (-) or after (+) the due-back date"]
+                if r.working_days == 0
+                else []
+            ),
+        )
+    )
     return found

@@ -108,18 +108,18 @@ def problems() -> list[str]:
     found = []
     if at.hour == 1:
         found.append("REQUEST_STEP_LOCAL_TIME falls in the hour the clocks skip or repeat: choose a working hour")
-    seen = set()
-    for r in rungs:
-        if r.step in seen:
-            found.append(f"request step {r.step!r} appears twice")
-        seen.add(r.step)
-        if "." in r.step or len(r.step) > 40:
-            found.append(f"request step {r.step!r} has a dot in it or is longer than 40 characters")
-        if r.after not in STARTS:
-            found.append(f"request step {r.step!r} starts after {r.after!r}, not one of {sorted(STARTS)}")
-        if (r.days > 0) == (r.working_days > 0):
-            found.append(f"request step {r.step!r} needs days or working_days (more than 0), not both")
-        if not r.actions:
-            found.append(f"request step {r.step!r} does nothing")
-        found.extend(f"request step {r.step!r} names an unknown action {a!r}" for a in r.actions if a not in ACTIONS)
+    found.extend(
+        portal_ladders.rung_problems(rungs, actions=ACTIONS, what="request step", longest=None, checks=_checks)
+    )
+    return found
+
+
+def _checks(r: Rung) -> list[str]:
+    found = []
+    if "." in r.step or len(r.step) > 40:
+        found.append(f"request step {r.step!r} has a dot in it or is longer than 40 characters")
+    if r.after not in STARTS:
+        found.append(f"request step {r.step!r} starts after {r.after!r}, not one of {sorted(STARTS)}")
+    if (r.days > 0) == (r.working_days > 0):
+        found.append(f"request step {r.step!r} needs days or working_days (more than 0), not both")
     return found

@@ -2,11 +2,12 @@
 phone, a counter session, and a frozen clock."""
 
 import pytest
+from django.urls import reverse
 
 from devices.counter import services
 from devices.counter.views import SESSION_KEY
 from devices.models import DeviceModel
-from tests.conftest import WINTER_AFTERNOON
+from tests.conftest import WINTER_AFTERNOON, sign_in
 from tests.factories import AssignmentFactory, DeviceFactory, DeviceModelFactory, TechBarFactory
 
 # The suite's winter afternoon (GMT): nothing in these tests depends on the real hour.
@@ -87,6 +88,40 @@ def counter_client(client, tech_bar_staff, bar):
     session[SESSION_KEY] = bar.pk
     session.save()
     return client
+
+
+@pytest.fixture
+def open_counter(live_server, tech_bar_staff, bar):
+    """open_counter(page, person=None): in the browser, sign in as Tech Bar staff, open the counter
+    and choose `bar`; with `person`, scan their payroll number and wait for their page."""
+
+    def _open(page, person=None):
+        sign_in(page, live_server, tech_bar_staff)
+        page.goto(f"{live_server.url}{reverse('admin:devices_counter')}")
+        page.get_by_label("Which Tech Bar are you working at?").select_option(label=bar.name)
+        page.get_by_role("button", name="Start the counter").click()
+        if person is not None:
+            field = page.get_by_label("Scan or type their payroll or warrant number")
+            field.type(person.payroll_number)
+            field.press("Enter")
+            payroll = person.payroll_number
+            page.wait_for_url(f"**{reverse('admin:devices_counter_person', kwargs={'payroll': payroll})}")
+        return page
+
+    return _open
+
+
+@pytest.fixture
+def counter_scan():
+    """counter_scan(page, code): what a keyboard-wedge scanner does at the counter's code field:
+    type the code, press Enter."""
+
+    def _scan(page, code):
+        field = page.get_by_label("Scan or type an asset tag, IMEI or serial number, then Enter")
+        field.type(code)
+        field.press("Enter")
+
+    return _scan
 
 
 # The kit request tests' fixtures (a team, catalogue models, a request in any state).

@@ -1,11 +1,19 @@
 """One ladder definition: each action a rung may name carries its words and its handler, and a
 system check refuses a ladder whose action lacks either."""
 
+from dataclasses import dataclass
+
 import pytest
 
 from incidents import ladders as incident_ladders
 from portal import ladders
 from portal.ladders import Ladder, LadderAction
+
+
+@dataclass(frozen=True)
+class Rung:
+    step: str
+    actions: tuple[str, ...]
 
 
 def test_the_three_ladders_are_registered_and_sound():
@@ -54,3 +62,26 @@ def test_the_check_refuses_a_ladder_whose_actions_were_never_declared(monkeypatc
 def test_the_incident_rungs_describe_themselves_in_their_actions_words():
     late = next(r for r in incident_ladders.report_ladder() if r.step == "late")
     assert late.description == "Mark the report late, tell the Data Office and tell the reporter's supervisor"
+
+
+def test_rung_problems_says_what_every_ladder_checks_in_the_same_words():
+    ladder = Ladder("test")
+    ladder.add(LadderAction("ring", "ring the bell", print))
+    rungs = [
+        Rung(step="first", actions=("ring",)),
+        Rung(step="first", actions=()),
+        Rung(step="x" * 51, actions=("ring", "shout")),
+    ]
+    late = lambda r: [f"test step {r.step!r} is late"] if r.step == "first" else []  # noqa: E731
+    assert ladders.rung_problems(rungs, actions=ladder, what="test step", checks=late) == [
+        "test step 'first' is late",
+        "test step 'first' appears twice",
+        "test step 'first' is late",
+        "test step 'first' does nothing",
+        f"test step {'x' * 51!r} is longer than 50 characters",
+        f"test step {'x' * 51!r} names an unknown action 'shout'",
+    ]
+    assert ladders.rung_problems(rungs[:1], actions=ladder, what="step") == []
+    assert ladders.rung_problems(
+        rungs[:2], actions=ladder, what="step", longest=None, twice="appears twice; unique across both"
+    ) == ["step 'first' appears twice; unique across both", "step 'first' does nothing"]

@@ -9,12 +9,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from devices.core.low_stock import low_stock_alert
 from devices.core.models import Assignment, Device, DeviceEvent, DeviceModel, TechBar
 from devices.core.services import DeviceError
 from devices.requests.models import DeviceRequest
 from devices.stock.models import StockLevel, StockTransfer
 from devices.stock.selectors import stock_count, tech_bar_staff_for
-from portal import services as portal_services
 from portal.models import User
 
 
@@ -31,10 +31,9 @@ def on_device_issued(*, device: Device, assignment: Assignment, actor: User, tec
 
 @transaction.atomic
 def stock_level_check(*, tech_bar: TechBar, device_model: DeviceModel, fell: bool = True) -> bool:
-    """After stock of a model at a Tech Bar changed: tell its staff once when it fell below the
-    level, and re-arm the alert once it is back at or above it. True when an alert went out.
-    `fell=False` after stock went up (received, back from triage or a transfer): that only ever
-    re-arms, so 0 -> 1 -> 2 against a level of 3 tells nobody "1 left"."""
+    """After stock of a model at a Tech Bar changed: the shared low-stock rule (devices.core.low_stock)
+    against the model's level there, if it has one. True when an alert went out. `fell=False` after
+    stock went up (received, back from triage or a transfer)."""
     level = (
         StockLevel.objects.select_for_update(of=("self",))
         .select_related("device_model")
@@ -43,26 +42,15 @@ def stock_level_check(*, tech_bar: TechBar, device_model: DeviceModel, fell: boo
     )
     if level is None:
         return False
-    count = stock_count(tech_bar=tech_bar, device_model=device_model)
-    if count >= level.minimum:
-        if level.alerted_at is not None:
-            level.alerted_at = None
-            level.save(update_fields=["alerted_at"])
-        return False
-    if not fell or level.alerted_at is not None:
-        return False  # stock rose, or already told about this crossing
-    level.alerted_at = timezone.now()
-    level.save(update_fields=["alerted_at"])
-    device_model = level.device_model
-    subject = f"Low stock at {tech_bar}: {count} {device_model} left"
-    body = (
-        f"{tech_bar} has {count} {device_model} in stock, below its level of {level.minimum}. "
-        "Order more or ask another Tech Bar for a transfer."
+    return low_stock_alert(
+        level=level,
+        in_stock=stock_count(tech_bar=tech_bar, device_model=device_model),
+        fell=fell,
+        tech_bar=tech_bar,
+        what=level.device_model,
+        url=reverse("admin:devices_stock"),
+        staff=tech_bar_staff_for(tech_bar),
     )
-    url = reverse("admin:devices_stock")
-    for person in tech_bar_staff_for(tech_bar):
-        portal_services.notify(recipient=person, subject=subject, body=body, url=url, cause=level)
-    return True
 
 
 # --- Transfers ----------------------------------------------------------------------------------

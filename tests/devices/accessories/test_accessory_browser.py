@@ -14,29 +14,16 @@ from tests.conftest import assert_accessible, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def scan(page, code):
-    field = page.get_by_label("Scan or type an asset tag, IMEI or serial number, then Enter")
-    field.type(code)
-    field.press("Enter")
-
-
 def test_accessories_and_a_device_in_one_visit_at_the_counter(
-    page, live_server, tech_bar_staff, officer, bar, make_device, charger, screen_protector
+    page, live_server, open_counter, counter_scan, tech_bar_staff, officer, bar, make_device, charger, screen_protector
 ):
     accessory_issue(kind=charger, quantity=1, person=officer, actor=tech_bar_staff, tech_bar=bar)
     phone = make_device()
-    sign_in(page, live_server, tech_bar_staff)
-    page.goto(f"{live_server.url}{reverse('admin:devices_counter')}")
-    page.get_by_label("Which Tech Bar are you working at?").select_option(label=bar.name)
-    page.get_by_role("button", name="Start the counter").click()
-    field = page.get_by_label("Scan or type their payroll or warrant number")
-    field.type(officer.payroll_number)
-    field.press("Enter")
-    page.wait_for_url(f"**{reverse('admin:devices_counter_person', kwargs={'payroll': officer.payroll_number})}")
+    open_counter(page, officer)
 
-    scan(page, phone.asset_tag)
+    counter_scan(page, phone.asset_tag)
     page.locator("#counter-last-scan", has_text=f"Handing over {phone.asset_tag}").wait_for()
-    scan(page, "ACC-SCREEN")
+    counter_scan(page, "ACC-SCREEN")
     page.locator("#counter-last-scan", has_text="Handing over Screen protector.").wait_for()
     page.get_by_label("Handing over: Screen protector (ACC-SCREEN), quantity").fill("2")
     page.get_by_label("Accessory", exact=True).select_option("ACC-CHARGER")

@@ -11,34 +11,21 @@ from tests.conftest import assert_accessible, sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def scan(page, code):
-    """What a keyboard-wedge scanner does: type the code, press Enter."""
-    field = page.get_by_label("Scan or type an asset tag, IMEI or serial number, then Enter")
-    field.type(code)
-    field.press("Enter")
-
-
-def test_a_full_swap_at_the_counter_by_scanning(page, live_server, tech_bar_staff, officer, bar, make_device, issued):
+def test_a_full_swap_at_the_counter_by_scanning(
+    page, open_counter, counter_scan, tech_bar_staff, officer, bar, make_device, issued
+):
     old = issued(make_device(), officer)
     new = make_device()
-    sign_in(page, live_server, tech_bar_staff)
-
-    page.goto(f"{live_server.url}{reverse('admin:devices_counter')}")
-    page.get_by_label("Which Tech Bar are you working at?").select_option(label=bar.name)
-    page.get_by_role("button", name="Start the counter").click()
-    field = page.get_by_label("Scan or type their payroll or warrant number")
-    field.type(officer.payroll_number)
-    field.press("Enter")
-    page.wait_for_url(f"**{reverse('admin:devices_counter_person', kwargs={'payroll': officer.payroll_number})}")
+    open_counter(page, officer)
     page.evaluate("window.kitbagSamePage = true")  # gone if any scan reloads the page
     assert_accessible(page)
 
-    scan(page, old.imei)
+    counter_scan(page, old.imei)
     page.locator("#counter-last-scan", has_text=f"Taking back {old.asset_tag}").wait_for()
     page.get_by_label("Why is it coming back?").select_option("faulty")
-    scan(page, "KB-NOWHERE")
+    counter_scan(page, "KB-NOWHERE")
     page.locator("#counter-last-scan", has_text="Refused: No device has").wait_for()
-    scan(page, new.asset_tag)
+    counter_scan(page, new.asset_tag)
     page.locator("#counter-last-scan", has_text=f"Handing over {new.asset_tag}").wait_for()
 
     assert page.evaluate("window.kitbagSamePage === true")
@@ -79,7 +66,7 @@ def test_my_kit_and_my_receipt_on_a_phone_are_accessible(phone_page, live_server
 
 
 def test_a_scan_while_the_database_is_down_keeps_the_list_and_the_code(
-    page, live_server, tech_bar_staff, officer, bar, make_device, laptop_model, monkeypatch
+    page, open_counter, counter_scan, officer, make_device, laptop_model, monkeypatch
 ):
     """The server answers 503 (portal/unavailable.py): the page says so, the list stays, the code
     goes back in the box, and Enter sends it again once the database is back."""
@@ -88,15 +75,8 @@ def test_a_scan_while_the_database_is_down_keeps_the_list_and_the_code(
     from devices.core import selectors
 
     first, second = make_device(), make_device(model=laptop_model)  # a phone and a laptop (FAQ 7)
-    sign_in(page, live_server, tech_bar_staff)
-    page.goto(f"{live_server.url}{reverse('admin:devices_counter')}")
-    page.get_by_label("Which Tech Bar are you working at?").select_option(label=bar.name)
-    page.get_by_role("button", name="Start the counter").click()
-    field = page.get_by_label("Scan or type their payroll or warrant number")
-    field.type(officer.payroll_number)
-    field.press("Enter")
-    page.wait_for_url(f"**{reverse('admin:devices_counter_person', kwargs={'payroll': officer.payroll_number})}")
-    scan(page, first.asset_tag)
+    open_counter(page, officer)
+    counter_scan(page, first.asset_tag)
     page.locator("#counter-last-scan", has_text=f"Handing over {first.asset_tag}").wait_for()
 
     classify = selectors.scan_classify
@@ -105,7 +85,7 @@ def test_a_scan_while_the_database_is_down_keeps_the_list_and_the_code(
         raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(selectors, "scan_classify", database_down)
-    scan(page, second.asset_tag)
+    counter_scan(page, second.asset_tag)
     page.get_by_role("alert").filter(has_text="The database is unavailable").wait_for()
     code = page.get_by_label("Scan or type an asset tag, IMEI or serial number, then Enter")
     assert code.input_value() == second.asset_tag
@@ -120,7 +100,7 @@ def test_a_scan_while_the_database_is_down_keeps_the_list_and_the_code(
 
 
 def test_a_leavers_lines_keep_the_scan_list(
-    page, live_server, supervisor, officer, tech_bar_staff, bar, make_device, issued
+    page, live_server, open_counter, counter_scan, supervisor, officer, make_device, issued
 ):
     """Received and Mark lost on a leaver's case lines come back to the counter with the devices
     already scanned; the case stays in view while the scan field waits; Confirm is the primary button."""
@@ -143,10 +123,7 @@ def test_a_leavers_lines_keep_the_scan_list(
         source=LeaverCase.Source.SUPERVISOR,
     )
     card, radio = case.lines.filter(property_kind__isnull=False).order_by("pk")[:2]
-    sign_in(page, live_server, tech_bar_staff)
-    page.goto(f"{live_server.url}{reverse('admin:devices_counter')}")
-    page.get_by_label("Which Tech Bar are you working at?").select_option(label=bar.name)
-    page.get_by_role("button", name="Start the counter").click()
+    open_counter(page)
     page.set_viewport_size({"width": 1280, "height": 600})  # a counter's small laptop: the field is below the fold
     page.goto(f"{live_server.url}{reverse('admin:devices_counter_person', args=[officer.payroll_number])}")
 
@@ -172,7 +149,7 @@ def test_a_leavers_lines_keep_the_scan_list(
         != primary
     )
 
-    scan(page, phone.asset_tag)  # Enter in the field scans, whatever button comes first on the page
+    counter_scan(page, phone.asset_tag)  # Enter in the field scans, whatever button comes first on the page
     page.locator("#counter-last-scan", has_text=f"Taking back {phone.asset_tag}").wait_for()
     page.get_by_label("Condition").fill("Scratched back")
     card.refresh_from_db()
@@ -198,7 +175,7 @@ def test_a_leavers_lines_keep_the_scan_list(
 
 
 def test_without_the_script_enter_on_a_leavers_page_scans(
-    browser, live_server, supervisor, officer, tech_bar_staff, bar, make_device, issued
+    browser, live_server, open_counter, counter_scan, supervisor, officer, make_device, issued
 ):
     """The case's line buttons post the counter form and come first on the page: Enter in the
     scan field still adds the code (the form's hidden default button), never "Received"."""
@@ -222,12 +199,9 @@ def test_without_the_script_enter_on_a_leavers_page_scans(
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
-        sign_in(page, live_server, tech_bar_staff)
-        page.goto(f"{live_server.url}{reverse('admin:devices_counter')}")
-        page.get_by_label("Which Tech Bar are you working at?").select_option(label=bar.name)
-        page.get_by_role("button", name="Start the counter").click()
+        open_counter(page)
         page.goto(f"{live_server.url}{reverse('admin:devices_counter_person', args=[officer.payroll_number])}")
-        scan(page, phone.asset_tag)
+        counter_scan(page, phone.asset_tag)
         page.locator("#counter-last-scan", has_text=f"Taking back {phone.asset_tag}").wait_for()
         assert page.get_by_role("heading", name="Taking back (1)").is_visible()
         assert not case.lines.filter(property_kind__isnull=False).exclude(outcome="").exists()

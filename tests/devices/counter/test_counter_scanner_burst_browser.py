@@ -6,10 +6,9 @@ next person within 2 s of the last Enter; and the confirm issues exactly the lis
 import time
 
 import pytest
-from django.urls import reverse
 
 from devices.models import CounterLine, CounterVisit, DeviceModel
-from tests.conftest import assert_accessible, sign_in
+from tests.conftest import assert_accessible
 from tests.factories import DeviceModelFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,19 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCAN_FIELD = "Scan or type an asset tag, IMEI or serial number, then Enter"
 
 
-def start_counter(page, live_server, staff, bar, person):
-    sign_in(page, live_server, staff)
-    page.goto(f"{live_server.url}{reverse('admin:devices_counter')}")
-    page.get_by_label("Which Tech Bar are you working at?").select_option(label=bar.name)
-    page.get_by_role("button", name="Start the counter").click()
-    field = page.get_by_label("Scan or type their payroll or warrant number")
-    field.type(person.payroll_number)
-    field.press("Enter")
-    page.wait_for_url(f"**{reverse('admin:devices_counter_person', kwargs={'payroll': person.payroll_number})}")
-
-
 def test_twenty_codes_at_scanner_speed_all_land_in_order(
-    page, live_server, tech_bar_staff, officer, bar, make_device, issued, laptop_model
+    page, open_counter, officer, make_device, issued, laptop_model
 ):
     other = DeviceModelFactory(make="Zebra", model_name="Ring scanner", kind=DeviceModel.Kind.OTHER)
     old_phone, old_laptop = issued(make_device(), officer), issued(make_device(model=laptop_model), officer)
@@ -49,7 +37,7 @@ def test_twenty_codes_at_scanner_speed_all_land_in_order(
     assert len(codes) == 20 and len(set(codes)) == 20
     violations = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-    start_counter(page, live_server, tech_bar_staff, bar, officer)
+    open_counter(page, officer)
     page.evaluate("window.kitbagSamePage = true")  # gone if any scan reloads the page
     field = page.get_by_label(SCAN_FIELD)
     page.wait_for_function("document.activeElement && document.activeElement.id === 'counter-code'")
@@ -106,9 +94,7 @@ def test_twenty_codes_at_scanner_speed_all_land_in_order(
     assert [tag for direction, tag in lines if direction == CounterLine.Direction.HANDED_OVER] == given
 
 
-def test_scans_typed_while_the_server_is_slow_queue_in_order(
-    page, live_server, tech_bar_staff, officer, bar, make_device, monkeypatch
-):
+def test_scans_typed_while_the_server_is_slow_queue_in_order(page, open_counter, officer, make_device, monkeypatch):
     """Each answer takes 150 ms, twice as long as typing a code: the codes queue behind it, the
     field stays free for the next, and every one is sent once, in order, with the list the last
     answer left."""
@@ -116,7 +102,7 @@ def test_scans_typed_while_the_server_is_slow_queue_in_order(
 
     other = DeviceModelFactory(make="Zebra", model_name="Ring scanner", kind=DeviceModel.Kind.OTHER)
     codes = [make_device(model=other).asset_tag for _ in range(8)]
-    start_counter(page, live_server, tech_bar_staff, bar, officer)
+    open_counter(page, officer)
     page.wait_for_function("document.activeElement && document.activeElement.id === 'counter-code'")
     page.evaluate(
         """() => {
@@ -151,7 +137,7 @@ def test_scans_typed_while_the_server_is_slow_queue_in_order(
 
 
 def test_the_conditions_shown_stay_across_scans_and_are_accepted_at_confirm(
-    page, live_server, tech_bar_staff, officer, bar, make_device
+    page, open_counter, tech_bar_staff, officer, make_device
 ):
     """A scan's answer holds the lists alone: the conditions of use shown when the page opened stay
     (opened once something is handed over), the tick is cleared when the list changes, and the
@@ -163,7 +149,7 @@ def test_the_conditions_shown_stay_across_scans_and_are_accepted_at_confirm(
     accept(tech_bar_staff, version)  # the staff member has; the person at the counter has not
     phone = make_device()
     accessory = make_device(model=DeviceModelFactory(kind=DeviceModel.Kind.OTHER))
-    start_counter(page, live_server, tech_bar_staff, bar, officer)
+    open_counter(page, officer)
     page.evaluate("window.kitbagSamePage = true")
     summary = f"{version.policy.name}, version {version.number}: the text to show them"
     assert page.locator("details.counter-policy").evaluate("d => d.open") is False

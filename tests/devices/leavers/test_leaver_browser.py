@@ -111,7 +111,7 @@ def test_the_supervisor_records_an_item_on_a_phone(phone_page, live_server, supe
 
 
 def test_the_counter_shows_a_leavers_case_first(
-    page, live_server, supervisor, team_member, tech_bar_staff, bar, make_device, issued
+    page, live_server, open_counter, supervisor, team_member, tech_bar_staff, bar, make_device, issued
 ):
     issued(make_device(), team_member)
     case = leavers.leaver_date_set(
@@ -121,10 +121,7 @@ def test_the_counter_shows_a_leavers_case_first(
         source=LeaverCase.Source.SUPERVISOR,
     )
     card = case.lines.filter(property_kind__isnull=False).order_by("pk").first()
-    sign_in(page, live_server, tech_bar_staff)
-    page.goto(f"{live_server.url}{reverse('admin:devices_counter')}")
-    page.get_by_label("Which Tech Bar are you working at?").select_option(label=bar.name)
-    page.get_by_role("button", name="Start the counter").click()
+    open_counter(page)
     page.goto(f"{live_server.url}{reverse('admin:devices_counter_person', args=[team_member.payroll_number])}")
     assert page.get_by_role("heading", name="Leaver: leaves on").is_visible()
     assert_accessible(page)

@@ -15,20 +15,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_lend_a_tablet_at_the_counter_by_scanning(
-    page, live_server, tech_bar_staff, officer, bar, make_device, tablet_model
+    page, live_server, open_counter, counter_scan, tech_bar_staff, officer, bar, make_device, tablet_model
 ):
     tablet = pool_device(make_device, bar, tech_bar_staff, model=tablet_model)
     due = timezone.localdate() + datetime.timedelta(days=3)
-    sign_in(page, live_server, tech_bar_staff)
-    page.goto(f"{live_server.url}{reverse('admin:devices_counter')}")
-    page.get_by_label("Which Tech Bar are you working at?").select_option(label=bar.name)
-    page.get_by_role("button", name="Start the counter").click()
-    field = page.get_by_label("Scan or type their payroll or warrant number")
-    field.type(officer.payroll_number)
-    field.press("Enter")
-    scan = page.get_by_label("Scan or type an asset tag, IMEI or serial number, then Enter")
-    scan.type(tablet.asset_tag)
-    scan.press("Enter")
+    open_counter(page, officer)
+    counter_scan(page, tablet.asset_tag)
     page.locator("#counter-last-scan", has_text=f"Handing over {tablet.asset_tag}").wait_for()
 
     page.get_by_label("due back on").fill(due.isoformat())
