@@ -4,7 +4,7 @@ Choose the Tech Bar once (kept in the session), scan a payroll number, then scan
 after another; each lands in "taking back" or "handing over", or is refused with the reason.
 The scan list lives in the form itself, so it survives any error, works as a plain form post
 and, with static/js/counter.js, without reloading the page. The views read it with the forms of
-`devices.counter.forms`; the list and its rules are `devices.counter.services.CounterScanList`, and writes
+`devices.counter.forms`; the list and its rules are `devices.counter.scan_list.CounterScanList`, and writes
 go through `devices.counter.services.counter_visit_confirm`.
 """
 
