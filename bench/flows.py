@@ -1,11 +1,13 @@
 """The benchmark's flows: the counter (scan payroll, scan device, issue; then return with a reason)
 through the test client, and a 40,000-device MDM import through the import service."""
 
+import contextlib
 import io
 import statistics
 import time
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench.measure import client_for, percentile
@@ -35,7 +37,8 @@ def _counter_people_and_devices(bar, n: int):
 def measure_counter(*, rounds: int = 30, warmup: int = 3, log=print) -> dict:
     """Each round: a new person (who accepted the current conditions, holds nothing) and a device
     in stock at the Tech Bar. Scan-to-issue = GET the payroll scan (and the person page it leads to),
-    POST the device scan, POST the confirmation; return = POST the device back with a reason."""
+    POST the device scan, POST the confirmation; return = POST the device back with a reason.
+    `steps_queries`: the queries of each scan-to-issue step, counted on the last warm-up round."""
     staff = User.objects.get(payroll_number="TB001")
     bar = TechBar.objects.filter(devices__asset_tag__startswith="BN").order_by("pk").first()
     client = client_for(staff)
@@ -46,16 +49,25 @@ def measure_counter(*, rounds: int = 30, warmup: int = 3, log=print) -> dict:
     start = reverse("admin:devices_counter")
     issue_ms, return_ms, failures = [], [], []
     steps_ms = {"payroll scan (GET + redirect)": [], "device scan (POST)": [], "confirm issue (POST)": []}
+    steps_queries: dict[str, int] = {}
     for k, (person, device) in enumerate(zip(people, devices, strict=False)):
         url = reverse("admin:devices_counter_person", kwargs={"payroll": person.payroll_number})
         tag = device.asset_tag
+        # The queries of each step, counted on the last warm-up round (never timed: the log costs).
+        counting = k == max(warmup - 1, 0)
+        logs = [CaptureQueriesContext(connection) if counting else contextlib.nullcontext() for _ in steps_ms]
         t0 = time.perf_counter()
-        found = client.get(start, {"payroll": person.payroll_number}, follow=True)
+        with logs[0]:
+            found = client.get(start, {"payroll": person.payroll_number}, follow=True)
         ta = time.perf_counter()
-        scanned = client.post(url, {"code": tag}, headers={"X-Counter-Fragment": "1"})  # as the counter's script
+        with logs[1]:
+            scanned = client.post(url, {"code": tag}, headers={"X-Counter-Fragment": "1"})  # as the counter's script
         tb = time.perf_counter()
-        issued = client.post(url, {"give": tag, "confirmed": "yes", "action": "confirm"})
+        with logs[2]:
+            issued = client.post(url, {"give": tag, "confirmed": "yes", "action": "confirm"})
         t1 = time.perf_counter()
+        if counting:
+            steps_queries = {name: len(log.captured_queries) for name, log in zip(steps_ms, logs, strict=True)}
         back = client.post(
             url, {"take": tag, f"reason-{tag}": "no_longer_needed", "confirmed": "yes", "action": "confirm"}
         )
@@ -79,6 +91,7 @@ def measure_counter(*, rounds: int = 30, warmup: int = 3, log=print) -> dict:
         "return_p95": percentile(return_ms, 0.95) if return_ms else None,
         "failures": failures,
         "steps_p50": {name: statistics.median(ms) for name, ms in steps_ms.items() if ms},
+        "steps_queries": steps_queries,
     }
 
 

@@ -3,6 +3,8 @@ a kind chosen with a quantity, handing over or taking back. Checked at every pos
 rules as the confirm (`devices.accessories.services.accessory_lines_refusal`); mixed into
 `devices.counter.scan_list.CounterScanList`."""
 
+from functools import cached_property
+
 from django.utils.formats import date_format
 
 from devices.accessories import selectors as accessory_selectors
@@ -11,17 +13,18 @@ from devices.accessories.models import AccessoryKind
 from devices.accessories.services import AccessoryLine
 from devices.core.selectors import Scan, unreadable_code
 from devices.core.services.common import holder_refusal
-from devices.leavers.models import LeaverCase
+from devices.counter.selectors import HandOverFacts
 from portal.models import User
 
 
-def accessory_hand_over_refusal(*, person: User) -> str:
+def accessory_hand_over_refusal(*, person: User, facts: HandOverFacts | None = None) -> str:
     """Why no accessory may be handed to this person ('' when it may): the holder rules, and an
-    open leaver case (nothing new is handed to a leaver)."""
+    open leaver case (nothing new is handed to a leaver). `facts`: the person's leaver case as the
+    device refusal reads it (devices.counter.services.hand_over_refusal), read once for both."""
     refusal = holder_refusal(person)
     if refusal:
         return refusal
-    case = LeaverCase.objects.filter(person=person, status=LeaverCase.Status.OPEN).only("leaving_date").first()
+    case = (facts or HandOverFacts(person)).leaver_case
     if case is not None:
         return (
             f"{person.get_full_name()} has an open leaver case (leaves on {date_format(case.leaving_date, 'j F Y')}): "
@@ -32,12 +35,26 @@ def accessory_hand_over_refusal(*, person: User) -> str:
 
 class AccessoryScanList:
     """The accessory half of the scan list; the class using it sets `person`, `tech_bar`,
-    `accessories` (a list of AccessoryLine) and `refused`."""
+    `accessories` (a list of AccessoryLine), `refused` and `facts` (HandOverFacts)."""
 
     person: User
     accessories: list[AccessoryLine]
     refused: list[Scan]
+    facts: HandOverFacts
     accessory_problems: tuple[str, ...] | list[str] = ()
+
+    @cached_property
+    def accessory_kinds(self) -> list[AccessoryKind]:
+        """The active kinds, by name, read once for the request: a shelf code scanned, the lines
+        posted and the list to choose from on the screen are all looked up in them."""
+        return list(accessory_selectors.accessory_kinds_active())
+
+    def _active_kind(self, code: str) -> AccessoryKind | None:
+        """accessory_kind_by_code, from the kinds read once."""
+        code = (code or "").strip().upper()
+        if not code or unreadable_code(code):
+            return None
+        return next((kind for kind in self.accessory_kinds if kind.code == code), None)
 
     def add_accessory(
         self, kind: AccessoryKind, *, quantity: int = 1, direction: str = AccessoryLine.GIVE, add: bool = True
@@ -45,7 +62,7 @@ class AccessoryScanList:
         """Put `quantity` of a kind on the list (added to its line when `add`, else the line's
         quantity set to it), or say why not: '' when placed."""
         if direction == AccessoryLine.GIVE:
-            refusal = accessory_hand_over_refusal(person=self.person)
+            refusal = accessory_hand_over_refusal(person=self.person, facts=self.facts)
             if refusal:
                 return refusal
         line = next((x for x in self.accessories if x.kind.pk == kind.pk and x.direction == direction), None)
@@ -65,7 +82,7 @@ class AccessoryScanList:
     def scan_accessory(self, code: str) -> Scan | None:
         """A kind's shelf code: one more of it handed over (or refused, saying why); None when the
         code is no accessory's."""
-        kind = accessory_selectors.accessory_kind_by_code(code=code)
+        kind = self._active_kind(code)
         if kind is None:
             return None
         refusal = self.add_accessory(kind)
@@ -78,12 +95,11 @@ class AccessoryScanList:
     def restore_accessories(self, lines) -> list[str]:
         """The accessory lines as the form carried them, (code, quantity, direction), each checked
         again: what no longer fits is left off and said (kept in `accessory_problems`)."""
-        readable = [c.upper() for c, _, _ in lines if not unreadable_code(c)]  # no NUL reaches PostgreSQL
-        kinds = {k.code: k for k in AccessoryKind.objects.filter(code__in=readable)}
+        kinds = {kind.code: kind for kind in self.accessory_kinds} if lines else {}
         problems = []
         for code, quantity, direction in lines:
             kind = kinds.get(code.upper())
-            if kind is None or not kind.is_active:
+            if kind is None:
                 problems.append(f"No accessory is issued with the code {code}.")
                 continue
             refusal = self.add_accessory(kind, quantity=quantity, direction=direction, add=False)

@@ -34,13 +34,15 @@ class CounterScanList(AccessoryScanList):
 
     @classmethod
     def restore(
-        cls, *, person: User, tech_bar: TechBar, take=(), give=(), refused=(), accessories=()
+        cls, *, person: User, tech_bar: TechBar, take=(), give=(), refused=(), accessories=(), scanning: str = ""
     ) -> "CounterScanList":
         """The list as the form carried it: `take` as (code, reason, condition), `give` and
         `refused` as codes. A line that no longer fits (another counter took the device meanwhile)
-        moves to refused and is kept in `dropped`."""
+        moves to refused and is kept in `dropped`. `scanning`: the code about to be scanned onto it,
+        read with the list's own (one batch: devices.counter.selectors.ScanFacts)."""
         scan_list = cls(person=person, tech_bar=tech_bar)
-        scan_list._known = ScanFacts(codes=[line[0] for line in take] + [*give, *refused], person=person)
+        codes = [line[0] for line in take] + [*give, *refused] + ([scanning] if scanning else [])
+        scan_list._known = ScanFacts(codes=codes, person=person)
         for code, reason, condition in take:
             scan_list._repost(scan_list._classify(code), reason=reason, condition=condition)
         for code in give:

@@ -188,17 +188,20 @@ def counter_visit_confirm(
     # keep): two counters confirming for one person take turns, so the second sees the first's
     # handover in the FAQ 7 check below, and a leaver case opening now is seen too.
     locked_person = User.objects.select_for_update().get(pk=person.pk)
+    # Their leaver case and holdings, read once after the lock for every rule below (the device and
+    # the accessory refusals alike), never as the caller read them before it.
+    facts = HandOverFacts(locked_person)
     accepted_here = None
     giving_accessories = any(line.direction == AccessoryLine.GIVE for line in basket.accessories)
     if giving_accessories:
-        refusal = accessory_hand_over_refusal(person=locked_person)
+        refusal = accessory_hand_over_refusal(person=locked_person, facts=facts)
         if refusal:
             raise HolderNotEligible(refusal)
     if basket.hand_over or giving_accessories:
         refusal = holder_refusal(locked_person)  # as it stands now, not as the caller read it
         if refusal:
             raise HolderNotEligible(refusal)
-        refusal = leaver_refusal(person=person, basket=basket)
+        refusal = leaver_refusal(person=person, basket=basket, facts=facts)
         if refusal:
             raise HolderNotEligible(refusal)
         if acceptance is not None:
@@ -218,7 +221,7 @@ def counter_visit_confirm(
                 f"{person.get_full_name()} has not accepted the current ICT Conditions of Use: "
                 "show them the text and tick the box to record their acceptance here."
             )
-        refusal = faq_refusal(person=person, basket=basket)
+        refusal = faq_conflict(person=person, basket=basket, held=facts.held)[0]
         if refusal:
             raise DeviceError(refusal)
         loan_services.lend_check(devices=basket.hand_over, loans=loans or {}, tech_bar=tech_bar)

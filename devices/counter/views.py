@@ -4,7 +4,7 @@ Choose the Tech Bar once (kept in the session), scan a payroll number, then scan
 after another; each lands in "taking back" or "handing over", or is refused with the reason.
 The scan list lives in the form itself, so it survives any error, works as a plain form post
 and, with static/js/counter.js, without reloading the page. The views read it with the forms of
-`devices.counter.forms`; the list and its rules are `devices.counter.services.CounterScanList`, and writes
+`devices.counter.forms`; the list and its rules are `devices.counter.scan_list.CounterScanList`, and writes
 go through `devices.counter.services.counter_visit_confirm`.
 """
 
@@ -26,6 +26,8 @@ from devices.core.models import Assignment, TechBar
 from devices.counter import services as counter_services
 from devices.counter.forms import CounterConfirmForm, CounterScanForm, ScanListForm
 from devices.counter.scan_list import CounterScanList
+from devices.counter.selectors import counter_person as counter_person_by_payroll
+from devices.counter.selectors import loan_pool_ids
 from devices.loans.forms import LendForm
 from devices.losses.models import DeviceLoss
 from devices.losses.services import losses
@@ -102,11 +104,12 @@ def counter_start(request):
     return TemplateResponse(request, "admin/devices/counter/start.html", context, status=status)
 
 
-def _scan_list(data, *, person, tech_bar) -> CounterScanList:
-    """The scan list the form carried (posted, or in the query back from a leaver line's page)."""
+def _scan_list(data, *, person, tech_bar, scanning: str = "") -> CounterScanList:
+    """The scan list the form carried (posted, or in the query back from a leaver line's page).
+    `scanning`: the code about to be scanned, read in the same batch as the list's lines."""
     form = ScanListForm(data)
     form.is_valid()  # never refuses: every line is checked again by the scan rules
-    return CounterScanList.restore(person=person, tech_bar=tech_bar, **form.lines())
+    return CounterScanList.restore(person=person, tech_bar=tech_bar, scanning=scanning, **form.lines())
 
 
 def carried_basket(data) -> list[tuple[str, str]]:
@@ -141,7 +144,8 @@ def counter_person(request, payroll):
     tech_bar = current_tech_bar(request)
     if tech_bar is None:
         return redirect(f"{reverse('admin:devices_counter')}?{urlencode({'payroll': payroll})}")
-    person = selectors.person_by_payroll_number(payroll_number=payroll)
+    # with their open leaver case, read once for the request (devices.counter.selectors.HandOverFacts)
+    person = counter_person_by_payroll(payroll_number=payroll)
     if person is None:
         raise Http404("Nobody has this payroll or warrant number.")
     scan = CounterScanForm(request.POST if request.method == "POST" else None)  # unbound: never valid
@@ -152,9 +156,12 @@ def counter_person(request, payroll):
     last_scan = faq_device = None
     policy_states = policy_selectors.policy_states_for(user=person)
     to_accept = [state.current for state in policy_states if not state.up_to_date]
-    scan_list = _scan_list(request.POST if request.method == "POST" else request.GET, person=person, tech_bar=tech_bar)
+    scanning = scan.cleaned_data["code"] if scan.is_valid() and not scan.confirming else ""
+    scan_list = _scan_list(
+        request.POST if request.method == "POST" else request.GET, person=person, tech_bar=tech_bar, scanning=scanning
+    )
     # The due-back dates of the loan pool devices handed over (devices.loans), carried like the list.
-    lending = LendForm(request.POST if request.method == "POST" else None, devices=scan_list.hand_over)
+    lending = _lending(request.POST if request.method == "POST" else None, scan_list)
     if scan.is_valid() and scan.confirming:
         visit, errors = _confirm(
             request, person=person, tech_bar=tech_bar, scan_list=scan_list, states=policy_states, lending=lending
@@ -175,7 +182,7 @@ def counter_person(request, payroll):
         if last_scan.placement == last_scan.REFUSED:
             status = _refused_status(last_scan)
             faq_device = scan_list.faq_device
-        lending = LendForm(request.POST, devices=scan_list.hand_over)  # a pool device just scanned
+        lending = _lending(request.POST, scan_list)  # a pool device just scanned
     if scan_list.accessory_problems and status == 200:
         status = 400  # an accessory line refused (or left off): said on the page
     # What leavers and requests add (devices.core.panels): a leaver's case comes first on the screen;
@@ -199,10 +206,16 @@ def counter_person(request, payroll):
         reasons=TAKE_BACK_REASONS,
         faq_device=faq_device,
         lending=lending,
-        **_accessory_context(person),
+        **_accessory_context(person, scan_list),
         **panels_context,
     )
     return TemplateResponse(request, "admin/devices/counter/person.html", context, status=status)
+
+
+def _lending(data, scan_list: CounterScanList) -> LendForm:
+    """The due-back fields of the loan pool devices handed over (devices.loans), knowing which
+    they are from the scan list's own read (devices.counter.selectors.ScanFacts)."""
+    return LendForm(data, devices=scan_list.hand_over, pooled=loan_pool_ids(scan_list.hand_over))
 
 
 def _refused_status(scan) -> int:
@@ -211,11 +224,11 @@ def _refused_status(scan) -> int:
     return 400 if scan.device is not None or scan.accessory_kind is not None else 404
 
 
-def _accessory_context(person) -> dict:
-    """What the lists' accessory section shows beside the lines: the kinds to choose from and what
-    the person holds (devices.accessories)."""
+def _accessory_context(person, scan_list: CounterScanList) -> dict:
+    """What the lists' accessory section shows beside the lines: the kinds to choose from (as the
+    scan list read them) and what the person holds (devices.accessories)."""
     return {
-        "accessory_kinds": accessory_selectors.accessory_kinds_active(),
+        "accessory_kinds": scan_list.accessory_kinds,
         "accessories_held": accessory_selectors.accessories_held_by(person=person),
     }
 
@@ -226,7 +239,7 @@ def _scan_fragment(request, *, person, tech_bar, code: str):
     device in its column or refusing it (400, or 404 for a code no device has). None of the page
     around the lists is read again: who the person is, what they hold, the leaver's case, the
     conditions of use to accept and the confirm section that shows them."""
-    scan_list = _scan_list(request.POST, person=person, tech_bar=tech_bar)
+    scan_list = _scan_list(request.POST, person=person, tech_bar=tech_bar, scanning=code)
     status, last_scan = 200, None
     if code:
         reason = Assignment.ReturnReason.LEAVER if scan_list.facts.leaver_case is not None else ""
@@ -246,8 +259,8 @@ def _scan_fragment(request, *, person, tech_bar, code: str):
         "may_hand_over": not services.holder_refusal(person),
         "reasons": TAKE_BACK_REASONS,
         # a loan pool device placed by this scan gets its due-back field, and earlier ones keep theirs
-        "lending": LendForm(request.POST, devices=scan_list.hand_over),
-        **_accessory_context(person),
+        "lending": _lending(request.POST, scan_list),
+        **_accessory_context(person, scan_list),
     }
     return TemplateResponse(request, "admin/devices/counter/_basket.html", context, status=status)
 

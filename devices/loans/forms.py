@@ -16,13 +16,15 @@ class LendForm(forms.Form):
     """A due-back date field for each pool device handed over. `rows` feeds the template,
     `terms()` the counter's confirm ({device pk: due-back date})."""
 
-    def __init__(self, data, *, devices: list[Device]):
+    def __init__(self, data, *, devices: list[Device], pooled: set[int] | None = None):
+        """`pooled`: the pks of those devices in a loan pool, when the caller read them already."""
         super().__init__(data or None)
-        pooled = (
-            set(LoanPoolDevice.objects.filter(device__in=devices).values_list("device_id", flat=True))
-            if devices
-            else set()
-        )
+        if pooled is None:
+            pooled = (
+                set(LoanPoolDevice.objects.filter(device__in=devices).values_list("device_id", flat=True))
+                if devices
+                else set()
+            )
         self.pool_devices = [device for device in devices if device.pk in pooled]
         for device in self.pool_devices:
             self.fields[f"due-{device.asset_tag}"] = LocalDateField(

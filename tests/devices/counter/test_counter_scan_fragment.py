@@ -6,22 +6,25 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from devices.models import CounterLine, CounterVisit, DeviceModel
 from tests.devices.conftest import NOW
 from tests.devices.leavers.leaver_page_helpers import join_team, open_case
-from tests.factories import DeviceModelFactory
+from tests.factories import AccessoryKindFactory, DeviceModelFactory
 
 FRAGMENT = {"X-Counter-Fragment": "1"}
-# A scan: the session, the staff member and their roles, the Tech Bar, the person; the lines on the
-# list, checked again (their devices, latest assignments and reservations, three queries however
-# long the list: devices.counter.selectors.ScanFacts); the code's device and latest assignment; the
-# hand-over rules (a kept request, the leaver case, the devices held); which of the devices handed
-# over are loan pool devices, for their due-back fields (one query: devices.loans.forms.LendForm);
-# the accessory section: the kinds to choose from, what the person holds, and the accessory lines
-# checked again (devices.counter.accessory_lines).
-SCAN_QUERIES = 17
+# A scan: the session, the staff member and their roles, the Tech Bar, the person with their open
+# leaver case (one query: devices.counter.selectors.counter_person); the lines on the list and the
+# code scanned, read as one batch, each device with its latest assignment, the request someone else
+# has it kept for and whether it is a loan pool device (one query however long the list:
+# devices.counter.selectors.ScanFacts); the devices the person holds (FAQ 7, read once:
+# HandOverFacts); the accessory kinds, read once for the shelf code, the lines and the list to choose
+# from; what the person holds of them. 14 to 17 before: the leaver case, the scanned code's device,
+# its latest assignment and reservation, the loan pool and the accessory kinds each read again.
+SCAN_QUERIES = 9
 
 
 def person_url(person):
@@ -136,7 +139,7 @@ def test_a_scans_queries_are_pinned_at_a_short_and_a_longer_list(
     new = make_device(model=other_model)
     data = {"take": takes, "give": gives, "code": new.asset_tag}
     data |= {f"reason-{tag}": "faulty" for tag in takes}
-    with django_assert_max_num_queries(SCAN_QUERIES):  # the same at 0 lines and at 6
+    with django_assert_max_num_queries(SCAN_QUERIES):  # the same at 0 lines, at 6 and at 30
         r = counter_client.post(person_url(officer), data, headers=FRAGMENT)
     assert r.status_code == 200
     assert lists(r) == {"take": takes, "give": [*gives, new.asset_tag], "refused": []}
@@ -164,3 +167,21 @@ def test_what_the_fragments_built_is_what_the_confirm_issues(counter_client, mak
     assert sorted(visit.lines.values_list("device__asset_tag", "direction")) == sorted(
         [(held.asset_tag, CounterLine.Direction.TAKEN_BACK), (spare.asset_tag, CounterLine.Direction.HANDED_OVER)]
     )
+
+
+@pytest.mark.django_db
+def test_a_leavers_shelf_code_is_refused_from_the_facts_the_device_refusal_reads(
+    frozen, counter_client, officer, supervisor, held_phone
+):
+    """The accessory refusal reads the leaver case the device refusal reads (HandOverFacts): once,
+    with the person, whether the list holds a device taken back or not."""
+    open_case(join_team(officer, supervisor), supervisor, NOW.date() + timedelta(days=14))
+    AccessoryKindFactory(name="USB-C charger", code="ACC-CHARGER")
+    data = {"take": [held_phone.asset_tag], f"reason-{held_phone.asset_tag}": "leaver", "code": "acc-charger"}
+    with CaptureQueriesContext(connection) as queries:
+        r = counter_client.post(person_url(officer), data, headers=FRAGMENT)
+    assert r.status_code == 400
+    assert "open leaver case" in fragment(r) and "no accessories are handed over" in r.content.decode()
+    assert lists(r) == {"take": [held_phone.asset_tag], "give": [], "refused": ["acc-charger"]}
+    assert len(queries.captured_queries) <= SCAN_QUERIES
+    assert sum('"devices_leavercase"' in q["sql"] for q in queries.captured_queries) == 1
