@@ -204,7 +204,7 @@ def _escalate_tech_bar_leads(case: LeaverCase, step: LeaverStep, items) -> str:
 @leaver_ladder.ACTIONS.action("escalate_command_unit_lead", "escalate to the command unit's lead as overdue")
 def _escalate_command_unit_lead(case: LeaverCase, step: LeaverStep, items) -> str:
     unit = case.person.command_unit
-    lead = CommandUnitLead.objects.select_related("lead").filter(command_unit=unit).first() if unit else None
+    lead = timers.memo(("devices.leavers.command_unit_lead", unit), lambda: _command_unit_lead(unit)) if unit else None
     if lead is None or not lead.lead.is_active:
         return f"no command unit lead on record for {unit or 'their (empty) command unit'}"
     notify(
@@ -216,3 +216,8 @@ def _escalate_command_unit_lead(case: LeaverCase, step: LeaverStep, items) -> st
         cause=step,
     )
     return f"escalated to the {unit} lead {lead.lead.get_full_name()} as overdue"
+
+
+def _command_unit_lead(unit: str) -> CommandUnitLead | None:
+    # Read once per unit for a batch of steps the sweep fires together.
+    return CommandUnitLead.objects.select_related("lead").filter(command_unit=unit).first()
