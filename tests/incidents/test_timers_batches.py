@@ -79,3 +79,43 @@ def test_memo_reads_once_in_a_batch_and_every_time_outside_one(open_incident, mo
 
     assert inside == [3, 3, 3]
     assert timers.memo("key", lambda: "fresh") == "fresh"  # the batch's memory went with it
+
+
+def test_owner_querysets_are_told_apart_without_compiling_their_sql(monkeypatch):
+    from django.db.models.sql.query import Query
+
+    def no_sql(self):
+        raise AssertionError("the owner's key compiled SQL")
+
+    shapes = [
+        Incident.objects.all(),
+        Incident.objects.select_related("reporter"),
+        Incident.objects.select_related("reporter__supervisor", "owner"),
+        Incident.objects.filter(pk=1),
+        Incident.objects.filter(pk=2),
+        Incident.objects.only("summary"),
+        Incident.objects.prefetch_related("events"),
+    ]
+    with monkeypatch.context() as patch:
+        patch.setattr(Query, "__str__", no_sql)
+        keys = [timers._owner_key(queryset) for queryset in shapes]
+        assert timers._owner_key(Incident.objects.select_related("owner", "reporter__supervisor")) == keys[2]
+    assert len(set(keys)) == len(shapes)
+    # What it cannot describe is told apart by its SQL, as before.
+    assert timers._owner_key(Incident.objects.extra(select={"one": "1"})) != keys[0]
+
+
+def test_batch_owner_ids_are_the_batchs_owners_or_the_steps_own_outside_a_batch(open_incident, monkeypatch):
+    incidents = [open_incident(hours_ago=0.5) for _ in range(3)]
+    _all_due(incidents, ["reminder_2h"])
+    step = IncidentStep.objects.filter(incident=incidents[0]).first()
+    assert timers.batch_owner_ids(step) == {incidents[0].pk}
+    timer = timers.timer_for(IncidentStep._meta.label)
+    seen = []
+    monkeypatch.setitem(
+        timers._registry,
+        timer.label,
+        timers.Timer(IncidentStep, "incident", lambda s: seen.append(timers.batch_owner_ids(s))),
+    )
+    assert timers.sweep(schedule_ahead=False).fired == 3
+    assert seen == [{i.pk for i in incidents}] * 3

@@ -6,8 +6,8 @@ from django.utils.formats import date_format
 
 from devices.core.models import TechBar
 from devices.leavers import ladder as leaver_ladder
-from devices.leavers.models import CommandUnitLead, LeaverCase, LeaverEvent, LeaverStep
-from devices.leavers.services.common import case_url, event, outstanding
+from devices.leavers.models import CommandUnitLead, LeaverCase, LeaverEvent, LeaverLine, LeaverStep
+from devices.leavers.services.common import case_url, event
 from portal import timers
 from portal.models import User
 from portal.services import notify
@@ -20,7 +20,7 @@ def leaver_step_fire(step: LeaverStep) -> None:
     case locked). Nothing outstanding: nothing is sent, except a supervisor's nudge to sign off."""
     case = timers.step_owner(step, LeaverCase.objects.select_related("person__supervisor"))
     rung = leaver_ladder.rung(step.step)
-    items = list(outstanding(case))
+    items = _outstanding(case, step)
     if rung is None:
         logger.warning("leaver step %s of case %s is not in the configured ladder; nothing sent", step.step, case.pk)
         done = ["this step is no longer in the ladder, so nothing was sent"]
@@ -36,6 +36,22 @@ def leaver_step_fire(step: LeaverStep) -> None:
     event(
         case, LeaverEvent.Kind.STEP_FIRED, None, f"{rung.description if rung else step.step}: " + "; ".join(done) + "."
     )
+
+
+def _outstanding(case: LeaverCase, step: LeaverStep) -> list[LeaverLine]:
+    """The case's outstanding lines, in the list's order. Read once for the whole batch of steps
+    the sweep fires together (their cases are locked, and firing a step changes no line), rather
+    than once for each step; outside a batch, for this case alone."""
+    lines = timers.memo("devices.leavers.outstanding", lambda: _outstanding_lines(timers.batch_owner_ids(step)))
+    return list(lines.get(case.pk, ()))
+
+
+def _outstanding_lines(case_ids) -> dict[int, list[LeaverLine]]:
+    found: dict[int, list[LeaverLine]] = {}
+    lines = LeaverLine.objects.filter(case_id__in=case_ids, ended_at__isnull=True)
+    for line in lines.select_related("assignment__device__model", "property_kind"):
+        found.setdefault(line.case_id, []).append(line)
+    return found
 
 
 def _day(case: LeaverCase) -> str:
@@ -107,17 +123,27 @@ def _told_by_a_later_step(case: LeaverCase, step: LeaverStep) -> bool:
     moved into the past, or a sweep catching up): it fires in the same breath and says it all, so
     this one does not write to them too."""
     this = leaver_ladder.rung(step.step)
-    later = [
+    later = {
         r.step
         for r in leaver_ladder.ladder()
         if this is not None and r.days > this.days and set(r.actions) & leaver_ladder.SUPERVISOR_ACTIONS
-    ]
-    return (
-        bool(later)
-        and LeaverStep.objects.filter(
-            case=case, step__in=later, due_at__lte=step.fired_at, cancelled_at__isnull=True
-        ).exists()
-    )
+    }
+    if not later:
+        return False
+    # One read for the whole batch of steps the sweep fires together (firing a leaver step
+    # changes no step's due or cancelled time), rather than one for each step.
+    steps = timers.memo("devices.leavers.supervisor_steps", lambda: _supervisor_steps(timers.batch_owner_ids(step)))
+    return any(name in later and due_at <= step.fired_at for name, due_at in steps.get(case.pk, ()))
+
+
+def _supervisor_steps(case_ids) -> dict[int, list]:
+    """The steps not cancelled of these cases whose rungs write to the supervisor: case -> [(step, due_at)]."""
+    names = [r.step for r in leaver_ladder.ladder() if set(r.actions) & leaver_ladder.SUPERVISOR_ACTIONS]
+    found: dict[int, list] = {}
+    rows = LeaverStep.objects.filter(case_id__in=case_ids, step__in=names, cancelled_at__isnull=True)
+    for case_id, name, due_at in rows.values_list("case_id", "step", "due_at"):
+        found.setdefault(case_id, []).append((name, due_at))
+    return found
 
 
 @leaver_ladder.ACTIONS.action("remind_supervisor", "remind their supervisor")
@@ -178,7 +204,7 @@ def _escalate_tech_bar_leads(case: LeaverCase, step: LeaverStep, items) -> str:
 @leaver_ladder.ACTIONS.action("escalate_command_unit_lead", "escalate to the command unit's lead as overdue")
 def _escalate_command_unit_lead(case: LeaverCase, step: LeaverStep, items) -> str:
     unit = case.person.command_unit
-    lead = CommandUnitLead.objects.select_related("lead").filter(command_unit=unit).first() if unit else None
+    lead = timers.memo(("devices.leavers.command_unit_lead", unit), lambda: _command_unit_lead(unit)) if unit else None
     if lead is None or not lead.lead.is_active:
         return f"no command unit lead on record for {unit or 'their (empty) command unit'}"
     notify(
@@ -190,3 +216,8 @@ def _escalate_command_unit_lead(case: LeaverCase, step: LeaverStep, items) -> st
         cause=step,
     )
     return f"escalated to the {unit} lead {lead.lead.get_full_name()} as overdue"
+
+
+def _command_unit_lead(unit: str) -> CommandUnitLead | None:
+    # Read once per unit for a batch of steps the sweep fires together.
+    return CommandUnitLead.objects.select_related("lead").filter(command_unit=unit).first()

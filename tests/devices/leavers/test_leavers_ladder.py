@@ -306,3 +306,30 @@ def test_correcting_a_past_date_to_a_future_one_re_arms_every_step_now_in_the_fu
     fixed_clock.move_to(steps["reminder_14d"].due_at)
     timers.sweep(schedule_ahead=False)
     assert Notification.objects.count() == before + 2  # the leaver and their supervisor, reminded again
+
+
+def test_a_batch_of_cases_reads_its_lines_and_later_steps_once_and_tells_each_supervisor_once(
+    fixed_clock, django_assert_max_num_queries
+):
+    teams = [team() for _ in range(6)]
+    cases = [_set(officer, sergeant, datetime.date(2026, 7, 10)) for sergeant, officer in teams]
+    # One case's escalation was cancelled: its 3-day reminder tells the supervisor instead.
+    LeaverStep.objects.filter(case=cases[0], step="escalation_1d").update(
+        cancelled_at=_at(2026, 6, 10), cancel_reason="test"
+    )
+    fixed_clock.move_to(cases[1].steps.get(step="escalation_1d").due_at)
+
+    # 17 steps due at once, fired in one batch: the cases' outstanding lines and their later
+    # supervisor steps are read once for the batch (they were read once for each step: 113 queries).
+    with django_assert_max_num_queries(86) as ctx:
+        assert timers.sweep(schedule_ahead=False).fired == 17
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert sum('FROM "devices_leaverline"' in s for s in sql) == 1
+    assert sum('FROM "devices_leaverstep"' in s and '"devices_leaverstep"."step" IN' in s for s in sql) == 1
+
+    for index, (sergeant, officer) in enumerate(teams):
+        assert len(_subjects(officer)) == 2  # the 14- and 3-day reminders
+        assert len(_subjects(sergeant)) == 1  # told once, by the latest step due
+        notes = list(cases[index].events.filter(kind=LeaverEvent.Kind.STEP_FIRED).values_list("note", flat=True))
+        by_later = [note for note in notes if "by the later step" in note]
+        assert len(by_later) == (1 if index == 0 else 2), notes
