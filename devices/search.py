@@ -73,15 +73,19 @@ def _device_exact(user, term):
 
 def _device_find(user, term, limit):
     page = search.first_page(
-        devices_matching(term), order_by=("asset_tag",), limit=limit, rows=Device.objects.select_related("model")
+        devices_matching(term),
+        order_by=("asset_tag",),
+        limit=limit,
+        fields=("model__make", "model__model_name", "status"),
     )
+    status = dict(Device.Status.choices)
     hits = [
         search.Hit(
-            label=device.asset_tag,
-            url=reverse("devices:device_detail", args=[device.pk]),
-            detail=f"{device.model} · {device.get_status_display()}",
+            label=row["asset_tag"],
+            url=reverse("devices:device_detail", args=[row["pk"]]),
+            detail=f"{row['model__make']} {row['model__model_name']} · {status.get(row['status'], row['status'])}",
         )
-        for device in page.rows
+        for row in page.rows
     ]
     return hits, page.count, page.more
 
@@ -94,6 +98,12 @@ search.register(
     find=_device_find,
     accepts=_accepts_device,
 )
+
+
+def _full_name(row: dict, person: str) -> str:
+    """A person's name from a page row's `person__first_name` etc, as User.get_full_name puts it."""
+    first, last = row[f"{person}__first_name"], row[f"{person}__last_name"]
+    return f"{first} {last}".strip() or row[f"{person}__payroll_number"]
 
 
 def _people_named(term: str):
@@ -142,15 +152,16 @@ def _leaver_find(user, term, limit):
         matches,
         order_by=("-leaving_date", "-pk"),
         limit=limit,
-        rows=LeaverCase.objects.select_related("person"),
+        fields=("status", "person__first_name", "person__last_name", "person__payroll_number"),
     )
+    status = dict(LeaverCase.Status.choices)
     hits = [
         search.Hit(
-            label=f"Leaver case {case.pk}: {case.person.get_full_name()} ({case.person.payroll_number})",
-            url=reverse("devices:leaver_case", args=[case.pk]),
-            detail=f"Leaving {case.leaving_date:%d/%m/%Y} · {case.get_status_display()}",
+            label=f"Leaver case {row['pk']}: {_full_name(row, 'person')} ({row['person__payroll_number']})",
+            url=reverse("devices:leaver_case", args=[row["pk"]]),
+            detail=f"Leaving {row['leaving_date']:%d/%m/%Y} · {status.get(row['status'], row['status'])}",
         )
-        for case in page.rows
+        for row in page.rows
     ]
     return hits, page.count, page.more
 
@@ -187,15 +198,19 @@ def _request_exact(user, term):
 def _request_find(user, term, limit):
     matches = device_requests_visible_to(user=user).filter(requester__in=_people_named(term))
     page = search.first_page(
-        matches, order_by=("-pk",), limit=limit, rows=DeviceRequest.objects.select_related("requester")
+        matches,
+        order_by=("-pk",),
+        limit=limit,
+        fields=("status", "requester__first_name", "requester__last_name", "requester__payroll_number"),
     )
+    status = dict(DeviceRequest.Status.choices)
     hits = [
         search.Hit(
-            label=f"Device request {req.pk}: {req.requester.get_full_name()} ({req.requester.payroll_number})",
-            url=reverse("devices:request_detail", args=[req.pk]),
-            detail=req.get_status_display(),
+            label=f"Device request {row['pk']}: {_full_name(row, 'requester')} ({row['requester__payroll_number']})",
+            url=reverse("devices:request_detail", args=[row["pk"]]),
+            detail=status.get(row["status"], row["status"]),
         )
-        for req in page.rows
+        for row in page.rows
     ]
     return hits, page.count, page.more
 

@@ -26,11 +26,11 @@ def _exact(user, term):
 
 def _find(user, term, limit):
     matches = Incident.objects.filter(summary__icontains=term)  # a trigram index on PostgreSQL
-    page = search.first_page(matches, order_by=("-pk",), limit=limit)
-    hits = [
-        search.Hit(label=incident.reference, url=incident.get_review_url(), detail=incident.summary)
-        for incident in page.rows
-    ]
+    page = search.first_page(matches, order_by=("-pk",), limit=limit, fields=("summary",))
+    hits = []
+    for row in page.rows:
+        incident = Incident(pk=row["pk"], summary=row["summary"])  # unsaved: for its reference and URL
+        hits.append(search.Hit(label=incident.reference, url=incident.get_review_url(), detail=incident.summary))
     return hits, page.count, page.more
 
 

@@ -189,40 +189,31 @@ COUNT_CAP = 1000
 
 @dataclass(frozen=True)
 class Page:
-    rows: list
+    rows: list[dict]  # the page's matches: "pk", the sort keys and the fields asked for
     count: int  # up to COUNT_CAP
     more: bool  # more than COUNT_CAP match
 
 
-def _sorted_ids(keyed: list[tuple], order_by: tuple[str, ...]) -> list:
-    """The ids of (pk, *sort keys) rows in `order_by` order ("-field" descending): one stable sort
-    a key, last key first."""
-    for position in range(len(order_by) - 1, -1, -1):
-        keyed.sort(key=lambda row: row[position + 1], reverse=order_by[position].startswith("-"))
-    return [row[0] for row in keyed]
+def first_page(matches, *, order_by: tuple[str, ...], limit: int, fields: tuple[str, ...] = ()) -> Page:
+    """The first `limit` of `matches` in `order_by`, as dicts of "pk", the sort keys and `fields`
+    (what the hits show, across relations too), and how many match (counted up to COUNT_CAP): one
+    query whatever the data, two when more than COUNT_CAP match.
 
-
-def first_page(matches, *, order_by: tuple[str, ...], limit: int, rows=None) -> Page:
-    """The first `limit` of `matches` in `order_by` and how many match (counted up to COUNT_CAP),
-    in two queries whatever the data (one when nothing matches). First the ids and sort keys of up
-    to COUNT_CAP + 1 matches, unordered, so that the search indexes find them (their number is the
-    capped count) and Python orders them; then the page's rows by id from `rows` (the model's, with
-    what the hits show: select_related). Ordered with a LIMIT in SQL, PostgreSQL walks the sort
-    column's index testing every row when it expects many matches among few rows read (tens of ms
-    over 50,000 people or 60,000 devices when few match, or the matches sit at the end of the
-    order), however the page query is put (a window count, an IN subquery or a list of ids).
-    More than COUNT_CAP match (a term as broad as "KB"): the walk is then right, and finds them."""
-    keys = [field.lstrip("-") for field in order_by]
-    keyed = list(matches.order_by().values_list("pk", *keys)[: COUNT_CAP + 1])
-    if not keyed:
-        return Page([], 0, False)
-    rows = matches.model._default_manager.all() if rows is None else rows
-    if len(keyed) > COUNT_CAP:
-        page = rows.filter(pk__in=matches.order_by().values("pk")).order_by(*order_by)[:limit]
-        return Page(list(page), COUNT_CAP, True)
-    ids = _sorted_ids(keyed, order_by)[:limit]
-    by_id = rows.in_bulk(ids)
-    return Page([by_id[pk] for pk in ids if pk in by_id], len(keyed), False)
+    The query reads up to COUNT_CAP + 1 matches unordered, so the search indexes find them (their
+    number is the capped count), and Python orders them. Ordered with a LIMIT in SQL, PostgreSQL
+    walks the sort column's index testing every row whenever it expects many matches among the
+    rows read (tens of ms over 50,000 people or 60,000 devices when few match, or when they sit at
+    the end of the order), however the page query is put (a window count, an IN subquery or a list
+    of ids). When more than COUNT_CAP match (a term as broad as "KB") that walk is right: it finds
+    the first page at once."""
+    keys = tuple(key.lstrip("-") for key in order_by)
+    columns = tuple(dict.fromkeys(("pk", *keys, *fields)))
+    found = list(matches.order_by().values(*columns)[: COUNT_CAP + 1])
+    if len(found) > COUNT_CAP:
+        return Page(list(matches.order_by(*order_by).values(*columns)[:limit]), COUNT_CAP, True)
+    for key, field_name in reversed(list(zip(keys, order_by, strict=True))):  # stable: last key first
+        found.sort(key=lambda row, key=key: row[key], reverse=field_name.startswith("-"))
+    return Page(found[:limit], len(found), False)
 
 
 TRIGRAM = 3  # a part shorter than this is matched at the start only (a trigram index serves 'ab%', not '%ab%')
@@ -325,16 +316,26 @@ def _people_exact(user, term):
     return (person_url(user, person) or None) if person else None
 
 
+PERSON_FIELDS = ("first_name", "last_name", "payroll_number", "team", "supervisor_id")
+
+
 def _people_find(user, term, limit):
     page = first_page(
         _people_for(user).filter(people_filter(term)),
         order_by=("last_name", "first_name", "payroll_number"),
         limit=limit,
+        fields=PERSON_FIELDS,
     )
-    hits = [
-        Hit(label=f"{p.get_full_name()} ({p.payroll_number})", url=person_url(user, p), detail=p.team)
-        for p in page.rows
-    ]
+    hits = []
+    for row in page.rows:
+        person = User(id=row["pk"], **{name: row[name] for name in PERSON_FIELDS})  # unsaved: for its name and page
+        hits.append(
+            Hit(
+                label=f"{person.get_full_name()} ({person.payroll_number})",
+                url=person_url(user, person),
+                detail=person.team,
+            )
+        )
     return hits, page.count, page.more
 
 
