@@ -28,29 +28,54 @@ def _accepts_device(term: search.Term) -> bool:
     return term.identifier or term.phone
 
 
-def devices_named_exactly(term: str):
-    """Devices with any identifier of the term's shape equal to it (one indexed lookup per column
-    on PostgreSQL: devices migrations 0014 and 0019)."""
-    term = _term(term)
+def _phone_forms(term: search.Term) -> set[str]:
+    """A phone number as typed, without its spaces, and as stored ("07700 900123")."""
+    compact = term.compact
+    forms = {str(term), compact}
+    if compact.startswith("07") and len(compact) == 11:
+        forms.add(f"{compact[:5]} {compact[5:]}")
+    return forms
+
+
+def _named_exactly(term: search.Term) -> Q:
     condition = Q(pk__in=[])
     if term.identifier:
         condition |= Q(asset_tag__iexact=term) | Q(serial_number__iexact=term) | Q(mdm_enrolment_id__iexact=term)
     if term.number:
         condition |= Q(imei=term.compact) | Q(sim_iccid=term.compact)
     if term.phone:
-        compact = term.compact
-        condition |= Q(phone_number__iexact=term) | Q(phone_number__iexact=compact)
-        if compact.startswith("07") and len(compact) == 11:  # stored as "07700 900123"
-            condition |= Q(phone_number__iexact=f"{compact[:5]} {compact[5:]}")
-    return Device.objects.filter(condition)
+        for form in _phone_forms(term):
+            condition |= Q(phone_number__iexact=form)
+    return condition
+
+
+def devices_named_exactly(term: str):
+    """Devices with any identifier of the term's shape equal to it (one indexed lookup per column
+    on PostgreSQL: devices migrations 0014 and 0019)."""
+    return Device.objects.filter(_named_exactly(_term(term)))
+
+
+def _names_exactly(row: dict, term: search.Term) -> bool:
+    """Does the term name this device (a row of `devices_matching`) exactly, as `_named_exactly` asks?"""
+    upper = term.upper()
+    if term.identifier and upper in (
+        row["asset_tag"].upper(),
+        row["serial_number"].upper(),
+        row["mdm_enrolment_id"].upper(),
+    ):
+        return True
+    if term.number and term.compact in (row["imei"], row["sim_iccid"]):
+        return True
+    return term.phone and row["phone_number"].upper() in {form.upper() for form in _phone_forms(term)}
 
 
 def devices_matching(term: str):
     """Devices with any identifier of the term's shape containing (or, for the long numbers and the
-    MDM id, starting with) the term: trigram indexes for a part inside, pattern btree indexes for a
-    start, on PostgreSQL (devices migrations 0014 and 0019)."""
+    MDM id, starting with) the term, or equal to it (a phone number typed without its space):
+    trigram indexes for a part inside, pattern btree indexes for a start, on PostgreSQL (devices
+    migrations 0014 and 0019)."""
     term = _term(term)
-    condition = Q(pk__in=[])
+    condition = _named_exactly(term)
     if term.identifier:
         if len(term) >= search.TRIGRAM:
             inside = Q(asset_tag_lower__contains=term.lower()) | Q(serial_number__icontains=term)
@@ -71,15 +96,21 @@ def _device_exact(user, term):
     return None
 
 
-def _device_find(user, term, limit):
-    page = search.first_page(
+IDENTIFIERS = ("serial_number", "imei", "sim_iccid", "mdm_enrolment_id", "phone_number")
+
+
+def _device_page(term, limit) -> search.Page:
+    return search.first_page(
         devices_matching(term),
         order_by=("asset_tag",),
         limit=limit,
-        fields=("model__make", "model__model_name", "status"),
+        fields=("model__make", "model__model_name", "status", *IDENTIFIERS),
     )
+
+
+def _device_hits(page: search.Page) -> list:
     status = dict(Device.Status.choices)
-    hits = [
+    return [
         search.Hit(
             label=row["asset_tag"],
             url=reverse("devices:device_detail", args=[row["pk"]]),
@@ -87,7 +118,24 @@ def _device_find(user, term, limit):
         )
         for row in page.rows
     ]
-    return hits, page.count, page.more
+
+
+def _device_find(user, term, limit):
+    page = _device_page(term, limit)
+    return _device_hits(page), page.count, page.more
+
+
+def _device_lookup(user, term, limit) -> search.Found:
+    """The page, and the one device the term names exactly: among the matches read (an identifier
+    matches itself), or by its own query when more than COUNT_CAP match."""
+    term = _term(term)
+    page = _device_page(term, limit)
+    if page.every is None:
+        exact = _device_exact(user, term)
+    else:
+        named = [row["pk"] for row in page.every if _names_exactly(row, term)]
+        exact = reverse("devices:device_detail", args=[named[0]]) if len(named) == 1 else None
+    return search.Found(hits=_device_hits(page), count=page.count, more=page.more, exact=exact)
 
 
 search.register(
@@ -97,6 +145,7 @@ search.register(
     exact=_device_exact,
     find=_device_find,
     accepts=_accepts_device,
+    lookup=_device_lookup,
 )
 
 

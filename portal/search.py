@@ -14,6 +14,7 @@ A person found goes to the first person page registered for the finder (`registe
 the counter for Tech Bar staff, the team page for a supervisor; the shell imports no app for it."""
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -101,6 +102,17 @@ class Provider:
     find: Callable  # (user, term, limit) -> (hits, count) or (hits, count, more)
     accepts: Callable = _always  # (term) -> could this kind hold a thing the term names
     references: tuple[str, ...] = ()  # prefixes of this kind's numbers ("REQ"): such a term is only its
+    # (user, term, limit) -> Found: the first page and the exact match at once, in place of `exact`
+    # then `find` (one query where the exact identifier is among the matches read)
+    lookup: Callable | None = None
+
+
+@dataclass(frozen=True)
+class Found:
+    hits: list
+    count: int
+    more: bool = False
+    exact: str | None = None  # the URL of the one thing the term names exactly
 
 
 _PROVIDERS: dict[str, Provider] = {}  # by kind: a module imported twice registers once
@@ -115,9 +127,17 @@ def register(
     find: Callable,
     accepts: Callable = _always,
     references: tuple[str, ...] = (),
+    lookup: Callable | None = None,
 ) -> None:
     _PROVIDERS[kind] = Provider(
-        kind=kind, order=order, allowed=allowed, exact=exact, find=find, accepts=accepts, references=references
+        kind=kind,
+        order=order,
+        allowed=allowed,
+        exact=exact,
+        find=find,
+        accepts=accepts,
+        references=references,
+        lookup=lookup,
     )
 
 
@@ -125,10 +145,27 @@ def providers_for(user) -> list[Provider]:
     return [p for p in sorted(_PROVIDERS.values(), key=lambda p: p.order) if p.allowed(user)]
 
 
-def may_search(user) -> bool:
+SESSION_KEY = "portal.search.may_search"
+SESSION_SECONDS = 600  # how long a page's header box may show an answer read earlier in the session
+
+
+def may_search(user, session=None) -> bool:
     """Whoever some provider lets see its kind of result: Tech Bar staff, Data Office reviewers,
-    supervisors, command unit leads and Portal admins (each provider's own predicate says)."""
-    return any(p.allowed(user) for p in sorted(_PROVIDERS.values(), key=lambda p: p.order))
+    supervisors, command unit leads and Portal admins (each provider's own predicate says; a
+    predicate may read the database: a command unit's lead).
+
+    With a `session` (the header's box on every page), the answer is kept in it for
+    SESSION_SECONDS, so an officer's pages do not ask again each time; the search page itself asks
+    afresh, and each provider narrows what it finds to what the user may open whatever the box said."""
+    if session is not None:
+        kept = session.get(SESSION_KEY)
+        now = int(time.time())
+        if kept and kept[0] == user.pk and 0 <= now - kept[1] < SESSION_SECONDS:
+            return bool(kept[2])
+    answer = any(p.allowed(user) for p in sorted(_PROVIDERS.values(), key=lambda p: p.order))
+    if session is not None:
+        session[SESSION_KEY] = [user.pk, now, answer]
+    return answer
 
 
 def providers_for_term(providers: list[Provider], term: Term) -> list[Provider]:
@@ -171,15 +208,21 @@ def search(*, user, term: str) -> Outcome:
     for provider in providers_for_term(sorted(_PROVIDERS.values(), key=lambda p: p.order), term):
         if not provider.allowed(user):
             continue
-        url = provider.exact(user, term)
+        if provider.lookup is not None:
+            result = provider.lookup(user, term, GROUP_LIMIT)
+            url = result.exact
+        else:
+            result, url = None, provider.exact(user, term)
         if url:
             return Outcome(redirect=url)
-        found.append(provider)
+        found.append((provider, result))
     groups = []
-    for provider in found:
-        hits, count, *more = provider.find(user, term, GROUP_LIMIT)
-        if count:
-            groups.append(Group(kind=provider.kind, hits=list(hits), count=count, more=bool(more and more[0])))
+    for provider, result in found:
+        if result is None:
+            hits, count, *more = provider.find(user, term, GROUP_LIMIT)
+            result = Found(hits=list(hits), count=count, more=bool(more and more[0]))
+        if result.count:
+            groups.append(Group(kind=provider.kind, hits=list(result.hits), count=result.count, more=result.more))
     return Outcome(groups=groups)
 
 
@@ -192,6 +235,7 @@ class Page:
     rows: list[dict]  # the page's matches: "pk", the sort keys and the fields asked for
     count: int  # up to COUNT_CAP
     more: bool  # more than COUNT_CAP match
+    every: list[dict] | None = None  # all the matches, in order, when no more than COUNT_CAP
 
 
 def first_page(matches, *, order_by: tuple[str, ...], limit: int, fields: tuple[str, ...] = ()) -> Page:
@@ -213,7 +257,7 @@ def first_page(matches, *, order_by: tuple[str, ...], limit: int, fields: tuple[
         return Page(list(matches.order_by(*order_by).values(*columns)[:limit]), COUNT_CAP, True)
     for key, field_name in reversed(list(zip(keys, order_by, strict=True))):  # stable: last key first
         found.sort(key=lambda row, key=key: row[key], reverse=field_name.startswith("-"))
-    return Page(found[:limit], len(found), False)
+    return Page(found[:limit], len(found), False, found)
 
 
 TRIGRAM = 3  # a part shorter than this is matched at the start only (a trigram index serves 'ab%', not '%ab%')
@@ -319,16 +363,23 @@ def _people_exact(user, term):
 PERSON_FIELDS = ("first_name", "last_name", "payroll_number", "team", "supervisor_id")
 
 
-def _people_find(user, term, limit):
-    page = first_page(
+def _people_page(user, term, limit):
+    return first_page(
         _people_for(user).filter(people_filter(term)),
         order_by=("last_name", "first_name", "payroll_number"),
         limit=limit,
         fields=PERSON_FIELDS,
     )
+
+
+def _person(row: dict) -> User:
+    return User(id=row["pk"], **{name: row[name] for name in PERSON_FIELDS})  # unsaved: for its name and page
+
+
+def _people_hits(user, page: Page) -> list[Hit]:
     hits = []
     for row in page.rows:
-        person = User(id=row["pk"], **{name: row[name] for name in PERSON_FIELDS})  # unsaved: for its name and page
+        person = _person(row)
         hits.append(
             Hit(
                 label=f"{person.get_full_name()} ({person.payroll_number})",
@@ -336,7 +387,32 @@ def _people_find(user, term, limit):
                 detail=person.team,
             )
         )
-    return hits, page.count, page.more
+    return hits
 
 
-register(kind="People", order=20, allowed=_people_allowed, exact=_people_exact, find=_people_find, accepts=names_people)
+def _people_find(user, term, limit):
+    page = _people_page(user, term, limit)
+    return _people_hits(user, page), page.count, page.more
+
+
+def _people_lookup(user, term, limit) -> Found:
+    """The page, and the person whose payroll number the term is: among the matches read (a
+    payroll number matches its own start), or by its own query when more than COUNT_CAP match."""
+    page = _people_page(user, term, limit)
+    if page.every is None:
+        exact = _people_exact(user, term)
+    else:
+        named = [row for row in page.every if term.payroll and row["payroll_number"].upper() == term.upper()]
+        exact = (person_url(user, _person(named[0])) or None) if named else None
+    return Found(hits=_people_hits(user, page), count=page.count, more=page.more, exact=exact)
+
+
+register(
+    kind="People",
+    order=20,
+    allowed=_people_allowed,
+    exact=_people_exact,
+    find=_people_find,
+    accepts=names_people,
+    lookup=_people_lookup,
+)
