@@ -188,8 +188,9 @@ SEARCH_TARGET_P95 = 50.0  # ms: the header's search box at force scale
 
 def _search_pages(clients, holder) -> list:
     """The header's search box, as each role that may search uses it: an exact IMEI, asset tag and
-    payroll number (a 302 to the one thing's page when the role may open it, else the grouped list),
-    and part of a name (the pg_trgm indexes on PostgreSQL). Each costs a fixed number of queries."""
+    payroll number (a 302 to the one thing's page when the role may open it: for TB001 the person
+    at the counter; else the grouped list), and part of a name (the pg_trgm indexes on PostgreSQL).
+    Each costs a fixed number of queries: one a provider the term's shape asks (portal.search)."""
     url = reverse("portal:search")
     phone = Device.objects.filter(asset_tag__startswith="BN").exclude(imei="").order_by("pk").first()
     tag = Device.objects.filter(asset_tag__startswith="BN").order_by("-pk").first().asset_tag

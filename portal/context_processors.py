@@ -21,7 +21,8 @@ def portal(request):
     if user is not None and user.is_authenticated:
         context["nav_items"] = nav_items_for(user=user, path=request.path)
         # Lazy, as the count below: only pages whose header shows the box pay for the check.
-        context["may_search"] = lambda: may_search(user)
+        # Kept in the session a while: a command unit lead's box is a query (portal.search.may_search).
+        context["may_search"] = lambda: may_search(user, session=getattr(request, "session", None))
         # Counted once a page, though the header asks twice (whether any, then how many).
         context["unread_notifications"] = cache(lambda: user.notifications.filter(read_at__isnull=True).count())
     return context

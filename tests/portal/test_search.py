@@ -114,9 +114,38 @@ def test_a_supervisor_does_not_find_devices(client_as, phone):
     assert response.status_code == 200 and response.context["groups"] == []
 
 
-def test_a_payroll_number_goes_to_the_person_for_the_tech_bar(client_as, stranger):
-    response = client_as("tech_bar_staff").get(SEARCH, {"q": stranger.payroll_number.lower()})
-    assert response["Location"] == reverse("admin:portal_user_change", args=[stranger.pk])
+@pytest.mark.parametrize("role", ["tech_bar_staff", "portal_admin"])
+def test_a_payroll_number_goes_to_the_person_at_the_counter_for_who_works_it(client_as, stranger, role):
+    response = client_as(role).get(SEARCH, {"q": stranger.payroll_number.lower()})
+    assert response["Location"] == reverse("admin:devices_counter_person", kwargs={"payroll": stranger.payroll_number})
+
+
+def test_people_found_by_name_link_to_the_counter_for_the_tech_bar(client_as, stranger):
+    response = client_as("tech_bar_staff").get(SEARCH, {"q": "beckwith"})
+    (hit,) = response.context["groups"][0].hits
+    assert hit.url == reverse("admin:devices_counter_person", kwargs={"payroll": stranger.payroll_number})
+
+
+def test_the_first_person_page_the_finder_may_open_wins():
+    """The shell's registry (the shell imports no app): a page registered earlier in order is
+    taken when its predicate allows; otherwise the next; nothing allowed is no page."""
+    from portal import search
+
+    class Person:
+        pk, payroll_number, supervisor_id = 7, "P7", None
+
+    saved = dict(search._PERSON_PAGES)
+    try:
+        search._PERSON_PAGES.clear()
+        search.register_person_page(name="b", order=20, allowed=lambda u, p: True, url=lambda p: "/b/")
+        search.register_person_page(name="a", order=10, allowed=lambda u, p: u == "lead", url=lambda p: "/a/")
+        assert search.person_url("lead", Person()) == "/a/"
+        assert search.person_url("someone", Person()) == "/b/"
+        search._PERSON_PAGES.pop("b")
+        assert search.person_url("someone", Person()) == ""
+    finally:
+        search._PERSON_PAGES.clear()
+        search._PERSON_PAGES.update(saved)
 
 
 def test_a_supervisor_finds_their_team_member_by_payroll_but_not_a_stranger(client_as, team_member, stranger):
@@ -229,7 +258,10 @@ def test_every_result_a_role_is_shown_opens_for_that_role(client_as, role, super
         shown += [hit.url for group in response.context["groups"] for hit in group.hits]
     assert shown, f"{role} finds something to open"
     for url in shown:
-        assert client.get(url).status_code == 200, url
+        # The counter asks for the Tech Bar first when the session has none (a 302 to its start page).
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        assert response.request["PATH_INFO"] == url or url.startswith("/admin/devices/countervisit/counter/"), url
 
 
 # --- Query count --------------------------------------------------------------------------------
@@ -302,3 +334,142 @@ def test_people_are_found_by_payroll_number_start_through_an_index_on_postgresql
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = User.objects.filter(name_filter("p0001") | Q(payroll_number__istartswith="p0001")).explain()
     assert "Seq Scan on portal_user" not in plan, plan
+
+
+# --- Who gets the box: the providers say ----------------------------------------------------------
+
+
+def test_a_command_unit_lead_gets_the_box_and_finds_their_units_leaver_cases(client_as, officer):
+    """A lead who holds no searching role opens their unit's leaver cases (can_view_leaver_case),
+    so the leaver-case provider lets them search: the box, and those cases; no people, no requests."""
+    from devices.models import CommandUnitLead
+
+    CommandUnitLead.objects.create(command_unit="Northern BCU", lead=officer)
+    leaver = UserFactory(first_name="Marigold", last_name="Ashcombe", command_unit="Northern BCU")
+    elsewhere = UserFactory(first_name="Marigold", last_name="Beckwith", command_unit="Southern BCU")
+    case = LeaverCaseFactory(person=leaver, actor=UserFactory(roles=[Role.PORTAL_ADMIN]))
+    LeaverCaseFactory(person=elsewhere, actor=UserFactory(roles=[Role.PORTAL_ADMIN]))
+    client = client_as("officer")
+    page = client.get(reverse("portal:home")).content.decode()
+    assert 'role="search"' in page and f'action="{SEARCH}"' in page
+    response = client.get(SEARCH, {"q": "marigold"})
+    assert response.status_code == 200
+    (group,) = response.context["groups"]
+    assert group.kind == "Leaver cases" and [hit.url for hit in group.hits] == [
+        reverse("devices:leaver_case", args=[case.pk])
+    ]
+    assert client.get(group.hits[0].url).status_code == 200
+    assert client.get(SEARCH, {"q": f"LC{case.pk}"})["Location"] == reverse("devices:leaver_case", args=[case.pk])
+
+
+def test_may_search_is_any_providers_answer(officer, supervisor, tech_bar_staff, data_office):
+    from portal.search import may_search
+
+    assert not may_search(officer)
+    assert all(may_search(user) for user in (supervisor, tech_bar_staff, data_office))
+
+
+# --- The term's shape picks the providers -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("term", "kinds"),
+    [
+        ("356938035643809", {"Devices"}),  # an IMEI
+        ("8944100000000000017", {"Devices"}),  # a SIM ICCID
+        ("07700 900123", {"Devices"}),  # a phone number as typed
+        ("jane smi", {"People", "Leaver cases", "Kit requests", "Incidents"}),  # a name
+        ("marigold", {"Devices", "People", "Leaver cases", "Kit requests", "Incidents"}),  # a word: a tag too
+        ("P000123", {"Devices", "People", "Leaver cases", "Kit requests"}),  # a payroll number or tag
+        ("REQ-12", {"Kit requests"}),
+        ("request 12", {"Kit requests"}),
+        ("LC12", {"Leaver cases"}),
+        ("INC-00012", {"Incidents"}),
+    ],
+)
+def test_a_term_goes_only_to_the_kinds_that_could_hold_it(term, kinds):
+    from portal import search
+
+    providers = sorted(search._PROVIDERS.values(), key=lambda p: p.order)
+    assert {p.kind for p in search.providers_for_term(providers, search.Term(term))} == kinds
+
+
+def test_an_imei_asks_a_supervisor_nothing(client_as, team_member):
+    """A supervisor opens no device: an IMEI (no name, no payroll number) costs their search no query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as("supervisor")
+    client.get(SEARCH)
+    with CaptureQueriesContext(connection) as searched:
+        response = client.get(SEARCH, {"q": "356938035643809"})
+    assert response.status_code == 200 and response.context["groups"] == []
+    looked_up = [q["sql"] for q in searched.captured_queries if "LIKE" in q["sql"] or "UPPER(" in q["sql"]]
+    assert not looked_up, looked_up
+
+
+# --- The first page -----------------------------------------------------------------------------
+
+
+def test_the_first_page_is_in_order_with_descending_keys():
+    from portal.models import User
+    from portal.search import first_page
+
+    for first, last in [("Ann", "Bell"), ("Cy", "Bell"), ("Bo", "Abel"), ("Di", "Bell")]:
+        UserFactory(first_name=first, last_name=last)
+    page = first_page(
+        User.objects.filter(last_name__in=["Bell", "Abel"]), order_by=("last_name", "-first_name"), limit=3
+    )
+    assert [(row["last_name"], row["first_name"]) for row in page.rows] == [
+        ("Abel", "Bo"),
+        ("Bell", "Di"),
+        ("Bell", "Cy"),
+    ]
+    assert (page.count, page.more) == (4, False)
+
+
+def test_more_matches_than_are_counted_say_over(client_as, monkeypatch):
+    from portal import search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 4)
+    devices = [DeviceFactory() for _ in range(6)]
+    response = client_as("tech_bar_staff").get(SEARCH, {"q": "KB"})
+    (group,) = response.context["groups"]
+    assert group.more and group.count == 4
+    assert [hit.label for hit in group.hits] == sorted(d.asset_tag for d in devices)
+    assert "first 6 of over 4" in response.content.decode()
+
+
+@pytest.mark.postgres
+def test_identifier_starts_use_the_prefix_btrees_on_postgresql():
+    """The start of an IMEI, a SIM ICCID, an MDM id or a payroll number is a range of a pattern
+    btree (any collation), not a trigram index (devices 0019, portal 0013)."""
+    from django.db import connection
+    from django.db.models import Q
+
+    from devices.search import devices_matching
+    from portal.models import User
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")  # bitmap scans: each index named
+    plan = devices_matching("35693803").explain()
+    assert "devices_device_imei_prefix" in plan and "devices_device_sim_iccid_prefix" in plan, plan
+    assert "devices_device_mdm_id_prefix" in devices_matching("0f7c0001-aaaa").explain()
+    assert "portal_user_payroll_prefix" in User.objects.filter(Q(payroll_number__istartswith="p0001")).explain()
+
+
+@pytest.mark.postgres
+def test_every_trigram_index_keeps_a_short_pending_list_on_postgresql():
+    """gin_pending_list_limit = 64 kB on each trigram index: autovacuum is off on the force's server,
+    and a long unmerged pending list is read through by every search."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.reloptions FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname "
+            "WHERE i.schemaname = current_schema() AND i.indexdef LIKE '%%gin_trgm_ops%%'"
+        )
+        indexes = dict(cursor.fetchall())
+    assert indexes, "the trigram indexes exist"
+    assert {name: opts for name, opts in indexes.items() if "gin_pending_list_limit=64" not in (opts or [])} == {}
