@@ -4,6 +4,7 @@ cell held back would give it away by subtraction, so a second cell (the smallest
 else the total) is held back too (secondary suppression), until no sum has exactly one."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 
@@ -17,8 +18,7 @@ def threshold() -> int:
     return int(getattr(settings, "FIGURES_DISCLOSURE_THRESHOLD", 5))
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):  # a tuple: ten thousand of them a page at force scale
     value: int
     text: str
     held_back: str = ""  # "", PRIMARY or SECONDARY
@@ -42,18 +42,31 @@ class ShownTable:
 
 
 def held_back_cells(table: FigureTable, *, limit: int) -> dict[tuple[int, int], str]:
-    """Which cells are held back, and how (PRIMARY or SECONDARY)."""
+    """Which cells are held back, and how (PRIMARY or SECONDARY). The sums are gone through in
+    order, again and again until a pass holds nothing more back; each sum keeps a count of its
+    cells held back, so a pass costs one look per sum (the table by unit and team has thousands)."""
     held = {}
+    members = [[total, *parts] for total, parts in table.sums]
+    sums_of: dict[tuple[int, int], list[int]] = {}
+    for index, cells in enumerate(members):
+        for cell in cells:
+            sums_of.setdefault(cell, []).append(index)
+    held_in = [0] * len(members)
+
+    def hold(cell, how):
+        held[cell] = how
+        for index in sums_of.get(cell, ()):
+            held_in[index] += 1
+
     for row, (_, values) in enumerate(table.rows):
         for column, value in enumerate(values):
             if 0 < value < limit:
-                held[(row, column)] = PRIMARY
+                hold((row, column), PRIMARY)
     changed = True
     while changed:
         changed = False
-        for total, parts in table.sums:
-            members = [total, *parts]
-            if sum(1 for cell in members if cell in held) != 1:
+        for index, (total, parts) in enumerate(table.sums):
+            if held_in[index] != 1:
                 continue
             candidates = sorted(
                 (table.value(cell), cell) for cell in parts if cell not in held and table.value(cell) > 0
@@ -67,7 +80,7 @@ def held_back_cells(table: FigureTable, *, limit: int) -> dict[tuple[int, int], 
                 if not zeros:
                     continue
                 chosen = zeros[0]
-            held[chosen] = SECONDARY
+            hold(chosen, SECONDARY)
             changed = True
     return held
 
@@ -83,14 +96,17 @@ def shown(table: FigureTable, *, limit: int | None = None) -> ShownTable:
     if table.withheld_reason:
         return ShownTable(table=table, rows=[], notes=[f"Withheld as a whole: {table.withheld_reason}"])
     held = held_back_cells(table, limit=limit)
-    rows = []
-    for row, (labels, values) in enumerate(table.rows):
-        cells = []
-        for column, value in enumerate(values):
-            how = held.get((row, column), "")
-            text = f"fewer than {limit}" if how == PRIMARY else "held back" if how == SECONDARY else str(value)
-            cells.append(Cell(value=value, text=text, held_back=how))
-        rows.append((labels, cells))
+    texts = {PRIMARY: f"fewer than {limit}", SECONDARY: "held back"}
+    rows = [
+        (
+            labels,
+            [
+                Cell(value, texts[how], how) if (how := held.get((row, column))) else Cell(value, str(value))
+                for column, value in enumerate(values)
+            ],
+        )
+        for row, (labels, values) in enumerate(table.rows)
+    ]
     notes = []
     for cell, how in sorted(held.items()):
         if how == PRIMARY:

@@ -13,6 +13,7 @@ from devices.figures import log, services
 from devices.figures.disclosure import shown_figures, threshold
 from devices.figures.filters import FigureDisclosureFilterSet
 from devices.figures.forms import DisclosureForm, FiguresForm
+from devices.figures.html import page_tables
 from devices.figures.models import FigureDisclosure
 from devices.figures.render import csv_text, export_rows, xlsx_bytes
 from devices.figures.selectors import FiguresError, answer_figures, history_start
@@ -76,7 +77,7 @@ class FiguresView(RoleRequiredMixin, TemplateView):
             form=form,
             disclosure_form=disclosure_form,
             figures=figures,
-            tables=shown_figures(figures) if figures is not None else [],
+            tables=page_tables(shown_figures(figures)) if figures is not None else [],
             threshold=threshold(),
             history_start=figures.history_start if figures is not None else history_start(),
         )
