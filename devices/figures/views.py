@@ -20,13 +20,16 @@ from devices.figures.selectors import FiguresError, answer_figures, history_star
 from devices.figures.tables import FigureDisclosureTable
 from portal.errors import DomainError
 from portal.permissions import RoleRequiredMixin
-from portal.tables import FilteredTableView
+from portal.tables import FilteredTableView, export_cell
 
 logger = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _download(rows: list[list], *, name: str, export_format: str) -> HttpResponse:
+    # Neutralised again here: a log entry's stored rows are read back from the database, where
+    # an entry altered outside Kitbag could hold a formula (export_cell leaves a neutralised cell as it is).
+    rows = [[export_cell(cell) for cell in row] for row in rows]
     if export_format == "xlsx":
         response = HttpResponse(xlsx_bytes(rows), content_type=XLSX)
     else:
