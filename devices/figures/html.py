@@ -1,11 +1,14 @@
 """The Figures page's tables as HTML rows, joined here rather than rendered cell by cell through the
 template engine: at force scale the table by command unit and team has a thousand rows, ten
 thousand cells and thousands of notes, and the template's loops over them took longer than the
-SQL. The markup is exactly what templates/devices/figures/_table.html's loops gave."""
+SQL. The markup is exactly what the loops of templates/devices/figures/_table.html and
+disclosure.html gave."""
 
 from dataclasses import dataclass
 from html import escape  # what Django's escape() does, without a SafeString per cell
 
+from django.template.base import render_value_in_context
+from django.template.context import Context
 from django.utils.safestring import SafeString, mark_safe
 
 from devices.figures.counts import FigureTable
@@ -58,3 +61,22 @@ def notes_html(shown: ShownTable) -> SafeString:
 
 def page_tables(tables: list[ShownTable]) -> list[PageTable]:
     return [PageTable(shown=shown, rows_html=rows_html(shown), notes_html=notes_html(shown)) for shown in tables]
+
+
+def answer_rows_html(rows: list[list]) -> SafeString:
+    """A logged answer's rows as stored (one table row each; a blank line none). Cells are text
+    as saved; anything else (an entry altered outside Kitbag) is shown as the template showed it."""
+    context = Context(autoescape=True)
+
+    def value_html(value) -> str:
+        return escape(value) if isinstance(value, str) else render_value_in_context(value, context)
+
+    return mark_safe(  # noqa: S308 # nosec B308 B703 # every value is escaped
+        "".join(
+            '<tr class="govuk-table__row">'
+            + "".join(f'<td class="govuk-table__cell">{value_html(value)}</td>' for value in row)
+            + "</tr>"
+            for row in rows
+            if row
+        )
+    )

@@ -13,7 +13,7 @@ from devices.figures import log, services
 from devices.figures.disclosure import shown_figures, threshold
 from devices.figures.filters import FigureDisclosureFilterSet
 from devices.figures.forms import DisclosureForm, FiguresForm
-from devices.figures.html import page_tables
+from devices.figures.html import answer_rows_html, page_tables
 from devices.figures.models import FigureDisclosure
 from devices.figures.render import csv_text, export_rows, xlsx_bytes
 from devices.figures.selectors import FiguresError, answer_figures, history_start
@@ -149,7 +149,7 @@ class FigureDisclosureDetailView(RoleRequiredMixin, TemplateView):
         context = self.get_context_data(
             page_title=f"Figures given under {disclosure.reference}",
             disclosure=disclosure,
-            rows=log.stored_rows(disclosure),
+            rows_html=answer_rows_html(log.stored_rows(disclosure)),
             recheck=log.disclosure_recheck(disclosure),
             printable=self.printable,
         )

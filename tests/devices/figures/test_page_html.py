@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from devices.figures.counts import FigureTable, add_row_sum, add_total_row
 from devices.figures.disclosure import shown
-from devices.figures.html import notes_html, page_tables, rows_html
+from devices.figures.html import answer_rows_html, notes_html, page_tables, rows_html
 from tests.devices.figures.history import at, issued, received, stood
 from tests.factories import DeviceFactory, DeviceModelFactory, TechBarFactory, UserFactory
 
@@ -24,6 +24,11 @@ TEMPLATE_ROWS = Template(
   {% endfor %}"""  # noqa: E501
 )
 TEMPLATE_NOTES = Template("{% for note in shown.notes %}<li>{{ note }}</li>{% endfor %}")
+# And the loop templates/devices/figures/disclosure.html had over a logged answer's rows.
+TEMPLATE_ANSWER = Template(
+    '{% for row in rows %}{% if row %}<tr class="govuk-table__row">{% for value in row %}'
+    '<td class="govuk-table__cell">{{ value }}</td>{% endfor %}</tr>{% endif %}{% endfor %}'
+)
 
 
 def _table() -> FigureTable:
@@ -52,6 +57,16 @@ def test_the_rows_and_notes_are_the_html_the_template_loops_gave_with_every_labe
     html = rows_html(published)
     assert "&lt;North&gt;" in html and "A &amp; B" in html and "&quot;Quoted&quot; &#x27;team&#x27;" in html
     assert "<strong>fewer than 5</strong>" in html and "<strong>held back</strong>" in html
+
+
+def test_a_logged_answers_rows_are_the_html_the_template_loop_gave_even_when_altered():
+    rows = [
+        ["Freedom of Information reference", "01.FOI.23.029741"],
+        [],
+        ["<North>", "A & B", "'=HYPERLINK", "fewer than 5"],
+        [1234567, None, 2.5, ["nested"], {"a": "<b>"}, True],  # an entry altered outside Kitbag
+    ]
+    assert answer_rows_html(rows) == TEMPLATE_ANSWER.render(Context({"rows": rows}))
 
 
 def test_a_table_withheld_as_a_whole_has_no_rows():
