@@ -42,31 +42,18 @@ class ShownTable:
 
 
 def held_back_cells(table: FigureTable, *, limit: int) -> dict[tuple[int, int], str]:
-    """Which cells are held back, and how (PRIMARY or SECONDARY). The sums are gone through in
-    order, again and again until a pass holds nothing more back; each sum keeps a count of its
-    cells held back, so a pass costs one look per sum (the table by unit and team has thousands)."""
+    """Which cells are held back, and how (PRIMARY or SECONDARY)."""
     held = {}
-    members = [[total, *parts] for total, parts in table.sums]
-    sums_of: dict[tuple[int, int], list[int]] = {}
-    for index, cells in enumerate(members):
-        for cell in cells:
-            sums_of.setdefault(cell, []).append(index)
-    held_in = [0] * len(members)
-
-    def hold(cell, how):
-        held[cell] = how
-        for index in sums_of.get(cell, ()):
-            held_in[index] += 1
-
     for row, (_, values) in enumerate(table.rows):
         for column, value in enumerate(values):
             if 0 < value < limit:
-                hold((row, column), PRIMARY)
+                held[(row, column)] = PRIMARY
     changed = True
     while changed:
         changed = False
-        for index, (total, parts) in enumerate(table.sums):
-            if held_in[index] != 1:
+        for total, parts in table.sums:
+            members = [total, *parts]
+            if sum(1 for cell in members if cell in held) != 1:
                 continue
             candidates = sorted(
                 (table.value(cell), cell) for cell in parts if cell not in held and table.value(cell) > 0
@@ -80,7 +67,7 @@ def held_back_cells(table: FigureTable, *, limit: int) -> dict[tuple[int, int], 
                 if not zeros:
                     continue
                 chosen = zeros[0]
-            hold(chosen, SECONDARY)
+            held[chosen] = SECONDARY
             changed = True
     return held
 
