@@ -4,6 +4,7 @@ cell held back would give it away by subtraction, so a second cell (the smallest
 else the total) is held back too (secondary suppression), until no sum has exactly one."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 
@@ -17,8 +18,7 @@ def threshold() -> int:
     return int(getattr(settings, "FIGURES_DISCLOSURE_THRESHOLD", 5))
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):  # a tuple: ten thousand of them a page at force scale
     value: int
     text: str
     held_back: str = ""  # "", PRIMARY or SECONDARY
@@ -83,14 +83,17 @@ def shown(table: FigureTable, *, limit: int | None = None) -> ShownTable:
     if table.withheld_reason:
         return ShownTable(table=table, rows=[], notes=[f"Withheld as a whole: {table.withheld_reason}"])
     held = held_back_cells(table, limit=limit)
-    rows = []
-    for row, (labels, values) in enumerate(table.rows):
-        cells = []
-        for column, value in enumerate(values):
-            how = held.get((row, column), "")
-            text = f"fewer than {limit}" if how == PRIMARY else "held back" if how == SECONDARY else str(value)
-            cells.append(Cell(value=value, text=text, held_back=how))
-        rows.append((labels, cells))
+    texts = {PRIMARY: f"fewer than {limit}", SECONDARY: "held back"}
+    rows = [
+        (
+            labels,
+            [
+                Cell(value, texts[how], how) if (how := held.get((row, column))) else Cell(value, str(value))
+                for column, value in enumerate(values)
+            ],
+        )
+        for row, (labels, values) in enumerate(table.rows)
+    ]
     notes = []
     for cell, how in sorted(held.items()):
         if how == PRIMARY:

@@ -221,7 +221,7 @@ def _by_unit_and_team(rows: list[tuple], scope: str) -> FigureTable:
     by_unit: dict[str, list] = {}
     for (unit, team, _, _), values in rows:
         by_unit.setdefault(unit, []).append((team, values))
-    unit_rows = []
+    unit_rows, team_rows_of = [], []
     for unit, teams in by_unit.items():
         subtotal_row = len(table.rows)
         unit_rows.append(subtotal_row)
@@ -231,16 +231,21 @@ def _by_unit_and_team(rows: list[tuple], scope: str) -> FigureTable:
         for team, values in teams:
             team_rows.append(len(table.rows))
             table.rows.append(((unit or NOT_RECORDED, team or NOT_RECORDED), values))
-        for column in range(width):
-            table.sums.append(((subtotal_row, column), [(row, column) for row in team_rows]))
+        team_rows_of.append((subtotal_row, team_rows))
     total_row = len(table.rows)
     table.rows.append((("Total", ""), [sum(table.rows[r][1][c] for r in unit_rows) for c in range(width)]))
+    # One (row, column) tuple a cell, shared by every sum it is in: at force scale the sums name
+    # ~30,000 cells, and fresh tuples for each made the page's garbage collector run more often.
+    cell = [[(row, column) for column in range(width)] for row in range(len(table.rows))]
+    for subtotal_row, team_rows in team_rows_of:
+        for column in range(width):
+            table.sums.append((cell[subtotal_row][column], [cell[row][column] for row in team_rows]))
     for column in range(width):
-        table.sums.append(((total_row, column), [(row, column) for row in unit_rows]))
-    for row in range(len(table.rows)):
-        table.sums.append(((row, 0), [(row, 1), (row, 2)]))
-        table.sums.append(((row, 3), [(row, 4), (row, 5)]))
-        table.sums.append(((row, 6), [(row, column) for column in range(7, width)]))
+        table.sums.append((cell[total_row][column], [cell[row][column] for row in unit_rows]))
+    for row in cell:
+        table.sums.append((row[0], [row[1], row[2]]))
+        table.sums.append((row[3], [row[4], row[5]]))
+        table.sums.append((row[6], row[7:width]))
     return table
 
 

@@ -13,19 +13,23 @@ from devices.figures import log, services
 from devices.figures.disclosure import shown_figures, threshold
 from devices.figures.filters import FigureDisclosureFilterSet
 from devices.figures.forms import DisclosureForm, FiguresForm
+from devices.figures.html import answer_rows_html, page_tables
 from devices.figures.models import FigureDisclosure
 from devices.figures.render import csv_text, export_rows, xlsx_bytes
 from devices.figures.selectors import FiguresError, answer_figures, history_start
 from devices.figures.tables import FigureDisclosureTable
 from portal.errors import DomainError
 from portal.permissions import RoleRequiredMixin
-from portal.tables import FilteredTableView
+from portal.tables import FilteredTableView, export_cell
 
 logger = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _download(rows: list[list], *, name: str, export_format: str) -> HttpResponse:
+    # Neutralised again here: a log entry's stored rows are read back from the database, where
+    # an entry altered outside Kitbag could hold a formula (export_cell leaves a neutralised cell as it is).
+    rows = [[export_cell(cell) for cell in row] for row in rows]
     if export_format == "xlsx":
         response = HttpResponse(xlsx_bytes(rows), content_type=XLSX)
     else:
@@ -76,7 +80,7 @@ class FiguresView(RoleRequiredMixin, TemplateView):
             form=form,
             disclosure_form=disclosure_form,
             figures=figures,
-            tables=shown_figures(figures) if figures is not None else [],
+            tables=page_tables(shown_figures(figures)) if figures is not None else [],
             threshold=threshold(),
             history_start=figures.history_start if figures is not None else history_start(),
         )
@@ -145,7 +149,7 @@ class FigureDisclosureDetailView(RoleRequiredMixin, TemplateView):
         context = self.get_context_data(
             page_title=f"Figures given under {disclosure.reference}",
             disclosure=disclosure,
-            rows=log.stored_rows(disclosure),
+            rows_html=answer_rows_html(log.stored_rows(disclosure)),
             recheck=log.disclosure_recheck(disclosure),
             printable=self.printable,
         )

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from devices.figures.selectors import FiguresError, figures_as_of
-from devices.models import DeviceModel
-from tests.devices.figures.history import at, cell, found, issued, lost, received, returned, stood
+from devices.models import DeviceEvent, DeviceModel
+from tests.devices.figures.history import at, cell, event, found, issued, lost, received, returned, stood
 from tests.factories import DeviceFactory, DeviceModelFactory, TechBarFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +150,35 @@ def test_the_figures_cost_a_constant_number_of_queries(history, django_assert_ma
         issued(device, UserFactory(), at(3, 1), actor=history.ann)
     with django_assert_max_num_queries(4):
         figures_as_of(as_of=at(3, 2), range_start=at(1, 1), range_end=at(3, 1))
+
+
+def test_a_theft_a_repair_and_a_transfer_between_tech_bars_count_as_things_stood():
+    staff, bar = UserFactory(), TechBarFactory()
+    phone = DeviceModelFactory(kind="smartphone", operating_system="Android 15")
+    ann = UserFactory()
+    stood(ann, START, unit="North", team="Response A")
+    stolen, faulty, moved = (DeviceFactory(model=phone, tech_bar=bar) for _ in range(3))
+    for device in (stolen, faulty, moved):
+        received(device, at(1, 2), actor=staff)
+    lost(issued(stolen, ann, at(1, 5), actor=staff), at(1, 20), actor=ann, kind="stolen")
+    returned(issued(faulty, ann, at(1, 5), actor=staff), at(1, 8), actor=staff)
+    triaged = DeviceEvent.Kind.TRIAGED
+    event(faulty, triaged, at(1, 10), actor=staff, from_status="returned", to_status="in_repair")
+    event(faulty, triaged, at(2, 1), actor=staff, from_status="in_repair", to_status="returned")
+    event(moved, DeviceEvent.Kind.TRANSFER_SENT, at(1, 12), actor=staff, from_status="in_stock", to_status="in_stock")
+    event(
+        moved, DeviceEvent.Kind.TRANSFER_RECEIVED, at(1, 14), actor=staff, from_status="in_stock", to_status="in_stock"
+    )
+
+    def status(instant, label):
+        return cell(figures_as_of(as_of=instant), "statuses", (label,), "Devices")
+
+    assert [status(when, "In repair") for when in (at(1, 9), at(1, 10), at(2, 1))] == [0, 1, 0]
+    assert [status(when, "Stolen") for when in (at(1, 19), at(1, 20), at(3, 1))] == [0, 1, 1]
+    assert [status(when, "In stock") for when in (at(1, 11), at(1, 13), at(1, 15))] == [1, 1, 1]
+    assert cell(figures_as_of(as_of=at(1, 21)), "kinds", ("Smartphone",), "Devices issued") == 0
+    to_the_theft = figures_as_of(as_of=at(3, 1), range_start=at(1, 1), range_end=at(1, 20))
+    assert cell(to_the_theft, "activity", ("Thefts",), "Events") == 0  # the end is not included
+    past_the_theft = figures_as_of(as_of=at(3, 1), range_start=at(1, 1), range_end=at(1, 21))
+    assert cell(past_the_theft, "activity", ("Thefts",), "Events") == 1
+    assert cell(past_the_theft, "activity", ("Issues",), "Events") == 2

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from devices.figures.render import csv_sha256
 from devices.models import FigureDisclosure
@@ -190,3 +191,52 @@ def test_a_time_in_the_hour_the_clocks_repeat_asks_which_one_and_takes_the_answe
     response = client.get(reverse("devices:figures"), {**asked, "as_of_offset": "+00:00"})
     assert response.status_code == 200
     assert response.context["figures"].as_of == at(10, 25, 1, 30)
+
+
+def test_an_answer_with_the_make_and_model_withheld_records_the_reason_and_exports_it(client, data_office, estate):
+    client.force_login(data_office)
+    reason = "Section 31(1)(a): law enforcement."
+    asked = {**ASKED, "withhold_models_reason": reason, "reference": "01.FOI.24.000003"}
+    client.post(reverse("devices:figures_disclosure_create"), asked)
+    disclosure = FigureDisclosure.objects.get()
+    assert disclosure.models_withheld_reason == reason
+    page = client.get(reverse("devices:figures_disclosure", args=[disclosure.pk])).content.decode()
+    assert f"Withheld: {reason}" in page and "match the ones given, byte for byte" in page
+    exported = client.get(reverse("devices:figures_disclosure", args=[disclosure.pk]), {"_export": "csv"})
+    rows = list(csv.reader(io.StringIO(exported.content.decode())))
+    assert ["Withheld", reason] in rows and not any("HYPERLINK" in cell for row in rows for cell in row)
+
+
+def test_a_logged_answer_exports_as_xlsx_and_an_altered_entry_exports_no_formula(client, data_office, estate):
+    client.force_login(data_office)
+    client.post(reverse("devices:figures_disclosure_create"), {**ASKED, "reference": "01.FOI.23.029741"})
+    given = FigureDisclosure.objects.get()
+    xlsx = client.get(reverse("devices:figures_disclosure", args=[given.pk]), {"_export": "xlsx"})
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    cells = [c for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True) for c in row]
+    assert "'=HYPERLINK" in cells and "=HYPERLINK" not in cells
+    altered = FigureDisclosure.objects.create(
+        reference="01.FOI.23.000004",
+        as_of=given.as_of,
+        threshold=5,
+        produced_by=data_office,
+        figures=json.dumps([["=cmd|' /C calc'!A0", "@SUM(1)"]]),
+        csv_sha256=given.csv_sha256,
+    )
+    exported = client.get(reverse("devices:figures_disclosure", args=[altered.pk]), {"_export": "csv"})
+    assert list(csv.reader(io.StringIO(exported.content.decode()))) == [["'=cmd|' /C calc'!A0", "'@SUM(1)"]]
+
+
+def test_the_log_is_filtered_by_the_date_an_answer_was_produced(client, data_office, estate):
+    client.force_login(data_office)
+    client.post(reverse("devices:figures_disclosure_create"), {**ASKED, "reference": "01.FOI.26.000010"})
+    estate.shift(2 * 86400)
+    client.force_login(data_office)
+    client.post(reverse("devices:figures_disclosure_create"), {**ASKED, "reference": "01.FOI.26.000012"})
+    on_the_tenth = client.get(
+        reverse("devices:figures_log"), {"produced_from": "2026-06-10", "produced_to": "2026-06-10"}
+    )
+    text = on_the_tenth.content.decode()
+    assert "01.FOI.26.000010" in text and "01.FOI.26.000012" not in text
+    from_the_eleventh = client.get(reverse("devices:figures_log"), {"produced_from": "2026-06-11"}).content.decode()
+    assert "01.FOI.26.000012" in from_the_eleventh and "01.FOI.26.000010" not in from_the_eleventh
