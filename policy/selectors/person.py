@@ -185,11 +185,16 @@ def has_accepted_current(user: User) -> bool:
 
 
 def current_and_required(
-    *, policy: Policy, now: datetime.datetime | None = None
+    *, policy: Policy, now: datetime.datetime | None = None, kept: bool = False
 ) -> tuple[PolicyVersion, PolicyVersion] | None:
-    """The policy's current and required versions; None before any version is in effect."""
+    """The policy's current and required versions; None before any version is in effect.
+    `kept`: from the versions this process keeps (in_effect; a page's read, a few seconds late at
+    most), not read now (what a task that writes uses)."""
     on = timezone.localdate(now)
-    versions = list(PolicyVersion.objects.in_effect(on=on).filter(policy=policy).order_by("number"))
+    if kept:
+        versions = [v for v in versions_in_effect(on=on).versions if v.policy_id == policy.pk]
+    else:
+        versions = list(PolicyVersion.objects.in_effect(on=on).filter(policy=policy).order_by("number"))
     return _current_and_required(versions) if versions else None
 
 
