@@ -29,6 +29,7 @@ class InEffect:
 
 
 _kept: dict[datetime.date, tuple[float, InEffect]] = {}
+_DAYS_KEPT = 4
 
 
 def versions_in_effect(*, on: datetime.date) -> InEffect:
@@ -53,7 +54,9 @@ def versions_in_effect(*, on: datetime.date) -> InEffect:
             roles[policy_id].add(name)
     found = InEffect(versions=versions, roles={pk: frozenset(names) for pk, names in roles.items()})
     if keep > 0:
-        _kept.clear()  # one day's at a time: yesterday's are never asked for again
+        # A few days' at most (today's, and a day a task or a dashboard asks about).
+        for day in [day for day, (at, _) in _kept.items() if now - at >= keep or len(_kept) >= _DAYS_KEPT]:
+            del _kept[day]
         _kept[on] = (now, found)
     return found
 
