@@ -20,11 +20,14 @@ class PersonComplianceFilterSet(django_filters.FilterSet):
         model = User
         fields = ["q", "command_unit", "team", "role", "status"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, command_units=None, **kwargs):
+        """`command_units`: the units to offer, if the caller has them (the view keeps the force's
+        for a while); otherwise those of the people listed, read now."""
         super().__init__(*args, **kwargs)
         # The command units this viewer can see: a supervisor's list is their team's, not the force's.
-        units = self.queryset.order_by("command_unit").values_list("command_unit", flat=True).distinct()
-        self.filters["command_unit"].extra["choices"] = [(unit, unit) for unit in units if unit]
+        if command_units is None:
+            command_units = unit_choices(self.queryset)
+        self.filters["command_unit"].extra["choices"] = command_units
         self.form.fields["team"].widget.attrs.update({"class": "govuk-input--width-20", "autocomplete": "off"})
 
     def filter_search(self, queryset, name, value):
@@ -38,3 +41,9 @@ class PersonComplianceFilterSet(django_filters.FilterSet):
 
     def filter_role(self, queryset, name, value):
         return queryset.filter(Exists(User.groups.through.objects.filter(user=OuterRef("pk"), group__name=value)))
+
+
+def unit_choices(people) -> list[tuple[str, str]]:
+    """The command units of `people`, as the filter's choices (a DISTINCT over every row listed)."""
+    units = people.order_by("command_unit").values_list("command_unit", flat=True).distinct()
+    return [(unit, unit) for unit in units if unit]

@@ -126,7 +126,6 @@ def policy_version_publish(*, actor: User, version: PolicyVersion, previewed_has
 
 
 # --- Accepting ---------------------------------------------------------------------------------
-@transaction.atomic
 def policy_accept(
     *,
     actor: User,
@@ -144,11 +143,15 @@ def policy_accept(
     A version superseded while the person was reading it is recorded as what they read; the gate
     then asks for the new one. `witnessed_by`: the Tech Bar staff member, when the text was shown
     and accepted at a counter (recorded as accepted at the counter).
+
+    One transaction, the insert's (with its chain link): the checks before it only read, and a
+    published version never changes, so one already read as published is not read again.
     """
     existing = Acknowledgement.objects.filter(user=actor, version=version).first()
     if existing is not None:
         return existing
-    version = PolicyVersion.objects.select_related("policy").get(pk=version.pk)
+    if not version.is_published:
+        version = PolicyVersion.objects.select_related("policy").get(pk=version.pk)
     if not version.is_published:
         raise VersionNotAcceptable("This version of the policy has not been published.")
     if content_hash != version.content_hash:
@@ -158,7 +161,8 @@ def policy_accept(
             f"Version {version.number} is not the version in force. Read the current version below."
         )
     try:
-        # A savepoint: when a concurrent request wins the race, this insert alone is undone.
+        # The write's transaction (a savepoint inside a caller's): when a concurrent request wins
+        # the race, this insert alone is undone.
         with transaction.atomic():
             return Acknowledgement.objects.create(
                 user=actor,

@@ -9,7 +9,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from policy import charts, permissions, selectors, services
-from policy.filters import PersonComplianceFilterSet
+from policy.filters import PersonComplianceFilterSet, unit_choices
 from policy.forms import AcceptForm
 from policy.models import Policy, PolicyVersion
 from policy.tables import PersonComplianceTable
@@ -17,7 +17,7 @@ from portal.errors import show_domain_error
 from portal.net import client_ip, local_redirect_target
 from portal.permissions import RoleRequiredMixin
 from portal.services import user_agent
-from portal.tables import FilteredTableView
+from portal.tables import FilteredTableView, cached_choices
 
 
 def _safe_next(request) -> str:
@@ -191,6 +191,17 @@ class PersonComplianceListView(FilteredTableView):
 
     def get_queryset(self):
         return self.compliance.people
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if self.compliance.everyone:
+            # Everyone's units: a DISTINCT over the whole force, kept a minute (a supervisor's
+            # team is read each time, being a few rows).
+            people = self.compliance.people
+            kwargs["command_units"] = cached_choices(
+                f"policy:{self.policy.pk}:command-units", lambda: unit_choices(people)
+            )()
+        return kwargs
 
     def get_context_data(self, **kwargs):
         compliance = self.compliance

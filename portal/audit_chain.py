@@ -60,7 +60,9 @@ class ChainedRecord(models.Model):
             super().save(*args, **kwargs)
             return
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        with transaction.atomic(using=using):
+        # The seal and the insert in one transaction; inside a caller's, no savepoint of its own
+        # (two statements a row): a caller that must survive a failed insert takes its own savepoint.
+        with transaction.atomic(using=using, savepoint=False):
             seal(self, using=using)
             super().save(*args, **kwargs)
 

@@ -9,6 +9,12 @@ from django.utils.safestring import SafeData
 
 _SELECT = "django/forms/widgets/select.html"
 _OPTION = "django/forms/widgets/select_option.html"
+_INPUT = "django/forms/widgets/input.html"
+# Django's widgets whose template is only {% include "django/forms/widgets/input.html" %}.
+_INPUTS = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in ("checkbox", "color", "date", "datetime", "email", "hidden", "number", "password", "search", "tel")
+) | frozenset(f"django/forms/widgets/{name}.html" for name in ("text", "time", "url"))
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -22,14 +28,21 @@ class GovukFormRenderer(TemplatesSetting):
             html = _select_html(context["widget"])
             if html is not None:
                 return html
+        # Likewise each input (a text box, a hidden field, a tick box): two template lookups and
+        # renders a field, for one tag.
+        if template_name in _INPUTS and not self._overridden(template_name, _INPUT):
+            return _input_html(context["widget"])
         return super().render(template_name, context, request=request)
 
-    def _overridden(self) -> bool:
-        """Whether a project template replaces Django's select or option (then it is used)."""
-        overridden = getattr(self, "_select_overridden", None)
+    def _overridden(self, *names: str) -> bool:
+        """Whether a project template replaces one of Django's (by default the select and its
+        option): then the template is used."""
+        names = names or (_SELECT, _OPTION)
+        known = self.__dict__.setdefault("_templates_overridden", {})
+        overridden = known.get(names)
         if overridden is None:
-            origins = [self.get_template(name).origin.name for name in (_SELECT, _OPTION)]
-            overridden = self._select_overridden = any("django/forms/templates" not in o for o in origins)
+            origins = [self.get_template(name).origin.name for name in names]
+            overridden = known[names] = any("django/forms/templates" not in o for o in origins)
         return overridden
 
 
@@ -72,6 +85,17 @@ def _select_html(widget) -> str | None:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
     return "".join(parts)
+
+
+def _input_html(widget) -> str:
+    """django/forms/widgets/input.html with attrs.html, as the renderer strips it."""
+    context = Context(autoescape=True)
+    value = widget["value"]
+    shown = f' value="{_formatted(value)}"' if value is not None else ""
+    return (
+        f'<input type="{_text(widget["type"], context)}" name="{_text(widget["name"], context)}"'
+        f"{shown}{_attrs(widget['attrs'], context)}>"
+    )
 
 
 class LoginForm(AllauthLoginForm):

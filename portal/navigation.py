@@ -5,7 +5,8 @@ places them among the others."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from portal import permissions
 
@@ -47,15 +48,32 @@ class NavItem:
     active: bool
 
 
+_MISSING = ""  # an entry whose URL is not in this URLconf (e.g. an app's URLs not mounted)
+_URLS: dict[tuple, str] = {}
+
+
+def _url(url_name: str) -> str:
+    """reverse(url_name), worked out once per process (per URLconf and script prefix): every page
+    draws the navigation, and its URLs never change while the process runs."""
+    key = (url_name, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+    url = _URLS.get(key)
+    if url is None:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            url = _MISSING
+        _URLS[key] = url
+    return url
+
+
 def nav_items_for(*, user, path: str) -> list[NavItem]:
     links = []
     for entry in entries():
         if not entry.allowed(user):
             continue
-        try:
-            links.append((entry.label, reverse(entry.url_name)))
-        except NoReverseMatch:
-            continue
+        url = _url(entry.url_name)
+        if url != _MISSING:
+            links.append((entry.label, url))
     # The one active item is the longest link the path is under (/devices/leavers/ is Leavers, not Devices).
     under = [url for _, url in links if (path == url if url == "/" else path.startswith(url))]
     current = max(under, key=len, default=None)

@@ -177,6 +177,10 @@ def _clear_cache(request):
         if transactional:
             _restore_seeded_rows()
         cache.clear()
+    # The policies' versions in effect, kept per process (policy.selectors.in_effect).
+    from policy.selectors.in_effect import forget
+
+    forget()
     yield
 
 

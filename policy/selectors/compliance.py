@@ -72,7 +72,7 @@ class Compliance:
 def policy_compliance(*, viewer: User, policy: Policy, now: datetime.datetime | None = None) -> Compliance | None:
     """The people this viewer may see (Data Office: everyone covered; a supervisor: their own
     team), each annotated with their status. None before any version is in effect."""
-    versions = current_and_required(policy=policy, now=now)
+    versions = current_and_required(policy=policy, now=now, kept=True)
     if versions is None:
         return None
     current, required = versions

@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from policy import text
 from policy.models import Acknowledgement, ComplianceStatus, Policy, PolicyVersion
+from policy.selectors.in_effect import versions_in_effect
 from portal.models import User
+from portal.permissions import roles_of
 
 
 # --- One person ------------------------------------------------------------------------------
@@ -70,16 +72,25 @@ def policies_applying_to(*, user: User) -> QuerySet[Policy]:
     )
 
 
-def _states(*, user: User, policies: QuerySet[Policy], now: datetime.datetime) -> list[PolicyState]:
-    # Not the markdown source: the gate asks this on every request, and only the acceptance page's
-    # "what changed" reads it (two versions' worth, fetched then).
-    versions = list(
-        PolicyVersion.objects.in_effect(on=timezone.localdate(now))
-        .filter(policy__in=policies)
-        .select_related("policy")
-        .defer("body")
-        .order_by("policy__name", "policy_id", "number")
-    )
+def _applies(policy: Policy, roles: dict[int, frozenset[str]], held: frozenset[str]) -> bool:
+    """policies_applying_to, asked of a kept policy: for everyone, or for a role the person holds."""
+    if policy.audience == Policy.Audience.EVERYONE:
+        return True
+    return policy.audience == Policy.Audience.ROLES and bool(roles.get(policy.pk, frozenset()) & held)
+
+
+def _roles_held(user: User) -> frozenset[str]:
+    if user.is_active:
+        return roles_of(user)  # read once per request, and the page header asks anyway
+    return frozenset(user.groups.values_list("name", flat=True))
+
+
+def _states(*, user: User, which, now: datetime.datetime) -> list[PolicyState]:
+    """`which(policy, roles)`: whether to include a policy (roles: policy id -> its roles' names)."""
+    # The versions in effect are kept per process (in_effect): the gate asks on every request.
+    # Not the markdown source: only the acceptance page's "what changed" reads it (fetched then).
+    kept = versions_in_effect(on=timezone.localdate(now))
+    versions = [v for v in kept.versions if which(v.policy, kept.roles)]
     if not versions:
         return []
     by_policy: dict[int, list[PolicyVersion]] = {}
@@ -87,7 +98,7 @@ def _states(*, user: User, policies: QuerySet[Policy], now: datetime.datetime) -
         by_policy.setdefault(version.policy_id, []).append(version)
     version_by_pk = {v.pk: v for v in versions}
     acks: dict[int, list[Acknowledgement]] = {}
-    for ack in Acknowledgement.objects.filter(user=user, version__in=versions).order_by("-version__number"):
+    for ack in Acknowledgement.objects.filter(user=user, version__in=list(version_by_pk)).order_by("-version__number"):
         ack.version = version_by_pk[ack.version_id]
         acks.setdefault(ack.version.policy_id, []).append(ack)
     states = []
@@ -111,19 +122,20 @@ def _states(*, user: User, policies: QuerySet[Policy], now: datetime.datetime) -
 
 def policy_states_for(*, user: User, now: datetime.datetime | None = None) -> list[PolicyState]:
     """Every policy that covers this person and has a version in effect, with where they stand."""
-    return _states(user=user, policies=policies_applying_to(user=user), now=now or timezone.now())
+    held = _roles_held(user)
+    return _states(user=user, which=lambda policy, roles: _applies(policy, roles, held), now=now or timezone.now())
 
 
 def policy_state_for(*, user: User, policy: Policy, now: datetime.datetime | None = None) -> PolicyState | None:
     """Where this person stands with one policy (covered or not); None before any version is in effect."""
-    states = _states(user=user, policies=Policy.objects.filter(pk=policy.pk), now=now or timezone.now())
+    states = _states(user=user, which=lambda p, _: p.pk == policy.pk, now=now or timezone.now())
     return states[0] if states else None
 
 
 def policy_state_by_slug(*, user: User, slug: str, now: datetime.datetime | None = None) -> PolicyState | None:
-    """policy_state_for the policy with this slug, found in the same query as its versions (the
+    """policy_state_for the policy with this slug, found among the versions kept in effect (the
     acceptance page's, which everyone at the gate loads)."""
-    states = _states(user=user, policies=Policy.objects.filter(slug=slug), now=now or timezone.now())
+    states = _states(user=user, which=lambda p, _: p.slug == slug, now=now or timezone.now())
     return states[0] if states else None
 
 
@@ -144,6 +156,9 @@ def _wording_changes(old_pk: int, old_hash: str, new_pk: int, new_hash: str) -> 
 def policy_applies_to(*, user: User, policy: Policy) -> bool:
     if policy.audience == Policy.Audience.EVERYONE:
         return True  # no need to ask the database
+    kept = versions_in_effect(on=timezone.localdate())
+    if policy.pk in kept.roles:  # a policy in effect: its roles are kept with its versions
+        return _applies(policy, kept.roles, _roles_held(user))
     return policies_applying_to(user=user).filter(pk=policy.pk).exists()
 
 
@@ -170,11 +185,16 @@ def has_accepted_current(user: User) -> bool:
 
 
 def current_and_required(
-    *, policy: Policy, now: datetime.datetime | None = None
+    *, policy: Policy, now: datetime.datetime | None = None, kept: bool = False
 ) -> tuple[PolicyVersion, PolicyVersion] | None:
-    """The policy's current and required versions; None before any version is in effect."""
+    """The policy's current and required versions; None before any version is in effect.
+    `kept`: from the versions this process keeps (in_effect; a page's read, a few seconds late at
+    most), not read now (what a task that writes uses)."""
     on = timezone.localdate(now)
-    versions = list(PolicyVersion.objects.in_effect(on=on).filter(policy=policy).order_by("number"))
+    if kept:
+        versions = [v for v in versions_in_effect(on=on).versions if v.policy_id == policy.pk]
+    else:
+        versions = list(PolicyVersion.objects.in_effect(on=on).filter(policy=policy).order_by("number"))
     return _current_and_required(versions) if versions else None
 
 

@@ -118,6 +118,10 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "govuk-table"}
 # Days people may keep using the portal after a version takes effect before the gate sends them to
 # accept it. A version may set its own grace period, which wins over this default.
 POLICY_GRACE_PERIOD_DAYS = env.int("POLICY_GRACE_PERIOD_DAYS", default=0)
+# How long each process keeps the policies' versions in effect (policy.selectors.in_effect): read on
+# every page by the gate. Publishing or editing a policy forgets them at once in that process; the
+# other processes see the change within this many seconds (0: read them on every request).
+POLICY_VERSIONS_KEEP_SECONDS = env.int("POLICY_VERSIONS_KEEP_SECONDS", default=5)
 # How long the dashboards keep their aggregates (seconds; never more than 60, so never a minute stale).
 DASHBOARD_CACHE_SECONDS = min(env.int("DASHBOARD_CACHE_SECONDS", default=30), 60)
 # The gate never blocks these path prefixes: signing in and out, the policy pages themselves,

@@ -182,6 +182,18 @@ def test_compliance_page_costs_the_same_queries_at_10_and_1000_people(
     assert "Page 1 of" in response.content.decode()  # 1,000 people: paged, not all on one page
 
 
+def test_the_forces_command_units_are_read_once_a_minute_not_on_every_page(client, data_office, version):
+    """The filter's units for everyone are a DISTINCT over the whole force: kept (FILTER_CHOICES_CACHE_SECONDS)."""
+    UserFactory(command_unit="North")
+    client.force_login(data_office)
+    url = compliance_url(version.policy)
+    assert 'value="North"' in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        page = client.get(url).content.decode()
+    assert 'value="North"' in page
+    assert not [q for q in again.captured_queries if 'DISTINCT "portal_user"."command_unit"' in q["sql"]]
+
+
 # --- The admin: preview and publish ------------------------------------------------------------
 def preview_url(version):
     return reverse("admin:policy_policyversion_preview", args=[version.pk])

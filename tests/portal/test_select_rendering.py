@@ -66,3 +66,36 @@ def test_every_filter_forms_selects_render_as_django_renders_them(filterset_path
         value = choices[-1][0] if choices else None
         fast, slow = _both(field.field.widget, field.html_name, value, {"id": field.auto_id, "class": "govuk-select"})
         assert fast == slow, field.name
+
+
+class _Inputs(forms.Form):
+    text = forms.CharField()
+    hidden = forms.CharField(widget=forms.HiddenInput)
+    tick = forms.BooleanField()
+    number = forms.IntegerField()
+    email = forms.EmailField()
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    secret = forms.CharField(widget=forms.PasswordInput(render_value=True))
+    link = forms.URLField(assume_scheme="https")
+
+
+@pytest.mark.parametrize("value", [None, "", 'a "quoted" <b>&amp;</b>', mark_safe("<i>safe</i>"), 7, True])
+def test_every_input_renders_as_django_renders_it(value):
+    attrs = {"class": "govuk-input", "data-x": mark_safe("<i>"), "disabled": True, "hidden": False, "id": "id_i"}
+    for name, field in _Inputs().fields.items():
+        fast, slow = _both(field.widget, name, value, attrs)
+        assert fast == slow, name
+    assert not GovukFormRenderer()._overridden("django/forms/widgets/text.html", "django/forms/widgets/input.html")
+
+
+class _TemplatesOnly(GovukFormRenderer):
+    def _overridden(self, *names):
+        return True  # as if the project replaced Django's widget templates: they are rendered
+
+
+def test_a_whole_form_renders_the_same_with_and_without_the_templates():
+    data = {"text": "x<y", "hidden": "h", "tick": "on", "number": "3", "email": "a@b", "day": "2026-01-02"}
+    for given in (data, None):
+        fast = str(_Inputs(given, renderer=GovukFormRenderer()))
+        slow = str(_Inputs(given, renderer=_TemplatesOnly()))
+        assert fast == slow
