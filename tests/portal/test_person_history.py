@@ -99,3 +99,46 @@ def test_the_hr_api_writes_history_when_a_person_moves_team(portal_admin):
     batch = {"people": [{"payroll_number": "PC2001", "team": "Neighbourhood 3"}]}
     assert api.post("/api/v1/hr/people/", batch, format="json").status_code == 200
     assert [row[:2] for row in _rows(person)] == [("North", "Neighbourhood 3")]
+
+
+def _change_form_data(response) -> dict:
+    """The admin change form's fields as the browser would post them back unchanged."""
+    data = {}
+    form = response.context["adminform"].form
+    for name in form.fields:
+        value = form[name].value()
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif isinstance(value, list | tuple):
+            data[name] = [str(v) for v in value]
+        elif isinstance(value, datetime.date):
+            data[name] = value.isoformat()
+        else:
+            data[name] = str(value)
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+    return data
+
+
+def test_a_change_of_team_saved_in_the_admin_adds_a_dated_row(client, portal_admin):
+    from django.urls import reverse
+
+    person = UserFactory(command_unit="North", team="Response A", rank_or_grade="PC")
+    person_update(person=person, actor=portal_admin, source="hr_import")
+    client.force_login(portal_admin)
+    url = reverse("admin:portal_user_change", args=[person.pk])
+    data = _change_form_data(client.get(url))
+    data["team"] = "Neighbourhood 2"
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert _rows(person) == [
+        ("North", "Response A", "PC", True, "hr_import"),
+        ("North", "Neighbourhood 2", "PC", True, "admin"),
+    ]
