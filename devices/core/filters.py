@@ -31,7 +31,12 @@ class DeviceFilterSet(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(choices=Device.Status.choices, empty_label="Any")
     model = django_filters.ModelChoiceFilter(queryset=DeviceModel.objects.all(), empty_label="Any")
-    kind = django_filters.ChoiceFilter(field_name="model__kind", choices=DeviceModel.Kind.choices, empty_label="Any")
+    # Labelled here, not left to django-filter: it derives a label from the model only on a FilterSet's own
+    # copy, and drf-spectacular builds the API schema's fields from the class's base filters, which
+    # caches an unlabelled field there: after the schema was read, the page said "Kind" in that process.
+    kind = django_filters.ChoiceFilter(
+        label="Model kind", field_name="model__kind", choices=DeviceModel.Kind.choices, empty_label="Any"
+    )
     tech_bar = django_filters.ModelChoiceFilter(label="Tech Bar", queryset=TechBar.objects.all(), empty_label="Any")
     unit = django_filters.ChoiceFilter(
         label="Holder's command unit", field_name="holder_unit", choices=_unit_choices, empty_label="Any"

@@ -73,3 +73,19 @@ def test_a_revoked_or_unknown_token_is_refused_the_schema(api_as, portal_admin):
     stranger.credentials(HTTP_AUTHORIZATION="Bearer kbt_not-a-token")
     assert stranger.get("/api/schema/").status_code == 401
     assert b"/api/v1/" not in stranger.get("/api/schema/").content
+
+
+def test_reading_the_schema_leaves_the_device_lists_filter_labels_alone(tmp_path):
+    """drf-spectacular builds fields from the API filtersets' base filters: a filter whose label
+    django-filter derives from the model would then show Django's bare field name on the page."""
+    from devices.core.filters import DeviceFilterSet
+    from devices.models import Device
+
+    def labels():
+        form = DeviceFilterSet(data={}, queryset=Device.objects.none()).form
+        return {name: str(field.label) for name, field in form.fields.items()}
+
+    before = labels()
+    call_command("spectacular", "--file", str(tmp_path / "schema.yaml"), "--validate")
+    assert labels() == before
+    assert before["kind"] == "Model kind"
