@@ -28,6 +28,7 @@ class PortalConfig(AppConfig):
         make_actions_safe(admin.site)
         # Every app's links, home panels, dashboards and demo steps, before the first request.
         discover()
+        from portal import search_people  # noqa: F401 - the shell's own search provider (people)
 
 
 class KitbagAdminConfig(admin_apps.AdminConfig):

@@ -39,6 +39,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from portal import outbox
+from portal.timer_keys import owner_key
 
 logger = logging.getLogger(__name__)
 
@@ -301,7 +302,7 @@ def step_owner(step: TimerStep, queryset: models.QuerySet) -> models.Model:
     owners = getattr(_batch, "owners", None)
     if owners is None:
         return queryset.get(pk=owner_id)
-    key = _owner_key(queryset)
+    key = owner_key(queryset)
     if key not in owners:
         owners[key] = queryset.in_bulk(list(_batch.owner_ids))
     return owners[key].pop(owner_id, None) or queryset.get(pk=owner_id)
@@ -313,41 +314,6 @@ def batch_owner_ids(step: TimerStep) -> set[int]:
     timer = _registry[step._meta.label]
     own = getattr(step, f"{timer.owner_field}_id")
     return {*(getattr(_batch, "owner_ids", None) or ()), own}
-
-
-def _owner_key(queryset: models.QuerySet) -> tuple:
-    """What tells one owner queryset of a batch from another (the fire function's select_related),
-    without compiling its SQL: `str(query)` for every step cost a third of the sweep's own time.
-    A queryset this does not describe fully (extra(), annotations, values(), a union...) is told
-    apart by its SQL, as before."""
-    query = queryset.query
-    label = queryset.model._meta.label
-    if query.extra or query.annotations or query.values_select or query.combinator or query.distinct_fields:
-        return (label, str(query))
-    key = (
-        label,
-        queryset.db,
-        _frozen(query.select_related),
-        query.where,
-        _frozen(query.deferred_loading),
-        query.select_for_update,
-        query.select_for_update_of,
-        tuple(str(lookup) for lookup in queryset._prefetch_related_lookups),
-    )
-    try:
-        hash(key)
-    except TypeError:
-        return (label, str(query))
-    return key
-
-
-def _frozen(value):
-    if isinstance(value, dict):
-        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
-    if isinstance(value, list | tuple | set | frozenset):
-        items = [_frozen(v) for v in value]
-        return tuple(sorted(items, key=repr)) if isinstance(value, set | frozenset) else tuple(items)
-    return value
 
 
 def _fire_batch(timer: Timer, pks: list[int], report: SweepReport) -> list[int]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from incidents.models import Incident, IncidentEvent, IncidentStep
 from portal import timers
 from portal.models import Notification
+from portal.timer_keys import owner_key
 
 pytestmark = pytest.mark.django_db
 
@@ -98,11 +99,11 @@ def test_owner_querysets_are_told_apart_without_compiling_their_sql(monkeypatch)
     ]
     with monkeypatch.context() as patch:
         patch.setattr(Query, "__str__", no_sql)
-        keys = [timers._owner_key(queryset) for queryset in shapes]
-        assert timers._owner_key(Incident.objects.select_related("owner", "reporter__supervisor")) == keys[2]
+        keys = [owner_key(queryset) for queryset in shapes]
+        assert owner_key(Incident.objects.select_related("owner", "reporter__supervisor")) == keys[2]
     assert len(set(keys)) == len(shapes)
     # What it cannot describe is told apart by its SQL, as before.
-    assert timers._owner_key(Incident.objects.extra(select={"one": "1"})) != keys[0]
+    assert owner_key(Incident.objects.extra(select={"one": "1"})) != keys[0]
 
 
 def test_batch_owner_ids_are_the_batchs_owners_or_the_steps_own_outside_a_batch(open_incident, monkeypatch):
