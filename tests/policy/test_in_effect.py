@@ -31,7 +31,8 @@ def test_not_kept_when_the_setting_is_zero(officer, version, settings):
     assert _version_queries(lambda: selectors.policy_version_due(user=officer)) == 1
 
 
-def test_kept_versions_expire_after_the_setting(officer, version, monkeypatch):
+def test_kept_versions_expire_after_the_setting(officer, version, monkeypatch, settings):
+    settings.POLICY_VERSIONS_KEEP_SECONDS = 5  # the default
     selectors.policy_version_due(user=officer)
     later = in_effect.time.monotonic() + 60
     monkeypatch.setattr(in_effect.time, "monotonic", lambda: later)
