@@ -15,7 +15,7 @@ from api.serializers.read import (
     PersonComplianceSerializer,
     PolicySerializer,
 )
-from api.views.base import ApiListView, ApiRetrieveView, Page
+from api.views.base import ApiListView, ApiRetrieveView, CountedApart, FiltersKept, Page
 from devices.core.filters import DeviceFilterSet
 from devices.core.selectors import device_list
 from devices.models import Assignment, LeaverCase
@@ -27,12 +27,18 @@ from portal.models import User
 class DeviceListView(ApiListView):
     required_scope = "read"
     serializer_class = DeviceSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FiltersKept]
     filterset_class = DeviceFilterSet
     pagination_class = Page
 
     def get_queryset(self):
         return device_list()
+
+    def paginate_queryset(self, queryset):
+        # Counted as the device list page counts: the devices alone unless a filter reads the holder
+        # (COUNT(*) over the holder's join: 80-100 ms at 60,000 devices; the devices alone 3-6 ms).
+        unjoined = self.filterset.unjoined()
+        return super().paginate_queryset(queryset if unjoined is None else CountedApart(queryset, unjoined))
 
 
 class DeviceDetailView(ApiRetrieveView):

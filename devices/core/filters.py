@@ -5,12 +5,12 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from devices.accessories.models import AccessoryMovement
 from devices.core.models import Device, DeviceEvent, DeviceModel, TechBar
-from devices.core.selectors import holder_command_units
+from devices.core.selectors import devices_unjoined, holder_command_units
 from portal.fields import LocalDateFilter
 from portal.tables import cached_choices
 
@@ -51,6 +51,16 @@ class DeviceFilterSet(django_filters.FilterSet):
     class Meta:
         model = Device
         fields = ["q", "status", "model", "kind", "tech_bar", "unit", "end_of_life_before"]
+
+    def unjoined(self) -> QuerySet[Device] | None:
+        """The devices these filters match without device_list()'s holder join (one open assignment
+        per device: the join adds no rows), for a cheap count; the form is not cleaned again. None
+        when a filter reads the holder (search, unit) or the input is refused (the form says why)."""
+        if not self.is_bound:
+            return devices_unjoined()
+        if not self.is_valid() or any(self.form.cleaned_data.get(f) for f in ("q", "unit")):
+            return None
+        return self.filter_queryset(devices_unjoined())
 
     def filter_search(self, queryset, name, value):
         text = " ".join(value.split())

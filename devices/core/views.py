@@ -33,15 +33,8 @@ class DeviceListView(FilteredTableView):
         return selectors.device_list()
 
     def unjoined_rows(self):
-        # The holder's join adds no rows (one open assignment per device): unless a filter reads the
-        # holder (search, unit), count and page the devices alone, not the join.
-        filters = self.filterset
-        reads_holder = filters.is_bound and (
-            not filters.is_valid() or any(filters.form.cleaned_data.get(f) for f in ("q", "unit"))
-        )
-        if reads_holder:
-            return None
-        return self.filterset_class(filters.data, queryset=selectors.devices_unjoined()).qs
+        # Unless a filter reads the holder, count and page the devices alone, not the holder's join.
+        return self.filterset.unjoined()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

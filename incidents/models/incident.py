@@ -105,6 +105,9 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["reporter", "-created_at"], name="incidents_by_reporter"),
             models.Index(fields=["status", "due_at"], name="incidents_status_due"),
+            # The queue hides closed incidents unless asked: its count and its page read the open
+            # ones alone, however many closed incidents pile up (1x bench: 1,007 open of 20,000).
+            models.Index(fields=["id"], condition=~models.Q(status="closed"), name="incidents_open"),
         ]
         constraints = [
             models.CheckConstraint(

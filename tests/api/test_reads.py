@@ -159,3 +159,23 @@ def test_leaver_cases_ready_for_account_closure(reader, portal_admin):
     leavers.leaver_case_sign_off(case=case, actor=portal_admin)
     many, body = _queries(reader, "/api/v1/leaver-cases/ready-for-account-closure/")
     assert body["count"] == 2 and many == few
+
+
+@pytest.mark.parametrize(
+    ("params", "joined"),
+    [({}, False), ({"status": "issued"}, False), ({"q": "Marple"}, True), ({"unit": "South"}, True)],
+)
+def test_devices_are_counted_without_the_holders_join_unless_a_filter_reads_the_holder(
+    reader, held_phone, officer, make_device, params, joined
+):
+    """As the device list page: the holder's join adds no rows (one open assignment a device), and
+    COUNT(*) over it cost 80-100 ms at 60,000 devices against 3-6 ms for the devices alone."""
+    officer.last_name, officer.command_unit = "Marple", "South"
+    officer.save()
+    make_device()
+    with CaptureQueriesContext(connection) as captured:
+        body = reader.get("/api/v1/devices/", params).json()
+    tags = {d["asset_tag"] for d in body["results"]}
+    assert body["count"] == len(tags) and held_phone.asset_tag in tags and len(tags) == (1 if params else 2)
+    counts = [q["sql"] for q in captured if "COUNT(*)" in q["sql"] and "devices_device" in q["sql"]]
+    assert len(counts) == 1 and ("devices_assignment" in counts[0]) == joined, counts

@@ -312,3 +312,26 @@ def test_the_queue_costs_the_same_queries_for_5_or_50_incidents(
     with django_assert_max_num_queries(with_five):
         response = client.get(url)
     assert response.status_code == 200 and response.content.decode().count("Incident number") == 50
+
+
+@pytest.mark.postgres
+def test_the_queue_reads_only_the_open_incidents_on_postgresql(client, data_office, second_reviewer):
+    """Closed incidents pile up; the queue hides them unless asked: its count and the query choosing
+    its page read the open ones from the partial index incidents_open, not every incident."""
+    bulk_incidents(300, second_reviewer)
+    client.force_login(data_office)
+    client.get(reverse("incidents:incident_queue"))  # warm the session
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE incidents_incident")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    with CaptureQueriesContext(connection) as page:
+        assert client.get(reverse("incidents:incident_queue")).status_code == 200
+    reads = [
+        q["sql"] for q in page.captured_queries if q["sql"].startswith("SELECT") and "incidents_incident" in q["sql"]
+    ]
+    assert len(reads) == 2  # the count and the page
+    with connection.cursor() as cursor:
+        for sql in reads:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "incidents_open" in plan, plan

@@ -178,8 +178,14 @@ class DeviceEvent(ChainedRecord):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        # A device's status at a past instant is its latest event then (devices.figures).
-        indexes = [models.Index(fields=["device", "created_at"], name="devices_event_device_time")]
+        indexes = [
+            # A device's status at a past instant is its latest event then (devices.figures).
+            models.Index(fields=["device", "created_at"], name="devices_event_device_time"),
+            # The activity report's capped count filtered by event and by kind or model of device:
+            # the events of one kind read in device order (index only) and merged with the devices,
+            # not each event's device looked up one by one (1x bench: 60-140 ms -> 3-6 ms).
+            models.Index(fields=["kind", "device"], name="devices_event_kind_device"),
+        ]
 
     def save(self, *args, **kwargs):
         if self._state.adding:  # before the row is sealed into its chain
