@@ -17,11 +17,12 @@ class IncidentFilterSet(django_filters.FilterSet):
     timeliness = django_filters.ChoiceFilter(label="Deadline", choices=Timeliness.choices, empty_label="Any")
     # Closed incidents are out of the way unless asked for: "Closed", or "Any, including closed".
     status = django_filters.ChoiceFilter(
+        label="Status",
         choices=[*Incident.Status.choices, (ANY_STATUS, "Any, including closed")],
         empty_label="Any open",
         method="filter_status",
     )
-    severity = django_filters.ChoiceFilter(choices=Incident.Severity.choices, empty_label="Any")
+    severity = django_filters.ChoiceFilter(label="Severity", choices=Incident.Severity.choices, empty_label="Any")
     unit = django_filters.ChoiceFilter(
         label="Reporter's command unit", field_name="reporter__command_unit", choices=_unit_choices, empty_label="Any"
     )

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from django.core.checks import Error, register
 
@@ -114,6 +114,15 @@ def rung_problems(
             found.append(f"{what} {r.step!r} does nothing")
         found.extend(f"{what} {r.step!r} names an unknown action {a!r}" for a in r.actions if a not in actions)
     return found
+
+
+def local_time_problems(setting: str, at: time) -> list[str]:
+    """What is wrong with the local time `at` a ladder's steps fall due at (read from `setting`), in words:
+    it must not fall in the hour Europe/London's clocks skip or repeat (01:00-02:00), or a step would
+    fall due at no instant or at two."""
+    if at.hour == 1:
+        return [f"{setting} falls in the hour the clocks skip or repeat: choose a working hour"]
+    return []
 
 
 _registry: dict[str, Ladder] = {}

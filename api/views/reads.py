@@ -63,14 +63,26 @@ class DeviceDetailView(ApiRetrieveView):
 _YES_NO = [("true", "true"), ("false", "false")]  # anything else is a 400, not silently ignored
 
 
+# Every filter labelled, as the pages' are (devices/core/filters.py says why): the schema shows a label as
+# the description of a parameter without help text.
 class AssignmentFilterSet(django_filters.FilterSet):
-    holder = django_filters.CharFilter(field_name="holder__payroll_number", lookup_expr="iexact", max_length=20)
-    asset_tag = django_filters.CharFilter(field_name="device__asset_tag", lookup_expr="iexact", max_length=30)
+    holder = django_filters.CharFilter(
+        label="Holder payroll / warrant number",
+        field_name="holder__payroll_number",
+        lookup_expr="iexact",
+        max_length=20,
+    )
+    asset_tag = django_filters.CharFilter(
+        label="Device asset tag", field_name="device__asset_tag", lookup_expr="iexact", max_length=30
+    )
     open = django_filters.ChoiceFilter(
-        choices=_YES_NO, method="filter_open", help_text="Still held (true) or returned."
+        label="Open", choices=_YES_NO, method="filter_open", help_text="Still held (true) or returned."
     )
     issued_from = LocalDateFilter(
-        field_name="issued_at", lookup_expr="date__gte", help_text="Issued on or after this date (UTC)."
+        label="Issued from",
+        field_name="issued_at",
+        lookup_expr="date__gte",
+        help_text="Issued on or after this date (UTC).",
     )
 
     class Meta:
@@ -102,9 +114,13 @@ class PolicyListView(ApiListView):
 
 
 class ComplianceFilterSet(django_filters.FilterSet):
-    payroll_number = django_filters.CharFilter(field_name="payroll_number", lookup_expr="iexact", max_length=20)
-    command_unit = django_filters.CharFilter(field_name="command_unit", lookup_expr="iexact", max_length=100)
-    up_to_date = django_filters.ChoiceFilter(choices=_YES_NO, method="filter_up_to_date")
+    payroll_number = django_filters.CharFilter(
+        label="Payroll / warrant number", field_name="payroll_number", lookup_expr="iexact", max_length=20
+    )
+    command_unit = django_filters.CharFilter(
+        label="Command unit", field_name="command_unit", lookup_expr="iexact", max_length=100
+    )
+    up_to_date = django_filters.ChoiceFilter(label="Up to date", choices=_YES_NO, method="filter_up_to_date")
 
     class Meta:
         model = User
@@ -135,11 +151,17 @@ class PolicyComplianceView(ApiListView):
 
 class LeaverCaseFilterSet(django_filters.FilterSet):
     since = LocalDateFilter(
+        label="Ready since",
         field_name="ready_for_account_closure_at",
         lookup_expr="date__gte",
         help_text="Only cases ready on or after this date (UTC).",
     )
-    payroll_number = django_filters.CharFilter(field_name="person__payroll_number", lookup_expr="iexact", max_length=20)
+    payroll_number = django_filters.CharFilter(
+        label="Person payroll / warrant number",
+        field_name="person__payroll_number",
+        lookup_expr="iexact",
+        max_length=20,
+    )
 
     class Meta:
         model = LeaverCase

@@ -29,11 +29,12 @@ class DeviceFilterSet(django_filters.FilterSet):
         max_length=MAX_SEARCH,
         help_text="A holder by name or payroll number.",
     )
-    status = django_filters.ChoiceFilter(choices=Device.Status.choices, empty_label="Any")
-    model = django_filters.ModelChoiceFilter(queryset=DeviceModel.objects.all(), empty_label="Any")
-    # Labelled here, not left to django-filter: it derives a label from the model only on a FilterSet's own
-    # copy, and drf-spectacular builds the API schema's fields from the class's base filters, which
-    # caches an unlabelled field there: after the schema was read, the page said "Kind" in that process.
+    # Every filter is labelled here, not left to django-filter: it derives a label from the model only on a
+    # FilterSet's own copy, and drf-spectacular builds the API schema's fields from the class's base filters,
+    # which caches an unlabelled field there: after the schema was read, the page said "Kind" in that process.
+    # (tests/api/test_schema.py checks every project FilterSet.)
+    status = django_filters.ChoiceFilter(label="Status", choices=Device.Status.choices, empty_label="Any")
+    model = django_filters.ModelChoiceFilter(label="Model", queryset=DeviceModel.objects.all(), empty_label="Any")
     kind = django_filters.ChoiceFilter(
         label="Model kind", field_name="model__kind", choices=DeviceModel.Kind.choices, empty_label="Any"
     )
@@ -109,14 +110,19 @@ class AccessoryActivityFilterSet(django_filters.FilterSet):
     """The custody activity's filters, read for its accessories table: the same names, so one form
     filters both. A filter on a device's kind or model, or an event no accessory has, lists none."""
 
-    date_from = LocalDateFilter(method="filter_from")
-    date_to = LocalDateFilter(method="filter_to")
-    event = django_filters.ChoiceFilter(method="filter_event", choices=DeviceEvent.Kind.choices)
-    tech_bar = django_filters.ModelChoiceFilter(queryset=TechBar.objects.all())
-    actor = django_filters.CharFilter(method="filter_person", max_length=MAX_SEARCH)
-    holder = django_filters.CharFilter(field_name="person", method="filter_person", max_length=MAX_SEARCH)
-    kind = django_filters.ChoiceFilter(method="filter_nothing", choices=DeviceModel.Kind.choices)
-    model = django_filters.ModelChoiceFilter(method="filter_nothing", queryset=DeviceModel.objects.all())
+    # Its form is never shown: labelled as ActivityFilterSet's, whose form the page shows.
+    date_from = LocalDateFilter(label="From", method="filter_from")
+    date_to = LocalDateFilter(label="To", method="filter_to")
+    event = django_filters.ChoiceFilter(label="Event", method="filter_event", choices=DeviceEvent.Kind.choices)
+    tech_bar = django_filters.ModelChoiceFilter(label="Tech Bar", queryset=TechBar.objects.all())
+    actor = django_filters.CharFilter(label="Staff member", method="filter_person", max_length=MAX_SEARCH)
+    holder = django_filters.CharFilter(
+        label="Person", field_name="person", method="filter_person", max_length=MAX_SEARCH
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Kind of device", method="filter_nothing", choices=DeviceModel.Kind.choices
+    )
+    model = django_filters.ModelChoiceFilter(label="Model", method="filter_nothing", queryset=DeviceModel.objects.all())
 
     class Meta:
         model = AccessoryMovement

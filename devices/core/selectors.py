@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Upper
+from django.db.models.expressions import Case, Value, When, Window
+from django.db.models.functions import RowNumber, Upper
 
 from devices.accessories.models import AccessoryMovement
 from devices.core.models import Assignment, Device, DeviceEvent, TechBar, TechBarOpeningHours
@@ -114,18 +115,24 @@ def _with_receipts(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
     )
 
 
-def kit_held_by(*, user: User) -> QuerySet[Assignment]:
-    """What I hold, since when and from which Tech Bar, with the receipt I was given."""
-    return _with_receipts(assignments_open_for(user=user))
+HANDED_BACK_SHOWN = 50
 
 
-def kit_handed_back_by(*, user: User) -> QuerySet[Assignment]:
-    """What I held before and handed back, newest first."""
-    return _with_receipts(
-        Assignment.objects.filter(holder=user, returned_at__isnull=False)
+def kit_of(*, user: User) -> tuple[list[Assignment], list[Assignment]]:
+    """My kit in one read: what I hold, oldest issue first, with the receipt I was given, and the last
+    HANDED_BACK_SHOWN things I held and handed back, newest first (a window numbers the handed back)."""
+    newest_back_first = Window(RowNumber(), order_by=[F("returned_at").desc(nulls_last=True), F("pk").desc()])
+    rows = _with_receipts(
+        Assignment.objects.filter(holder=user)
         .select_related("device__model", "issued_at_tech_bar")
-        .order_by("-returned_at", "-pk")
+        .annotate(back_rank=Case(When(returned_at__isnull=True, then=Value(0)), default=newest_back_first))
+        .filter(back_rank__lte=HANDED_BACK_SHOWN)
+        .order_by("back_rank", "issued_at", "pk")
     )
+    held, handed_back = [], []
+    for assignment in rows:
+        (handed_back if assignment.returned_at else held).append(assignment)
+    return held, handed_back
 
 
 def counter_visits_for(*, user: User) -> QuerySet[CounterVisit]:

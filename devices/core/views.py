@@ -131,10 +131,11 @@ class MyKitView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        held, handed_back = selectors.kit_of(user=user)
         return super().get_context_data(
             page_title="My kit",
-            held=selectors.kit_held_by(user=user),
-            handed_back=selectors.kit_handed_back_by(user=user)[:50],
+            held=held,
+            handed_back=handed_back,
             tech_bars=selectors.tech_bars_open_to_officers(),
             **panels.context_for(panels.MY_KIT, person=user, user=user),
             **kwargs,

@@ -67,13 +67,11 @@ def due_at(leaving_date: datetime.date, r: Rung) -> datetime.datetime:
 
 def problems() -> list[str]:
     """What is wrong with the configured ladder, in words (empty when it is sound)."""
-    found = []
     try:
         rungs = ladder()
-        local_time()
+        at = local_time()
     except (KeyError, TypeError, ValueError) as exc:
         return [f"the leaver ladder is malformed ({exc!r}): each rung needs step, days and actions"]
-    if local_time().hour == 1:
-        found.append("LEAVER_STEP_LOCAL_TIME falls in the hour the clocks skip or repeat: choose a working hour")
+    found = portal_ladders.local_time_problems("LEAVER_STEP_LOCAL_TIME", at)
     found.extend(portal_ladders.rung_problems(rungs, actions=ACTIONS, what="leaver step"))
     return found

@@ -72,9 +72,7 @@ def problems() -> list[str]:
         at = local_time()
     except (KeyError, TypeError, ValueError) as exc:
         return [f"the loan ladder is malformed ({exc!r}): each rung needs step, working_days and actions"]
-    found = []
-    if at.hour == 1:
-        found.append("LOAN_STEP_LOCAL_TIME falls in the hour the clocks skip or repeat: choose a working hour")
+    found = portal_ladders.local_time_problems("LOAN_STEP_LOCAL_TIME", at)
     found.extend(
         portal_ladders.rung_problems(
             rungs,

@@ -105,9 +105,7 @@ def problems() -> list[str]:
         at = local_time()
     except (KeyError, TypeError, ValueError) as exc:
         return [f"the request ladder is malformed ({exc!r}): each rung needs step, after, (working_)days, actions"]
-    found = []
-    if at.hour == 1:
-        found.append("REQUEST_STEP_LOCAL_TIME falls in the hour the clocks skip or repeat: choose a working hour")
+    found = portal_ladders.local_time_problems("REQUEST_STEP_LOCAL_TIME", at)
     found.extend(
         portal_ladders.rung_problems(rungs, actions=ACTIONS, what="request step", longest=None, checks=_checks)
     )

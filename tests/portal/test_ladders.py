@@ -2,6 +2,7 @@
 system check refuses a ladder whose action lacks either."""
 
 from dataclasses import dataclass
+from datetime import time
 
 import pytest
 
@@ -85,3 +86,22 @@ def test_rung_problems_says_what_every_ladder_checks_in_the_same_words():
     assert ladders.rung_problems(
         rungs[:2], actions=ladder, what="step", longest=None, twice="appears twice; unique across both"
     ) == ["step 'first' appears twice; unique across both", "step 'first' does nothing"]
+
+
+@pytest.mark.parametrize(("at", "wrong"), [("00:59", False), ("01:00", True), ("01:59", True), ("02:00", False)])
+@pytest.mark.parametrize(
+    ("setting", "module"),
+    [
+        ("LEAVER_STEP_LOCAL_TIME", "devices.leavers.ladder"),
+        ("LOAN_STEP_LOCAL_TIME", "devices.loans.ladder"),
+        ("REQUEST_STEP_LOCAL_TIME", "devices.requests.ladder"),
+    ],
+)
+def test_a_ladders_local_time_in_the_clock_change_hour_is_refused(settings, setting, module, at, wrong):
+    """One check (portal.ladders.local_time_problems) for every ladder that falls due at a local time."""
+    import importlib
+
+    setattr(settings, setting, at)
+    problem = f"{setting} falls in the hour the clocks skip or repeat: choose a working hour"
+    assert (problem in importlib.import_module(module).problems()) is wrong
+    assert ladders.local_time_problems(setting, time.fromisoformat(at)) == ([problem] if wrong else [])

@@ -1,7 +1,10 @@
 """My kit and receipts for officers; query counts of My kit and the counter's person screen."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from devices.demo import demo_imei
 from devices.models import Assignment, Device
@@ -75,6 +78,36 @@ def test_my_receipt_is_mine_and_someone_elses_is_not_found(client, make_device, 
     assert client.get(reverse("devices:receipt", args=[visit.pk + 1000])).status_code == 404
 
 
+@pytest.mark.django_db
+def test_my_kit_lists_all_i_hold_oldest_first_and_the_last_50_handed_back_newest_first(
+    officer, tech_bar_staff, bar, phone_model
+):
+    """One read for both lists (devices.core.selectors.kit_of): a window keeps the last 50 handed back,
+    never a device held; two handed back at once are listed newest row first."""
+    from devices.core.selectors import kit_of
+
+    now = timezone.now()
+    devices = Device.objects.bulk_create(
+        Device(asset_tag=f"KB{i:06d}", imei=demo_imei(600000 + i), model=phone_model) for i in range(56)
+    )
+    mine = {"holder": officer, "issued_by": tech_bar_staff, "issued_at_tech_bar": bar}
+    back = Assignment.objects.bulk_create(  # two at a time: pairs share their return
+        Assignment(device=d, issued_at=now - timedelta(days=200), returned_at=now - timedelta(days=i // 2), **mine)
+        for i, d in enumerate(devices[:53])
+    )
+    held = Assignment.objects.bulk_create(
+        Assignment(device=d, issued_at=now - timedelta(days=days), **mine)
+        for d, days in zip(devices[53:], (2, 9, 5), strict=True)
+    )
+    Assignment.objects.create(device=devices[0], holder=UserFactory(), issued_by=tech_bar_staff, issued_at_tech_bar=bar)
+
+    kit, handed_back = kit_of(user=officer)
+    assert [a.pk for a in kit] == [held[1].pk, held[2].pk, held[0].pk]
+    newest_first = sorted(back, key=lambda a: (a.returned_at, a.pk), reverse=True)
+    assert [a.pk for a in handed_back] == [a.pk for a in newest_first[:50]]
+    assert kit_of(user=UserFactory()) == ([], [])
+
+
 # --- Query counts: the same at 1 or 30 items held, and at 10 or 2,000 devices in the force -------------
 def _hold(person, count, bar, staff, model, start):
     """`count` devices held by `person` (rows written directly: this is about reading them)."""
@@ -127,8 +160,8 @@ def test_the_counter_person_screen_costs_the_same_whatever_they_hold(
     assert response.status_code == 200 and response.content.decode().count("since ") >= held
 
 
-MY_KIT_QUERIES = 12  # measured: the same at every size below (2 of them the Tech Bars and their opening hours,
-# 1 the open leaver case, 1 the open loans, 1 the accessories held)
+MY_KIT_QUERIES = 10  # measured: the same at every size below (1 of them what I hold and handed back, 2 the Tech
+# Bars and their opening hours, 1 the open leaver case, 1 the open loans, 1 the accessories held)
 COUNTER_PERSON_QUERIES = 17  # measured: the same at every size below (1 of them the open leaver case,
 # 1 the open device requests with their reserved devices, 1 the open loans,
 # 2 the accessory kinds and the accessories held)
