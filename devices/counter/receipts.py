@@ -35,10 +35,15 @@ def absolute(url: str) -> str:
     return f"{getattr(settings, 'KITBAG_BASE_URL', '').rstrip('/')}{url}"
 
 
-def receipt_sections(visit: CounterVisit) -> list[ReceiptSection]:
+def receipt_sections(
+    visit: CounterVisit, *, lines: list[CounterLine] | None = None, accessories: bool = True
+) -> list[ReceiptSection]:
     """The receipt's lists, in the order the email shows them. Loans (with their due-back date)
-    and accessories (with quantities) become further sections here, built the same way."""
-    lines = list(visit.lines.select_related("device__model").order_by("pk"))
+    and accessories (with quantities) become further sections here, built the same way. `lines`:
+    the visit's lines in the order they were written, each with its device and model, when the
+    caller holds them (read otherwise); `accessories=False`: the visit moved none (not read)."""
+    if lines is None:
+        lines = list(visit.lines.select_related("device__model").order_by("pk"))
     handed = ReceiptSection("Handed over")
     taken = ReceiptSection("Taken back")
     held_now = list(selectors.assignments_open_for(user=visit.person).select_related("device__model"))
@@ -59,7 +64,7 @@ def receipt_sections(visit: CounterVisit) -> list[ReceiptSection]:
         "What you hold now",
         [ReceiptLine(a.device.asset_tag, str(a.device.model), _sentence(on_loan.get(a.pk, ""))) for a in held_now],
     )
-    return [handed, taken, held, *accessory_sections(visit)]
+    return [handed, taken, held, *(accessory_sections(visit) if accessories else [])]
 
 
 def accessory_sections(visit: CounterVisit) -> list[ReceiptSection]:
@@ -87,9 +92,12 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def counter_receipt_email_queue(*, visit: CounterVisit) -> OutboundEmail | None:
+def counter_receipt_email_queue(
+    *, visit: CounterVisit, lines: list[CounterLine] | None = None, accessories: bool = True
+) -> OutboundEmail | None:
     """Queue the visit's receipt to the person, in the caller's transaction. Someone without an
-    email address gets none: their receipt is in My kit and on the counter's printout."""
+    email address gets none: their receipt is in My kit and on the counter's printout. `lines`
+    and `accessories`: as receipt_sections takes them (the confirm that wrote the visit)."""
     person = visit.person
     if not person.email:
         return None
@@ -97,7 +105,7 @@ def counter_receipt_email_queue(*, visit: CounterVisit) -> OutboundEmail | None:
     context = {
         "visit": visit,
         "person": person,
-        "sections": receipt_sections(visit),
+        "sections": receipt_sections(visit, lines=lines, accessories=accessories),
         "conditions": f"{version.policy.name}, version {version.number}" if version else "",
         "my_kit_url": absolute(reverse("devices:my_kit")),
         "receipt_url": absolute(reverse("devices:receipt", args=[visit.pk])),

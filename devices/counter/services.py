@@ -236,6 +236,7 @@ def counter_visit_confirm(
     )
     swaps = _pair_swaps(basket)  # worked out first: events are written once, never changed
     replaced_events = {}
+    lines = []  # as written, for the receipt
     for line in basket.take_back:
         assignment = device_return(
             device=line.device,
@@ -245,14 +246,15 @@ def counter_visit_confirm(
             condition=line.condition,
             visit=visit,
             swapped_for=swaps.get(line.device.pk),
+            locked=True,  # above, with the others
         )
         if assignment.holder_id != person.pk:
             raise DeviceError(f"{line.device.asset_tag} was held by someone else, not {person.get_full_name()}.")
-        event = visit.events.filter(device=line.device).latest("pk")
+        event = assignment.custody_event
         # A lost or stolen device's assignment ended with the holder's report; here it is found.
         found = event.from_status in (Device.Status.LOST, Device.Status.STOLEN)
         reason = Assignment.ReturnReason.FOUND if found else assignment.return_reason
-        CounterLine.objects.create(
+        line_written = CounterLine.objects.create(
             visit=visit,
             direction=CounterLine.Direction.TAKEN_BACK,
             device=line.device,
@@ -261,6 +263,7 @@ def counter_visit_confirm(
             reason=reason,
             condition=line.condition if found else assignment.condition,
         )
+        lines.append(line_written)
         if line.device.pk in swaps:
             replaced_events[swaps[line.device.pk].pk] = event
     for device in basket.hand_over:
@@ -272,10 +275,17 @@ def counter_visit_confirm(
             visit=visit,
             replaces=replaced_events.get(device.pk),
             holder_checked=True,  # above, with the person locked
+            locked=True,  # above, with the others
         )
-        event = visit.events.filter(device=device).latest("pk")
-        CounterLine.objects.create(
-            visit=visit, direction=CounterLine.Direction.HANDED_OVER, device=device, assignment=assignment, event=event
+        event = assignment.custody_event
+        lines.append(
+            CounterLine.objects.create(
+                visit=visit,
+                direction=CounterLine.Direction.HANDED_OVER,
+                device=device,
+                assignment=assignment,
+                event=event,
+            )
         )
         if loans and device.pk in loans:
             loan_services.loan_open(
@@ -286,7 +296,7 @@ def counter_visit_confirm(
             visit=visit, person=person, actor=actor, tech_bar=tech_bar, lines=basket.accessories
         )
     # In this transaction: a visit that rolls back sends no receipt.
-    counter_receipt_email_queue(visit=visit)
+    counter_receipt_email_queue(visit=visit, lines=lines, accessories=bool(basket.accessories))
     return visit
 
 

@@ -74,12 +74,17 @@ def device_issue(
     visit: CounterVisit | None = None,
     replaces: DeviceEvent | None = None,
     holder_checked: bool = False,
+    locked: bool = False,
 ) -> Assignment:
     """Hand a device in stock to a holder at a Tech Bar counter; in a swap, `replaces` is the
     "taken back" event of the device it replaces. `holder_checked`: the caller has checked, in this
     transaction with the holder's row locked, that kit may go to them and that they have accepted
-    the conditions of use (the counter's confirm, once for every device it hands over)."""
-    device = Device.objects.select_for_update(of=("self",)).select_related("model").get(pk=device.pk)
+    the conditions of use (the counter's confirm, once for every device it hands over). `locked`:
+    the caller locked `device` in this transaction and read it then, with its model (the counter's
+    confirm locks every device of a visit at once): it is not read again. The assignment returned
+    carries the "issued" event written here as `custody_event`."""
+    if not locked:
+        device = Device.objects.select_for_update(of=("self",)).select_related("model").get(pk=device.pk)
     if device.status != Device.Status.IN_STOCK:
         raise DeviceNotAvailable(device)
     if device.model.retired:
@@ -99,7 +104,7 @@ def device_issue(
     device.tech_bar = None
     device.save(update_fields=["status", "tech_bar", "updated_at"])
     assignment = Assignment.objects.create(device=device, holder=holder, issued_by=actor, issued_at_tech_bar=tech_bar)
-    DeviceEvent.objects.create(
+    assignment.custody_event = DeviceEvent.objects.create(
         device=device,
         kind=DeviceEvent.Kind.ISSUED,
         actor=actor,
@@ -126,11 +131,15 @@ def device_return(
     condition: str = "",
     visit: CounterVisit | None = None,
     swapped_for: Device | None = None,
+    locked: bool = False,
 ) -> Assignment:
     """Take a device back at a counter: it waits for triage. A lost or stolen device that turns
     up comes back the same way, as found, and the incident about its loss is told. `swapped_for`:
-    its replacement in a swap at the same visit (named on the event)."""
-    device = Device.objects.select_for_update().get(pk=device.pk)
+    its replacement in a swap at the same visit (named on the event). `locked`: as for
+    device_issue. The assignment returned carries the "returned" event written here as
+    `custody_event`."""
+    if not locked:
+        device = Device.objects.select_for_update().get(pk=device.pk)
     found = device.status in (Device.Status.LOST, Device.Status.STOLEN)
     if found:
         reason = Assignment.ReturnReason.FOUND
@@ -156,7 +165,7 @@ def device_return(
         assignment.return_reason = reason
         assignment.condition = condition[:200]
         assignment.save(update_fields=["returned_at", "returned_by", "return_reason", "condition"])
-    DeviceEvent.objects.create(
+    assignment.custody_event = DeviceEvent.objects.create(
         device=device,
         kind=DeviceEvent.Kind.RETURNED,
         actor=actor,

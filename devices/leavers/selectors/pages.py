@@ -64,6 +64,9 @@ def leaving_countdown(leaving_date) -> str:
 
 def counter_leaver_context(*, person, user) -> dict:
     """What the counter's person page shows first when they have an open leaver case."""
+    if getattr(person, "open_leaver_case_pk", 0) is None:
+        # Read with the person at the counter (devices.counter.selectors.counter_person): none open.
+        return {"leaver_case": None}
     case = leaver_selectors.leaver_case_open_for(person=person)
     if case is None:
         return {"leaver_case": None}

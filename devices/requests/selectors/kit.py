@@ -154,9 +154,11 @@ def device_request_for_user(*, user, pk) -> DeviceRequest:
 
 
 def device_requests_open_for(*, person: User) -> QuerySet[DeviceRequest]:
-    """A person's open requests, the ready ones (a device kept for them) first: for the counter."""
+    """A person's open requests, the ready ones (a device kept for them) first: for the counter,
+    with what its panel shows (admin/devices/counter/_requests.html) and no more: the requester is
+    the person on the screen, and the people who decided are not shown there."""
     return (
-        _requests()
+        DeviceRequest.objects.select_related("device_model", "collect_at", "reserved_device__model")
         .filter(requester=person, status__in=DeviceRequest.OPEN_STATUSES)
         .order_by(F("reserved_device").asc(nulls_last=True), "created_at", "pk")
     )
