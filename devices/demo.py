@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from devices.core import services
-from devices.core.selectors import imei_check_digit
+from devices.core.codes import imei_check_digit
 from devices.counter import services as counter_services
 from devices.dashboard_demo import seed_dashboards_demo
 from devices.imports.resources import COLUMNS

@@ -12,8 +12,8 @@ from devices.accessories.models import (
     AccessoryMovement,
     AccessoryStock,
 )
+from devices.core.codes import unreadable_code
 from devices.core.models import TechBar
-from devices.core.selectors import unreadable_code
 from portal.models import Role, User
 
 

@@ -4,8 +4,8 @@ for the Tech Bar counter (choosing the counter, finding a person, the scan list)
 from django import forms
 from django.utils import timezone
 
+from devices.core.codes import imei_check_digit_ok
 from devices.core.models import Assignment, Device, TechBar
-from devices.core.selectors import imei_check_digit_ok
 from incidents import services as incident_services
 from incidents.forms import AWARENESS_LOOKBACK
 from portal.fields import LocalDateTimeField

@@ -11,7 +11,8 @@ from devices.accessories import selectors as accessory_selectors
 from devices.accessories import services as accessory_services
 from devices.accessories.models import AccessoryKind
 from devices.accessories.services import AccessoryLine
-from devices.core.selectors import Scan, unreadable_code
+from devices.core.codes import unreadable_code
+from devices.core.selectors import Scan
 from devices.core.services.common import holder_refusal
 from devices.counter.selectors import HandOverFacts
 from portal.models import User

@@ -17,8 +17,8 @@ from django.utils import timezone
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
+from devices.core.codes import imei_check_digit_ok
 from devices.core.models import Device, DeviceModel, TechBar
-from devices.core.selectors import imei_check_digit_ok
 from devices.core.services import custody
 from portal.fields import EARLIEST_YEAR, LATEST_YEAR
 from portal.resources import ReasonOnlyErrors, control_character_problem
