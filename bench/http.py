@@ -23,6 +23,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 
+from bench.pages import _up_to_date
 from policy.models import Acknowledgement, Policy, PolicyVersion
 from portal.models import User
 
@@ -95,6 +96,21 @@ def _sessions_like(model_key: str, users) -> list[str]:
     return [row.session_key for row in rows]
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _status(url: str, session: str) -> int:
+    """The status `url` answers the session's person with, redirects not followed."""
+    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={session}"})  # noqa: S310 # loopback
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=30) as response:  # nosec B310
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def _warm_up(url: str) -> None:
     """Wait until both workers answer (they import Django after the port opens)."""
     answered, deadline = 0, time.monotonic() + 120
@@ -158,7 +174,11 @@ def measure_http(*, seconds: int = 60, users: int = 15_000, log=print) -> dict:
         .order_by("pk")[:users]
     )
     t = time.monotonic()
-    home_session = _session_for(User.objects.get(payroll_number="OFF001"))
+    officer = User.objects.get(payroll_number="OFF001")
+    # The home row measures OFF001's home page: on a fresh seed (the grace period over) the gate
+    # would send it to the acceptance page, a 302 several times cheaper than the page itself.
+    _up_to_date([officer])
+    home_session = _session_for(officer)
     sessions = _sessions_like(home_session, todo)
     log(f"  {len(sessions)} sessions in {time.monotonic() - t:.0f} s")
     work = Path(tempfile.mkdtemp(prefix="kitbag-bench-http-"))
@@ -181,6 +201,9 @@ def measure_http(*, seconds: int = 60, users: int = 15_000, log=print) -> dict:
     try:
         base = f"http://127.0.0.1:{port}"
         _warm_up(base + "/")
+        home_status = _status(base + "/", home_session)
+        if home_status != 200:
+            log(f"  the home page answered OFF001 with HTTP {home_status}, not 200: the home row measures that")
         with open("/proc/loadavg") as f:
             load = float(f.read().split()[0])
         before = Acknowledgement.objects.filter(version=current).count()
@@ -206,4 +229,5 @@ def measure_http(*, seconds: int = 60, users: int = 15_000, log=print) -> dict:
         "home": home,
         "load": load,
         "lock_share": sampler.waiting / sampler.active if sampler.active else 0.0,
+        "home_status": home_status,
     }

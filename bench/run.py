@@ -181,7 +181,8 @@ def report_http(http: dict) -> str:
         "|---|---:|---:|---:|---:|---:|---|",
         f"| policy acceptance | {a['rps']:.0f} | {a['p95']:.0f} | {a['requests']} | {a['errors']} | "
         f"{http['accepted_per_s']:.0f} ({http['accepted']:,} rows) | ≥ 200 accepted/s: {met} |",
-        f"| home page (OFF001) | {h['rps']:.0f} | {h['p95']:.0f} | {h['requests']} | {h['errors']} | – | – |",
+        f"| home page (OFF001, HTTP {http.get('home_status', '?')}) | {h['rps']:.0f} | {h['p95']:.0f} | "
+        f"{h['requests']} | {h['errors']} | – | – |",
         "",
         f"The acknowledgement chain's advisory lock (portal.audit_chain, one per table, held from the seal "
         f"to the commit): {http['lock_share']:.0%} of the server's busy-backend samples (every 50 ms during "

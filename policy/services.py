@@ -145,24 +145,23 @@ def policy_accept(
     and accepted at a counter (recorded as accepted at the counter).
 
     One transaction, the insert's (with its chain link): the checks before it only read, and a
-    published version never changes, so one already read as published is not read again.
+    published version never changes, so one already read as published is not read again. An
+    acceptance already recorded is not read first: the insert meets it (the unique constraint on
+    person and version), so the usual acceptance costs one read less; a check that refuses asks
+    for it first, so a repeat is answered as before whatever the checks say now.
     """
-    existing = Acknowledgement.objects.filter(user=actor, version=version).first()
-    if existing is not None:
-        return existing
     if not version.is_published:
         version = PolicyVersion.objects.select_related("policy").get(pk=version.pk)
-    if not version.is_published:
-        raise VersionNotAcceptable("This version of the policy has not been published.")
-    if content_hash != version.content_hash:
-        raise VersionNotAcceptable("The text you were shown does not match this version. Read it again below.")
-    if shown_at > timezone.now() or not selectors.version_was_current_at(version=version, at=shown_at):
-        raise VersionNotAcceptable(
-            f"Version {version.number} is not the version in force. Read the current version below."
-        )
+    refusal = _acceptance_refusal(version=version, shown_at=shown_at, content_hash=content_hash)
+    if refusal is not None:
+        existing = Acknowledgement.objects.filter(user=actor, version=version).first()
+        if existing is not None:
+            return existing
+        raise VersionNotAcceptable(refusal)
     try:
-        # The write's transaction (a savepoint inside a caller's): when a concurrent request wins
-        # the race, this insert alone is undone.
+        # The write's transaction (a savepoint inside a caller's): when this person's acceptance
+        # is already there (a double click, two tabs, a retry, a concurrent request that won the
+        # race), this insert alone is undone and the first one returned.
         with transaction.atomic():
             return Acknowledgement.objects.create(
                 user=actor,
@@ -174,6 +173,17 @@ def policy_accept(
             )
     except IntegrityError:
         return Acknowledgement.objects.get(user=actor, version=version)
+
+
+def _acceptance_refusal(*, version: PolicyVersion, shown_at: datetime.datetime, content_hash: str) -> str | None:
+    """Why `version`, shown at `shown_at` with this hash, cannot be accepted; None when it can."""
+    if not version.is_published:
+        return "This version of the policy has not been published."
+    if content_hash != version.content_hash:
+        return "The text you were shown does not match this version. Read it again below."
+    if shown_at > timezone.now() or not selectors.version_was_current_at(version=version, at=shown_at):
+        return f"Version {version.number} is not the version in force. Read the current version below."
+    return None
 
 
 # --- Reminders ---------------------------------------------------------------------------------

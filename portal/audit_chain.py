@@ -108,8 +108,20 @@ def _values_of(obj) -> dict:
 def _lock_and_last_hash(model, using: str) -> str:
     connection = connections[using]
     if connection.vendor == "postgresql":
+        # The lock, then the read, in one round trip: two statements of one simple query. Each
+        # statement takes its own snapshot (READ COMMITTED), so the read, which starts once the
+        # lock is granted, sees the row of the writer who held the lock before and has committed.
+        quote = connection.ops.quote_name
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [CHAIN_LOCK_CLASS, model._meta.db_table])
+            cursor.execute(
+                f"SELECT pg_advisory_xact_lock(%s, hashtext(%s)); "  # noqa: S608 # names from the model, quoted
+                f"SELECT row_hash FROM {table} ORDER BY {pk} DESC LIMIT 1",
+                [CHAIN_LOCK_CLASS, model._meta.db_table],
+            )
+            cursor.nextset()
+            row = cursor.fetchone()
+        return (row[0] if row else None) or GENESIS
     last = model._base_manager.using(using).order_by("-pk").values_list("row_hash", flat=True).first()
     return last or GENESIS
 

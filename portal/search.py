@@ -153,16 +153,20 @@ def may_search(user, session=None) -> bool:
     supervisors, command unit leads and Portal admins (each provider's own predicate says; a
     predicate may read the database: a command unit's lead).
 
-    With a `session` (the header's box on every page), the answer is kept in it for
-    SESSION_SECONDS, so an officer's pages do not ask again each time; the search page itself asks
-    afresh, and each provider narrows what it finds to what the user may open whatever the box said."""
+    With a `session` (the header's box on every page), an answer kept in it for SESSION_SECONDS
+    is used, so an officer's pages do not ask again each time; the search page itself asks
+    afresh, and each provider narrows what it finds to what the user may open whatever the box said.
+    The answer is kept only when the session is written anyway (at sign-in, portal.signals, and
+    at the minute's "last seen" touch, portal.middleware): a session write of its own cost more
+    than the question (three statements and the session's encoding, on the first page after
+    sign-in at the policy gate, for everyone in a re-acceptance wave)."""
+    now = int(time.time())
     if session is not None:
         kept = session.get(SESSION_KEY)
-        now = int(time.time())
         if kept and kept[0] == user.pk and 0 <= now - kept[1] < SESSION_SECONDS:
             return bool(kept[2])
     answer = any(p.allowed(user) for p in sorted(_PROVIDERS.values(), key=lambda p: p.order))
-    if session is not None:
+    if session is not None and session.modified:
         session[SESSION_KEY] = [user.pk, now, answer]
     return answer
 

@@ -13,6 +13,7 @@ from django.dispatch import receiver
 
 from portal.middleware import LAST_SEEN_AT, SIGNED_IN_AT
 from portal.models import SecurityEvent
+from portal.search import may_search
 from portal.services import leaving_date_changed, security_event_record
 
 __all__ = ["leaving_date_changed"]  # defined beside its one sender
@@ -24,6 +25,7 @@ def on_signed_in(sender, request, user, **kwargs):
         now = time.time()
         request.session[SIGNED_IN_AT] = now
         request.session[LAST_SEEN_AT] = now
+        may_search(user, session=request.session)  # kept with them: the session is being written
     security_event_record(kind=SecurityEvent.Kind.SIGNED_IN, request=request, user=user, identifier=user.payroll_number)
 
 

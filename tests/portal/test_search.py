@@ -369,6 +369,26 @@ def test_may_search_is_any_providers_answer(officer, supervisor, tech_bar_staff,
     assert all(may_search(user) for user in (supervisor, tech_bar_staff, data_office))
 
 
+def test_the_boxs_answer_is_kept_at_sign_in_and_never_writes_the_session_itself(client, officer, supervisor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.search import SESSION_KEY
+
+    for person, answer in ((officer, False), (supervisor, True)):
+        client.force_login(person)  # the sign-in writes the session, the box's answer with it
+        assert client.session[SESSION_KEY][0::2] == [person.pk, answer]
+        session = client.session
+        del session[SESSION_KEY]  # as if kept too long ago
+        session.save()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("portal:home"))
+        assert response.status_code == 200
+        writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+        assert not [sql for sql in writes if "django_session" in sql]  # asked again, not written
+        assert (f'action="{SEARCH}"' in response.content.decode()) is answer
+
+
 # --- The term's shape picks the providers -------------------------------------------------------
 
 
