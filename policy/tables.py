@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from policy.models import ComplianceStatus
 from portal.formats import local_datetime
@@ -13,6 +14,10 @@ _STATUS_TAGS = {
     ComplianceStatus.ACCEPTED_OLDER: "govuk-tag--yellow",
     ComplianceStatus.NEVER: "govuk-tag--red",
 }
+
+
+_UP_TO_DATE = mark_safe('<span class="true">Yes</span>')  # nosec B308 B703 # constant markup
+_NOT_UP_TO_DATE = mark_safe('<span class="false">No</span>')  # nosec B308 B703 # constant markup
 
 
 class PersonComplianceTable(BaseTable):
@@ -48,6 +53,11 @@ class PersonComplianceTable(BaseTable):
 
     def value_status(self, value):
         return ComplianceStatus(value).label
+
+    def render_up_to_date(self, value):
+        # BooleanColumn.render's markup, without its look-up of a model field per cell (this is an
+        # annotation: there is none), which cost a third of the row's rendering.
+        return _UP_TO_DATE if value else _NOT_UP_TO_DATE
 
     def value_up_to_date(self, value):
         return "Yes" if value else "No"

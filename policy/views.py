@@ -17,7 +17,7 @@ from portal.errors import show_domain_error
 from portal.net import client_ip, local_redirect_target
 from portal.permissions import RoleRequiredMixin
 from portal.services import user_agent
-from portal.tables import FilteredTableView, cached_choices
+from portal.tables import Cached, FilteredTableView, choices_cached
 
 
 def _safe_next(request) -> str:
@@ -192,32 +192,46 @@ class PersonComplianceListView(FilteredTableView):
     def get_queryset(self):
         return self.compliance.people
 
+    def exporting(self) -> bool:
+        return self.export_class.is_valid_format(self.request.GET.get(self.export_trigger_param))
+
+    def unit_choices(self) -> Cached | None:
+        """Everyone's units: a DISTINCT over the whole force, kept a minute; None for a supervisor,
+        whose team's units the filter reads each time, being a few rows."""
+        if not self.compliance.everyone:
+            return None
+        people = self.compliance.people
+        return choices_cached(f"policy:{self.policy.pk}:command-units", lambda: unit_choices(people))
+
+    def figures(self) -> selectors.ComplianceFigures:
+        """The summary, the chart and the filter's units: each kept a while, read in one round trip."""
+        if not hasattr(self, "_figures"):
+            units = self.unit_choices()
+            self._figures = selectors.compliance_figures_cached(
+                compliance=self.compliance, viewer=self.request.user, also=[units] if units else []
+            )
+        return self._figures
+
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
-        if self.compliance.everyone:
-            # Everyone's units: a DISTINCT over the whole force, kept a minute (a supervisor's
-            # team is read each time, being a few rows).
-            people = self.compliance.people
-            kwargs["command_units"] = cached_choices(
-                f"policy:{self.policy.pk}:command-units", lambda: unit_choices(people)
-            )()
+        units = self.unit_choices()
+        if units is not None:
+            # An export shows no summary: it reads the units alone.
+            kwargs["command_units"] = units.get() if self.exporting() else self.figures().also[0]
         return kwargs
 
     def get_context_data(self, **kwargs):
-        compliance = self.compliance
-        units = selectors.compliance_by_command_unit_cached(compliance=compliance, viewer=self.request.user)
-        total = selectors.compliance_total(units)
+        compliance, figures = self.compliance, self.figures()
         required = compliance.required
-        points = selectors.compliance_over_time_cached(
-            compliance=compliance, viewer=self.request.user, people=total.people
-        )
         return super().get_context_data(
             page_title=f"Compliance: {self.policy.name}",
             policy=self.policy,
             compliance=compliance,
-            units=units,
-            total=total,
-            points=points,
-            chart=charts.acceptance_chart(points, version_label=f"version {required.number}", since=required.starts_at),
+            units=figures.units,
+            total=figures.total,
+            points=figures.points,
+            chart=charts.acceptance_chart(
+                figures.points, version_label=f"version {required.number}", since=required.starts_at
+            ),
             **kwargs,
         )

@@ -123,6 +123,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         indexes = [
             models.Index(fields=["last_name", "first_name", "payroll_number"], name="portal_user_name_order"),
             models.Index(Upper("payroll_number"), name="portal_user_payroll_upper"),
+            # The lists of people still serving (compliance): a page's ids past page 1 read from
+            # this index alone (the one above also read each person's row to check is_active), and
+            # their count from the small one below (COUNT(*) WHERE is_active read the whole table).
+            models.Index(
+                fields=["last_name", "first_name", "payroll_number", "id"],
+                condition=models.Q(is_active=True),
+                name="portal_user_active_name_order",
+            ),
+            models.Index(fields=["is_active"], name="portal_user_active"),
         ]
 
     def __str__(self):

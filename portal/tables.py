@@ -1,6 +1,9 @@
 """BaseTable and the list-page view every app's tables use: GOV.UK markup, paging, CSV/XLSX export."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import django_tables2 as tables
 from django.conf import settings
@@ -36,6 +39,43 @@ def export_cell(cell):
     return cell
 
 
+@dataclass(frozen=True)
+class Cached:
+    """A value kept in the cache under `key` for `seconds` (0 or less: never kept, worked out each
+    time). A page that keeps several reads them in one round trip (`read_cached`). No `compute`:
+    only read (None when not kept), the caller works it out and keeps it."""
+
+    key: str
+    seconds: int
+    compute: Callable[[], Any] | None = None
+
+    def get(self):
+        return read_cached([self])[0]
+
+
+def read_cached(entries: list[Cached]) -> list:
+    """Each entry's value, in order: the kept ones read together (one get_many: one query with the
+    database cache, not one a value), the rest worked out and kept."""
+    kept = [entry.key for entry in entries if entry.seconds > 0]
+    found = cache.get_many(kept) if kept else {}
+    values = []
+    for entry in entries:
+        value = found.get(entry.key) if entry.seconds > 0 else None
+        if value is None and entry.compute is not None:
+            value = entry.compute()
+            if entry.seconds > 0:
+                cache.set(entry.key, value, entry.seconds)
+        values.append(value)
+    return values
+
+
+def choices_cached(key: str, compute) -> Cached:
+    """A filter's choices from a query over many rows (the command units of the people a list
+    shows), kept FILTER_CHOICES_CACHE_SECONDS (a minute) across every process: see cached_choices."""
+    seconds = getattr(settings, "FILTER_CHOICES_CACHE_SECONDS", 60)
+    return Cached(f"filter-choices:{key}", seconds, lambda: list(compute()))
+
+
 def cached_choices(key: str, compute):
     """choices= for a filter whose options come from a query over many rows (the command units of
     the people a list shows): read at most once a minute (FILTER_CHOICES_CACHE_SECONDS) across
@@ -43,15 +83,7 @@ def cached_choices(key: str, compute):
     the filter, with the form's message, until the choices are read again."""
 
     def choices():
-        seconds = getattr(settings, "FILTER_CHOICES_CACHE_SECONDS", 60)
-        if seconds <= 0:
-            return list(compute())
-        cache_key = f"filter-choices:{key}"
-        value = cache.get(cache_key)
-        if value is None:
-            value = list(compute())
-            cache.set(cache_key, value, seconds)
-        return value
+        return choices_cached(key, compute).get()
 
     return choices
 

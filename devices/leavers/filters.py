@@ -38,6 +38,12 @@ class LeaverCaseFilterSet(django_filters.FilterSet):
         model = LeaverCase
         fields = ["q", "leaving_soon", "overdue", "unit"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read once a page: a callable is read again each time the choices are gone through
+        # (checking the value, then drawing the form), each time a cache read.
+        self.filters["unit"].extra["choices"] = _unit_choices()
+
     def filter_search(self, queryset, name, value):
         text = " ".join(value.split())
         if not text:

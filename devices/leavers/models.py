@@ -89,6 +89,11 @@ class LeaverCase(models.Model):
                 violation_error_message="This person already has an open leaver case.",
             ),
         ]
+        indexes = [
+            # The list of open cases, soonest first: its count and a page's ids read only the open
+            # cases (the leaving date's own index walked every closed case dated before them).
+            models.Index(fields=["leaving_date", "id"], condition=Q(status="open"), name="devices_leaver_open_by_date"),
+        ]
 
     def __str__(self):
         return f"Leaver case {self.pk}: {self.person} leaving {self.leaving_date:%d/%m/%Y}"

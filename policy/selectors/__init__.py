@@ -11,12 +11,13 @@ Callers import from here; a test that replaces a name replaces it in the submodu
 
 from policy.selectors.compliance import (
     Compliance,
+    ComplianceFigures,
     DayCount,
     UnitSummary,
     compliance_by_command_unit,
     compliance_by_command_unit_cached,
+    compliance_figures_cached,
     compliance_over_time,
-    compliance_over_time_cached,
     compliance_total,
     people_covered,
     people_outstanding,
@@ -45,6 +46,7 @@ from policy.selectors.person import (
 
 __all__ = [
     "Compliance",
+    "ComplianceFigures",
     "DayCount",
     "PolicyState",
     "UnitSummary",
@@ -52,8 +54,8 @@ __all__ = [
     "acknowledgements_for",
     "compliance_by_command_unit",
     "compliance_by_command_unit_cached",
+    "compliance_figures_cached",
     "compliance_over_time",
-    "compliance_over_time_cached",
     "compliance_total",
     "current_and_required",
     "has_accepted_current",

@@ -15,6 +15,7 @@ from policy.models import Acknowledgement, ComplianceStatus, Policy, PolicyVersi
 from policy.selectors.person import current_and_required
 from portal.models import User
 from portal.selectors import team_of
+from portal.tables import Cached, read_cached
 
 
 # --- Many people -----------------------------------------------------------------------------
@@ -240,14 +241,7 @@ def _cache_seconds() -> int:
 
 
 def _cached(key: str, compute):
-    seconds = _cache_seconds()
-    if not seconds:
-        return compute()
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, seconds)
-    return value
+    return Cached(key, _cache_seconds(), compute).get()
 
 
 def _cache_key(compliance: Compliance, viewer: User) -> str:
@@ -262,8 +256,36 @@ def compliance_by_command_unit_cached(*, compliance: Compliance, viewer: User) -
     return _cached(_cache_key(compliance, viewer), lambda: compliance_by_command_unit(compliance=compliance))
 
 
-def compliance_over_time_cached(*, compliance: Compliance, viewer: User, people: int) -> list[DayCount]:
-    """compliance_over_time for policy_compliance(viewer=viewer, ...), cached as above."""
-    today = timezone.localdate()
-    key = f"{_cache_key(compliance, viewer)}:over-time:{today:%Y%m%d}:{people}"
-    return _cached(key, lambda: compliance_over_time(compliance=compliance, people=people))
+@dataclass(frozen=True)
+class ComplianceFigures:
+    """What the compliance page shows above its table, kept as compliance_figures_cached says."""
+
+    units: list[UnitSummary]
+    total: UnitSummary
+    points: list[DayCount]
+    also: list  # the values of `also`, in order
+
+
+def compliance_figures_cached(*, compliance: Compliance, viewer: User, also: list[Cached] = ()) -> ComplianceFigures:
+    """The summary by command unit (kept as compliance_by_command_unit_cached keeps it) and the
+    chart's points (kept as long, per day, for the summary's number of people), with any other
+    values the page keeps (`also`: the filter's choices): all read from the cache in one round trip,
+    not one a value. The table stays live."""
+    seconds = _cache_seconds()
+    units_key = _cache_key(compliance, viewer)
+    points_key = f"{units_key}:over-time:{timezone.localdate():%Y%m%d}"
+    # The points come with the number of people they were worked out for: a summary worked out
+    # since, for more or fewer people, works them out again (as a key naming the number did).
+    units, kept_points, *also_values = read_cached(
+        [
+            Cached(units_key, seconds, lambda: compliance_by_command_unit(compliance=compliance)),
+            Cached(points_key, seconds),
+            *also,
+        ]
+    )
+    total = compliance_total(units)
+    if kept_points is None or kept_points[0] != total.people:
+        kept_points = (total.people, compliance_over_time(compliance=compliance, people=total.people))
+        if seconds:
+            cache.set(points_key, kept_points, seconds)
+    return ComplianceFigures(units=units, total=total, points=kept_points[1], also=also_values)

@@ -35,9 +35,12 @@ def leaver_case_open_for(*, person: User) -> LeaverCase | None:
 
 
 def _annotated(queryset: QuerySet) -> QuerySet:
+    return _with_overdue(queryset.annotate(outstanding_count=Count("lines", filter=Q(lines__ended_at__isnull=True))))
+
+
+def _with_overdue(queryset: QuerySet) -> QuerySet:
     today = timezone.localdate()
     return queryset.annotate(
-        outstanding_count=Count("lines", filter=Q(lines__ended_at__isnull=True)),
         overdue=Case(
             When(status=LeaverCase.Status.OPEN, leaving_date__lt=today, then=Value(True)),
             default=Value(False),
@@ -81,3 +84,23 @@ def leaver_case_for_user(*, user, pk) -> LeaverCase:
     if case is None:
         raise (NotYours if LeaverCase.objects.filter(pk=pk).exists() else Http404)("No such leaver case.")
     return case
+
+
+def open_leaver_cases(*, user) -> QuerySet:
+    """The list of open cases this user may see, soonest leaving first: the person joined (the
+    list shows nothing of their supervisor or who signed off), annotated as above."""
+    return (
+        leaver_cases_visible_to(user=user)
+        .filter(status=LeaverCase.Status.OPEN)
+        .select_related(None)
+        .select_related("person")
+        .order_by("leaving_date", "pk")
+    )
+
+
+def open_leaver_cases_unjoined(*, user) -> QuerySet:
+    """The same cases without the lines' join and GROUP BY (only `overdue`, which a filter reads):
+    the list counts them and picks a page's ids from these (portal.tables._NarrowPages), so the
+    lines are read for the page's cases only, not for every open case."""
+    cases = leaver_cases_visible_to(user=user, annotated=False).filter(status=LeaverCase.Status.OPEN)
+    return _with_overdue(cases.select_related(None)).order_by("leaving_date", "pk")

@@ -210,12 +210,17 @@ class LeaverCaseListView(FilteredTableView):
     export_name = "leaver-cases"
 
     def get_queryset(self):
-        return (
-            leaver_selectors.leaver_cases_visible_to(user=self.request.user)
-            .filter(status=LeaverCase.Status.OPEN)
-            .select_related("person")
-            .order_by("leaving_date", "pk")
-        )
+        return leaver_selectors.open_leaver_cases(user=self.request.user)
+
+    def unjoined_rows(self):
+        # Count and page the cases without joining every open case's lines (the outstanding count
+        # is worked out for the page's cases only); a filter joins what it reads.
+        filters = self.filterset
+        unjoined = leaver_selectors.open_leaver_cases_unjoined(user=self.request.user)
+        if not filters.is_bound:
+            return unjoined
+        # The form already checked (its unit choices read once): its filters applied to these rows.
+        return filters.filter_queryset(unjoined) if filters.is_valid() else None
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(page_title="Leaver cases", **kwargs)

@@ -344,3 +344,23 @@ def test_the_list_costs_the_same_at_2_or_30_cases(
     assert len(response.context["table"].page.object_list) == 30
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(f"{LIST}?_export=csv").getvalue().count(b"\n") == 31
+
+
+def test_the_list_counts_and_pages_the_cases_without_joining_their_lines(client, frozen, tech_bar_staff, portal_admin):
+    """The outstanding count joins the lines for the page's cases only: the COUNT and the choice of
+    a page's ids read the open cases alone, filtered as the page is (the form checked once)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _bulk_cases(3, actor=portal_admin)
+    client.force_login(tech_bar_staff)
+    client.get(LIST)  # warm the session and the unit choices
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"{LIST}?unit=East")
+    assert response.status_code == 200
+    rows = response.context["table"].page.object_list
+    assert len(rows) == 3 and all(row.record.outstanding_count >= 0 for row in rows)
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    counts = [sql for sql in sqls if "COUNT(*)" in sql and "devices_leavercase" in sql]
+    assert counts and not any("devices_leaverline" in sql for sql in counts)
+    assert len([sql for sql in sqls if "filter-choices" in sql]) <= 1
