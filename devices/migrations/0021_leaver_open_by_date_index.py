@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("devices", "0019_search_prefix_indexes"),
+        ("devices", "0020_event_kind_device_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
