@@ -39,6 +39,7 @@ def time_call(fn, *, repeat: int, warmup: int = 3) -> tuple[float, float, int, o
     """p50 and p95 in ms of `fn()` over `repeat` calls after `warmup`, the queries of one call, its value."""
     for _ in range(warmup):
         value = fn()
+    reset_queries()  # a full log (9,000 queries, from a seed or a sweep before) would count 0 below
     with CaptureQueriesContext(connection) as ctx:
         value = fn()
     queries = len(ctx.captured_queries)
