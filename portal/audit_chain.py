@@ -115,7 +115,7 @@ def _lock_and_last_hash(model, using: str) -> str:
         table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT pg_advisory_xact_lock(%s, hashtext(%s)); "  # noqa: S608 # names from the model, quoted
+                f"SELECT pg_advisory_xact_lock(%s, hashtext(%s)); "  # noqa: S608  # nosec B608 - table and column names from the model, quoted
                 f"SELECT row_hash FROM {table} ORDER BY {pk} DESC LIMIT 1",
                 [CHAIN_LOCK_CLASS, model._meta.db_table],
             )
