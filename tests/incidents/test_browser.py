@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from incidents.models import Incident
 from tests.conftest import assert_accessible, sign_in
@@ -23,7 +24,7 @@ def test_first_notification_on_a_phone(phone_page, live_server, officer):
     # Nothing filled in: a clear message for each question, and still accessible.
     page.get_by_role("button", name="Send first notification").click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert "Enter what happened, in a sentence" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
 
@@ -99,7 +100,7 @@ def test_the_data_office_pages_are_accessible(page, live_server, data_office, of
     )
     sign_in(page, live_server, data_office)
     page.goto(f"{live_server.url}/incidents/office/")
-    assert page.get_by_role("link", name=incident.reference).is_visible()
+    expect(page.get_by_role("link", name=incident.reference)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name=incident.reference).click()
     page.wait_for_load_state("domcontentloaded")

@@ -48,6 +48,6 @@ def test_the_compliance_page_is_accessible(page, live_server, data_office, offic
     accept(officer, version)
     sign_in(page, live_server, data_office)
     page.goto(f"{live_server.url}{reverse('policy:compliance', kwargs={'slug': version.policy.slug})}")
-    assert page.locator("svg[role=img]").is_visible()
+    expect(page.locator("svg[role=img]")).to_be_visible()
     page.get_by_text("Show the chart's figures as a table").click()
     assert_accessible(page)

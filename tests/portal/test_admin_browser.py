@@ -7,6 +7,7 @@ import pytest
 from django.contrib import admin
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from devices.core import services as device_services
 from devices.leavers.services import leaver_date_set
@@ -236,7 +237,7 @@ def test_the_admin_pages_portal_admins_use_are_accessible(page, live_server, kit
     page.locator("select[name=format]").select_option(label="csv")
     page.locator("input[type=submit]").click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.get_by_role("button", name="Confirm import").is_visible()
+    expect(page.get_by_role("button", name="Confirm import")).to_be_visible()
     assert violations(page) == []
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from portal.management.commands.seed_demo import DEMO_PASSWORD
 from portal.models import User
@@ -32,6 +33,6 @@ def test_bad_filters_are_shown_accessibly_with_the_values_kept(page, live_server
     call_command("seed_demo")
     sign_in(page, live_server, User.objects.get(payroll_number="DO001"), password=DEMO_PASSWORD)
     page.goto(f"{live_server.url}/dashboards/leavers/?date_from=2026-12-01&date_to=2026-01-01")
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert page.get_by_label("From").input_value() == "2026-12-01"
     assert_accessible(page)

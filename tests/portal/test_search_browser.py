@@ -21,7 +21,7 @@ def test_searching_from_the_header(page, live_server, tech_bar_staff):
     box.get_by_label("Search").fill("KB")
     box.get_by_role("button", name="Search").click()
     page.wait_for_url("**/search/?q=KB")
-    assert page.get_by_role("heading", level=2, name="Devices (3)").is_visible()
+    expect(page.get_by_role("heading", level=2, name="Devices (3)")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("search", name="Search again").get_by_role("searchbox").fill("x")

@@ -3,6 +3,7 @@ text: no dialog opens (and the page's CSP would refuse an inline script as a sec
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from incidents import services
 from tests.conftest import sign_in
@@ -22,6 +23,6 @@ def test_a_script_in_a_report_opens_no_dialog(page, live_server, officer):
     sign_in(page, live_server, officer)
     page.goto(f"{live_server.url}/incidents/report/{incident.pk}/")
     page.wait_for_load_state("load")
-    assert page.get_by_text("<script>alert(1)</script>", exact=False).first.is_visible()
+    expect(page.get_by_text("<script>alert(1)</script>", exact=False).first).to_be_visible()
     assert page.locator("img[src='x']").count() == 0
     assert dialogs == []

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from portal.management.commands.seed_demo import DEMO_PASSWORD
 from tests.conftest import assert_accessible
@@ -75,7 +76,7 @@ class Walk:
     def accept_conditions(self, step: str = "conditions-of-use"):
         """The conditions-of-use gate that a demo officer or sergeant meets at first sign-in."""
         page = self.page
-        assert page.get_by_role("heading", level=1, name="ICT Conditions of Use").is_visible()
+        expect(page.get_by_role("heading", level=1, name="ICT Conditions of Use")).to_be_visible()
         self.step(step)
         page.get_by_label(re.compile(r"I have read and accept the ICT Conditions of Use, version 2")).check()
         page.get_by_role("button", name="Accept and continue").click()

@@ -77,7 +77,7 @@ def test_sup001_opens_a_leaver_case_the_counter_takes_everything_back_and_sup001
     assert received.count() == 0
     walk.step("counter-leaver-all-listed")
     for tag in held:  # the scans survive "Received"
-        assert page.get_by_role("group", name=re.compile(f"^{tag}")).is_visible()
+        expect(page.get_by_role("group", name=re.compile(f"^{tag}"))).to_be_visible()
     page.get_by_label(re.compile(r"^Olivia Officer confirms what is listed above")).check()
     page.get_by_role("button", name="Confirm and print receipt").click()
     page.wait_for_url("**/receipt/")

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from devices.models import Loan
 
@@ -47,7 +48,7 @@ def test_tb001_lends_off001_a_tablet_due_back_friday(walk, demo):
     page = walk.sign_in("OFF001")
     page.get_by_role("link", name="My kit").first.click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.get_by_role("heading", name="On loan to me").is_visible()
+    expect(page.get_by_role("heading", name="On loan to me")).to_be_visible()
     assert f"Due back {due:%A} {due.day} {due:%B %Y}" in page.locator("main").inner_text()
     walk.step("my-kit-loan")
 

@@ -14,6 +14,7 @@ import re
 import pytest
 import time_machine
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from devices.loans import ladder as loan_ladder
 from devices.models import CounterVisit, Device, Loan, LoanStep
@@ -118,7 +119,7 @@ def test_a_snipe_it_user_issues_lends_finds_reports_and_is_reminded(walk, demo_o
     my_kit = page.locator("#main-content").inner_text()
     for words in (new, tablet, CHARGER, CAR_KIT, f"Due back {long_date(friday())}"):
         assert words in my_kit, words
-    assert page.get_by_role("heading", name="On loan to me").is_visible()
+    expect(page.get_by_role("heading", name="On loan to me")).to_be_visible()
     walk.step("journey-my-kit")
 
     # TB001 searches the header for the tablet's IMEI: its device page opens.

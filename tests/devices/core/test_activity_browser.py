@@ -3,6 +3,7 @@ applied, no sideways scrolling on a phone."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from devices.core.services import device_issue
 from devices.models import Device, DeviceModel, TechBar
@@ -26,14 +27,14 @@ def test_the_activity_report_is_accessible_and_filters(request, viewport, live_s
     sign_in(page, live_server, data_office)
     page.goto(f"{live_server.url}{reverse('devices:activity')}")
     assert page.get_by_role("heading", level=1).inner_text() == "Custody activity"
-    assert page.get_by_role("link", name=custody.asset_tag).is_visible()
+    expect(page.get_by_role("link", name=custody.asset_tag)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_text("Filter custody events").click()
     page.get_by_label("Event (optional)").select_option("returned")
     page.get_by_role("button", name="Apply filters").click()
     assert "event=returned" in page.url
-    assert page.get_by_text("No custody events match these filters.").is_visible()
+    expect(page.get_by_text("No custody events match these filters.")).to_be_visible()
     assert_accessible(page)
     if viewport == "phone_page":
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling"

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from devices.core.services import device_issue
 from devices.losses.services import losses
@@ -34,8 +35,8 @@ def test_tech_bar_staff_act_from_an_accessible_device_page(page, live_server, te
     sign_in(page, live_server, tech_bar_staff)
 
     page.goto(f"{live_server.url}{reverse('devices:device_detail', args=[spare.pk])}")
-    assert page.get_by_role("button", name="Print its label").is_visible()
-    assert page.get_by_role("button", name="Send it to another Tech Bar").is_visible()
+    expect(page.get_by_role("button", name="Print its label")).to_be_visible()
+    expect(page.get_by_role("button", name="Send it to another Tech Bar")).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"{live_server.url}{reverse('devices:device_detail', args=[lost.pk])}")

@@ -4,6 +4,7 @@ transfer pages, each reached the way Tech Bar staff reach it (admin actions chos
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from devices.core.services import device_issue, device_return
 from devices.models import Device, StockLevel, StockTransfer
@@ -53,7 +54,7 @@ def test_the_device_list_and_a_device_page_with_its_history(
         page.context.clear_cookies()
         sign_in(page, live_server, user)
         page.goto(f"{live_server.url}{reverse('devices:device_list')}?{search}")
-        assert page.get_by_role("link", name=estate["held"].asset_tag).is_visible()
+        expect(page.get_by_role("link", name=estate["held"].asset_tag)).to_be_visible()
         assert not page.get_by_role("link", name=estate["spares"][0].asset_tag).count()
         assert_accessible(page)
         page.goto(f"{live_server.url}{reverse('devices:device_list')}?end_of_life_before=not-a-date")
@@ -77,7 +78,7 @@ def test_the_label_sheet_and_the_triage_outcome_form(page, live_server, estate, 
         assert_accessible(page)
     page.get_by_role("button", name="Dispose of them").click()  # no certificate: asked again
     page.wait_for_load_state("domcontentloaded")
-    assert page.get_by_text("Enter the disposal certificate reference").first.is_visible()
+    expect(page.get_by_text("Enter the disposal certificate reference").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Disposal certificate reference").fill("WEEE-2026-0101")
     page.get_by_role("button", name="Dispose of them").click()
@@ -109,7 +110,7 @@ def test_the_stock_and_transfer_pages(page, live_server, estate, tech_bar_staff,
     page.get_by_label("Send to which Tech Bar?").select_option(label=other_bar.name)
     page.get_by_role("button", name="Send").first.click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.get_by_text("Nothing was sent").is_visible()
+    expect(page.get_by_text("Nothing was sent")).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"{live_server.url}{reverse('admin:devices_stocktransfer_changelist')}?received_at__isempty=1")

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from devices.models import CounterVisit, DeviceEvent
 from tests.conftest import assert_accessible, sign_in
@@ -30,10 +31,10 @@ def test_a_full_swap_at_the_counter_by_scanning(
 
     assert page.evaluate("window.kitbagSamePage === true")
     assert_accessible(page)
-    assert page.get_by_role("group", name=f"{old.asset_tag} {old.model}").is_visible()
-    assert page.get_by_role("button", name=f"Remove {new.asset_tag}").is_visible()
+    expect(page.get_by_role("group", name=f"{old.asset_tag} {old.model}")).to_be_visible()
+    expect(page.get_by_role("button", name=f"Remove {new.asset_tag}")).to_be_visible()
     assert page.get_by_label("Why is it coming back?").input_value() == "faulty"  # kept across scans
-    assert page.locator(".counter-refused").get_by_text("KB-NOWHERE").is_visible()
+    expect(page.locator(".counter-refused").get_by_text("KB-NOWHERE")).to_be_visible()
 
     # Two clicks after the last scan: the person confirms, then done.
     page.get_by_label(f"{officer.get_full_name()} confirms what is listed above").check()
@@ -44,7 +45,7 @@ def test_a_full_swap_at_the_counter_by_scanning(
     for text in (visit.reference, old.asset_tag, old.imei, new.asset_tag, new.imei, bar.name):
         assert text in receipt
     assert tech_bar_staff.get_full_name() in receipt
-    assert page.get_by_role("button", name="Print receipt").is_visible()
+    expect(page.get_by_role("button", name="Print receipt")).to_be_visible()
     assert_accessible(page)
     returned = DeviceEvent.objects.get(device=old, kind="returned")
     assert returned.related_event.device == new
@@ -89,14 +90,14 @@ def test_a_scan_while_the_database_is_down_keeps_the_list_and_the_code(
     page.get_by_role("alert").filter(has_text="The database is unavailable").wait_for()
     code = page.get_by_label("Scan or type an asset tag, IMEI or serial number, then Enter")
     assert code.input_value() == second.asset_tag
-    assert page.get_by_role("button", name=f"Remove {first.asset_tag}").is_visible()
+    expect(page.get_by_role("button", name=f"Remove {first.asset_tag}")).to_be_visible()
     assert_accessible(page)
 
     monkeypatch.setattr(selectors, "scan_classify", classify)
     code.press("Enter")
     page.locator("#counter-last-scan", has_text=f"Handing over {second.asset_tag}").wait_for()
     assert page.get_by_role("alert").filter(has_text="The database is unavailable").count() == 0
-    assert page.get_by_role("button", name=f"Remove {first.asset_tag}").is_visible()
+    expect(page.get_by_role("button", name=f"Remove {first.asset_tag}")).to_be_visible()
 
 
 def test_a_leavers_lines_keep_the_scan_list(
@@ -157,7 +158,7 @@ def test_a_leavers_lines_keep_the_scan_list(
 
     page.get_by_role("button", name=re.compile(rf"^Received\W+{card.description}$")).click()
     page.get_by_text(f"Received {card.description} from {officer.get_full_name()}").wait_for()
-    assert page.get_by_role("heading", name="Taking back (1)").is_visible()
+    expect(page.get_by_role("heading", name="Taking back (1)")).to_be_visible()
     assert page.get_by_label("Condition").input_value() == "Scratched back"
     assert_accessible(page)
 
@@ -167,7 +168,7 @@ def test_a_leavers_lines_keep_the_scan_list(
     page.get_by_role("textbox").first.fill("Left in a locker at the old station")
     page.get_by_role("button", name="Mark it lost").click()
     page.get_by_text(f"{radio.description} is recorded as lost").wait_for()
-    assert page.get_by_role("heading", name="Taking back (1)").is_visible()
+    expect(page.get_by_role("heading", name="Taking back (1)")).to_be_visible()
     assert page.get_by_label("Condition").input_value() == "Scratched back"
     card.refresh_from_db()
     radio.refresh_from_db()
@@ -203,7 +204,7 @@ def test_without_the_script_enter_on_a_leavers_page_scans(
         page.goto(f"{live_server.url}{reverse('admin:devices_counter_person', args=[officer.payroll_number])}")
         counter_scan(page, phone.asset_tag)
         page.locator("#counter-last-scan", has_text=f"Taking back {phone.asset_tag}").wait_for()
-        assert page.get_by_role("heading", name="Taking back (1)").is_visible()
+        expect(page.get_by_role("heading", name="Taking back (1)")).to_be_visible()
         assert not case.lines.filter(property_kind__isnull=False).exclude(outcome="").exists()
     finally:
         context.close()

@@ -6,6 +6,7 @@ next person within 2 s of the last Enter; and the confirm issues exactly the lis
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from devices.models import CounterLine, CounterVisit, DeviceModel
 from tests.conftest import assert_accessible
@@ -78,7 +79,7 @@ def test_twenty_codes_at_scanner_speed_all_land_in_order(
     assert posted("take") == [old_phone.asset_tag, old_laptop.asset_tag]
     assert posted("give") == given
     assert posted("refused") == ["KB-NOWHERE", second_phone.asset_tag, someone_elses.asset_tag]
-    assert page.get_by_role("heading", name="Handing over (15)").is_visible()
+    expect(page.get_by_role("heading", name="Handing over (15)")).to_be_visible()
     assert_accessible(page)
 
     # The person confirms what is shown: exactly that is issued and taken back.
@@ -158,7 +159,7 @@ def test_the_conditions_shown_stay_across_scans_and_are_accepted_at_confirm(
     page.keyboard.press("Enter")
     page.locator("#counter-last-scan", has_text=f"Handing over {phone.asset_tag}").wait_for()
     assert page.locator("details.counter-policy").evaluate("d => d.open") is True
-    assert page.get_by_text(summary).is_visible()
+    expect(page.get_by_text(summary)).to_be_visible()
     tick = page.get_by_label(f"{officer.get_full_name()} confirms what is listed above", exact=False)
     tick.check()
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from policy.selectors import policies_to_accept
 from portal.demo import demo_password
@@ -40,18 +41,18 @@ def test_the_data_office_answers_the_smartphones_request_for_a_date_last_month(p
         "Devices issued, by make and model",
         "By command unit and team",
     ):
-        assert page.get_by_role("heading", name=heading).is_visible()
-    assert page.get_by_role("region", name="By operating system family").get_by_text("Android").is_visible()
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page.get_by_role("region", name="By operating system family").get_by_text("Android")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("FOI reference").fill("01.FOI.23.029741")
     page.get_by_role("button", name="Save in the disclosure log").click()
     page.wait_for_load_state("domcontentloaded")
     assert page.get_by_role("heading", level=1).inner_text() == "Figures given under 01.FOI.23.029741"
-    assert page.get_by_text("match the ones given, byte for byte").is_visible()
+    expect(page.get_by_text("match the ones given, byte for byte")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Disclosure log").first.click()
     page.wait_for_load_state("domcontentloaded")
-    assert page.get_by_role("link", name="01.FOI.23.029741").is_visible()
+    expect(page.get_by_role("link", name="01.FOI.23.029741")).to_be_visible()
     assert_accessible(page)

@@ -48,10 +48,10 @@ def test_the_figures_fit_a_phone_and_the_printed_answer_carries_what_was_asked(p
     units = page.get_by_role("region", name="By command unit and team")
     assert units.get_attribute("tabindex") == "0", "a wide table scrolls in its own focusable region"
     assert units.get_by_role("columnheader", name="Officers in post").count() == 1
-    assert units.get_by_text("fewer than 5").first.is_visible()
+    expect(units.get_by_text("fewer than 5").first).to_be_visible()
     page.get_by_text("held back in this table, and why").first.click()
     expect(page.get_by_text("could identify the people counted").first).to_be_visible()
-    assert page.get_by_text("belong to no command unit").is_visible()
+    expect(page.get_by_text("belong to no command unit")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("FOI reference").fill("01.FOI.23.029741")

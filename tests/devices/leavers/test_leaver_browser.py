@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from devices.leavers import services as leavers
 from devices.models import LeaverCase, LeaverPropertyKind, TechBarOpeningHours
@@ -47,16 +48,16 @@ def test_a_supervisor_sets_a_leaving_date_and_signs_the_case_off(
     case = LeaverCase.objects.get(person=team_member, status=LeaverCase.Status.OPEN)
     page.wait_for_url(f"**{reverse('devices:leaver_case', args=[case.pk])}")
     assert phone.asset_tag in page.locator("#main-content").inner_text()
-    assert page.get_by_text("Leaves in 14 days").is_visible()
+    expect(page.get_by_text("Leaves in 14 days")).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"{live_server.url}{reverse('devices:leaver_list')}")
-    assert page.get_by_role("link", name=team_member.get_full_name()).is_visible()
+    expect(page.get_by_role("link", name=team_member.get_full_name())).to_be_visible()
     assert_accessible(page)
 
     end_every_line(case, actor=tech_bar_staff, tech_bar=bar)
     page.goto(f"{live_server.url}{reverse('devices:leaver_case', args=[case.pk])}")
-    assert page.get_by_text("Nothing: every item has ended.").is_visible()
+    expect(page.get_by_text("Nothing: every item has ended.")).to_be_visible()
     page.get_by_role("link", name="Sign off this case").click()
     page.wait_for_url("**/sign-off/")
     assert_accessible(page)
@@ -66,7 +67,7 @@ def test_a_supervisor_sets_a_leaving_date_and_signs_the_case_off(
     page.get_by_label(f"I confirm that {team_member.get_full_name()} has handed back").check()
     page.get_by_role("button", name="Sign off").click()
     page.wait_for_url(f"**{reverse('devices:leaver_case', args=[case.pk])}")
-    assert page.get_by_text("Signed off: every item has ended, so the case is closed.").is_visible()
+    expect(page.get_by_text("Signed off: every item has ended, so the case is closed.")).to_be_visible()
     assert_accessible(page)
     case.refresh_from_db()
     assert case.status == LeaverCase.Status.CLOSED and case.signed_off_by == supervisor
@@ -123,7 +124,7 @@ def test_the_counter_shows_a_leavers_case_first(
     card = case.lines.filter(property_kind__isnull=False).order_by("pk").first()
     open_counter(page)
     page.goto(f"{live_server.url}{reverse('admin:devices_counter_person', args=[team_member.payroll_number])}")
-    assert page.get_by_role("heading", name="Leaver: leaves on").is_visible()
+    expect(page.get_by_role("heading", name="Leaver: leaves on")).to_be_visible()
     assert_accessible(page)
     # The hidden part of the name is a block of its own to the browser: "Received : Radio".
     page.get_by_role("button", name=re.compile(rf"^Received\W+{card.description}$")).click()

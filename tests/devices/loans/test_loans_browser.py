@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from devices.models import Loan
 from tests.conftest import assert_accessible, sign_in
@@ -43,7 +44,7 @@ def test_my_kit_with_a_loan_on_a_phone_is_accessible(
     sign_in(page, live_server, officer)
     page.goto(f"{live_server.url}{reverse('devices:my_kit')}")
     on_loan = page.get_by_role("heading", name="On loan to me")
-    assert on_loan.is_visible()
+    expect(on_loan).to_be_visible()
     assert f"Due back {due:%A} {due.day} {due:%B %Y}" in page.locator("main").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(page)

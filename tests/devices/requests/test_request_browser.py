@@ -3,6 +3,7 @@ where it stands. Every step axe clean, nothing wider than the screen."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from devices.models import DeviceModel, DeviceRequest, TechBarOpeningHours
 from tests.conftest import assert_accessible, sign_in
@@ -86,7 +87,7 @@ def test_the_supervisor_approves_and_the_tech_bar_reserves_and_sees_it_at_the_co
     page.get_by_role("button", name="Save decision").click()
     page.get_by_text(f"Approved: {officer.get_full_name()}'s request.").wait_for()
     page.goto(f"{live_server.url}{reverse('devices:kit_gaps')}")
-    assert page.get_by_role("cell", name=officer.get_full_name()).is_visible()
+    expect(page.get_by_role("cell", name=officer.get_full_name())).to_be_visible()
     assert_accessible(page)
 
     page.context.clear_cookies()
@@ -102,5 +103,5 @@ def test_the_supervisor_approves_and_the_tech_bar_reserves_and_sees_it_at_the_co
 
     # They work at this Tech Bar: the counter opens there.
     page.goto(f"{live_server.url}{reverse('admin:devices_counter_person', args=[officer.payroll_number])}")
-    assert page.get_by_role("heading", name="Device requests (1 open)").is_visible()
+    expect(page.get_by_role("heading", name="Device requests (1 open)")).to_be_visible()
     assert_accessible(page)

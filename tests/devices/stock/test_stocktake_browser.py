@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from devices.models import Device, Stocktake
 from tests.conftest import assert_accessible, sign_in
@@ -47,7 +48,7 @@ def test_a_stocktake_by_scanning(page, live_server, tech_bar_staff, bar, other_b
     assert_accessible(page)
     page.get_by_role("button", name="Yes, close the stocktake").click()
     page.get_by_role("button", name=f"Mark {gone.asset_tag} lost").wait_for()
-    assert page.locator("#unexpected").get_by_text(elsewhere.asset_tag).is_visible()
+    expect(page.locator("#unexpected").get_by_text(elsewhere.asset_tag)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name=f"Mark {gone.asset_tag} lost").click()
     page.get_by_role("button", name=f"Yes, mark {gone.asset_tag} lost").wait_for()
