@@ -2,9 +2,12 @@
 
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -18,6 +21,9 @@ from portal.net import client_ip, local_redirect_target
 from portal.permissions import RoleRequiredMixin
 from portal.services import user_agent
 from portal.tables import Cached, FilteredTableView, choices_cached
+
+# The compliance page's figures above its table, rendered once for the figures kept (summary()).
+COMPLIANCE_SUMMARY_TEMPLATE = "policy/_compliance_summary.html"
 
 
 def _safe_next(request) -> str:
@@ -204,13 +210,39 @@ class PersonComplianceListView(FilteredTableView):
         return choices_cached(f"policy:{self.policy.pk}:command-units", lambda: unit_choices(people))
 
     def figures(self) -> selectors.ComplianceFigures:
-        """The summary, the chart and the filter's units: each kept a while, read in one round trip."""
+        """The summary, the chart, the filter's units and the summary as last rendered: each kept a
+        while, read in one round trip (the rendered summary last in `also`)."""
         if not hasattr(self, "_figures"):
             units = self.unit_choices()
+            kept_summary = selectors.compliance_summary_kept(compliance=self.compliance, viewer=self.request.user)
             self._figures = selectors.compliance_figures_cached(
-                compliance=self.compliance, viewer=self.request.user, also=[units] if units else []
+                compliance=self.compliance, viewer=self.request.user, also=[*([units] if units else []), kept_summary]
             )
         return self._figures
+
+    def summary(self, figures: selectors.ComplianceFigures) -> str:
+        """The figures above the table (the share up to date, the table by command unit, the chart)
+        as HTML: rendered once for the figures kept, then kept beside them with the figures it
+        was rendered from, so a page reads it back while they stand and renders it again once they
+        change. The table below stays live."""
+        kept = figures.also[-1]
+        if kept is not None and kept[0] == figures.units and kept[1] == figures.points:
+            return mark_safe(kept[2])  # noqa: S308 # nosec B308 B703 # rendered by this view's template, escaped there
+        required = self.compliance.required
+        html = render_to_string(
+            COMPLIANCE_SUMMARY_TEMPLATE,
+            {
+                "units": figures.units,
+                "total": figures.total,
+                "chart": charts.acceptance_chart(
+                    figures.points, version_label=f"version {required.number}", since=required.starts_at
+                ),
+            },
+        )
+        entry = selectors.compliance_summary_kept(compliance=self.compliance, viewer=self.request.user)
+        if entry.seconds > 0:
+            cache.set(entry.key, (figures.units, figures.points, str(html)), entry.seconds)
+        return html
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -222,7 +254,6 @@ class PersonComplianceListView(FilteredTableView):
 
     def get_context_data(self, **kwargs):
         compliance, figures = self.compliance, self.figures()
-        required = compliance.required
         return super().get_context_data(
             page_title=f"Compliance: {self.policy.name}",
             policy=self.policy,
@@ -230,8 +261,6 @@ class PersonComplianceListView(FilteredTableView):
             units=figures.units,
             total=figures.total,
             points=figures.points,
-            chart=charts.acceptance_chart(
-                figures.points, version_label=f"version {required.number}", since=required.starts_at
-            ),
+            summary=self.summary(figures),
             **kwargs,
         )

@@ -256,6 +256,13 @@ def compliance_by_command_unit_cached(*, compliance: Compliance, viewer: User) -
     return _cached(_cache_key(compliance, viewer), lambda: compliance_by_command_unit(compliance=compliance))
 
 
+def compliance_summary_kept(*, compliance: Compliance, viewer: User) -> Cached:
+    """Where the compliance page keeps its summary as rendered (policy.views), beside the figures
+    and as long: read in their round trip (compliance_figures_cached's `also`), never worked out
+    here (the view renders it and keeps it with the figures it was rendered from)."""
+    return Cached(f"{_cache_key(compliance, viewer)}:summary", _cache_seconds())
+
+
 @dataclass(frozen=True)
 class ComplianceFigures:
     """What the compliance page shows above its table, kept as compliance_figures_cached says."""

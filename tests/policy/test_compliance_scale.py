@@ -131,3 +131,59 @@ def test_the_compliance_page_reads_what_it_keeps_in_one_round_trip(client, mixed
     assert reads == ["get_many"]
     assert again.context["points"] == first.context["points"]
     assert {p.people for p in again.context["points"]} == {again.context["total"].people}
+
+
+def test_the_compliance_page_renders_its_summary_once_while_the_figures_stand(
+    client, mixed, data_office, settings, monkeypatch
+):
+    """The share up to date, the table by command unit and the chart are rendered once for the
+    figures kept, and the next page shows the same HTML without building the chart again; once
+    the figures change, the summary is rendered again from them (never one rendered from others)."""
+    from policy import charts
+
+    settings.DASHBOARD_CACHE_SECONDS = 30
+    client.force_login(data_office)
+    url = reverse("policy:compliance", kwargs={"slug": mixed["v1"].policy.slug})
+    built = []
+    chart = charts.acceptance_chart
+
+    def counting(*args, **kwargs):
+        built.append(args)
+        return chart(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "acceptance_chart", counting)
+    first = client.get(url)
+    again = client.get(url, {"page": 1})
+    assert first.status_code == again.status_code == 200
+    assert len(built) == 1, "the second page shows the summary as kept"
+    summary = str(first.context["summary"])
+    assert "Acceptance by command unit" in summary and "<svg" in summary
+    assert str(again.context["summary"]) == summary
+    assert summary in again.content.decode(), "shown as HTML, not escaped"
+    for unit in first.context["units"]:
+        assert f'<th scope="row" class="govuk-table__header">{unit.command_unit}</th>' in summary
+
+    settings.DASHBOARD_CACHE_SECONDS = 0  # nothing kept: the figures are worked out afresh
+    accept(UserFactory(command_unit="West"), mixed["v3"])
+    fresh = client.get(url)
+    assert len(built) == 2
+    assert ">West</th>" in str(fresh.context["summary"]) and ">West</th>" not in summary
+
+
+def test_a_kept_summary_is_shown_only_with_the_figures_it_was_rendered_from(client, mixed, data_office, settings):
+    """The figures and the summary are kept under keys of their own: a summary kept for other
+    figures (the figures worked out again since) is rendered again, not shown."""
+    from django.core.cache import cache
+
+    settings.DASHBOARD_CACHE_SECONDS = 30
+    client.force_login(data_office)
+    url = reverse("policy:compliance", kwargs={"slug": mixed["v1"].policy.slug})
+    first = client.get(url)
+    compliance = selectors.policy_compliance(viewer=data_office, policy=mixed["v1"].policy)
+    kept = selectors.compliance_summary_kept(compliance=compliance, viewer=data_office)
+    units, points, html = cache.get(kept.key)
+    assert units == first.context["units"] and html == str(first.context["summary"])
+    cache.set(kept.key, (units[:1], points, "<p>stale</p>"), 30)  # kept for other figures
+    again = client.get(url)
+    assert "<p>stale</p>" not in again.content.decode()
+    assert str(again.context["summary"]) == html
