@@ -23,7 +23,7 @@ from devices.counter.selectors import HandOverFacts, held_under_faq_7
 from devices.loans import services as loan_services
 from policy import selectors as policy_selectors
 from policy import services as policy_services
-from policy.models import PolicyVersion
+from policy.models import Acknowledgement, PolicyVersion
 from portal.models import User
 
 # A device taken back for one of these reasons and a device of the same kind handed over in the
@@ -231,7 +231,7 @@ def counter_visit_confirm(
         tech_bar=tech_bar,
         staff=actor,
         confirmed_at=timezone.now(),
-        conditions_version=_conditions_version_held(person),
+        conditions_version=_conditions_version_held(person, accepted_here=accepted_here, states=policy_states),
         accepted_here=accepted_here,
     )
     swaps = _pair_swaps(basket)  # worked out first: events are written once, never changed
@@ -315,7 +315,19 @@ def _pair_swaps(basket: CounterBasket) -> dict[int, Device]:
     return swaps
 
 
-def _conditions_version_held(person: User) -> PolicyVersion | None:
-    """The newest conditions-of-use version this person has accepted (shown on the receipt)."""
+def _conditions_version_held(
+    person: User,
+    *,
+    accepted_here: Acknowledgement | None = None,
+    states: list[policy_selectors.PolicyState] | None = None,
+) -> PolicyVersion | None:
+    """The newest conditions-of-use version this person has accepted (shown on the receipt): the
+    one accepted here, else the newest of the acknowledgements the caller's policy states read in
+    this request (an acknowledgement is never withdrawn, so they still stand), else read now."""
+    if accepted_here is not None:
+        return accepted_here.version
+    acknowledgements = [ack for state in states or () for ack in state.acknowledgements]
+    if acknowledgements:
+        return max(acknowledgements, key=lambda ack: (ack.accepted_at, ack.pk)).version
     acknowledgement = policy_selectors.acknowledgements_for(user=person).select_related("version").first()
     return acknowledgement.version if acknowledgement else None

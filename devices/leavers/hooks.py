@@ -23,9 +23,11 @@ def on_leaving_date_changed(sender, *, person, leaving_date, actor=None, source,
     leaver_date_set(person=person, leaving_date=leaving_date, actor=actor, source=source, reason=reason)
 
 
-def on_device_issued(*, device: Device, assignment: Assignment, actor: User, tech_bar: TechBar) -> None:
+def on_device_issued(
+    *, device: Device, assignment: Assignment, actor: User, tech_bar: TechBar, holder_locked: bool = False
+) -> None:
     """A device issued to someone with an open case joins it."""
-    leaver_assignment_added(assignment=assignment, actor=actor)
+    leaver_assignment_added(assignment=assignment, actor=actor, holder_locked=holder_locked)
 
 
 def on_device_lent(*, loan, actor: User) -> None:

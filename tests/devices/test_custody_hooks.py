@@ -58,17 +58,38 @@ def test_receivers_run_inside_the_issue_transaction(monkeypatch, make_device, ba
     phone = make_device()
     seen = []
 
-    def receiver(*, device, assignment, actor, tech_bar):
+    def receiver(*, device, assignment, actor, tech_bar, holder_locked):
         # The assignment and its event are written, and not yet committed.
         issued = DeviceEvent.objects.filter(device=device, kind=DeviceEvent.Kind.ISSUED).count()
-        seen.append((connection.in_atomic_block, issued))
+        seen.append((connection.in_atomic_block, issued, holder_locked))
 
     _with_receiver(monkeypatch, hooks.ISSUED, receiver)
     assert not connection.in_atomic_block
 
     device_issue(device=phone, holder=officer, actor=tech_bar_staff, tech_bar=bar)
 
-    assert seen == [(True, 1)]
+    assert seen == [(True, 1, False)]  # nobody locked the holder's row before: a receiver must
+
+
+@pytest.mark.django_db(transaction=True)
+def test_receivers_hear_when_the_holder_is_locked_already(monkeypatch, make_device, bar, officer, tech_bar_staff):
+    """The counter's confirm locks the holder once for the visit and says so (holder_checked):
+    the receivers are told, so the leaver hook does not lock the row a second time."""
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.models import User
+
+    phone = make_device()
+    seen = []
+    _with_receiver(monkeypatch, hooks.ISSUED, lambda **arguments: seen.append(arguments["holder_locked"]))
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=officer.pk)
+        with CaptureQueriesContext(connection) as queries:
+            device_issue(device=phone, holder=officer, actor=tech_bar_staff, tech_bar=bar, holder_checked=True)
+    assert seen == [True]
+    holder_reads = [q["sql"] for q in queries.captured_queries if 'FROM "portal_user"' in q["sql"]]
+    assert holder_reads == [], "the holder's row is not read (or locked) again"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -117,7 +117,14 @@ def device_issue(
         note=f"Replaces {replaces.device.asset_tag} (swap)." if replaces is not None else "",
     )
     # A device reserved for someone else is refused here (requests), and rolls all this back.
-    hooks.fire(hooks.ISSUED, device=device, assignment=assignment, actor=actor, tech_bar=tech_bar)
+    hooks.fire(
+        hooks.ISSUED,
+        device=device,
+        assignment=assignment,
+        actor=actor,
+        tech_bar=tech_bar,
+        holder_locked=holder_checked,  # checked with the holder's row locked (see above)
+    )
     return assignment
 
 

@@ -32,7 +32,9 @@ def _moment(name: str, *arguments: str) -> Moment:
 # A new device arrived in stock at a Tech Bar (stock re-arms its low-stock alert).
 RECEIVED = _moment("received", "device", "actor", "tech_bar")
 # A device was handed to a holder; the assignment and the "issued" event exist already.
-ISSUED = _moment("issued", "device", "assignment", "actor", "tech_bar")
+# `holder_locked`: the holder's row is locked in this transaction already (the counter's confirm
+# locks it once for the visit), so a receiver that would lock it first need not lock it again.
+ISSUED = _moment("issued", "device", "assignment", "actor", "tech_bar", "holder_locked")
 # A device came back at a counter (not one that was lost: that is FOUND).
 RETURNED = _moment("returned", "device", "assignment", "actor", "tech_bar")
 # A lost or stolen device was handed in at a counter; `note` is what the counter wrote.

@@ -198,11 +198,13 @@ def _arm_steps(case: LeaverCase) -> int:
 
 
 @transaction.atomic
-def leaver_assignment_added(*, assignment: Assignment, actor: User) -> LeaverLine | None:
-    """A device issued to someone with an open case joins it (called by devices.core.services)."""
+def leaver_assignment_added(*, assignment: Assignment, actor: User, holder_locked: bool = False) -> LeaverLine | None:
+    """A device issued to someone with an open case joins it (called by devices.core.services).
+    `holder_locked`: the caller locked the holder's row in this transaction already."""
     # The holder's row, as leaver_date_set locks it: a case opening at this moment either lists
     # this assignment or is seen here, never neither.
-    User.objects.select_for_update().filter(pk=assignment.holder_id).first()
+    if not holder_locked:
+        User.objects.select_for_update().filter(pk=assignment.holder_id).first()
     open_case = LeaverCase.objects.filter(person_id=assignment.holder_id, status=LeaverCase.Status.OPEN).first()
     if open_case is None:
         return None

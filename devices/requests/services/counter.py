@@ -22,7 +22,9 @@ def device_request_issue_check(*, device: Device, holder: User) -> DeviceRequest
     return request
 
 
-def device_request_on_issued(*, device: Device, assignment: Assignment, actor: User, tech_bar: TechBar) -> None:
+def device_request_on_issued(
+    *, device: Device, assignment: Assignment, actor: User, tech_bar: TechBar, holder_locked: bool = False
+) -> None:
     """Custody hook, inside device_issue with the device locked: a device reserved for someone
     else is refused (rolling the issue back); one reserved for its new holder is collected."""
     request = device_request_issue_check(device=device, holder=assignment.holder)

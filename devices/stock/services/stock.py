@@ -24,7 +24,9 @@ def on_device_received(*, device: Device, actor: User, tech_bar: TechBar) -> Non
     stock_level_check(tech_bar=tech_bar, device_model=DeviceModel(pk=device.model_id), fell=False)
 
 
-def on_device_issued(*, device: Device, assignment: Assignment, actor: User, tech_bar: TechBar) -> None:
+def on_device_issued(
+    *, device: Device, assignment: Assignment, actor: User, tech_bar: TechBar, holder_locked: bool = False
+) -> None:
     """Custody hook: a device handed out may take the model's stock below its level."""
     stock_level_check(tech_bar=tech_bar, device_model=DeviceModel(pk=device.model_id))
 

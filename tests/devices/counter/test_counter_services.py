@@ -155,6 +155,24 @@ def test_the_receipt_names_the_version_already_accepted(make_device, bar, tech_b
 
 
 @pytest.mark.django_db
+def test_the_receipt_names_the_newest_version_from_the_states_the_page_read(make_device, bar, tech_bar_staff):
+    """The confirm is given the policy states the page read: the version the receipt names is
+    the newest they accepted among them, as reading the acknowledgements again would say."""
+    from policy import selectors as policy_selectors
+
+    v1 = published_version()
+    person = UserFactory()
+    accept(person, v1)
+    v2 = published_version(policy=v1.policy, number=2)
+    accept(person, v2)
+    states = policy_selectors.policy_states_for(user=person)
+    basket = CounterBasket(take_back=[], hand_over=[make_device()])
+    v = counter_visit_confirm(person=person, actor=tech_bar_staff, tech_bar=bar, basket=basket, policy_states=states)
+    assert v.conditions_version == v2 == counter_services._conditions_version_held(person)
+    assert counter_services._conditions_version_held(person, states=[]) == v2  # none read: read now
+
+
+@pytest.mark.django_db
 def test_taking_back_someone_elses_device_is_refused(make_device, issued, bar, officer, tech_bar_staff):
     theirs = issued(make_device(), UserFactory())
     with pytest.raises(DeviceError, match="held by someone else"):
