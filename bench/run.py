@@ -202,7 +202,8 @@ def report(*, scale, repeat, seed, pages) -> str:
         "",
         f"{now}; {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}); PostgreSQL; "
         f"scale {scale} (1.0 = the force scale); seed {SEED_VERSION}; {repeat} requests per row after 3 warm-up; "
-        "Django test client in process; server time in ms. Load = 1-minute load average when the row ran.",
+        "Django test client in process; server time in ms. Load = 1-minute load average when the row ran. "
+        f"Cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]} (REDIS_URL set: Redis, as in production).",
         "",
     ]
     if seed.get("seed_seconds"):
