@@ -214,9 +214,11 @@ class PersonComplianceListView(FilteredTableView):
         while, read in one round trip (the rendered summary last in `also`)."""
         if not hasattr(self, "_figures"):
             units = self.unit_choices()
-            kept_summary = selectors.compliance_summary_kept(compliance=self.compliance, viewer=self.request.user)
+            self._kept_summary = selectors.compliance_summary_kept(compliance=self.compliance, viewer=self.request.user)
             self._figures = selectors.compliance_figures_cached(
-                compliance=self.compliance, viewer=self.request.user, also=[*([units] if units else []), kept_summary]
+                compliance=self.compliance,
+                viewer=self.request.user,
+                also=[*([units] if units else []), self._kept_summary],
             )
         return self._figures
 
@@ -239,7 +241,7 @@ class PersonComplianceListView(FilteredTableView):
                 ),
             },
         )
-        entry = selectors.compliance_summary_kept(compliance=self.compliance, viewer=self.request.user)
+        entry = self._kept_summary
         if entry.seconds > 0:
             cache.set(entry.key, (figures.units, figures.points, str(html)), entry.seconds)
         return html
