@@ -66,7 +66,7 @@ def test_sup001_opens_a_leaver_case_the_counter_takes_everything_back_and_sup001
 
     page = walk.sign_in("TB001")
     counter_for(walk, "OFF001")
-    assert page.get_by_role("heading", name=re.compile("^Leaver: leaves on")).is_visible()  # the case comes first
+    expect(page.get_by_role("heading", name=re.compile("^Leaver: leaves on"))).to_be_visible()  # the case comes first
     walk.step("counter-leaver-case-first")
     for tag in held:
         scan(page, tag, f"Taking back {tag}")

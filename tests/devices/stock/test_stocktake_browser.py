@@ -41,7 +41,7 @@ def test_a_stocktake_by_scanning(page, live_server, tech_bar_staff, bar, other_b
     scan(page, on_shelf[0].asset_tag)
     page.locator("#scan-results", has_text="was already scanned in this stocktake").wait_for()
     assert_accessible(page)
-    assert page.locator("#missing").get_by_text(gone.asset_tag).is_visible()  # not scanned yet
+    expect(page.locator("#missing").get_by_text(gone.asset_tag)).to_be_visible()  # not scanned yet
 
     page.get_by_role("button", name="Close the stocktake").click()
     page.get_by_role("button", name="Yes, close the stocktake").wait_for()  # asked first, no script
