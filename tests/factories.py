@@ -77,6 +77,12 @@ class DeviceModelFactory(factory.django.DjangoModelFactory):
     model_name = factory.Sequence(lambda n: f"Galaxy XCover {n}")
     kind = DeviceModel.Kind.SMARTPHONE
 
+    @classmethod
+    def _setup_next_sequence(cls):
+        # Clear of the real model the phone_model fixture names ("Galaxy XCover 7"): counting from
+        # 0, a worker's eighth model collided with it (make and model name are unique together).
+        return 1000
+
 
 class DeviceFactory(factory.django.DjangoModelFactory):
     """A device in stock with an asset tag, serial and, for a phone, a valid IMEI, a number and
