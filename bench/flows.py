@@ -36,7 +36,7 @@ def _counter_people_and_devices(bar, n: int):
 
 def measure_counter(*, rounds: int = 30, warmup: int = 3, log=print) -> dict:
     """Each round: a new person (who accepted the current conditions, holds nothing) and a device
-    in stock at the Tech Bar. Scan-to-issue = GET the payroll scan (and the person page it leads to),
+    in stock at the Tech Bar. Scan-to-issue = GET the payroll scan (answered with the person's screen),
     POST the device scan, POST the confirmation; return = POST the device back with a reason.
     `steps_queries`: the queries of each scan-to-issue step, counted on the last warm-up round."""
     staff = User.objects.get(payroll_number="TB001")
@@ -48,7 +48,7 @@ def measure_counter(*, rounds: int = 30, warmup: int = 3, log=print) -> dict:
     people, devices = _counter_people_and_devices(bar, rounds + warmup)
     start = reverse("admin:devices_counter")
     issue_ms, return_ms, failures = [], [], []
-    steps_ms = {"payroll scan (GET + redirect)": [], "device scan (POST)": [], "confirm issue (POST)": []}
+    steps_ms = {"payroll scan (GET: their screen)": [], "device scan (POST)": [], "confirm issue (POST)": []}
     steps_queries: dict[str, int] = {}
     for k, (person, device) in enumerate(zip(people, devices, strict=False)):
         url = reverse("admin:devices_counter_person", kwargs={"payroll": person.payroll_number})

@@ -85,9 +85,12 @@ def counter_start(request):
     elif "payroll" in request.GET and bar is not None:
         lookup = PersonLookupForm(request.GET)
         if lookup.is_valid():
-            person = selectors.person_by_payroll_number(payroll_number=lookup.cleaned_data["payroll"])
+            person = counter_person_by_payroll(payroll_number=lookup.cleaned_data["payroll"])
             if person is not None:
-                return redirect("admin:devices_counter_person", payroll=person.payroll_number)
+                # Their screen at once, not a redirect to it: one request at scanner speed. The
+                # screen names its own address (data-canonical-url) and the counter's script puts
+                # that in the address bar, so a reload or a bookmark is the person's screen.
+                return _person_screen(request, person=person, tech_bar=bar, scan=CounterScanForm(None))
             lookup.add_error("payroll", f"Nobody has the payroll or warrant number {lookup.cleaned_data['payroll']}")
             status = 404
         else:
@@ -151,6 +154,12 @@ def counter_person(request, payroll):
     scan = CounterScanForm(request.POST if request.method == "POST" else None)  # unbound: never valid
     if request.headers.get("X-Counter-Fragment") == "1" and scan.is_valid() and not scan.confirming:
         return _scan_fragment(request, person=person, tech_bar=tech_bar, code=scan.cleaned_data["code"])
+    return _person_screen(request, person=person, tech_bar=tech_bar, scan=scan)
+
+
+def _person_screen(request, *, person, tech_bar, scan: CounterScanForm):
+    """The person's screen: shown, or a scan or a confirm posted to it (counter_person), or
+    straight from the payroll scan (counter_start). `person`: from counter_person_by_payroll."""
     status = 200
     errors: list[str] = []
     last_scan = faq_device = None

@@ -13,6 +13,12 @@
   });
   var form = document.getElementById("counter-form");
   var code = document.getElementById("counter-code");
+  // The payroll scan answers with the person's screen at once (no redirect): show the screen's own
+  // address, so a reload, a bookmark or Back comes to this person's screen.
+  var home = form && form.getAttribute("action");
+  if (home && window.history && history.replaceState && location.pathname !== home) {
+    history.replaceState(null, "", home);
+  }
   if (!form || !code || !window.fetch || !window.FormData) return;
   // Not form.action: the form's buttons are named "action", which shadows that property.
   var url = form.getAttribute("action");

@@ -30,8 +30,12 @@ def test_choose_the_tech_bar_once_then_find_people(client, tech_bar_staff, bar, 
     client.post(start, {"tech_bar": bar.pk})
     assert client.session[SESSION_KEY] == bar.pk
 
+    # The payroll scan answers with the person's screen itself (no redirect), whose form posts to
+    # that person's own address (the counter's script also shows it in the address bar).
     response = client.get(start, {"payroll": officer.payroll_number.lower()})
-    assert response.status_code == 302 and response.url == person_url(officer)
+    assert response.status_code == 200
+    assert response.context["person"] == officer
+    assert f'id="counter-form" action="{person_url(officer)}"' in response.content.decode()
     response = client.get(start, {"payroll": "ZZZ999"})
     assert response.status_code == 404
     assert "Nobody has the payroll or warrant number ZZZ999" in response.content.decode()
@@ -214,7 +218,7 @@ def test_the_counter_needs_a_tech_bar_first_and_the_person_asked_for_comes_along
 
     chosen = client.post(start, {"tech_bar": bar.pk, "payroll": officer.payroll_number})
     assert chosen.status_code == 302 and chosen.url == f"{start}?payroll={officer.payroll_number}"
-    assert client.get(chosen.url).url == person_url(officer)
+    assert client.get(chosen.url).context["person"] == officer  # their screen, at once
 
 
 @pytest.mark.django_db
