@@ -10,6 +10,7 @@ class PolicyConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
+        from policy import middleware  # noqa: F401 (the gate's note at sign-in: a user_logged_in receiver)
         from policy.models import Policy, PolicyVersion
 
         # Acknowledgements and reminders are append-only records in their own right: not logged twice.

@@ -26,6 +26,7 @@ from policy.selectors.compliance import (
     with_compliance,
 )
 from policy.selectors.person import (
+    GateAnswer,
     PolicyState,
     acknowledgement_for,
     acknowledgements_for,
@@ -34,6 +35,7 @@ from policy.selectors.person import (
     policies_applying_to,
     policies_to_accept,
     policy_applies_to,
+    policy_gate,
     policy_state_by_slug,
     policy_state_for,
     policy_states_for,
@@ -49,6 +51,7 @@ __all__ = [
     "Compliance",
     "ComplianceFigures",
     "DayCount",
+    "GateAnswer",
     "PolicyState",
     "UnitSummary",
     "acknowledgement_for",
@@ -67,6 +70,7 @@ __all__ = [
     "policies_to_accept",
     "policy_applies_to",
     "policy_compliance",
+    "policy_gate",
     "policy_state_by_slug",
     "policy_state_for",
     "policy_states_for",

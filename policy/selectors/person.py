@@ -176,6 +176,43 @@ def policy_version_due(*, user: User, now: datetime.datetime | None = None) -> P
     return None
 
 
+@dataclass(frozen=True)
+class GateAnswer:
+    """The acceptance gate's answer for one request (policy_gate)."""
+
+    due: PolicyVersion | None  # the version to accept before going on
+    key: str  # what the answer rests on: this person and the version each policy covering them requires
+    up_to_date: bool  # with every policy that covers them: while the key holds, nothing is due
+
+
+def policy_gate_key(*, user: User, now: datetime.datetime | None = None) -> str:
+    """This person and the version each policy covering them requires now, from the versions kept
+    in effect and the roles read for the request (no query of its own). A new version that needs
+    accepting, a role gained or lost, or a policy's audience changed makes a new key."""
+    held = _roles_held(user)
+    kept = versions_in_effect(on=timezone.localdate(now or timezone.now()))
+    by_policy: dict[int, list[PolicyVersion]] = {}
+    for version in kept.versions:
+        if _applies(version.policy, kept.roles, held):
+            by_policy.setdefault(version.policy_id, []).append(version)
+    required = sorted(_current_and_required(versions)[1].pk for versions in by_policy.values())
+    return f"{user.pk}:{','.join(map(str, required))}"
+
+
+def policy_gate(*, user: User, passed: str | None = None, now: datetime.datetime | None = None) -> GateAnswer:
+    """The gate's question (policy_version_due), with what the answer rests on. `passed`: the key
+    of an earlier answer that found this person up to date with everything. While the key is the
+    same, nothing can be due (an acceptance is never withdrawn: the acknowledgements are an
+    insert-only chain), so their acknowledgements are not read again."""
+    now = now or timezone.now()
+    key = policy_gate_key(user=user, now=now)
+    if passed is not None and passed == key:
+        return GateAnswer(due=None, key=key, up_to_date=True)
+    states = policy_states_for(user=user, now=now)
+    due = next((state.current for state in states if state.is_overdue(now)), None)
+    return GateAnswer(due=due, key=key, up_to_date=all(state.up_to_date for state in states))
+
+
 def has_accepted_current(user: User) -> bool:
     """True when this person is up to date with every policy that covers them (grace periods
     aside). The Tech Bar refuses to issue kit to anyone for whom this is False."""

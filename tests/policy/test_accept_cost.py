@@ -31,12 +31,14 @@ def test_the_acceptance_page_at_the_gate_costs_a_few_queries(gated, version, dja
 
 def test_the_cost_does_not_grow_with_the_versions(gated, officer, version, portal_admin):
     accept(officer, version)
+    gated.get(accept_url(version))  # the first request may warm per-process caches
     one = _queries(gated, accept_url(version))
     for number in range(2, 7):
         published_version(policy=version.policy, number=number, by=portal_admin)
     # Now with an older acceptance: the page shows what changed across five versions. The first
-    # to see it reads the two texts compared (one query); everyone after has it worked out.
-    assert _queries(gated, accept_url(version)) <= one + 1
+    # to see it reads the versions in effect again (publishing forgot them) and the two texts
+    # compared (one query each); everyone after has both.
+    assert _queries(gated, accept_url(version)) <= one + 2
     assert _queries(gated, accept_url(version)) <= one
 
 
