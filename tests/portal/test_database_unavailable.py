@@ -3,10 +3,10 @@ counter, with what was posted kept in a form that sends it again (portal.unavail
 outage, a PostgreSQL stopped mid-issue, is the drill in tests/drills/test_database_outage_drill.py."""
 
 import re
+from importlib import import_module
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 from django.urls import reverse
@@ -17,6 +17,11 @@ from portal.unavailable import is_database_unavailable
 from tests.factories import UserFactory
 
 MESSAGE = "The database is unavailable. Try again in a moment."
+
+
+def _session_store():
+    """The session engine's store in use: the database's, or with REDIS_URL the cache's in front of it."""
+    return import_module(settings.SESSION_ENGINE).SessionStore
 
 
 def hidden(html: str) -> list[tuple[str, str]]:
@@ -71,7 +76,7 @@ def test_a_dead_database_before_any_view_runs_is_a_503_too(counter_client, monke
     def down(self):
         raise OperationalError('connection to server at "127.0.0.1", port 5432 failed: Connection refused')
 
-    monkeypatch.setattr(SessionStore, "load", down)
+    monkeypatch.setattr(_session_store(), "load", down)
     response = counter_client.get(reverse("admin:devices_counter"))
     assert response.status_code == 503
     assert MESSAGE in response.content.decode()
@@ -83,7 +88,7 @@ def test_the_portal_pages_get_the_plain_503_and_passwords_are_never_echoed(monke
     def down(self):
         raise OperationalError("the database system is shutting down")
 
-    monkeypatch.setattr(SessionStore, "load", down)
+    monkeypatch.setattr(_session_store(), "load", down)
     client = Client(raise_request_exception=False)
     client.cookies[settings.SESSION_COOKIE_NAME] = "a" * 32  # a returning browser: the session is read
     response = client.post("/accounts/login/", {"login": "P000001", "password": "correct horse"})

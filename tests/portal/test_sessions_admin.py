@@ -11,6 +11,17 @@ from portal.selectors import sessions_of_person
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(
+    autouse=True,
+    params=["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"],
+    ids=["db", "cached_db"],
+)
+def session_engine(request, settings):
+    """Both engines the portal runs on: the database alone (embedded defaults), and the database
+    behind the cache (with REDIS_URL, as in production). An ended session must end in the cache too."""
+    settings.SESSION_ENGINE = request.param
+
+
 def _signed_in(person) -> Client:
     browser = Client()
     browser.force_login(person)

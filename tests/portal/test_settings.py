@@ -61,12 +61,24 @@ def test_redis_url_switches_the_cache_and_database_url_the_database():
         "--no-imports",
         "-c",
         "from django.conf import settings as s; "
-        "print(s.CACHES['default']['BACKEND'], s.DATABASES['default']['ENGINE'])",
+        "print(s.CACHES['default']['BACKEND'], s.DATABASES['default']['ENGINE'], s.SESSION_ENGINE)",
         REDIS_URL="redis://127.0.0.1:6379/9",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.core.cache.backends.redis.RedisCache", "django.db.backends.postgresql"]
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.db.backends.postgresql",
+        "django.contrib.sessions.backends.cached_db",  # sessions read from Redis, kept in the database
+    ]
+
+
+def test_without_redis_sessions_are_the_databases_alone():
+    result = _manage(
+        "shell", "--no-imports", "-c", "from django.conf import settings as s; print(s.SESSION_ENGINE)", REDIS_URL=""
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.contrib.sessions.backends.db"]
 
 
 def _secret_key(var_dir, **env):
