@@ -88,8 +88,8 @@ def counter_start(request):
             person = counter_person_by_payroll(payroll_number=lookup.cleaned_data["payroll"])
             if person is not None:
                 # Their screen at once, not a redirect to it: one request at scanner speed. The
-                # screen names its own address (data-canonical-url) and the counter's script puts
-                # that in the address bar, so a reload or a bookmark is the person's screen.
+                # counter's script puts the screen's own address (its form's action) in the address
+                # bar, so a reload or a bookmark is the person's screen.
                 return _person_screen(request, person=person, tech_bar=bar, scan=CounterScanForm(None))
             lookup.add_error("payroll", f"Nobody has the payroll or warrant number {lookup.cleaned_data['payroll']}")
             status = 404

@@ -85,18 +85,29 @@ def _roles_held(user: User) -> frozenset[str]:
     return frozenset(user.groups.values_list("name", flat=True))
 
 
+def _in_effect_by_policy(*, which, now: datetime.datetime) -> dict[int, list[PolicyVersion]]:
+    """The versions in effect (kept per process) of the policies `which(policy, roles)` includes,
+    by policy id, oldest first."""
+    kept = versions_in_effect(on=timezone.localdate(now))
+    by_policy: dict[int, list[PolicyVersion]] = {}
+    for version in kept.versions:
+        if which(version.policy, kept.roles):
+            by_policy.setdefault(version.policy_id, []).append(version)
+    return by_policy
+
+
 def _states(*, user: User, which, now: datetime.datetime) -> list[PolicyState]:
     """`which(policy, roles)`: whether to include a policy (roles: policy id -> its roles' names)."""
     # The versions in effect are kept per process (in_effect): the gate asks on every request.
     # Not the markdown source: only the acceptance page's "what changed" reads it (fetched then).
-    kept = versions_in_effect(on=timezone.localdate(now))
-    versions = [v for v in kept.versions if which(v.policy, kept.roles)]
-    if not versions:
+    return _states_of(user=user, by_policy=_in_effect_by_policy(which=which, now=now))
+
+
+def _states_of(*, user: User, by_policy: dict[int, list[PolicyVersion]]) -> list[PolicyState]:
+    """`by_policy`: as _in_effect_by_policy gives it."""
+    if not by_policy:
         return []
-    by_policy: dict[int, list[PolicyVersion]] = {}
-    for version in versions:
-        by_policy.setdefault(version.policy_id, []).append(version)
-    version_by_pk = {v.pk: v for v in versions}
+    version_by_pk = {v.pk: v for versions in by_policy.values() for v in versions}
     acks: dict[int, list[Acknowledgement]] = {}
     for ack in Acknowledgement.objects.filter(user=user, version__in=list(version_by_pk)).order_by("-version__number"):
         ack.version = version_by_pk[ack.version_id]
@@ -122,8 +133,7 @@ def _states(*, user: User, which, now: datetime.datetime) -> list[PolicyState]:
 
 def policy_states_for(*, user: User, now: datetime.datetime | None = None) -> list[PolicyState]:
     """Every policy that covers this person and has a version in effect, with where they stand."""
-    held = _roles_held(user)
-    return _states(user=user, which=lambda policy, roles: _applies(policy, roles, held), now=now or timezone.now())
+    return _states_of(user=user, by_policy=_applying(user=user, now=now or timezone.now()))
 
 
 def policy_state_for(*, user: User, policy: Policy, now: datetime.datetime | None = None) -> PolicyState | None:
@@ -169,11 +179,7 @@ def policies_to_accept(*, user: User, now: datetime.datetime | None = None) -> l
 
 def policy_version_due(*, user: User, now: datetime.datetime | None = None) -> PolicyVersion | None:
     """The gate's question: the version this person must accept before going on, if any."""
-    now = now or timezone.now()
-    for state in policy_states_for(user=user, now=now):
-        if state.is_overdue(now):
-            return state.current
-    return None
+    return policy_gate(user=user, now=now).due
 
 
 @dataclass(frozen=True)
@@ -185,16 +191,15 @@ class GateAnswer:
     up_to_date: bool  # with every policy that covers them: while the key holds, nothing is due
 
 
-def policy_gate_key(*, user: User, now: datetime.datetime | None = None) -> str:
-    """This person and the version each policy covering them requires now, from the versions kept
-    in effect and the roles read for the request (no query of its own). A new version that needs
-    accepting, a role gained or lost, or a policy's audience changed makes a new key."""
+def _applying(*, user: User, now: datetime.datetime) -> dict[int, list[PolicyVersion]]:
     held = _roles_held(user)
-    kept = versions_in_effect(on=timezone.localdate(now or timezone.now()))
-    by_policy: dict[int, list[PolicyVersion]] = {}
-    for version in kept.versions:
-        if _applies(version.policy, kept.roles, held):
-            by_policy.setdefault(version.policy_id, []).append(version)
+    return _in_effect_by_policy(which=lambda policy, roles: _applies(policy, roles, held), now=now)
+
+
+def _gate_key(*, user: User, by_policy: dict[int, list[PolicyVersion]]) -> str:
+    """This person and the version each policy covering them requires now (from _applying: no
+    query of its own). A new version that needs accepting, a role gained or lost, or a policy's
+    audience changed makes a new key."""
     required = sorted(_current_and_required(versions)[1].pk for versions in by_policy.values())
     return f"{user.pk}:{','.join(map(str, required))}"
 
@@ -205,10 +210,11 @@ def policy_gate(*, user: User, passed: str | None = None, now: datetime.datetime
     same, nothing can be due (an acceptance is never withdrawn: the acknowledgements are an
     insert-only chain), so their acknowledgements are not read again."""
     now = now or timezone.now()
-    key = policy_gate_key(user=user, now=now)
+    by_policy = _applying(user=user, now=now)  # the versions in effect read once (kept per process)
+    key = _gate_key(user=user, by_policy=by_policy)
     if passed is not None and passed == key:
         return GateAnswer(due=None, key=key, up_to_date=True)
-    states = policy_states_for(user=user, now=now)
+    states = _states_of(user=user, by_policy=by_policy)
     due = next((state.current for state in states if state.is_overdue(now)), None)
     return GateAnswer(due=due, key=key, up_to_date=all(state.up_to_date for state in states))
 
